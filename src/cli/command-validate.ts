@@ -1,0 +1,30 @@
+import { loadProject } from '../graph/load-project.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { EXIT_OK } from './context.js';
+import { formatWarnings } from './report-problems.js';
+import { displayPath } from '../config/resolve-config.js';
+
+/** Config, templates and graph, offline: no AWS call. */
+export async function runValidate(options: GlobalOptions, ctx: CliContext): Promise<number> {
+  const project = await loadProject({ cwd: ctx.cwd, command: 'validate', ...pick(options) });
+  const c = ctx.colors.stdout;
+  const { graph, orderings, config } = project;
+  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+  const pairs = new Set(graph.edges.map((e) => `${e.stack}>${e.dependsOn}`)).size;
+  ctx.stdout.write([
+    `${c.green('✔')} ${displayPath(config.configFile, ctx.cwd)} is valid: ${graph.nodes.length} stacks, ${pairs} dependencies (${graph.edges.length} edges), no cycles${project.warnings.length ? `, ${project.warnings.length} ${project.warnings.length === 1 ? 'warning' : 'warnings'}` : ''}`,
+    `  project ${config.project}, stage ${config.stage}${config.region ? `, region ${config.region}` : ''}`,
+    `  order:  ${orderings.order.join(' → ')}`,
+    `  levels: ${orderings.levels.map((level) => `[${level.join(', ')}]`).join(' ')}`,
+    '',
+  ].join('\n'));
+  return EXIT_OK;
+}
+
+export function pick(options: GlobalOptions): { configPath?: string; stage?: string; region?: string } {
+  return {
+    ...(options.config === undefined ? {} : { configPath: options.config }),
+    ...(options.stage === undefined ? {} : { stage: options.stage }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  };
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { colorsFor } from '../ui/colors.js';
+import { GRAPH_FORMATS } from '../ui/render-graph.js';
+import type { GraphFormat } from '../ui/render-graph.js';
+import { runGraph } from './command-graph.js';
+import { runValidate } from './command-validate.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
+import { formatError } from './print-error.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+  const program = new Command('stackpilot')
+    .description('Deploy multi-stack AWS CloudFormation systems through change sets, in dependency order and in parallel.')
+    .version(version, '-V, --version', 'print the version')
+    .option('-c, --config <path>', 'the config file (default: stacks.config.{ts,mts,js,mjs,json} in the current folder)')
+    .option('-s, --stage <name>', "the stage to act on (default: the config's `stage`, else dev)")
+    .option('-r, --region <region>', 'the AWS region (default: the config, then AWS_REGION and the AWS config file)')
+    .option('--debug', 'show causes and stack traces of errors')
+    .showHelpAfterError('(run stackpilot --help for usage)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    })
+    .addHelpText('after', `
+Examples:
+  $ stackpilot validate                      check config, templates and graph (offline)
+  $ stackpilot graph --format mermaid        the dependency graph as a Mermaid diagram
+  $ stackpilot graph app --stage prod        app and everything it needs, for stage prod
+
+Exit codes: 0 ok, 1 failure, 2 bad usage.`);
+
+  program.command('validate')
+    .description('check the config, the templates and the dependency graph, offline (no AWS call)')
+    .addHelpText('after', `
+Reports every problem at once, each with its file, line, stack and field, and what to do.
+
+Examples:
+  $ stackpilot validate
+  $ stackpilot validate --config infra/stacks.config.ts --stage prod`)
+    .action(async (_options: unknown, command: Command) => {
+      setExit(await runValidate(command.optsWithGlobals<GlobalOptions>(), ctx));
+    });
+
+  program.command('graph')
+    .description('print the dependency graph of the stacks')
+    .argument('[stacks...]', 'show only these stacks and everything upstream of them')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(GRAPH_FORMATS).default('text'))
+    .option('--exclusively', 'only the named stacks, without their upstream stacks')
+    .option('--with-dependents', 'add every stack downstream of the named stacks')
+    .addHelpText('after', `
+Edges point from a stack to the stacks it needs: declared (dependsOn), output (a parameter
+from another stack's output), import (Fn::ImportValue of another stack's export) and
+ssm (an SSM parameter another stack writes, read at deploy time).
+
+The JSON format is stable for scripts:
+  {"stacks":[{"id","stackName","dependsOn":[ids]}],
+   "edges":[{"stack","dependsOn","via","detail","location"}],
+   "order":[ids],"levels":[[ids]],"criticalPath":[ids]}
+
+Examples:
+  $ stackpilot graph
+  $ stackpilot graph --format mermaid > graph.mmd
+  $ stackpilot graph data --with-dependents --format json`)
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions & { format: GraphFormat; exclusively?: boolean; withDependents?: boolean }>();
+      setExit(await runGraph(stacks, options, ctx));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit itself. */
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(ctx, (code) => {
+    exitCode = code;
+  });
+  const debug = argv.includes('--debug');
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_USAGE;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; commander has already printed its message otherwise.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    ctx.stderr.write(formatError(error, debug, ctx.colors.stderr));
+    if (error instanceof UsageError || error instanceof InvalidArgumentError) return EXIT_USAGE;
+    return EXIT_FAILURE;
+  }
+}
+
+export function processContext(): CliContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    colors: { stdout: colorsFor(process.stdout), stderr: colorsFor(process.stderr) },
+  };
+}

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
+import { ConfigError } from '../errors.js';
+import type { SourceLocation } from '../errors.js';
+import type { ConfigEnv } from './types.js';
+
+export const CONFIG_FILE_NAMES = ['stacks.config.ts', 'stacks.config.mts', 'stacks.config.js', 'stacks.config.mjs', 'stacks.config.json'];
+
+export interface LoadedConfigFile {
+  /** Absolute path. */
+  file: string;
+  /** The file's text, for locating fields in error messages. */
+  source: string;
+  /** What the file exports, after calling it if it is a function: not validated yet. */
+  value: unknown;
+  /** Whether the file exported a function (it then received `env`). */
+  isFunction: boolean;
+}
+
+/** `--config PATH` if given, else the first `stacks.config.*` in `cwd`. */
+export function findConfigFile(cwd: string, explicit?: string): string {
+  if (explicit !== undefined) {
+    const file = resolve(cwd, explicit);
+    if (!existsSync(file)) {
+      throw new ConfigError(`config file not found: ${file}`, undefined, { hint: 'check the path given to --config' });
+    }
+    return file;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = join(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  throw new ConfigError(`no stackpilot config in ${cwd}`, undefined, {
+    hint: `create one of ${CONFIG_FILE_NAMES.join(', ')} here, or pass --config PATH`,
+  });
+}
+
+/**
+ * Loads a config file. TypeScript is compiled on the fly (no build step), and
+ * `import ... from 'stackpilot'` inside it resolves to this running copy of stackpilot, wherever
+ * the config lives and whatever its folder has installed.
+ */
+export async function loadConfigFile(file: string, env: ConfigEnv): Promise<LoadedConfigFile> {
+  const source = await readFile(file, 'utf8');
+  const exported = extname(file) === '.json' ? parseJson(source, file) : await importModule(file);
+  if (typeof exported === 'function') {
+    let value: unknown;
+    try {
+      value = await (exported as (env: ConfigEnv) => unknown)(env);
+    } catch (error) {
+      throw new ConfigError(`the config function threw: ${errorMessage(error)}`, { file }, { cause: error });
+    }
+    return { file, source, value, isFunction: true };
+  }
+  return { file, source, value: exported, isFunction: false };
+}
+
+async function importModule(file: string): Promise<unknown> {
+  const jiti = createJiti(import.meta.url, {
+    alias: { stackpilot: selfEntry() },
+    moduleCache: false,
+    // Never write a compile cache into the user's project.
+    fsCache: false,
+    interopDefault: true,
+  });
+  try {
+    const exported = await jiti.import<unknown>(file, { default: true });
+    if (exported === undefined) {
+      throw new ConfigError('the config file has no default export', { file }, {
+        hint: "end it with `export default defineConfig({ ... })` (import { defineConfig } from 'stackpilot')",
+      });
+    }
+    return exported;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`cannot load the config: ${errorMessage(error)}`, errorLocation(error, file), { cause: error });
+  }
+}
+
+/** The package entry of the running stackpilot: `dist/index.js` when built, `src/index.ts` in tests. */
+function selfEntry(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const built = join(here, '..', 'index.js');
+  return existsSync(built) ? built : join(here, '..', 'index.ts');
+}
+
+function parseJson(source: string, file: string): unknown {
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (error) {
+    const message = errorMessage(error);
+    const position = /position (\d+)/.exec(message)?.[1];
+    const location: SourceLocation = { file };
+    if (position !== undefined) {
+      const before = source.slice(0, Number(position)).split('\n');
+      location.line = before.length;
+      location.column = (before.at(-1)?.length ?? 0) + 1;
+    }
+    throw new ConfigError(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, location, { cause: error });
+  }
+}
+
+function errorLocation(error: unknown, file: string): SourceLocation {
+  // Syntax errors from the TypeScript transform carry `loc`; runtime errors have a stack frame in the file.
+  const loc = (error as { loc?: { line?: number; column?: number } } | null)?.loc;
+  if (loc?.line !== undefined) return { file, line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column + 1 }) };
+  const stack = error instanceof Error ? error.stack ?? '' : '';
+  const frame = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`).exec(stack);
+  if (frame) return { file, line: Number(frame[1]), column: Number(frame[2]) };
+  return { file };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { distance } from 'fastest-levenshtein';
+import type { z } from 'zod';
+import type { Problem, SourceLocation } from '../errors.js';
+import { locateInSource } from './locate-in-source.js';
+import { allowedKeysAt, configSchema, STACK_ID_PATTERN } from './schema.js';
+import type { Capability, OutputRef, OutputsFileConfig, ParameterValue, SsmRef, StackConfig, StackpilotConfig } from './types.js';
+
+/** CloudFormation's own rule for stack names. */
+const STACK_NAME_PATTERN = /^[A-Za-z][-A-Za-z0-9]*$/;
+const STACK_NAME_MAX = 128;
+export const DEFAULT_STACK_NAME = '${project}-${stage}-${id}';
+export const DEFAULT_STAGE = 'dev';
+
+export interface ResolvedStack {
+  id: string;
+  stackName: string;
+  /** Absolute path of the template. */
+  templatePath: string;
+  /** The template path relative to the working directory, for messages. */
+  templateDisplay: string;
+  dependsOn: readonly string[];
+  parameters: Readonly<Record<string, ParameterValue>>;
+  tags: Readonly<Record<string, string>>;
+  capabilities: readonly Capability[];
+  stateful: boolean;
+  terminationProtection: boolean;
+  timeoutMinutes: number | undefined;
+  /** Where the stack is declared in the config. */
+  location: SourceLocation;
+}
+
+export interface ResolvedOutputsFile {
+  file: string;
+  format: 'json' | 'dotenv';
+  values: Readonly<Record<string, OutputRef['output']>>;
+}
+
+export interface ResolvedConfig {
+  configFile: string;
+  configDir: string;
+  project: string;
+  stage: string;
+  region: string | undefined;
+  /** In declaration order. */
+  stacks: readonly ResolvedStack[];
+  outputs: ResolvedOutputsFile | undefined;
+}
+
+export interface ResolveOptions {
+  /** `--stage`: wins over the config's `stage`. */
+  stage?: string;
+  /** `--region`: wins over the config. */
+  region?: string;
+  /** For messages: paths are shown relative to it. */
+  cwd: string;
+  /** The config file exported a function, which received `env.stage`. */
+  isFunction?: boolean;
+  /** The stage passed to the function as `env.stage`. */
+  envStage?: string;
+}
+
+export type ResolveResult = { config: ResolvedConfig; problems: Problem[] } | { config: undefined; problems: Problem[] };
+
+export function isOutputRef(value: unknown): value is OutputRef {
+  return typeof value === 'object' && value !== null && 'output' in value;
+}
+
+export function isSsmRef(value: unknown): value is SsmRef {
+  return typeof value === 'object' && value !== null && 'ssm' in value;
+}
+
+/**
+ * Validates what the config file exported and resolves it for one stage: schema first (all
+ * problems at once, with dotted paths), then stage overrides and naming, then cross-field rules.
+ * Rules that need the templates live with the templates (`check-stack-parameters`).
+ */
+export function resolveConfig(value: unknown, file: string, source: string, options: ResolveOptions): ResolveResult {
+  const where = (path: readonly PropertyKey[]): SourceLocation => locateInSource(source, displayPath(file, options.cwd), path);
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    return { config: undefined, problems: parsed.error.issues.map((issue) => schemaProblem(issue, where)) };
+  }
+  const raw: StackpilotConfig = parsed.data;
+  const problems: Problem[] = [];
+  const configDir = dirname(file);
+
+  if (options.isFunction && raw.stage !== undefined && options.stage === undefined && raw.stage !== options.envStage) {
+    problems.push({
+      path: 'stage', location: where(['stage']),
+      message: `the config function returned stage "${raw.stage}" but was called with env.stage "${options.envStage}"`,
+      hint: 'a config function takes its stage from env.stage: remove `stage` from what it returns, or pass --stage',
+    });
+  }
+  const stage = options.stage ?? raw.stage ?? DEFAULT_STAGE;
+  const stageOverrides = raw.stages?.[stage];
+  const region = options.region ?? stageOverrides?.region ?? raw.region;
+  const namePattern = stageOverrides?.stackName ?? raw.stackName ?? DEFAULT_STACK_NAME;
+  const defaults = { ...raw.defaults, ...stageOverrides?.defaults, tags: { ...raw.defaults?.tags, ...stageOverrides?.defaults?.tags } };
+
+  for (const id of Object.keys(stageOverrides?.stacks ?? {})) {
+    if (!(id in raw.stacks)) {
+      problems.push({ path: `stages.${stage}.stacks.${id}`, location: where(['stages', stage, 'stacks', id]), message: `stage "${stage}" overrides stack "${id}", which is not in \`stacks\``, hint: didYouMean(id, Object.keys(raw.stacks)) ?? `stacks are: ${Object.keys(raw.stacks).join(', ')}` });
+    }
+  }
+
+  const ids = Object.keys(raw.stacks);
+  const stacks: ResolvedStack[] = [];
+  for (const id of ids) {
+    const base = raw.stacks[id] as StackConfig;
+    const override = stageOverrides?.stacks?.[id] ?? {};
+    const merged: StackConfig = {
+      ...base, ...override,
+      parameters: { ...base.parameters, ...override.parameters },
+      tags: { ...base.tags, ...override.tags },
+    };
+    const stackPath = ['stacks', id];
+    if (!STACK_ID_PATTERN.test(id)) {
+      problems.push({ path: `stacks.${id}`, stack: id, location: where(stackPath), message: `stack id "${id}" is not valid`, hint: 'use letters, digits, hyphens and underscores, starting with a letter' });
+    }
+    const stackName = fillNamePattern(merged.stackName ?? namePattern, { project: raw.project, stage, id, region: region ?? '' });
+    if (!STACK_NAME_PATTERN.test(stackName) || stackName.length > STACK_NAME_MAX) {
+      problems.push({
+        path: merged.stackName ? `stacks.${id}.stackName` : 'stackName', stack: id,
+        location: where(merged.stackName ? [...stackPath, 'stackName'] : ['stackName']),
+        message: `stack name "${stackName}" is not accepted by CloudFormation`,
+        hint: `a stack name must match [A-Za-z][-A-Za-z0-9]* and be at most ${STACK_NAME_MAX} characters (this one has ${stackName.length})`,
+      });
+    }
+    (merged.dependsOn ?? []).forEach((dependency, index) => {
+      const path = [...stackPath, 'dependsOn', index];
+      if (dependency === id) {
+        problems.push({ path: dotted(path), stack: id, location: where(path), message: `stack "${id}" depends on itself`, hint: 'remove it from its own dependsOn' });
+      } else if (!(dependency in raw.stacks)) {
+        problems.push({ path: dotted(path), stack: id, location: where(path), message: `unknown stack "${dependency}" in dependsOn`, hint: didYouMean(dependency, ids) ?? `stacks are: ${ids.join(', ')}` });
+      }
+    });
+    for (const [name, parameter] of Object.entries(merged.parameters ?? {})) {
+      if (!isOutputRef(parameter)) continue;
+      const path = [...stackPath, 'parameters', name];
+      const target = parameter.output.stack;
+      if (target === id) {
+        problems.push({ path: dotted(path), stack: id, location: where(path), message: `parameter ${name} takes an output of its own stack "${id}"`, hint: 'a stack cannot read its own outputs before it is deployed; use a template expression (!GetAtt / !Ref) instead' });
+      } else if (!(target in raw.stacks)) {
+        problems.push({ path: dotted(path), stack: id, location: where(path), message: `parameter ${name} takes an output of unknown stack "${target}"`, hint: didYouMean(target, ids) ?? `stacks are: ${ids.join(', ')}` });
+      }
+    }
+    const templatePath = resolve(configDir, merged.template);
+    const templateDisplay = displayPath(templatePath, options.cwd);
+    if (!existsSync(templatePath)) {
+      problems.push({ path: `stacks.${id}.template`, stack: id, location: where([...stackPath, 'template']), message: `template file not found: ${templateDisplay}`, hint: 'template paths are relative to the config file' });
+    }
+    stacks.push({
+      id, stackName, templatePath, templateDisplay,
+      dependsOn: merged.dependsOn ?? [],
+      parameters: merged.parameters ?? {},
+      tags: { ...defaults.tags, ...merged.tags },
+      capabilities: merged.capabilities ?? defaults.capabilities ?? [],
+      stateful: merged.stateful ?? false,
+      terminationProtection: merged.terminationProtection ?? defaults.terminationProtection ?? false,
+      timeoutMinutes: merged.timeoutMinutes,
+      location: where(stackPath),
+    });
+  }
+
+  const byName = new Map<string, string>();
+  for (const stack of stacks) {
+    const other = byName.get(stack.stackName);
+    if (other !== undefined) {
+      problems.push({ path: `stacks.${stack.id}`, stack: stack.id, location: stack.location, message: `stacks "${other}" and "${stack.id}" both get the CloudFormation name "${stack.stackName}"`, hint: 'give one of them its own `stackName`, or include ${id} in the stackName pattern' });
+    } else {
+      byName.set(stack.stackName, stack.id);
+    }
+  }
+
+  const outputsConfig: OutputsFileConfig | undefined = stageOverrides?.outputs ?? raw.outputs;
+  const outputsPath = stageOverrides?.outputs ? ['stages', stage, 'outputs'] : ['outputs'];
+  for (const [name, ref] of Object.entries(outputsConfig?.values ?? {})) {
+    if (!(ref.output.stack in raw.stacks)) {
+      const path = [...outputsPath, 'values', name];
+      problems.push({ path: dotted(path), location: where(path), message: `output ${name} comes from unknown stack "${ref.output.stack}"`, hint: didYouMean(ref.output.stack, ids) ?? `stacks are: ${ids.join(', ')}` });
+    }
+  }
+
+  return {
+    problems,
+    config: {
+      configFile: file, configDir, project: raw.project, stage, region, stacks,
+      outputs: outputsConfig && {
+        file: resolve(configDir, outputsConfig.file),
+        format: outputsConfig.format ?? 'json',
+        values: Object.fromEntries(Object.entries(outputsConfig.values).map(([name, ref]) => [name, ref.output])),
+      },
+    },
+  };
+}
+
+function schemaProblem(issue: z.core.$ZodIssue, where: (path: readonly PropertyKey[]) => SourceLocation): Problem {
+  const path = issue.path;
+  const stack = path[0] === 'stacks' && typeof path[1] === 'string' ? path[1] : undefined;
+  const base = { path: dotted(path) || '(top level)', location: where(path), ...(stack ? { stack } : {}) };
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeysAt(path);
+    return {
+      ...base,
+      location: where([...path, issue.keys[0] ?? '']),
+      message: `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+      hint: issue.keys.map((k) => didYouMean(k, allowed)).filter(Boolean).join('; ') || (allowed.length ? `allowed keys: ${allowed.join(', ')}` : 'remove it'),
+    };
+  }
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
+    return { ...base, message: `required ${issue.expected} is missing` };
+  }
+  return { ...base, message: issue.message.replace(/^Invalid input: /, '') };
+}
+
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? `did you mean "${best}"?` : undefined;
+}
+
+function fillNamePattern(pattern: string, values: Record<string, string>): string {
+  return pattern.replace(/\$\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
+}
+
+export function dotted(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment)), '');
+}
+
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') || rel === '' ? file : rel;
+}

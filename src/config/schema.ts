@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Ids appear on the command line and in `${id}` of stack names. */
+export const STACK_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+const capability = z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']);
+const tags = z.record(z.string(), z.string());
+
+const outputRef = z.strictObject({ output: z.strictObject({ stack: z.string().min(1), name: z.string().min(1) }) });
+const ssmRef = z.strictObject({ ssm: z.string().min(1) });
+
+const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), outputRef, ssmRef], {
+  error: 'must be a string, number, boolean, list of strings, output(stack, name) or ssm(name)',
+});
+
+export const defaultsSchema = z.strictObject({
+  capabilities: z.array(capability).optional(),
+  tags: tags.optional(),
+  terminationProtection: z.boolean().optional(),
+});
+
+export const stackSchema = z.strictObject({
+  template: z.string().min(1),
+  dependsOn: z.array(z.string()).optional(),
+  parameters: z.record(z.string(), parameterValue).optional(),
+  tags: tags.optional(),
+  capabilities: z.array(capability).optional(),
+  stackName: z.string().min(1).optional(),
+  stateful: z.boolean().optional(),
+  terminationProtection: z.boolean().optional(),
+  timeoutMinutes: z.number().int().positive().optional(),
+});
+
+export const outputsSchema = z.strictObject({
+  file: z.string().min(1),
+  format: z.enum(['json', 'dotenv']).optional(),
+  values: z.record(z.string(), outputRef),
+});
+
+export const stageSchema = z.strictObject({
+  region: z.string().min(1).optional(),
+  stackName: z.string().min(1).optional(),
+  defaults: defaultsSchema.optional(),
+  stacks: z.record(z.string(), stackSchema.partial()).optional(),
+  outputs: outputsSchema.optional(),
+});
+
+export const configSchema = z.strictObject({
+  project: z.string().min(1),
+  stage: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
+  stackName: z.string().min(1).optional(),
+  defaults: defaultsSchema.optional(),
+  stages: z.record(z.string(), stageSchema).optional(),
+  stacks: z.record(z.string(), stackSchema),
+  outputs: outputsSchema.optional(),
+});
+
+/**
+ * The keys allowed in the object at `path`, for "did you mean" on unknown keys. Paths follow
+ * the config's shape: records (stacks, stages, parameters) are skipped by their key.
+ */
+export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+  const p = path.map(String);
+  const shapeKeys = (schema: { shape: object }): string[] => Object.keys(schema.shape);
+  if (p.length === 0) return shapeKeys(configSchema);
+  const [first] = p;
+  const inStage = first === 'stages' && p.length >= 2 ? p.slice(2) : undefined;
+  const rest = inStage ?? p;
+  if (rest.length === 0) return shapeKeys(stageSchema);
+  if (rest[0] === 'defaults' && rest.length === 1) return shapeKeys(defaultsSchema);
+  if (rest[0] === 'outputs' && rest.length === 1) return shapeKeys(outputsSchema);
+  if (rest[0] === 'stacks' && rest.length === 2) return shapeKeys(stackSchema);
+  if (rest.length >= 2 && (rest.at(-2) === 'parameters' || rest.at(-2) === 'values' || rest.at(-1) === 'output')) {
+    return rest.at(-1) === 'output' ? ['stack', 'name'] : ['output', 'ssm'];
+  }
+  return [];
+}

@@ -1,0 +1,11 @@
+export type { Edge, EdgeVia, StackGraph, StackNode } from './types.js';
+export { dependenciesOf, dependentsOf } from './types.js';
+export { buildGraph } from './build-graph.js';
+export { findCycles, describeCycle, describeEdge } from './find-cycles.js';
+export type { Cycle } from './find-cycles.js';
+export { computeOrderings } from './orderings.js';
+export type { Orderings } from './orderings.js';
+export { selectStacks } from './select-stacks.js';
+export type { SelectionOptions } from './select-stacks.js';
+export { loadProject } from './load-project.js';
+export type { Project, LoadProjectOptions } from './load-project.js';

@@ -1,0 +1,92 @@
+import { ValidationError } from '../errors.js';
+import type { Problem, SourceLocation } from '../errors.js';
+import { findConfigFile, loadConfigFile } from '../config/load-config.js';
+import { displayPath, resolveConfig } from '../config/resolve-config.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { locateInSource } from '../config/locate-in-source.js';
+import { analyzeTemplate } from '../template/analyze-template.js';
+import type { TemplateInfo } from '../template/analyze-template.js';
+import { checkStackParameters } from '../template/check-stack-parameters.js';
+import { readTemplate } from '../template/parse-template.js';
+import { TemplateError } from '../errors.js';
+import { buildGraph } from './build-graph.js';
+import { describeCycle, findCycles } from './find-cycles.js';
+import { computeOrderings } from './orderings.js';
+import type { Orderings } from './orderings.js';
+import type { StackGraph } from './types.js';
+
+export interface LoadProjectOptions {
+  cwd: string;
+  /** `--config PATH`. */
+  configPath?: string;
+  stage?: string;
+  region?: string;
+  /** The command being run, passed to config functions. */
+  command: string;
+}
+
+export interface Project {
+  config: ResolvedConfig;
+  templates: ReadonlyMap<string, TemplateInfo>;
+  graph: StackGraph;
+  orderings: Orderings;
+  warnings: Problem[];
+}
+
+/**
+ * Config, templates and graph, checked offline. Every problem found on the way is collected and
+ * reported at once; only a config that does not even match the schema stops early.
+ */
+export async function loadProject(options: LoadProjectOptions): Promise<Project> {
+  const file = findConfigFile(options.cwd, options.configPath);
+  const envStage = options.stage ?? 'dev';
+  const loaded = await loadConfigFile(file, { stage: envStage, command: options.command });
+  const shownFile = displayPath(file, options.cwd);
+  const resolved = resolveConfig(loaded.value, file, loaded.source, {
+    cwd: options.cwd, isFunction: loaded.isFunction, envStage,
+    ...(options.stage === undefined ? {} : { stage: options.stage }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  });
+  const fail = (problems: Problem[]): never => {
+    throw new ValidationError('INVALID_PROJECT', `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in ${shownFile}:`, problems);
+  };
+  if (!resolved.config) return fail(resolved.problems);
+  const config = resolved.config;
+  const problems = [...resolved.problems];
+  const warnings: Problem[] = [];
+  const locateConfig = (path: readonly PropertyKey[]): SourceLocation => locateInSource(loaded.source, shownFile, path);
+
+  const templates = new Map<string, TemplateInfo>();
+  // One template at a time: reading is fast, and it keeps file handles bounded.
+  for (const stack of config.stacks) {
+    if (problems.some((p) => p.path === `stacks.${stack.id}.template`)) continue;
+    try {
+      const parsed = await readTemplate(stack.templatePath, stack.templateDisplay);
+      const literals = new Map<string, string>();
+      for (const [name, value] of Object.entries(stack.parameters)) {
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') literals.set(name, String(value));
+        else if (Array.isArray(value)) literals.set(name, value.join(','));
+      }
+      const info = analyzeTemplate(parsed, {
+        stackName: stack.stackName, parameterValues: literals,
+        ...(config.region === undefined ? {} : { region: config.region }),
+      });
+      templates.set(stack.id, info);
+      problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
+      warnings.push(...info.warnings.map((p) => ({ ...p, stack: stack.id })));
+      problems.push(...checkStackParameters(stack, info, locateConfig));
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      problems.push({ stack: stack.id, location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) });
+    }
+  }
+
+  const built = buildGraph(config, templates, locateConfig);
+  problems.push(...built.problems);
+  warnings.push(...built.warnings);
+  for (const cycle of findCycles(built.graph)) {
+    problems.push({ message: describeCycle(cycle), stack: cycle.stacks[0] ?? '' });
+  }
+  if (problems.length > 0) return fail(problems);
+  return { config, templates, graph: built.graph, orderings: computeOrderings(built.graph), warnings };
+}

@@ -1,0 +1,237 @@
+import type { Problem, SourceLocation } from '../errors.js';
+import type { ParsedTemplate, TemplateObject, TemplateValue } from './parse-template.js';
+import { resolveName } from './resolve-name.js';
+import type { ResolveContext, ResolvedName } from './resolve-name.js';
+
+export interface TemplateParameter {
+  name: string;
+  type: string;
+  /** The default as CloudFormation would pass it (a string; lists joined with commas). */
+  default: string | undefined;
+  noEcho: boolean;
+  location: SourceLocation;
+}
+
+export interface TemplateResource {
+  logicalId: string;
+  type: string;
+  location: SourceLocation;
+}
+
+export interface TemplateOutput {
+  name: string;
+  exportName: ResolvedName | undefined;
+  location: SourceLocation;
+}
+
+/** A `Fn::ImportValue`: the stack needs another stack's export at deploy time. */
+export interface TemplateImport {
+  exportName: ResolvedName;
+  /** The resource or output that uses it. */
+  usedBy: string;
+  location: SourceLocation;
+}
+
+/** An SSM parameter that CloudFormation reads when it deploys the stack (not one code reads at run time). */
+export interface TemplateSsmRead {
+  parameterName: ResolvedName;
+  via: 'parameter-type' | 'dynamic-reference';
+  secure: boolean;
+  /** The template parameter (for `AWS::SSM::Parameter::Value<...>`) or the resource/output using the reference. */
+  usedBy: string;
+  location: SourceLocation;
+}
+
+/** An `AWS::SSM::Parameter` resource: the stack writes this parameter when it deploys. */
+export interface TemplateSsmWrite {
+  parameterName: ResolvedName;
+  logicalId: string;
+  location: SourceLocation;
+}
+
+export interface TemplateInfo {
+  file: string;
+  description: string | undefined;
+  parameters: TemplateParameter[];
+  resources: TemplateResource[];
+  outputs: TemplateOutput[];
+  imports: TemplateImport[];
+  ssmReads: TemplateSsmRead[];
+  ssmWrites: TemplateSsmWrite[];
+  /** Names that could only be resolved to a pattern, and structural oddities worth a look. */
+  warnings: Problem[];
+  /** Structural errors: the template would be refused by CloudFormation. */
+  errors: Problem[];
+}
+
+export interface AnalyzeOptions {
+  stackName?: string;
+  region?: string;
+  /** Parameter values the config sets as literals (known before deploy). */
+  parameterValues?: ReadonlyMap<string, string>;
+}
+
+const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value<.+>$/;
+const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure):([^}]+)\}\}/g;
+
+/** Extracts what the graph and the deployer need from a template; pure over the parsed template. */
+export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOptions = {}): TemplateInfo {
+  const body = template.body;
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const entryLocation = (container: object, key: string | number): SourceLocation =>
+    template.locate(template.positionOfEntry(container, key) ?? template.positionOf(container));
+
+  const section = (name: string): TemplateObject => {
+    const value = body[name];
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      errors.push({ message: `\`${name}\` must be a mapping`, location: entryLocation(body, name) });
+      return {};
+    }
+    return value;
+  };
+
+  const parameterSection = section('Parameters');
+  const parameters: TemplateParameter[] = Object.entries(parameterSection).map(([name, raw]) => {
+    const definition = asObject(raw);
+    const type = typeof definition.Type === 'string' ? definition.Type : 'String';
+    if (typeof definition.Type !== 'string') {
+      errors.push({ message: `parameter ${name} has no \`Type\``, location: entryLocation(parameterSection, name) });
+    }
+    return {
+      name,
+      type,
+      default: parameterDefault(definition.Default),
+      noEcho: definition.NoEcho === true || definition.NoEcho === 'true',
+      location: entryLocation(parameterSection, name),
+    };
+  });
+
+  const known = new Map<string, string>();
+  for (const p of parameters) if (p.default !== undefined) known.set(p.name, p.default);
+  for (const [name, value] of options.parameterValues ?? []) known.set(name, value);
+  const mappings = section('Mappings');
+  const context: ResolveContext = {
+    parameters: known,
+    mappings,
+    ...(options.stackName === undefined ? {} : { stackName: options.stackName }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  };
+
+  const resourceSection = section('Resources');
+  if (Object.keys(resourceSection).length === 0) {
+    errors.push({ message: 'a template needs at least one resource in `Resources`', location: template.locate(undefined) });
+  }
+  const resources: TemplateResource[] = Object.entries(resourceSection).map(([logicalId, raw]) => {
+    const definition = asObject(raw);
+    if (typeof definition.Type !== 'string') {
+      errors.push({ message: `resource ${logicalId} has no \`Type\``, location: entryLocation(resourceSection, logicalId) });
+    }
+    return { logicalId, type: typeof definition.Type === 'string' ? definition.Type : 'Unknown', location: entryLocation(resourceSection, logicalId) };
+  });
+
+  const outputSection = section('Outputs');
+  const outputs: TemplateOutput[] = Object.entries(outputSection).map(([name, raw]) => {
+    const definition = asObject(raw);
+    const exportBlock = definition.Export === undefined ? undefined : asObject(definition.Export);
+    const exportName = exportBlock?.Name === undefined ? undefined : resolveName(exportBlock.Name, context);
+    const location = entryLocation(outputSection, name);
+    if (exportName && exportName.unknowns.length > 0) {
+      warnings.push(patternWarning(`export name of output ${name}`, exportName, location));
+    }
+    return { name, exportName, location };
+  });
+
+  const imports: TemplateImport[] = [];
+  const ssmReads: TemplateSsmRead[] = [];
+  for (const p of parameters) {
+    if (!SSM_PARAMETER_TYPE.test(p.type)) continue;
+    const value = known.get(p.name);
+    const parameterName: ResolvedName = value === undefined ? { value: `\${${p.name}}`, unknowns: [p.name] } : { value, unknowns: [] };
+    ssmReads.push({ parameterName, via: 'parameter-type', secure: false, usedBy: p.name, location: p.location });
+  }
+
+  const walk = (value: TemplateValue, usedBy: string, location: SourceLocation): void => {
+    if (typeof value === 'string') {
+      for (const match of value.matchAll(DYNAMIC_REFERENCE)) {
+        const parameterName = resolveName(stripVersion(match[2] ?? ''), context);
+        ssmReads.push({ parameterName, via: 'dynamic-reference', secure: match[1] === 'ssm-secure', usedBy, location });
+      }
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const here = template.positionOf(value);
+    const loc = here ? template.locate(here) : location;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        const itemPosition = template.positionOfEntry(value, index);
+        walk(item, usedBy, itemPosition ? template.locate(itemPosition) : loc);
+      });
+      return;
+    }
+    const importArg = value['Fn::ImportValue'];
+    if (importArg !== undefined) {
+      const exportName = resolveName(importArg, context);
+      if (exportName.unknowns.length > 0) warnings.push(patternWarning(`Fn::ImportValue in ${usedBy}`, exportName, loc));
+      imports.push({ exportName, usedBy, location: loc });
+    }
+    const subArg = value['Fn::Sub'];
+    if (subArg !== undefined) {
+      // Dynamic references inside Fn::Sub may themselves contain ${...}: resolve first, then scan.
+      const subTemplate = Array.isArray(subArg) ? subArg[0] : subArg;
+      if (typeof subTemplate === 'string' && subTemplate.includes('{{resolve:')) {
+        walk(resolveName(value, context).value, usedBy, loc);
+      }
+      if (Array.isArray(subArg) && subArg[1] !== undefined) walk(subArg[1], usedBy, loc);
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const childPosition = template.positionOfEntry(value, key);
+      walk(child, usedBy, childPosition ? template.locate(childPosition) : loc);
+    }
+  };
+  for (const [logicalId, definition] of Object.entries(resourceSection)) walk(definition, logicalId, entryLocation(resourceSection, logicalId));
+  for (const [name, definition] of Object.entries(outputSection)) walk(definition, `output ${name}`, entryLocation(outputSection, name));
+
+  const ssmWrites: TemplateSsmWrite[] = [];
+  for (const resource of resources) {
+    if (resource.type !== 'AWS::SSM::Parameter') continue;
+    const properties = asObject(asObject(resourceSection[resource.logicalId]).Properties);
+    // Without a Name, CloudFormation generates one: nobody else can know it before deploy.
+    if (properties.Name === undefined) continue;
+    const parameterName = resolveName(properties.Name, context);
+    if (parameterName.unknowns.length > 0) warnings.push(patternWarning(`SSM parameter name of ${resource.logicalId}`, parameterName, resource.location));
+    ssmWrites.push({ parameterName, logicalId: resource.logicalId, location: resource.location });
+  }
+
+  return {
+    file: template.file,
+    description: typeof body.Description === 'string' ? body.Description : undefined,
+    parameters, resources, outputs, imports, ssmReads, ssmWrites, warnings, errors,
+  };
+}
+
+function patternWarning(what: string, name: ResolvedName, location: SourceLocation): Problem {
+  return {
+    message: `${what} is only known as the pattern "${name.value}": ${name.unknowns.join(', ')} ${name.unknowns.length === 1 ? 'is' : 'are'} not known before deploy`,
+    location,
+    hint: 'stackpilot matches it as a pattern; set the parameter in the config to make it exact',
+  };
+}
+
+function asObject(value: TemplateValue | undefined): TemplateObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+function parameterDefault(value: TemplateValue | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item))).join(',');
+  if (typeof value === 'object') return undefined;
+  return String(value);
+}
+
+/** `{{resolve:ssm:name:3}}` pins a version; the parameter is `name`. */
+function stripVersion(reference: string): string {
+  return reference.replace(/:\d+$/, '');
+}

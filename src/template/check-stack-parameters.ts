@@ -1,0 +1,38 @@
+import type { Problem, SourceLocation } from '../errors.js';
+import { didYouMean } from '../config/resolve-config.js';
+import type { ResolvedStack } from '../config/resolve-config.js';
+import type { TemplateInfo } from './analyze-template.js';
+
+/**
+ * The config and the template must agree on parameters: CloudFormation refuses a parameter the
+ * template does not declare, and a declared parameter with no default that nobody sets.
+ */
+export function checkStackParameters(
+  stack: ResolvedStack,
+  template: TemplateInfo,
+  locateConfig: (path: readonly PropertyKey[]) => SourceLocation,
+): Problem[] {
+  const problems: Problem[] = [];
+  const declared = template.parameters.map((p) => p.name);
+  for (const name of Object.keys(stack.parameters)) {
+    if (declared.includes(name)) continue;
+    problems.push({
+      path: `stacks.${stack.id}.parameters.${name}`,
+      stack: stack.id,
+      location: locateConfig(['stacks', stack.id, 'parameters', name]),
+      message: `parameter ${name} is not declared in ${stack.templateDisplay}`,
+      hint: didYouMean(name, declared) ?? (declared.length ? `the template declares: ${declared.join(', ')}` : 'the template declares no parameters'),
+    });
+  }
+  for (const parameter of template.parameters) {
+    if (parameter.default !== undefined || parameter.name in stack.parameters) continue;
+    problems.push({
+      path: `stacks.${stack.id}.parameters`,
+      stack: stack.id,
+      location: parameter.location,
+      message: `template parameter ${parameter.name} has no default and stack "${stack.id}" does not set it`,
+      hint: `set stacks.${stack.id}.parameters.${parameter.name} in the config, or give the parameter a Default`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
+import { TemplateError } from '../errors.js';
+import type { SourceLocation } from '../errors.js';
+
+/** A template body as plain JSON-like data, with intrinsic functions in their long form. */
+export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+export type TemplateObject = { [key: string]: TemplateValue };
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * A parsed template keeps where every object, array and map entry came from, so that an
+ * edge or a problem found deep inside it can name file:line.
+ */
+export interface ParsedTemplate {
+  file: string;
+  format: 'yaml' | 'json';
+  body: TemplateObject;
+  /** Position of a value (objects and arrays only; primitives have no identity). */
+  positionOf(value: object): Position | undefined;
+  /** Position of the entry `key` inside `container` (a map key or an array index). */
+  positionOfEntry(container: object, key: string | number): Position | undefined;
+  locate(position: Position | undefined): SourceLocation;
+}
+
+/**
+ * The short-form tags of CloudFormation YAML. Each becomes the long form `{ "Fn::X": ... }`,
+ * except `!Ref` and `!Condition`, whose long forms have no `Fn::` prefix.
+ */
+const SHORT_FORM_TAGS = [
+  'Ref', 'Condition', 'GetAtt', 'Sub', 'ImportValue', 'Join', 'Select', 'Split', 'If', 'Equals',
+  'And', 'Or', 'Not', 'FindInMap', 'GetAZs', 'Base64', 'Cidr', 'Transform', 'Length', 'ToJsonString',
+] as const;
+
+function longFormKey(tag: string): string {
+  return tag === 'Ref' || tag === 'Condition' ? tag : `Fn::${tag}`;
+}
+
+// Registered with the YAML parser only so that it accepts the tags in every node kind; the
+// conversion to long form happens in `toValue`, which also records positions.
+const customTags: (ScalarTag | CollectionTag)[] = SHORT_FORM_TAGS.flatMap((name) => [
+  { tag: `!${name}`, resolve: (value: string) => value },
+  { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
+  { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
+] as (ScalarTag | CollectionTag)[]);
+
+export async function readTemplate(file: string, displayPath = file): Promise<ParsedTemplate> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new TemplateError(`cannot read template: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: displayPath }, {
+      hint: 'check the `template` path of the stack in your config (it is relative to the config file)',
+      cause: error,
+    });
+  }
+  return parseTemplate(text, displayPath);
+}
+
+export function parseTemplate(text: string, file: string): ParsedTemplate {
+  const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
+  const lineCounter = new LineCounter();
+  // JSON is a subset of YAML 1.2, so one parser gives positions for both formats.
+  const doc = parseDocument(text, { customTags, lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const locate = (position: Position | undefined): SourceLocation =>
+    position ? { file, line: position.line, column: position.column } : { file };
+  const at = (offset: number | undefined): Position | undefined => {
+    if (offset === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const pos = firstError.linePos?.[0];
+    throw new TemplateError(`${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${firstLine(firstError.message)}`,
+      { file, ...(pos ? { line: pos.line, column: pos.col } : {}) });
+  }
+  for (const warning of doc.warnings) {
+    if (warning.code === 'TAG_RESOLVE_FAILED') {
+      const pos = warning.linePos?.[0];
+      throw new TemplateError(`${firstLine(warning.message)}; CloudFormation knows only the short forms ${SHORT_FORM_TAGS.map((t) => `!${t}`).join(', ')}`,
+        { file, ...(pos ? { line: pos.line, column: pos.col } : {}) });
+    }
+  }
+
+  const positions = new WeakMap<object, Position>();
+  const entryPositions = new WeakMap<object, Map<string | number, Position>>();
+  const record = (container: object, key: string | number, position: Position | undefined): void => {
+    if (!position) return;
+    let entries = entryPositions.get(container);
+    if (!entries) {
+      entries = new Map<string | number, Position>();
+      entryPositions.set(container, entries);
+    }
+    entries.set(key, position);
+  };
+
+  const toValue = (node: unknown, document: Document): TemplateValue => {
+    if (isAlias(node)) return toValue(node.resolve(document), document);
+    if (node === null || node === undefined) return null;
+    const yamlNode = node as YamlNode;
+    const position = at(yamlNode.range?.[0]);
+    const tag = yamlNode.tag?.startsWith('!') && !yamlNode.tag.startsWith('!!') ? yamlNode.tag.slice(1) : undefined;
+    let value: TemplateValue;
+    if (isMap(node)) {
+      const object: TemplateObject = {};
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(toValue(pair.key, document));
+        object[key] = toValue(pair.value, document);
+        record(object, key, at((pair.key as YamlNode | null)?.range?.[0]));
+      }
+      value = object;
+    } else if (isSeq(node)) {
+      const array: TemplateValue[] = [];
+      node.items.forEach((item, index) => {
+        array.push(toValue(item, document));
+        record(array, index, at((item as YamlNode | null)?.range?.[0]));
+      });
+      value = array;
+    } else if (isScalar(node)) {
+      const raw = node.value;
+      value = raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : JSON.stringify(raw);
+    } else {
+      value = null;
+    }
+    if (tag !== undefined) value = shortFormToLong(tag, value);
+    if (typeof value === 'object' && value !== null && position) positions.set(value, position);
+    return value;
+  };
+
+  const body = toValue(doc.contents, doc);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new TemplateError('a template must be a mapping with a `Resources` section', locate(at(0)));
+  }
+  return {
+    file,
+    format,
+    body,
+    positionOf: (value) => positions.get(value),
+    positionOfEntry: (container, key) => entryPositions.get(container)?.get(key),
+    locate,
+  };
+}
+
+function shortFormToLong(tag: string, value: TemplateValue): TemplateValue {
+  // `!GetAtt Resource.Attribute` splits at the first dot only: nested stack attributes are
+  // `Outputs.Name`, and the attribute keeps its own dots.
+  if (tag === 'GetAtt' && typeof value === 'string') {
+    const dot = value.indexOf('.');
+    return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
+  }
+  return { [longFormKey(tag)]: value };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,112 @@
+import { formatLocation } from '../errors.js';
+import type { Edge, EdgeVia, StackGraph } from '../graph/types.js';
+import { computeOrderings } from '../graph/orderings.js';
+import type { Orderings } from '../graph/orderings.js';
+
+export type GraphFormat = 'text' | 'mermaid' | 'dot' | 'json';
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['text', 'mermaid', 'dot', 'json'];
+
+export interface GraphView {
+  project: string;
+  stage: string;
+  graph: StackGraph;
+  orderings: Orderings;
+  /** The stacks to show (a selection); all when undefined. */
+  selected?: readonly string[];
+}
+
+/** The part of the graph a selection covers: its stacks and the edges between them. */
+function restrict(view: GraphView): { graph: StackGraph; orderings: Orderings } {
+  if (!view.selected) return view;
+  const keep = new Set(view.selected);
+  const graph = { nodes: view.graph.nodes.filter((n) => keep.has(n.id)), edges: view.graph.edges.filter((e) => keep.has(e.stack) && keep.has(e.dependsOn)) };
+  return { graph, orderings: computeOrderings(graph) };
+}
+
+export function renderGraph(view: GraphView, format: GraphFormat): string {
+  const { graph, orderings } = restrict(view);
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(graphJson(graph, orderings), null, 2)}\n`;
+    case 'mermaid':
+      return renderMermaid(graph);
+    case 'dot':
+      return renderDot(view.project, graph);
+    case 'text':
+      return renderText(view, graph, orderings);
+  }
+}
+
+/** The `graph --format json` contract: scripts depend on these field names. */
+export function graphJson(graph: StackGraph, orderings: Orderings): object {
+  return {
+    stacks: graph.nodes.map((n) => ({ id: n.id, stackName: n.stackName, dependsOn: dependencies(graph, n.id) })),
+    edges: graph.edges.map((e) => ({
+      stack: e.stack, dependsOn: e.dependsOn, via: e.via, detail: e.detail,
+      ...(e.location ? { location: formatLocation(e.location) } : {}),
+    })),
+    order: orderings.order,
+    levels: orderings.levels,
+    criticalPath: orderings.criticalPath,
+  };
+}
+
+function dependencies(graph: StackGraph, id: string): string[] {
+  return [...new Set(graph.edges.filter((e) => e.stack === id).map((e) => e.dependsOn))];
+}
+
+/** One arrow per pair of stacks, labelled with every way the pair is tied. */
+function pairs(graph: StackGraph): { from: string; to: string; vias: EdgeVia[] }[] {
+  const byPair = new Map<string, { from: string; to: string; vias: EdgeVia[] }>();
+  for (const edge of graph.edges) {
+    const key = `${edge.dependsOn}\u0000${edge.stack}`;
+    const pair = byPair.get(key) ?? { from: edge.dependsOn, to: edge.stack, vias: [] };
+    if (!pair.vias.includes(edge.via)) pair.vias.push(edge.via);
+    byPair.set(key, pair);
+  }
+  return [...byPair.values()];
+}
+
+// Mermaid and dot ids must be plain; stack ids may hold hyphens.
+const nodeId = (id: string): string => `s_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+
+function renderMermaid(graph: StackGraph): string {
+  const lines = ['flowchart LR'];
+  for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)}["${node.id}"]`);
+  for (const pair of pairs(graph)) lines.push(`  ${nodeId(pair.from)} -->|${pair.vias.join(", ")}| ${nodeId(pair.to)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderDot(project: string, graph: StackGraph): string {
+  const lines = [`digraph "${project}" {`, '  rankdir=LR;', '  node [shape=box];'];
+  for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)} [label="${node.id}"];`);
+  for (const pair of pairs(graph)) lines.push(`  ${nodeId(pair.from)} -> ${nodeId(pair.to)} [label="${pair.vias.join(', ')}"];`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): string {
+  const lines = [`${view.project} (stage ${view.stage}): ${graph.nodes.length} stacks, deployed in ${orderings.levels.length} ${orderings.levels.length === 1 ? 'step' : 'steps'}`];
+  const width = Math.max(...graph.nodes.map((n) => n.id.length));
+  const names = new Map(graph.nodes.map((n) => [n.id, n.stackName]));
+  orderings.levels.forEach((level, index) => {
+    lines.push(`  ${index + 1}. ${level.length > 1 ? 'in parallel:' : ''}`.trimEnd());
+    for (const id of level) {
+      const after = dependencies(graph, id);
+      lines.push(`     ${id.padEnd(width)}  ${names.get(id) ?? ''}${after.length ? `  after ${after.join(', ')}` : ''}`);
+    }
+  });
+  if (graph.edges.length > 0) {
+    lines.push('', 'edges (stack needs dependency, and why):');
+    for (const edge of graph.edges) lines.push(`  ${edgeLine(edge)}`);
+  }
+  if (orderings.criticalPath.length > 0) {
+    lines.push('', `critical path: ${orderings.criticalPath.join(' → ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function edgeLine(edge: Edge): string {
+  const at = edge.location ? `  (${formatLocation(edge.location)})` : '';
+  return `${edge.stack} needs ${edge.dependsOn} [${edge.via}]: ${edge.detail}${at}`;
+}
