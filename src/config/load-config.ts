@@ -51,7 +51,7 @@ export async function loadConfigFile(file: string, env: ConfigEnv): Promise<Load
     try {
       value = await (exported as (env: ConfigEnv) => unknown)(env);
     } catch (error) {
-      throw new ConfigError(`the config function threw: ${errorMessage(error)}`, { file }, { cause: error });
+      throw new ConfigError(`the config function threw: ${errorMessage(error)}`, errorLocation(error, file), { cause: error });
     }
     return { file, source, value, isFunction: true };
   }
@@ -67,8 +67,12 @@ async function importModule(file: string): Promise<unknown> {
     interopDefault: true,
   });
   try {
-    const exported = await jiti.import<unknown>(file, { default: true });
-    if (exported === undefined) {
+    // Not `{ default: true }`: jiti then falls back to the whole module when there is no default
+    // export, and named exports would be validated as if they were the config.
+    // (Its interop proxy also answers `default` with the module itself when the default is nullish.)
+    const mod = await jiti.import<{ default?: unknown }>(file);
+    const exported = Object.hasOwn(mod, 'default') && mod.default !== mod ? mod.default : undefined;
+    if (exported === undefined || exported === null) {
       throw new ConfigError('the config file has no default export', { file }, {
         hint: "end it with `export default defineConfig({ ... })` (import { defineConfig } from 'stackpilot')",
       });

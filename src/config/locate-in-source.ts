@@ -11,11 +11,13 @@ export function locateInSource(source: string, file: string, path: readonly Prop
   let lineIndex = 0;
   let found = false;
   let lastKeyLine = -1;
+  // Where the last key's `:` ends on its line: `app: { dependsOn: [...] }` has several colons.
+  let lastKeyEnd = 0;
   for (const segment of path) {
     if (typeof segment === 'number') {
       // Items of an inline array stay on the key's line; otherwise count lines of items.
       if (lastKeyLine < 0) break;
-      const itemLine = nthItemLine(lines, lastKeyLine, segment);
+      const itemLine = nthItemLine(lines, lastKeyLine, lastKeyEnd, segment);
       if (itemLine !== undefined) lineIndex = itemLine;
       continue;
     }
@@ -23,8 +25,10 @@ export function locateInSource(source: string, file: string, path: readonly Prop
     const pattern = new RegExp(`(^|[\\s{,])(['"\`]?)${key}\\2\\s*:`);
     let hit = -1;
     for (let i = lineIndex; i < lines.length; i += 1) {
-      if (pattern.test(lines[i] ?? '')) {
+      const match = pattern.exec(lines[i] ?? '');
+      if (match) {
         hit = i;
+        lastKeyEnd = match.index + match[0].length;
         break;
       }
     }
@@ -36,9 +40,8 @@ export function locateInSource(source: string, file: string, path: readonly Prop
   return found ? { file, line: lineIndex + 1 } : { file };
 }
 
-function nthItemLine(lines: string[], keyLine: number, index: number): number | undefined {
-  const keyText = lines[keyLine] ?? '';
-  const afterColon = keyText.slice(keyText.indexOf(':') + 1).trim();
+function nthItemLine(lines: string[], keyLine: number, keyEnd: number, index: number): number | undefined {
+  const afterColon = (lines[keyLine] ?? '').slice(keyEnd).trim();
   if (afterColon.startsWith('[') && afterColon.includes(']')) return keyLine;
   let seen = -1;
   for (let i = keyLine + 1; i < lines.length; i += 1) {

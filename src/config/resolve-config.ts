@@ -116,20 +116,27 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       tags: { ...base.tags, ...override.tags },
     };
     const stackPath = ['stacks', id];
+    // A field a stage override replaced is reported where the override wrote it.
+    const overridePath = ['stages', stage, 'stacks', id];
     if (!STACK_ID_PATTERN.test(id)) {
       problems.push({ path: `stacks.${id}`, stack: id, location: where(stackPath), message: `stack id "${id}" is not valid`, hint: 'use letters, digits, hyphens and underscores, starting with a letter' });
     }
     const stackName = fillNamePattern(merged.stackName ?? namePattern, { project: raw.project, stage, id, region: region ?? '' });
     if (!STACK_NAME_PATTERN.test(stackName) || stackName.length > STACK_NAME_MAX) {
+      // Point at whichever pattern made the name; with the built-in one, the id (or project) did.
+      const namePath = override.stackName !== undefined ? [...overridePath, 'stackName']
+        : base.stackName !== undefined ? [...stackPath, 'stackName']
+          : stageOverrides?.stackName !== undefined ? ['stages', stage, 'stackName']
+            : raw.stackName !== undefined ? ['stackName'] : stackPath;
       problems.push({
-        path: merged.stackName ? `stacks.${id}.stackName` : 'stackName', stack: id,
-        location: where(merged.stackName ? [...stackPath, 'stackName'] : ['stackName']),
+        path: dotted(namePath), stack: id,
+        location: where(namePath),
         message: `stack name "${stackName}" is not accepted by CloudFormation`,
         hint: `a stack name must match [A-Za-z][-A-Za-z0-9]* and be at most ${STACK_NAME_MAX} characters (this one has ${stackName.length})`,
       });
     }
     (merged.dependsOn ?? []).forEach((dependency, index) => {
-      const path = [...stackPath, 'dependsOn', index];
+      const path = [...(override.dependsOn === undefined ? stackPath : overridePath), 'dependsOn', index];
       if (dependency === id) {
         problems.push({ path: dotted(path), stack: id, location: where(path), message: `stack "${id}" depends on itself`, hint: 'remove it from its own dependsOn' });
       } else if (!(dependency in raw.stacks)) {
@@ -138,7 +145,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     });
     for (const [name, parameter] of Object.entries(merged.parameters ?? {})) {
       if (!isOutputRef(parameter)) continue;
-      const path = [...stackPath, 'parameters', name];
+      const path = [...(override.parameters?.[name] === undefined ? stackPath : overridePath), 'parameters', name];
       const target = parameter.output.stack;
       if (target === id) {
         problems.push({ path: dotted(path), stack: id, location: where(path), message: `parameter ${name} takes an output of its own stack "${id}"`, hint: 'a stack cannot read its own outputs before it is deployed; use a template expression (!GetAtt / !Ref) instead' });
@@ -198,7 +205,8 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
 
 function schemaProblem(issue: z.core.$ZodIssue, where: (path: readonly PropertyKey[]) => SourceLocation): Problem {
   const path = issue.path;
-  const stack = path[0] === 'stacks' && typeof path[1] === 'string' ? path[1] : undefined;
+  const stackAt = path[0] === 'stages' && path[2] === 'stacks' ? 3 : 1;
+  const stack = (path[0] === 'stacks' || stackAt === 3) && typeof path[stackAt] === 'string' ? path[stackAt] : undefined;
   const base = { path: dotted(path) || '(top level)', location: where(path), ...(stack ? { stack } : {}) };
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(path);
@@ -225,7 +233,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? `did you mean "${best}"?` : undefined;
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? `did you mean "${best}"?` : undefined;
 }
 
 function fillNamePattern(pattern: string, values: Record<string, string>): string {

@@ -71,8 +71,9 @@ export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
   if (rest[0] === 'defaults' && rest.length === 1) return shapeKeys(defaultsSchema);
   if (rest[0] === 'outputs' && rest.length === 1) return shapeKeys(outputsSchema);
   if (rest[0] === 'stacks' && rest.length === 2) return shapeKeys(stackSchema);
-  if (rest.length >= 2 && (rest.at(-2) === 'parameters' || rest.at(-2) === 'values' || rest.at(-1) === 'output')) {
-    return rest.at(-1) === 'output' ? ['stack', 'name'] : ['output', 'ssm'];
-  }
+  // outputs.values take output() only; parameters also take ssm().
+  if (rest.length >= 2 && rest.at(-2) === 'values') return ['output'];
+  if (rest.length >= 2 && rest.at(-2) === 'parameters') return ['output', 'ssm'];
+  if (rest.length >= 2 && rest.at(-1) === 'output') return ['stack', 'name'];
   return [];
 }

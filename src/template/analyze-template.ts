@@ -72,7 +72,8 @@ export interface AnalyzeOptions {
 }
 
 const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value<.+>$/;
-const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure):([^}]+)\}\}/g;
+// The name may hold `${...}` pieces when the reference sits in a `Fn::Sub`.
+const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure):((?:\$\{[^}]*\}|[^}])+)\}\}/g;
 
 /** Extracts what the graph and the deployer need from a template; pure over the parsed template. */
 export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOptions = {}): TemplateInfo {
@@ -178,12 +179,17 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     }
     const subArg = value['Fn::Sub'];
     if (subArg !== undefined) {
-      // Dynamic references inside Fn::Sub may themselves contain ${...}: resolve first, then scan.
-      const subTemplate = Array.isArray(subArg) ? subArg[0] : subArg;
-      if (typeof subTemplate === 'string' && subTemplate.includes('{{resolve:')) {
-        walk(resolveName(value, context).value, usedBy, loc);
+      // Dynamic references inside Fn::Sub may themselves contain ${...}: scan the template, then
+      // resolve each name as a Fn::Sub with the same variables, so that its unknowns are kept.
+      const [subTemplate, variables] = Array.isArray(subArg) ? [subArg[0], subArg[1]] : [subArg, undefined];
+      if (typeof subTemplate === 'string') {
+        for (const match of subTemplate.matchAll(DYNAMIC_REFERENCE)) {
+          const name = stripVersion(match[2] ?? '');
+          const parameterName = resolveName({ 'Fn::Sub': variables === undefined ? name : [name, variables] }, context);
+          ssmReads.push({ parameterName, via: 'dynamic-reference', secure: match[1] === 'ssm-secure', usedBy, location: loc });
+        }
       }
-      if (Array.isArray(subArg) && subArg[1] !== undefined) walk(subArg[1], usedBy, loc);
+      if (variables !== undefined) walk(variables, usedBy, loc);
       return;
     }
     for (const [key, child] of Object.entries(value)) {

@@ -76,17 +76,16 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     return { line, column: col };
   };
 
+  // With `prettyErrors: false` the parser leaves `linePos` unset; only the offset `pos` is there.
   const firstError = doc.errors[0];
   if (firstError) {
-    const pos = firstError.linePos?.[0];
     throw new TemplateError(`${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${firstLine(firstError.message)}`,
-      { file, ...(pos ? { line: pos.line, column: pos.col } : {}) });
+      locate(at(firstError.pos[0])));
   }
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') {
-      const pos = warning.linePos?.[0];
       throw new TemplateError(`${firstLine(warning.message)}; CloudFormation knows only the short forms ${SHORT_FORM_TAGS.map((t) => `!${t}`).join(', ')}`,
-        { file, ...(pos ? { line: pos.line, column: pos.col } : {}) });
+        locate(at(warning.pos[0])));
     }
   }
 

@@ -50,7 +50,8 @@ export function resolveName(expression: TemplateValue, context: ResolveContext):
         if (typeof template !== 'string') return unknown('Fn::Sub');
         const vars = variables && typeof variables === 'object' && !Array.isArray(variables) ? variables : {};
         return substitute(template, (name) => {
-          const local = vars[name];
+          // Own keys only: `${constructor}` or `${toString}` are legal parameter names.
+          const local = Object.hasOwn(vars, name) ? vars[name] : undefined;
           if (local !== undefined) return resolve(local);
           if (name.includes('.')) return unknown(name); // ${Resource.Attribute}: known after deploy only
           return resolveRef(name);
