@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The CLI suite spawns the built binary; give child processes room on a 2-core CI machine.
     testTimeout: 30_000,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
