@@ -6,6 +6,7 @@ import { createJiti } from 'jiti';
 import { ConfigError } from '../errors.js';
 import type { SourceLocation } from '../errors.js';
 import type { ConfigEnv } from './types.js';
+import { parseJsonStrict } from './json-syntax.js';
 
 export const CONFIG_FILE_NAMES = ['stacks.config.ts', 'stacks.config.mts', 'stacks.config.js', 'stacks.config.mjs', 'stacks.config.json'];
 
@@ -92,19 +93,9 @@ function selfEntry(): string {
 }
 
 function parseJson(source: string, file: string): unknown {
-  try {
-    return JSON.parse(source) as unknown;
-  } catch (error) {
-    const message = errorMessage(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const location: SourceLocation = { file };
-    if (position !== undefined) {
-      const before = source.slice(0, Number(position)).split('\n');
-      location.line = before.length;
-      location.column = (before.at(-1)?.length ?? 0) + 1;
-    }
-    throw new ConfigError(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, location, { cause: error });
-  }
+  const parsed = parseJsonStrict(source, file);
+  if (!parsed.ok) throw new ConfigError(`invalid JSON: ${parsed.message}`, parsed.location);
+  return parsed.value;
 }
 
 function errorLocation(error: unknown, file: string): SourceLocation {

@@ -99,10 +99,18 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   const namePattern = stageOverrides?.stackName ?? raw.stackName ?? DEFAULT_STACK_NAME;
   const defaults = { ...raw.defaults, ...stageOverrides?.defaults, tags: { ...raw.defaults?.tags, ...stageOverrides?.defaults?.tags } };
 
-  for (const id of Object.keys(stageOverrides?.stacks ?? {})) {
-    if (!(id in raw.stacks)) {
-      problems.push({ path: `stages.${stage}.stacks.${id}`, location: where(['stages', stage, 'stacks', id]), message: `stage "${stage}" overrides stack "${id}", which is not in \`stacks\``, hint: didYouMean(id, Object.keys(raw.stacks)) ?? `stacks are: ${Object.keys(raw.stacks).join(', ')}` });
+  // Every stage, not only the active one: a typo in stages.prod must not wait for a prod deploy.
+  for (const [stageName, overrides] of Object.entries(raw.stages ?? {})) {
+    for (const id of Object.keys(overrides.stacks ?? {})) {
+      if (!(id in raw.stacks)) {
+        problems.push({ path: `stages.${stageName}.stacks.${id}`, location: where(['stages', stageName, 'stacks', id]), message: `stage "${stageName}" overrides stack "${id}", which is not in \`stacks\``, hint: didYouMean(id, Object.keys(raw.stacks)) ?? `stacks are: ${Object.keys(raw.stacks).join(', ')}` });
+      }
     }
+  }
+  const usesRegion = [raw.stackName, stageOverrides?.stackName, ...Object.values(raw.stacks).map((s) => s.stackName), ...Object.values(stageOverrides?.stacks ?? {}).map((s) => s.stackName)]
+    .some((pattern) => pattern?.includes('${region}'));
+  if (usesRegion && region === undefined) {
+    problems.push({ path: 'region', location: where(['region']), message: 'a stack name uses ${region}, but no region is set', hint: 'set `region` in the config (or the stage), or pass --region' });
   }
 
   const ids = Object.keys(raw.stacks);
@@ -119,7 +127,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     // A field a stage override replaced is reported where the override wrote it.
     const overridePath = ['stages', stage, 'stacks', id];
     if (!STACK_ID_PATTERN.test(id)) {
-      problems.push({ path: `stacks.${id}`, stack: id, location: where(stackPath), message: `stack id "${id}" is not valid`, hint: 'use letters, digits, hyphens and underscores, starting with a letter' });
+      problems.push({ path: `stacks.${id}`, stack: id, location: where(stackPath), message: `stack id "${id}" is not valid`, hint: 'use letters, digits and hyphens, starting with a letter (ids become part of CloudFormation stack names)' });
     }
     const stackName = fillNamePattern(merged.stackName ?? namePattern, { project: raw.project, stage, id, region: region ?? '' });
     if (!STACK_NAME_PATTERN.test(stackName) || stackName.length > STACK_NAME_MAX) {

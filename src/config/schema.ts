@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-/** Ids appear on the command line and in `${id}` of stack names. */
-export const STACK_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+/** Ids appear on the command line and in `${id}` of stack names, so they follow CloudFormation's name rule. */
+export const STACK_ID_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
+const PROJECT_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 const capability = z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']);
 const tags = z.record(z.string(), z.string());
@@ -46,7 +47,7 @@ export const stageSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  project: z.string().min(1),
+  project: z.string().regex(PROJECT_PATTERN, 'must start with a letter and hold only letters, digits and hyphens (it becomes part of stack names)'),
   stage: z.string().min(1).optional(),
   region: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),

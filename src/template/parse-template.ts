@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
 import { TemplateError } from '../errors.js';
+import { parseJsonStrict } from '../config/json-syntax.js';
 import type { SourceLocation } from '../errors.js';
 
 /** A template body as plain JSON-like data, with intrinsic functions in their long form. */
@@ -67,6 +68,11 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
   const lineCounter = new LineCounter();
   // JSON is a subset of YAML 1.2, so one parser gives positions for both formats.
+  if (format === 'json') {
+    // The YAML parser below accepts JSON with comments and trailing commas; CloudFormation does not.
+    const strict = parseJsonStrict(text, file);
+    if (!strict.ok) throw new TemplateError(`JSON syntax error: ${strict.message}`, strict.location);
+  }
   const doc = parseDocument(text, { customTags, lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const locate = (position: Position | undefined): SourceLocation =>
     position ? { file, line: position.line, column: position.column } : { file };

@@ -6,6 +6,8 @@ import { at, CONFIG, configOf, projectDir, resolveIn, stackOf, TEMPLATE } from '
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import { testdir } from '../helpers/testdir.js';
 
+const ID_HINT = 'use letters, digits and hyphens, starting with a letter (ids become part of CloudFormation stack names)';
+
 const NAME_HINT = (length: number): string => `a stack name must match [A-Za-z][-A-Za-z0-9]* and be at most 128 characters (this one has ${length})`;
 
 describe('resolveConfig: rules across the config', () => {
@@ -339,15 +341,18 @@ export default defineConfig({
       }]);
     });
 
-    it('refuses a name with "_" made by the default pattern from a valid id, pointing at the stack', async () => {
+    it('refuses an id with "_" both as an id and for the name the default pattern makes of it', async () => {
       const dir = await projectDir();
       const source = "export default {\n  project: 'orders',\n  stacks: {\n    core_infra: { template: 'templates/core.yaml' },\n  },\n};\n";
       const value = { project: 'orders', stacks: { core_infra: { template: 'templates/core.yaml' } } };
 
-      expect(resolveIn(dir, value, source).problems).toEqual([{
-        path: 'stacks.core_infra', stack: 'core_infra', location: at(source, 'core_infra:'),
-        message: 'stack name "orders-dev-core_infra" is not accepted by CloudFormation', hint: NAME_HINT(21),
-      }]);
+      expect(resolveIn(dir, value, source).problems).toEqual([
+        { path: 'stacks.core_infra', stack: 'core_infra', location: at(source, 'core_infra:'), message: 'stack id "core_infra" is not valid', hint: ID_HINT },
+        {
+          path: 'stacks.core_infra', stack: 'core_infra', location: at(source, 'core_infra:'),
+          message: 'stack name "orders-dev-core_infra" is not accepted by CloudFormation', hint: NAME_HINT(21),
+        },
+      ]);
     });
 
     it('refuses names over 128 characters made by the top-level pattern, and accepts exactly 128', async () => {
@@ -441,16 +446,16 @@ export default defineConfig({
         stacks: { '1st': { template: 'templates/core.yaml', stackName: 'first' }, 'core infra': { template: 'templates/core.yaml', stackName: 'core-infra' } },
       };
 
-      const hint = 'use letters, digits, hyphens and underscores, starting with a letter';
+      const hint = ID_HINT;
       expect(resolveIn(dir, value, source).problems).toEqual([
         { path: 'stacks.1st', stack: '1st', location: at(source, "'1st':"), message: 'stack id "1st" is not valid', hint },
         { path: 'stacks.core infra', stack: 'core infra', location: at(source, "'core infra':"), message: 'stack id "core infra" is not valid', hint },
       ]);
     });
 
-    it('accepts letters, digits, hyphens and underscores after a first letter', async () => {
+    it('accepts letters, digits and hyphens after a first letter', async () => {
       const dir = await projectDir();
-      const value = { project: 'orders', stacks: { 'Core-infra_2': { template: 'templates/core.yaml', stackName: 'core-infra-2' } } };
+      const value = { project: 'orders', stacks: { 'Core-infra-2': { template: 'templates/core.yaml', stackName: 'core-infra-2' } } };
 
       expect(resolveIn(dir, value, '').problems).toEqual([]);
     });
@@ -614,5 +619,33 @@ export default defineConfig({
     function lineOfJson(text: string): number {
       return json.split('\n').findIndex((line) => line.includes(text)) + 1;
     }
+  });
+});
+
+describe('resolveConfig: rules that look beyond the active stage', () => {
+  it('reports an override of an unknown stack in a stage that is not being deployed', async () => {
+    const dir = await projectDir();
+    const source = "export default {\n  project: 'orders',\n  stacks: { app: { template: 'templates/app.yaml' } },\n  stages: {\n    prod: {\n      stacks: { ap: { tags: { tier: 'web' } } },\n    },\n  },\n};\n";
+    const value = { project: 'orders', stacks: { app: { template: 'templates/app.yaml' } }, stages: { prod: { stacks: { ap: { tags: { tier: 'web' } } } } } };
+
+    // Resolving for dev still finds the typo in prod.
+    expect(resolveIn(dir, value, source).problems).toEqual([{
+      path: 'stages.prod.stacks.ap', location: at(source, 'stacks: { ap:'),
+      message: 'stage "prod" overrides stack "ap", which is not in `stacks`', hint: 'did you mean "app"?',
+    }]);
+  });
+
+  it('refuses ${region} in a stack name when no region is known, and accepts it with --region', async () => {
+    const dir = await projectDir();
+    const source = "export default {\n  project: 'orders',\n  stackName: '${project}-${region}-${id}',\n  stacks: { app: { template: 'templates/app.yaml' } },\n};\n";
+    const value = { project: 'orders', stackName: '${project}-${region}-${id}', stacks: { app: { template: 'templates/app.yaml' } } };
+
+    expect(resolveIn(dir, value, source).problems).toEqual([{
+      path: 'region', location: { file: CONFIG }, message: 'a stack name uses ${region}, but no region is set',
+      hint: 'set `region` in the config (or the stage), or pass --region',
+    }]);
+    const withRegion = resolveIn(dir, value, source, { region: 'eu-west-1' });
+    expect(withRegion.problems).toEqual([]);
+    expect(withRegion.config?.stacks[0]?.stackName).toBe('orders-eu-west-1-app');
   });
 });

@@ -297,7 +297,7 @@ export default defineConfig({
       expect(problems).toHaveLength(2);
       expect(problems).toEqual(expect.arrayContaining([
         { path: 'stacks', location: { file: CONFIG }, message: 'required record is missing' },
-        { path: 'project', location: at(source, "project: ''"), message: 'Too small: expected string to have >=1 characters' },
+        { path: 'project', location: at(source, "project: ''"), message: 'must start with a letter and hold only letters, digits and hyphens (it becomes part of stack names)' },
       ]));
     });
 

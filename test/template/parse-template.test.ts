@@ -255,16 +255,25 @@ describe('parseTemplate: errors', () => {
       '  }',
       '}',
     ].join('\n'), 'stack.json');
-    expect(error.detail).toBe('JSON syntax error: Missing , between flow map items');
+    // The wording is V8's and changes between Node versions; the place must not.
+    expect(error.detail).toMatch(/^JSON syntax error: \S/);
     expect(error.location).toEqual({ file: 'stack.json', line: 4, column: 5 });
     expect(error.message).toMatch(/^stack\.json:4:5: JSON syntax error: /);
   });
 
   it('reports an unclosed JSON object', () => {
     const error = parseError('{\n  "Resources": {\n    "Bucket": { "Type": "AWS::S3::Bucket" }\n', 'stack.json');
-    expect(error.detail).toMatch(/^JSON syntax error: .*end with a \}/);
+    expect(error.detail).toMatch(/^JSON syntax error: \S/);
     // The parser notices at the end of the text, the line after the last one.
     expect(error.location).toEqual({ file: 'stack.json', line: 4, column: 1 });
+  });
+
+  it('refuses what the YAML parser would accept but JSON does not: trailing commas and comments', () => {
+    const trailing = parseError('{\n  "Resources": {\n    "A": { "Type": "X" },\n  }\n}\n', 'stack.json');
+    expect(trailing.detail).toMatch(/^JSON syntax error: /);
+    expect(trailing.location).toEqual({ file: 'stack.json', line: 4, column: 3 });
+    const comment = parseError('{\n  // a comment\n  "Resources": {}\n}\n', 'stack.json');
+    expect(comment.location).toEqual({ file: 'stack.json', line: 2, column: 3 });
   });
 
   it('reports a duplicate key in JSON', () => {
