@@ -12,7 +12,7 @@ export async function runValidate(options: GlobalOptions, ctx: CliContext): Prom
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
   const pairs = new Set(graph.edges.map((e) => `${e.stack}>${e.dependsOn}`)).size;
   ctx.stdout.write([
-    `${c.green('✔')} ${displayPath(config.configFile, ctx.cwd)} is valid: ${graph.nodes.length} stacks, ${pairs} dependencies (${graph.edges.length} edges), no cycles${project.warnings.length ? `, ${project.warnings.length} ${project.warnings.length === 1 ? 'warning' : 'warnings'}` : ''}`,
+    `${c.green('✔')} ${displayPath(config.configFile, ctx.cwd)} is valid: ${plural(graph.nodes.length, 'stack')}, ${plural(pairs, 'dependency', 'dependencies')} (${plural(graph.edges.length, 'edge')}), no cycles${project.warnings.length ? `, ${plural(project.warnings.length, 'warning')}` : ''}`,
     `  project ${config.project}, stage ${config.stage}${config.region ? `, region ${config.region}` : ''}`,
     `  order:  ${orderings.order.join(' → ')}`,
     `  levels: ${orderings.levels.map((level) => `[${level.join(', ')}]`).join(' ')}`,
@@ -27,4 +27,8 @@ export function pick(options: GlobalOptions): { configPath?: string; stage?: str
     ...(options.stage === undefined ? {} : { stage: options.stage }),
     ...(options.region === undefined ? {} : { region: options.region }),
   };
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
 }
