@@ -4,9 +4,14 @@ import type { Colors } from '../ui/colors.js';
 export interface CliContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   colors: { stdout: Colors; stderr: Colors };
+  /** Registers a Ctrl-C handler; returns its removal. */
+  onInterrupt: (handler: () => void) => () => void;
+  /** Ends the process now (third Ctrl-C). */
+  exit: (code: number) => never;
 }
 
 /** Options every command accepts. */

@@ -6,6 +6,8 @@ import { GRAPH_FORMATS } from '../ui/render-graph.js';
 import type { GraphFormat } from '../ui/render-graph.js';
 import { runGraph } from './command-graph.js';
 import { runValidate } from './command-validate.js';
+import { runDeploy } from './command-deploy.js';
+import type { DeployOptions } from './command-deploy.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
@@ -32,6 +34,7 @@ Examples:
   $ stackpilot validate                      check config, templates and graph (offline)
   $ stackpilot graph --format mermaid        the dependency graph as a Mermaid diagram
   $ stackpilot graph app --stage prod        app and everything it needs, for stage prod
+  $ stackpilot deploy                        deploy every stack through change sets
 
 Exit codes: 0 ok, 1 failure, 2 bad usage.`);
 
@@ -72,6 +75,35 @@ Examples:
       setExit(await runGraph(stacks, options, ctx));
     });
 
+  program.command('deploy')
+    .description('deploy the stacks through change sets, in dependency order')
+    .argument('[stacks...]', 'deploy these stacks and everything upstream of them (default: all)')
+    .option('--profile <name>', 'the AWS profile (default: AWS_PROFILE, then the default chain)')
+    .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL, else AWS)')
+    .option('-y, --yes', 'approve changes that remove or replace resources without asking')
+    .option('--ci', 'plain, non-interactive output and no prompts (also when CI is set or there is no terminal)')
+    .addOption(new Option('-o, --output <format>', 'text lines, or the engine events as NDJSON').choices(['text', 'json']).default('text'))
+    .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
+    .option('--wait-timeout <minutes>', "how long to wait for another operation on a stack to end", '30')
+    .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
+    .option('--exclusively', 'only the named stacks, without their upstream stacks')
+    .option('--with-dependents', 'add every stack downstream of the named stacks')
+    .addHelpText('after', `
+Each stack goes through a change set: created, described, executed, followed to its end.
+A stack whose template, parameters and tags equal what is deployed is reported unchanged
+without a change set. A stack that fails makes everything downstream of it skipped.
+Changes that remove or replace resources need approval: --yes, or an answer at the prompt.
+Ctrl-C once: start nothing new and delete change sets not yet executed; twice: cancel updates.
+
+Examples:
+  $ stackpilot deploy
+  $ stackpilot deploy app --stage prod
+  $ stackpilot deploy --endpoint-url http://127.0.0.1:5000 --yes --ci
+  $ stackpilot deploy --output json > events.ndjson`)
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(await runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx));
+    });
+
   return program;
 }
 
@@ -105,8 +137,14 @@ export function processContext(): CliContext {
   return {
     cwd: process.cwd(),
     env: process.env,
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     colors: { stdout: colorsFor(process.stdout), stderr: colorsFor(process.stderr) },
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+    exit: (code) => process.exit(code),
   };
 }

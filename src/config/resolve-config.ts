@@ -27,6 +27,8 @@ export interface ResolvedStack {
   stateful: boolean;
   terminationProtection: boolean;
   timeoutMinutes: number | undefined;
+  /** Outputs to write to SSM Parameter Store after a deploy: output name → parameter name. */
+  outputsToSsm: Readonly<Record<string, string>>;
   /** Where the stack is declared in the config. */
   location: SourceLocation;
 }
@@ -173,7 +175,9 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       tags: { ...defaults.tags, ...merged.tags },
       capabilities: merged.capabilities ?? defaults.capabilities ?? [],
       stateful: merged.stateful ?? false,
-      terminationProtection: merged.terminationProtection ?? defaults.terminationProtection ?? false,
+      // Stateful stacks are protected unless the stack itself says otherwise.
+      terminationProtection: merged.terminationProtection ?? (merged.stateful ? true : undefined) ?? defaults.terminationProtection ?? false,
+      outputsToSsm: merged.outputsToSsm ?? {},
       timeoutMinutes: merged.timeoutMinutes,
       location: where(stackPath),
     });

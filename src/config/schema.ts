@@ -30,6 +30,7 @@ export const stackSchema = z.strictObject({
   stateful: z.boolean().optional(),
   terminationProtection: z.boolean().optional(),
   timeoutMinutes: z.number().int().positive().optional(),
+  outputsToSsm: z.record(z.string(), z.string().regex(/^\/?[a-zA-Z0-9_.\-/]+$/, 'must be an SSM parameter name (letters, digits, _ . - /)')).optional(),
 });
 
 export const outputsSchema = z.strictObject({

@@ -77,9 +77,16 @@ export interface StackConfig {
    */
   stateful?: boolean;
   /**
-   * @default defaults.terminationProtection
+   * Protect the stack from deletion. Stateful stacks are protected unless this says `false`.
+   * @default true for stateful stacks, else defaults.terminationProtection
    */
   terminationProtection?: boolean;
+  /**
+   * Write outputs to SSM Parameter Store after each deploy (String parameters, overwritten), so
+   * that code and other systems read them at run time: `{ ApiUrl: '/orders/prod/api-url' }`.
+   * @default {}
+   */
+  outputsToSsm?: Record<string, string>;
   /**
    * Fail the stack operation after this many minutes (CloudFormation's `TimeoutInMinutes`, create only).
    * @default no timeout

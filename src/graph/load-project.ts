@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { locateInSource } from '../config/locate-in-source.js';
 import { analyzeTemplate } from '../template/analyze-template.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
-import { checkStackParameters } from '../template/check-stack-parameters.js';
+import { checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
 import { readTemplate } from '../template/parse-template.js';
 import { TemplateError } from '../errors.js';
 import { buildGraph } from './build-graph.js';
@@ -74,7 +74,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       templates.set(stack.id, info);
       problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
       warnings.push(...info.warnings.map((p) => ({ ...p, stack: stack.id })));
-      problems.push(...checkStackParameters(stack, info, locateConfig));
+      problems.push(...checkStackParameters(stack, info, locateConfig), ...checkStackOutputs(stack, info, locateConfig));
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       problems.push({ stack: stack.id, location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) });

@@ -36,3 +36,19 @@ export function checkStackParameters(
   }
   return problems;
 }
+
+/** `outputsToSsm` may only name outputs the template declares. */
+export function checkStackOutputs(
+  stack: ResolvedStack,
+  template: TemplateInfo,
+  locateConfig: (path: readonly PropertyKey[]) => SourceLocation,
+): Problem[] {
+  const declared = template.outputs.map((o) => o.name);
+  return Object.keys(stack.outputsToSsm).filter((name) => !declared.includes(name)).map((name) => ({
+    path: `stacks.${stack.id}.outputsToSsm.${name}`,
+    stack: stack.id,
+    location: locateConfig(['stacks', stack.id, 'outputsToSsm', name]),
+    message: `outputsToSsm names output ${name}, which ${stack.templateDisplay} does not declare`,
+    hint: didYouMean(name, declared) ?? (declared.length ? `the template's outputs are: ${declared.join(', ')}` : 'the template declares no outputs'),
+  }));
+}

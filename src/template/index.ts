@@ -6,4 +6,4 @@ export type {
 } from './analyze-template.js';
 export { resolveName, isExact } from './resolve-name.js';
 export type { ResolvedName, ResolveContext } from './resolve-name.js';
-export { checkStackParameters } from './check-stack-parameters.js';
+export { checkStackParameters, checkStackOutputs } from './check-stack-parameters.js';

@@ -202,7 +202,7 @@ export default defineConfig({
       expect(resolveIn(dir, value, source).problems).toEqual([{
         path: 'stacks.app', stack: 'app', location: at(source, "colour: 'blue'"),
         message: 'unknown key "colour"',
-        hint: 'allowed keys: template, dependsOn, parameters, tags, capabilities, stackName, stateful, terminationProtection, timeoutMinutes',
+        hint: 'allowed keys: template, dependsOn, parameters, tags, capabilities, stackName, stateful, terminationProtection, timeoutMinutes, outputsToSsm',
       }]);
     });
 

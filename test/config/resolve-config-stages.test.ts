@@ -98,8 +98,10 @@ describe('resolveConfig: without stage overrides (dev)', () => {
       tags: { team: 'core', cost: 'shared', tier: 'data' },
       capabilities: ['CAPABILITY_IAM'],
       stateful: true,
-      terminationProtection: false,
+      // Stateful stacks are protected unless they say otherwise.
+      terminationProtection: true,
       timeoutMinutes: undefined,
+      outputsToSsm: {},
       location: { file: CONFIG },
     });
     expect(stackOf(config, 'app')).toMatchObject({
@@ -217,7 +219,7 @@ describe('resolveConfig: stage overrides (prod)', () => {
     const config = configOf(resolveIn(dir, ordersConfig(), '', { stage: 'staging' }));
 
     expect(config.region).toBe('us-east-1');
-    expect(stackOf(config, 'data')).toMatchObject({ stackName: 'orders-staging-data', parameters: { Size: 'small', Retain: 'no' }, terminationProtection: false });
+    expect(stackOf(config, 'data')).toMatchObject({ stackName: 'orders-staging-data', parameters: { Size: 'small', Retain: 'no' }, terminationProtection: true });
   });
 
   it('lets options.region (--region) win over the stage and the top level', async () => {

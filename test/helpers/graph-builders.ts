@@ -30,6 +30,7 @@ export function projectOf(stacks: Record<string, StackSpec>, stage = 'dev'): { c
     stateful: false,
     terminationProtection: false,
     timeoutMinutes: undefined,
+    outputsToSsm: {},
     location: { file: 'stacks.config.ts' },
   }));
   const templates = new Map<string, TemplateInfo>();

@@ -73,6 +73,7 @@ export function resolvedStack(overrides: Partial<ResolvedStack> = {}): ResolvedS
     stateful: false,
     terminationProtection: false,
     timeoutMinutes: undefined,
+    outputsToSsm: {},
     location: { file: 'stacks.config.ts', line: 5, column: 5 },
     ...overrides,
   };

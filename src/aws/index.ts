@@ -1,0 +1,26 @@
+/** The AWS layer: the only code that imports the AWS SDK. */
+export type {
+  AwsPorts,
+  AwsPortsFactory,
+  AwsTarget,
+  ChangeAction,
+  ChangeSetDescription,
+  ChangeSetRef,
+  CloudFormationPort,
+  CreateChangeSetInput,
+  Parameter,
+  ResourceChange,
+  ResourceChangeDetail,
+  SsmParameterValue,
+  SsmPort,
+  StackDescription,
+  StackEvent,
+  StackOutput,
+} from './ports.js';
+export { AwsError, NETWORK_ERROR, isNoChangesReason, isNoUpdatesError, isStackNotFoundError } from './errors.js';
+export { createAwsPorts } from './create-aws-ports.js';
+export type { CreateAwsPortsOptions } from './create-aws-ports.js';
+export { RateLimiter } from './rate-limiter.js';
+export type { RateLimiterOptions, RateLimiterStats } from './rate-limiter.js';
+export { DEFAULT_RETRY_POLICY } from './retry-strategy.js';
+export type { RetryPolicy } from './retry-strategy.js';

@@ -1,0 +1,149 @@
+/**
+ * The narrow ports through which the engine talks to AWS: only the calls it uses, in plain
+ * types of our own, so that the engine never sees the SDK and the simulator can implement the
+ * same interfaces. `sdk-*.ts` implement them with the AWS SDK v3.
+ */
+
+export interface Parameter {
+  key: string;
+  value: string;
+}
+
+export interface StackOutput {
+  key: string;
+  value: string;
+  exportName: string | undefined;
+  description: string | undefined;
+}
+
+export interface StackDescription {
+  stackId: string;
+  stackName: string;
+  /** One of CloudFormation's StackStatus values, e.g. `UPDATE_COMPLETE`. */
+  status: string;
+  statusReason: string | undefined;
+  parameters: Parameter[];
+  outputs: StackOutput[];
+  tags: Record<string, string>;
+  capabilities: string[];
+  terminationProtection: boolean;
+  creationTime: Date | undefined;
+  lastUpdatedTime: Date | undefined;
+}
+
+export interface StackEvent {
+  eventId: string;
+  stackId: string;
+  stackName: string;
+  logicalId: string;
+  physicalId: string | undefined;
+  resourceType: string;
+  /** A ResourceStatus (for the stack itself: a StackStatus). */
+  status: string;
+  reason: string | undefined;
+  timestamp: Date;
+  /** The token of the operation that caused the event (ExecuteChangeSet's ClientRequestToken). */
+  clientRequestToken: string | undefined;
+}
+
+export type ChangeAction = 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic';
+
+export interface ResourceChangeDetail {
+  /** e.g. `Properties`, `Metadata`, `Tags`. */
+  attribute: string | undefined;
+  /** Property name for attribute `Properties`. */
+  name: string | undefined;
+  requiresRecreation: string | undefined;
+  /** `DirectModification`, `ResourceReference`, `ParameterReference`, `ResourceAttribute`, `Automatic`. */
+  changeSource: string | undefined;
+  causingEntity: string | undefined;
+  evaluation: string | undefined;
+}
+
+export interface ResourceChange {
+  action: ChangeAction;
+  logicalId: string;
+  physicalId: string | undefined;
+  resourceType: string;
+  /** `True` | `False` | `Conditional`, for Modify. */
+  replacement: string | undefined;
+  scope: string[];
+  details: ResourceChangeDetail[];
+}
+
+export interface ChangeSetDescription {
+  changeSetId: string;
+  changeSetName: string;
+  stackId: string;
+  /** CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED. */
+  status: string;
+  statusReason: string | undefined;
+  /** UNAVAILABLE | AVAILABLE | EXECUTE_IN_PROGRESS | EXECUTE_COMPLETE | EXECUTE_FAILED | OBSOLETE. */
+  executionStatus: string | undefined;
+  /** Every change, all pages. */
+  changes: ResourceChange[];
+}
+
+export interface CreateChangeSetInput {
+  stackName: string;
+  changeSetName: string;
+  changeSetType: 'CREATE' | 'UPDATE';
+  templateBody: string;
+  parameters: Parameter[];
+  tags: Record<string, string>;
+  capabilities: string[];
+  /** Idempotency of the create call across retries. */
+  clientToken: string;
+  description?: string;
+}
+
+export interface ChangeSetRef {
+  changeSetId: string;
+  stackId: string;
+}
+
+export interface CloudFormationPort {
+  /** `undefined` when the stack does not exist (the service answers a ValidationError). */
+  describeStack(stackName: string): Promise<StackDescription | undefined>;
+  /** The deployed template as it was submitted (TemplateStage Original). */
+  getTemplate(stackName: string): Promise<string>;
+  createChangeSet(input: CreateChangeSetInput): Promise<ChangeSetRef>;
+  /** Status and every change (all pages). */
+  describeChangeSet(changeSetId: string): Promise<ChangeSetDescription>;
+  deleteChangeSet(changeSetId: string): Promise<void>;
+  executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void>;
+  /** One page of events, newest first. */
+  describeStackEvents(stackId: string, nextToken?: string): Promise<{ events: StackEvent[]; nextToken: string | undefined }>;
+  deleteStack(stackId: string, clientRequestToken?: string): Promise<void>;
+  cancelUpdateStack(stackId: string, clientRequestToken?: string): Promise<void>;
+  updateTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
+}
+
+export interface SsmParameterValue {
+  name: string;
+  /** String | StringList | SecureString. */
+  type: string;
+  value: string;
+  version: number | undefined;
+}
+
+export interface SsmPort {
+  /** Decrypts SecureString values; `undefined` when the parameter does not exist. */
+  getParameter(name: string): Promise<SsmParameterValue | undefined>;
+  putParameter(input: { name: string; value: string; overwrite: boolean; description?: string }): Promise<void>;
+}
+
+export interface AwsPorts {
+  cloudFormation: CloudFormationPort;
+  ssm: SsmPort;
+}
+
+/** Where and as whom to talk to AWS; unset fields follow the SDK's default resolution. */
+export interface AwsTarget {
+  region?: string;
+  profile?: string;
+  /** An emulator's endpoint for CloudFormation and SSM (moto, LocalStack). */
+  endpoint?: string;
+}
+
+export type AwsPortsFactory = (target: AwsTarget) => AwsPorts;

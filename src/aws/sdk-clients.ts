@@ -1,0 +1,64 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsTarget } from './ports.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { DEFAULT_RETRY_POLICY, FullJitterRetryStrategy } from './retry-strategy.js';
+import type { RetryPolicy } from './retry-strategy.js';
+
+export interface SdkClientOptions {
+  /** Shared by both clients; every HTTP attempt, retries included, takes one token. */
+  limiter: RateLimiter;
+  /** @default DEFAULT_RETRY_POLICY */
+  retry?: Partial<RetryPolicy>;
+  /**
+   * Socket timeouts, so that a silently dropped connection becomes a retried TimeoutError instead
+   * of a deploy that hangs forever.
+   * @default { connectionTimeoutMs: 10_000, requestTimeoutMs: 60_000 }
+   */
+  timeouts?: { connectionTimeoutMs?: number; requestTimeoutMs?: number };
+}
+
+export interface SdkClients {
+  cloudFormation: CloudFormationClient;
+  ssm: SSMClient;
+}
+
+export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
+
+/**
+ * The SDK's retry middleware sits at `finalizeRequest`/`high` and loops over everything below it
+ * on each attempt; `finalizeRequest`/`low` is below it (after signing, before the deserializer
+ * and the HTTP handler), so every attempt waits for its own token.
+ */
+function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLimiter): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      await limiter.acquire();
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: RATE_LIMIT_MIDDLEWARE, tags: ['RATE_LIMIT'] },
+  );
+}
+
+/** The only place SDK clients are built: one region/profile/endpoint, one limiter, one retry policy. */
+export function createSdkClients(target: AwsTarget, options: SdkClientOptions): SdkClients {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const config = {
+    // Unset fields are left out, so the SDK's own chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL,
+    // ~/.aws/config) decides.
+    ...(target.region !== undefined && { region: target.region }),
+    ...(target.profile !== undefined && { profile: target.profile }),
+    ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
+    maxAttempts: policy.maxAttempts,
+    retryStrategy: new FullJitterRetryStrategy(policy),
+    requestHandler: {
+      connectionTimeout: options.timeouts?.connectionTimeoutMs ?? 10_000,
+      requestTimeout: options.timeouts?.requestTimeoutMs ?? 60_000,
+    },
+  };
+  const cloudFormation = new CloudFormationClient(config);
+  const ssm = new SSMClient(config);
+  addRateLimit(cloudFormation, options.limiter);
+  addRateLimit(ssm, options.limiter);
+  return { cloudFormation, ssm };
+}

@@ -1,0 +1,138 @@
+import {
+  CancelUpdateStackCommand,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
+import type { Capability, Change, CloudFormationClient, DescribeChangeSetCommandOutput } from '@aws-sdk/client-cloudformation';
+import { InternalError } from '../errors.js';
+import { fromSdkChanges, fromSdkStack, fromSdkStackEvent, toSdkParameters, toSdkTags } from './cloudformation-shapes.js';
+import { isStackNotFoundError } from './errors.js';
+import type { ChangeSetDescription, CloudFormationPort } from './ports.js';
+import { callAws } from './to-aws-error.js';
+
+/**
+ * A guard against a service that keeps answering the same NextToken: far more pages than any
+ * change set has (each page is up to 1 MB).
+ */
+const MAX_CHANGE_SET_PAGES = 1000;
+
+function required(value: string | undefined, operation: string, field: string): string {
+  if (value === undefined || value === '') throw new InternalError(`${operation} returned no ${field}`);
+  return value;
+}
+
+/** CloudFormation through the SDK; every call goes through the client's limiter and retries. */
+export function createSdkCloudFormation(client: CloudFormationClient): CloudFormationPort {
+  return {
+    async describeStack(stackName) {
+      try {
+        const output = await callAws('DescribeStacks', () => client.send(new DescribeStacksCommand({ StackName: stackName })));
+        const stack = output.Stacks?.[0];
+        return stack === undefined ? undefined : fromSdkStack(stack);
+      } catch (error) {
+        if (isStackNotFoundError(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async getTemplate(stackName) {
+      const output = await callAws('GetTemplate', () => client.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })));
+      return output.TemplateBody ?? '';
+    },
+
+    async createChangeSet(input) {
+      const output = await callAws('CreateChangeSet', () =>
+        client.send(
+          new CreateChangeSetCommand({
+            StackName: input.stackName,
+            ChangeSetName: input.changeSetName,
+            ChangeSetType: input.changeSetType,
+            TemplateBody: input.templateBody,
+            Parameters: toSdkParameters(input.parameters),
+            Tags: toSdkTags(input.tags),
+            Capabilities: input.capabilities as Capability[],
+            ClientToken: input.clientToken,
+            Description: input.description,
+            IncludeNestedStacks: false,
+          }),
+        ),
+      );
+      return {
+        changeSetId: required(output.Id, 'CreateChangeSet', 'Id'),
+        stackId: required(output.StackId, 'CreateChangeSet', 'StackId'),
+      };
+    },
+
+    async describeChangeSet(changeSetId) {
+      const changes: Change[] = [];
+      let first: DescribeChangeSetCommandOutput | undefined;
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const output = await callAws('DescribeChangeSet', () =>
+          client.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken: nextToken })),
+        );
+        // Only Changes is paginated; the other fields repeat on every page.
+        first ??= output;
+        changes.push(...(output.Changes ?? []));
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return describeChangeSetResult(first, changes);
+      }
+      throw new InternalError(`DescribeChangeSet ${changeSetId}: more than ${MAX_CHANGE_SET_PAGES} pages of changes`);
+    },
+
+    async deleteChangeSet(changeSetId) {
+      await callAws('DeleteChangeSet', () => client.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId })));
+    },
+
+    async executeChangeSet(changeSetId, clientRequestToken) {
+      await callAws('ExecuteChangeSet', () =>
+        client.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: clientRequestToken })),
+      );
+    },
+
+    async describeStackEvents(stackId, nextToken) {
+      const output = await callAws('DescribeStackEvents', () =>
+        client.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken })),
+      );
+      return {
+        events: (output.StackEvents ?? []).map(fromSdkStackEvent),
+        nextToken: output.NextToken === '' ? undefined : output.NextToken,
+      };
+    },
+
+    async deleteStack(stackId, clientRequestToken) {
+      await callAws('DeleteStack', () => client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })));
+    },
+
+    async cancelUpdateStack(stackId, clientRequestToken) {
+      await callAws('CancelUpdateStack', () =>
+        client.send(new CancelUpdateStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
+      );
+    },
+
+    async updateTerminationProtection(stackId, enabled) {
+      await callAws('UpdateTerminationProtection', () =>
+        client.send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled })),
+      );
+    },
+  };
+}
+
+function describeChangeSetResult(output: DescribeChangeSetCommandOutput, changes: readonly Change[]): ChangeSetDescription {
+  return {
+    changeSetId: output.ChangeSetId ?? '',
+    changeSetName: output.ChangeSetName ?? '',
+    stackId: output.StackId ?? '',
+    status: output.Status ?? '',
+    statusReason: output.StatusReason === '' ? undefined : output.StatusReason,
+    executionStatus: output.ExecutionStatus,
+    changes: fromSdkChanges(changes),
+  };
+}

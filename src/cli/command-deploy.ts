@@ -1,0 +1,86 @@
+import { createAwsPorts, RateLimiter } from '../aws/index.js';
+import { systemClock } from '../clock.js';
+import { UsageError } from '../errors.js';
+import { deployRun } from '../engine/deploy-run.js';
+import type { EngineEvent } from '../engine/events.js';
+import { loadProject } from '../graph/load-project.js';
+import { selectStacks } from '../graph/select-stacks.js';
+import { createJsonRenderer, createPlainRenderer } from '../ui/plain-renderer.js';
+import { createApprover } from './approver.js';
+import { pick } from './command-validate.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { formatWarnings } from './report-problems.js';
+
+export interface DeployOptions extends GlobalOptions {
+  profile?: string;
+  endpointUrl?: string;
+  yes?: boolean;
+  ci?: boolean;
+  output: 'text' | 'json';
+  replaceFailed?: boolean;
+  waitTimeout: string;
+  exclusively?: boolean;
+  withDependents?: boolean;
+  apiRate: string;
+}
+
+export async function runDeploy(stacks: string[], options: DeployOptions, ctx: CliContext): Promise<number> {
+  const waitMinutes = positiveNumber(options.waitTimeout, '--wait-timeout');
+  const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const project = await loadProject({ cwd: ctx.cwd, command: 'deploy', ...pick(options) });
+  const selected = selectStacks(project.graph, stacks, {
+    ...(options.exclusively ? { exclusively: true } : {}),
+    ...(options.withDependents ? { withDependents: true } : {}),
+  });
+  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+
+  const emit: (event: EngineEvent) => void = options.output === 'json'
+    ? createJsonRenderer((text) => ctx.stdout.write(text))
+    : createPlainRenderer({ write: (text) => ctx.stdout.write(text), colors: ctx.colors.stdout });
+
+  const limiter = new RateLimiter({ ratePerSecond: apiRate, burst: Math.max(1, Math.ceil(apiRate)) });
+  const endpoint = options.endpointUrl;
+  const region = project.config.region;
+  const ports = createAwsPorts({
+    ...(region === undefined ? {} : { region }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+  }, { limiter });
+
+  const interactive = !options.ci && ctx.env.CI === undefined && ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
+  const stop = new AbortController();
+  const cancel = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      emit({ type: 'run:interrupt', message: 'interrupted: no new stack will start and change sets not yet executed are deleted; stacks being deployed are left to CloudFormation (press Ctrl-C again to cancel updates in progress)' });
+      stop.abort(new Error('interrupted'));
+    } else if (interrupts === 2) {
+      emit({ type: 'run:interrupt', message: 'cancelling updates in progress (CancelUpdateStack); press Ctrl-C once more to quit at once' });
+      cancel.abort(new Error('cancelled'));
+    } else {
+      ctx.exit(130);
+    }
+  };
+  const removeHandler = ctx.onInterrupt(onInterrupt);
+  try {
+    const result = await deployRun({
+      project, stacks: selected, ports, clock: systemClock, emit,
+      approve: createApprover({ yes: options.yes === true, interactive, input: ctx.stdin, output: ctx.stderr }),
+      replaceFailed: options.replaceFailed === true,
+      settleTimeoutMs: waitMinutes * 60_000,
+      stopSignal: stop.signal,
+      cancelSignal: cancel.signal,
+    });
+    return result.exitCode;
+  } finally {
+    removeHandler();
+  }
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
+  return value;
+}

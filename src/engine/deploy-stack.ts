@@ -1,0 +1,271 @@
+import { readFile } from 'node:fs/promises';
+import type { AwsPorts, ChangeSetDescription, StackDescription } from '../aws/ports.js';
+import { AwsError, isNoChangesReason, isNoUpdatesError } from '../aws/errors.js';
+import type { Clock } from '../clock.js';
+import type { ResolvedStack } from '../config/resolve-config.js';
+import type { TemplateInfo } from '../template/analyze-template.js';
+import { destructiveChanges } from './approvals.js';
+import type { Approver } from './approvals.js';
+import { AbortError, DeployError } from './deploy-errors.js';
+import type { EngineEvent, ResourceChangeSummary, RootCause, StackOutcome } from './events.js';
+import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
+import { pollUntil } from './poll.js';
+import { resolveParameters } from './resolve-parameters.js';
+import type { OutputsLookup } from './resolve-parameters.js';
+import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
+import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-status.js';
+
+export interface StackDeployContext {
+  ports: AwsPorts;
+  clock: Clock;
+  emit: (event: EngineEvent) => void;
+  approve: Approver;
+  /** Unique per run: names change sets and tokens. */
+  runId: string;
+  outputsOf: OutputsLookup;
+  /** Delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again. */
+  replaceFailed: boolean;
+  /** How long to wait for someone else's operation on the stack to end. */
+  settleTimeoutMs: number;
+  /** First Ctrl-C: start nothing new; a change set not yet executed is deleted. */
+  stopSignal: AbortSignal;
+  /** Second Ctrl-C: cancel an update in progress (CancelUpdateStack). */
+  cancelSignal: AbortSignal;
+}
+
+export interface StackDeployResult {
+  status: StackOutcome;
+  stackStatus: string | undefined;
+  outputs: Record<string, string> | undefined;
+  reason?: string;
+  rootCause?: RootCause;
+}
+
+const TOKEN_UNSAFE = /[^a-zA-Z0-9-]/g;
+
+/** Deploys one stack through a change set, from any state it can be in (DESIGN.md, "Deploying one stack"). */
+export async function deployStack(stack: ResolvedStack, template: TemplateInfo, ctx: StackDeployContext): Promise<StackDeployResult> {
+  const cf = ctx.ports.cloudFormation;
+  const ref = { stack: stack.id, stackName: stack.stackName };
+  const changeSetName = `stackpilot-${ctx.runId}`.slice(0, 128);
+  const token = `${changeSetName}-${stack.id}`.replace(TOKEN_UNSAFE, '-').slice(0, 128);
+  /** A change set we made and have not executed: deleted whatever happens (no orphans). */
+  let pending: { changeSetId: string; stackId: string; type: 'CREATE' | 'UPDATE' } | undefined;
+
+  const stopped = (): void => {
+    if (ctx.stopSignal.aborted) throw new AbortError('interrupted before this stack was deployed');
+  };
+
+  try {
+    stopped();
+    const templateBody = await readFile(stack.templatePath, 'utf8');
+    const { parameters } = await resolveParameters(stack, template, ctx.outputsOf, ctx.ports.ssm);
+
+    let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
+    if (existing && isFailedCreation(existing.status)) {
+      if (!ctx.replaceFailed) {
+        throw new DeployError('FAILED_CREATE', `stack ${stack.stackName} is in ${existing.status}: its first create failed, and CloudFormation can only delete it`, {
+          hint: `rerun with --replace-failed to delete it and create it again, or delete it yourself: aws cloudformation delete-stack --stack-name ${stack.stackName}`,
+        });
+      }
+      ctx.emit({ type: 'stack:replacing-failed', ...ref, status: existing.status });
+      await deleteAndWait(existing.stackId, ctx);
+      existing = undefined;
+    }
+    if (existing?.status === 'UPDATE_ROLLBACK_FAILED') {
+      throw new DeployError('ROLLBACK_FAILED', `stack ${stack.stackName} is in UPDATE_ROLLBACK_FAILED: a rollback could not finish, and the stack cannot be updated until it does`, {
+        hint: `fix what blocked the rollback (see its events), then run: aws cloudformation continue-update-rollback --stack-name ${stack.stackName} (add --resources-to-skip LogicalId ... for resources that cannot be restored), and deploy again`,
+      });
+    }
+    if (existing?.status === 'DELETE_FAILED') {
+      throw new DeployError('DELETE_FAILED', `stack ${stack.stackName} is in DELETE_FAILED: an earlier delete did not finish`, {
+        hint: `finish the delete (aws cloudformation delete-stack --stack-name ${stack.stackName}, with --retain-resources for resources that cannot be deleted), then deploy again`,
+      });
+    }
+    // A REVIEW_IN_PROGRESS stack (an earlier run or dry-run stopped after creating its change set) has nothing deployed.
+    const deployed = existing && existing.status !== 'REVIEW_IN_PROGRESS' ? existing : undefined;
+    if (deployed && !isUpdatable(deployed.status)) {
+      throw new DeployError('NOT_UPDATABLE', `stack ${stack.stackName} is in ${deployed.status} and cannot be updated`, { hint: 'look at the stack in the CloudFormation console and bring it to a stable state first' });
+    }
+
+    if (deployed && !resolvesSsmAtDeploy(template)) {
+      const deployedTemplate = await cf.getTemplate(deployed.stackId);
+      if (isSameDeployment({ deployed, deployedTemplate, templateBody, templateFile: stack.templateDisplay, template, parameters, tags: stack.tags })) {
+        ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: 'template, parameters and tags match the deployed stack' });
+        await applyTerminationProtection(stack, deployed, ctx);
+        return { status: 'unchanged', stackStatus: deployed.status, outputs: outputsRecord(deployed) };
+      }
+    }
+
+    const type = deployed ? 'UPDATE' : 'CREATE';
+    ctx.emit({ type: 'stack:changeset', ...ref, phase: 'creating', changeSetType: type });
+    let created;
+    try {
+      created = await cf.createChangeSet({
+        stackName: stack.stackName, changeSetName, changeSetType: type, templateBody, parameters,
+        tags: stack.tags, capabilities: [...stack.capabilities], clientToken: `${token}-create`.slice(0, 128),
+        description: `stackpilot run ${ctx.runId}`,
+      });
+    } catch (error) {
+      if (isNoUpdatesError(error)) {
+        ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: 'CloudFormation: No updates are to be performed.' });
+        return { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined };
+      }
+      throw error;
+    }
+    pending = { ...created, type };
+
+    const changeSet = await waitForChangeSet(created.changeSetId, ctx);
+    if (changeSet.status === 'FAILED') {
+      if (isNoChangesReason(changeSet.statusReason)) {
+        ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: changeSet.statusReason ?? '' });
+        if (deployed) await applyTerminationProtection(stack, deployed, ctx);
+        return { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined };
+      }
+      throw new DeployError('CHANGE_SET_FAILED', `CloudFormation could not create the change set for ${stack.stackName}: ${changeSet.statusReason ?? 'no reason given'}`, {
+        hint: 'fix the template or parameters it names; the change set was deleted',
+      });
+    }
+    // A ready change set with no Changes still carries output, tag or parameter edits (§2.3): execute it.
+    const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({ action: c.action, logicalId: c.logicalId, resourceType: c.resourceType, replacement: c.replacement }));
+    ctx.emit({ type: 'stack:changeset', ...ref, phase: 'ready', changeSetType: type, changes });
+
+    const destructive = destructiveChanges(changes);
+    if (destructive.length > 0) {
+      const answer = await ctx.approve({
+        ...ref, changes: destructive,
+        reason: `${destructive.length} ${destructive.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${destructive.map((c) => c.logicalId).join(', ')}`,
+      });
+      if (!answer.approved) {
+        ctx.emit({ type: 'stack:blocked', ...ref, reason: answer.reason ?? 'not approved' });
+        return { status: 'blocked', stackStatus: deployed?.status, outputs: undefined, reason: answer.reason ?? 'not approved' };
+      }
+    }
+
+    stopped();
+    const operationStart = ctx.clock.now();
+    ctx.emit({ type: 'stack:executing', ...ref, changeSetName, total: changes.length });
+    await cf.executeChangeSet(created.changeSetId, token);
+    pending = undefined;
+
+    const onCancel = (): void => {
+      if (type !== 'UPDATE') {
+        ctx.emit({ type: 'stack:warning', ...ref, message: `${stack.stackName} is being created; a create cannot be cancelled, CloudFormation goes on with it` });
+        return;
+      }
+      cf.cancelUpdateStack(created.stackId, `${token}-cancel`.slice(0, 128)).then(
+        () => ctx.emit({ type: 'stack:warning', ...ref, message: `cancelled the update of ${stack.stackName}: CloudFormation rolls it back` }),
+        (error: unknown) => ctx.emit({ type: 'stack:warning', ...ref, message: `could not cancel the update of ${stack.stackName}: ${error instanceof Error ? error.message : String(error)}` }),
+      );
+    };
+    ctx.cancelSignal.addEventListener('abort', onCancel, { once: true });
+    let followed;
+    try {
+      followed = await followOperation(cf, {
+        stackId: created.stackId, stackName: stack.stackName, clientRequestToken: token, operationStart, clock: ctx.clock,
+        onEvent: (e) => {
+          if (isRootEvent(e, stack.stackName)) return;
+          ctx.emit({ type: 'stack:resource', ...ref, logicalId: e.logicalId, resourceType: e.resourceType, status: e.status, reason: e.reason, timestamp: e.timestamp.toISOString() });
+        },
+      });
+    } finally {
+      ctx.cancelSignal.removeEventListener('abort', onCancel);
+    }
+    const final = followed.stack;
+    if (final && isSuccess(final.status)) {
+      await applyTerminationProtection(stack, deployed ?? { ...final, terminationProtection: false }, ctx);
+      return { status: type === 'CREATE' ? 'created' : 'updated', stackStatus: final.status, outputs: outputsRecord(final) };
+    }
+    const rootCause = findRootCause(followed.events, stack.stackName, final);
+    return {
+      status: 'failed', stackStatus: final?.status, outputs: undefined, ...(rootCause ? { rootCause } : {}),
+      reason: `${stack.stackName} ended in ${final?.status ?? 'an unknown state'}${rootCause ? `: ${rootCause.logicalId} (${rootCause.resourceType}) ${rootCause.status}: ${rootCause.reason}` : ''}`,
+    };
+  } catch (error) {
+    if (error instanceof AbortError || (ctx.stopSignal.aborted && error === ctx.stopSignal.reason)) {
+      return { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: error instanceof AbortError ? error.message : 'interrupted before this stack was deployed' };
+    }
+    if (error instanceof DeployError || error instanceof AwsError) {
+      return { status: 'failed', stackStatus: undefined, outputs: undefined, reason: error.hint ? `${error.message}\n→ ${error.hint}` : error.message };
+    }
+    throw error;
+  } finally {
+    if (pending) await discardChangeSet(pending, ctx, ref);
+  }
+}
+
+/** Someone else's operation is running on the stack: wait for it to end, saying so. */
+async function settle(stack: ResolvedStack, ctx: StackDeployContext, current: StackDescription | undefined): Promise<StackDescription | undefined> {
+  if (!current || !isInProgress(current.status) || current.status === 'REVIEW_IN_PROGRESS') return current;
+  const start = ctx.clock.now();
+  ctx.emit({ type: 'stack:settling', stack: stack.id, stackName: stack.stackName, status: current.status, waitedSeconds: 0 });
+  let latest: StackDescription | undefined = current;
+  const settled = await pollUntil(async () => {
+    latest = await ctx.ports.cloudFormation.describeStack(current.stackId);
+    if (!latest || !isInProgress(latest.status)) return { value: latest };
+    ctx.emit({ type: 'stack:settling', stack: stack.id, stackName: stack.stackName, status: latest.status, waitedSeconds: Math.round((ctx.clock.now() - start) / 1000) });
+    return undefined;
+  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 2_000, maxDelayMs: 15_000, timeoutMs: ctx.settleTimeoutMs });
+  if (!settled) {
+    throw new DeployError('SETTLE_TIMEOUT', `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${Math.round(ctx.settleTimeoutMs / 60_000)} minutes: another operation is still running on it`, {
+      hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout',
+    });
+  }
+  // A stack deleted by ARN answers DELETE_COMPLETE: that is the same as absent for a name lookup.
+  return settled.value?.status === 'DELETE_COMPLETE' ? undefined : settled.value;
+}
+
+async function deleteAndWait(stackId: string, ctx: StackDeployContext): Promise<void> {
+  const cf = ctx.ports.cloudFormation;
+  await cf.deleteStack(stackId);
+  const gone = await pollUntil(async () => {
+    const now = await cf.describeStack(stackId);
+    if (!now || now.status === 'DELETE_COMPLETE') return true;
+    if (now.status === 'DELETE_FAILED') throw new DeployError('DELETE_FAILED', `could not delete the failed stack ${now.stackName}: ${now.statusReason ?? 'DELETE_FAILED'}`);
+    return undefined;
+  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 1_000, maxDelayMs: 10_000, timeoutMs: ctx.settleTimeoutMs });
+  if (!gone) throw new DeployError('DELETE_TIMEOUT', `the failed stack ${stackId} was not deleted in time`);
+}
+
+async function waitForChangeSet(changeSetId: string, ctx: StackDeployContext): Promise<ChangeSetDescription> {
+  const described = await pollUntil(async () => {
+    const changeSet = await ctx.ports.cloudFormation.describeChangeSet(changeSetId);
+    return changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS' ? undefined : changeSet;
+  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 500, maxDelayMs: 5_000 }).catch((error: unknown) => {
+    if (ctx.stopSignal.aborted) throw new AbortError('interrupted while the change set was being created');
+    throw error;
+  });
+  if (!described) throw new DeployError('CHANGE_SET_TIMEOUT', `change set ${changeSetId} never became ready`);
+  return described;
+}
+
+/** Termination protection is not part of a change set; it is set beside it. */
+async function applyTerminationProtection(stack: ResolvedStack, deployed: StackDescription, ctx: StackDeployContext): Promise<void> {
+  if (deployed.terminationProtection === stack.terminationProtection) return;
+  try {
+    await ctx.ports.cloudFormation.updateTerminationProtection(deployed.stackId, stack.terminationProtection);
+  } catch (error) {
+    ctx.emit({
+      type: 'stack:warning', stack: stack.id, stackName: stack.stackName,
+      message: `could not turn termination protection ${stack.terminationProtection ? 'on' : 'off'}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+}
+
+/** Deletes a change set that was not executed, and the REVIEW_IN_PROGRESS stack a CREATE one made. */
+async function discardChangeSet(pending: { changeSetId: string; stackId: string; type: 'CREATE' | 'UPDATE' }, ctx: StackDeployContext, ref: { stack: string; stackName: string }): Promise<void> {
+  const cf = ctx.ports.cloudFormation;
+  try {
+    await cf.deleteChangeSet(pending.changeSetId);
+    if (pending.type === 'CREATE') {
+      const left = await cf.describeStack(pending.stackId);
+      if (left?.status === 'REVIEW_IN_PROGRESS') await cf.deleteStack(pending.stackId);
+    }
+  } catch (error) {
+    ctx.emit({ type: 'stack:warning', ...ref, message: `could not clean up change set ${pending.changeSetId}: ${error instanceof Error ? error.message : String(error)}; delete it with: aws cloudformation delete-change-set --change-set-name ${pending.changeSetId}` });
+  }
+}
+
+function outputsRecord(stack: StackDescription): Record<string, string> {
+  return Object.fromEntries(stack.outputs.map((o) => [o.key, o.value]));
+}

@@ -1,0 +1,121 @@
+import type { CloudFormationPort, StackDescription, StackEvent } from '../aws/ports.js';
+import type { Clock } from '../clock.js';
+import type { RootCause } from './events.js';
+import { isInProgress, isRootCauseCandidate } from './stack-status.js';
+
+export interface FollowOptions {
+  stackId: string;
+  stackName: string;
+  /** ExecuteChangeSet's ClientRequestToken: every event of this operation carries it (§3.1). */
+  clientRequestToken: string;
+  /** When the operation was started, by `clock`; bounds the events of emulators that send no token. */
+  operationStart: number;
+  clock: Clock;
+  onEvent: (event: StackEvent) => void;
+  /** Checked between polls: on abort the follower returns what it has (status `undefined`). */
+  signal?: AbortSignal;
+  /** First delay between polls; doubles (up to `maxDelayMs`) while nothing happens. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface FollowResult {
+  /** The stack once its status left *_IN_PROGRESS; undefined when following was stopped. */
+  stack: StackDescription | undefined;
+  /** This operation's events, oldest first. */
+  events: StackEvent[];
+}
+
+/** Emulators without tokens: their clocks may lag ours slightly. */
+const CLOCK_SKEW_MS = 2_000;
+/** Even when events keep coming, confirm the status every so often (events can be missed). */
+const STATUS_CHECK_EVERY = 5;
+
+/**
+ * Follows one stack operation to its end (CLOUDFORMATION.md §8): tails DescribeStackEvents
+ * newest-first down to what it has already seen or to the operation's first event, and derives
+ * completion from the stack's own terminal event, confirmed by one DescribeStacks (reads can be
+ * stale). Polls back off while nothing happens, so a slow stack costs few calls.
+ */
+export async function followOperation(cf: CloudFormationPort, options: FollowOptions): Promise<FollowResult> {
+  const minDelay = options.minDelayMs ?? 1_000;
+  const maxDelay = options.maxDelayMs ?? 10_000;
+  const seen = new Set<string>();
+  const events: StackEvent[] = [];
+  let delay = minDelay;
+  let polls = 0;
+
+  const belongs = (event: StackEvent): boolean => {
+    if (event.clientRequestToken !== undefined) return event.clientRequestToken === options.clientRequestToken;
+    return event.timestamp.getTime() >= options.operationStart - CLOCK_SKEW_MS;
+  };
+
+  const fetchNew = async (): Promise<StackEvent[]> => {
+    const fresh: StackEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await cf.describeStackEvents(options.stackId, nextToken);
+      for (const event of page.events) {
+        if (seen.has(event.eventId) || !belongs(event)) return fresh.reverse();
+        fresh.push(event);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    return fresh.reverse();
+  };
+
+  for (;;) {
+    polls += 1;
+    const fresh = await fetchNew();
+    for (const event of fresh) {
+      seen.add(event.eventId);
+      events.push(event);
+      options.onEvent(event);
+    }
+    const rootDone = fresh.some((e) => isRootEvent(e, options.stackName) && !isInProgress(e.status));
+    if (rootDone || polls % STATUS_CHECK_EVERY === 0) {
+      const stack = await cf.describeStack(options.stackId);
+      // A read right after execute may still say REVIEW_IN_PROGRESS (§1.5): that is not the end.
+      if (stack && !isInProgress(stack.status)) {
+        const last = await fetchNew();
+        for (const event of last) {
+          seen.add(event.eventId);
+          events.push(event);
+          options.onEvent(event);
+        }
+        return { stack, events };
+      }
+    }
+    if (options.signal?.aborted) return { stack: undefined, events };
+    delay = fresh.length > 0 ? minDelay : Math.min(maxDelay, delay * 2);
+    try {
+      await options.clock.sleep(delay, options.signal);
+    } catch {
+      return { stack: undefined, events };
+    }
+  }
+}
+
+export function isRootEvent(event: StackEvent, stackName: string): boolean {
+  return event.resourceType === 'AWS::CloudFormation::Stack' && event.logicalId === stackName;
+}
+
+/**
+ * The first real failure of the operation: the oldest *_FAILED resource event whose reason is
+ * not a cancellation cascade; else the stack's own failure reason (template-level failures such
+ * as `No export named X found` have no resource event, §3.2).
+ */
+export function findRootCause(events: readonly StackEvent[], stackName: string, stack: StackDescription | undefined): RootCause | undefined {
+  const resourceFailure = events.find((e) => !isRootEvent(e, stackName) && isRootCauseCandidate(e.status, e.reason));
+  if (resourceFailure) {
+    return { logicalId: resourceFailure.logicalId, resourceType: resourceFailure.resourceType, status: resourceFailure.status, reason: resourceFailure.reason ?? '(no reason given)' };
+  }
+  const stackFailure = events.find((e) => isRootEvent(e, stackName) && e.reason !== undefined && /FAILED|ROLLBACK/.test(e.status) && e.reason !== 'User Initiated');
+  if (stackFailure) {
+    return { logicalId: stackFailure.logicalId, resourceType: stackFailure.resourceType, status: stackFailure.status, reason: stackFailure.reason ?? '' };
+  }
+  if (stack?.statusReason) {
+    return { logicalId: stack.stackName, resourceType: 'AWS::CloudFormation::Stack', status: stack.status, reason: stack.statusReason };
+  }
+  return undefined;
+}

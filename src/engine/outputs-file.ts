@@ -1,0 +1,35 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ResolvedOutputsFile } from '../config/resolve-config.js';
+
+/** `NAME=value`, quoted when the value needs it, so that any dotenv reader gets it back exactly. */
+function dotenvLine(name: string, value: string): string {
+  return /^[\w@%+=:,./-]*$/.test(value) ? `${name}=${value}` : `${name}=${JSON.stringify(value)}`;
+}
+
+export function renderOutputsFile(format: 'json' | 'dotenv', values: Record<string, string>): string {
+  if (format === 'json') return `${JSON.stringify(values, null, 2)}\n`;
+  return `${Object.entries(values).map(([name, value]) => dotenvLine(name, value)).join('\n')}\n`;
+}
+
+/**
+ * Writes the configured outputs file. Every value must be known: a file with some values missing
+ * would silently point a frontend at nothing, so then nothing is written and the missing ones
+ * are returned.
+ */
+export async function writeOutputsFile(
+  config: ResolvedOutputsFile,
+  outputsOf: (stack: string) => Promise<Record<string, string> | undefined>,
+): Promise<{ written: boolean; missing: string[] }> {
+  const values: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [name, ref] of Object.entries(config.values)) {
+    const value = (await outputsOf(ref.stack))?.[ref.name];
+    if (value === undefined) missing.push(`${name} (output ${ref.name} of ${ref.stack})`);
+    else values[name] = value;
+  }
+  if (missing.length > 0) return { written: false, missing };
+  await mkdir(dirname(config.file), { recursive: true });
+  await writeFile(config.file, renderOutputsFile(config.format, values));
+  return { written: true, missing };
+}

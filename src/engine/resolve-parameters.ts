@@ -1,0 +1,54 @@
+import type { Parameter, SsmPort } from '../aws/ports.js';
+import { isOutputRef, isSsmRef } from '../config/resolve-config.js';
+import type { ResolvedStack } from '../config/resolve-config.js';
+import type { TemplateInfo } from '../template/analyze-template.js';
+import { DeployError } from './deploy-errors.js';
+
+export interface ResolvedParameters {
+  parameters: Parameter[];
+  /** Keys whose values must never be printed: NoEcho parameters and SecureString values. */
+  secretKeys: ReadonlySet<string>;
+}
+
+/** Outputs of another stack: from this run if it deployed it, else from the deployed stack. */
+export type OutputsLookup = (stackId: string) => Promise<Record<string, string>>;
+
+/** Step 1 of DESIGN.md "Deploying one stack": literals, upstream outputs, SSM values. */
+export async function resolveParameters(
+  stack: ResolvedStack,
+  template: TemplateInfo,
+  outputsOf: OutputsLookup,
+  ssm: SsmPort,
+): Promise<ResolvedParameters> {
+  const secretKeys = new Set(template.parameters.filter((p) => p.noEcho).map((p) => p.name));
+  const parameters: Parameter[] = [];
+  for (const [key, value] of Object.entries(stack.parameters)) {
+    if (isOutputRef(value)) {
+      const outputs = await outputsOf(value.output.stack);
+      const resolved = outputs[value.output.name];
+      if (resolved === undefined) {
+        throw new DeployError('OUTPUT_MISSING', `parameter ${key} of ${stack.id} needs output ${value.output.name} of stack ${value.output.stack}, which the deployed stack does not have`, {
+          hint: `deploy ${value.output.stack} first (stackpilot deploy ${value.output.stack}), or check the output name`,
+        });
+      }
+      parameters.push({ key, value: resolved });
+    } else if (isSsmRef(value)) {
+      const found = await ssm.getParameter(value.ssm);
+      if (!found) {
+        throw new DeployError('SSM_MISSING', `parameter ${key} of ${stack.id} reads SSM parameter ${value.ssm}, which does not exist`, {
+          hint: `create it (aws ssm put-parameter --name ${value.ssm} ...) or fix the name in the config`,
+        });
+      }
+      if (found.type === 'SecureString') secretKeys.add(key);
+      parameters.push({ key, value: found.value });
+    } else {
+      parameters.push({ key, value: Array.isArray(value) ? value.join(',') : String(value) });
+    }
+  }
+  return { parameters, secretKeys };
+}
+
+/** For messages and events: secret values are replaced, never shown. */
+export function redact(parameters: readonly Parameter[], secretKeys: ReadonlySet<string>): Record<string, string> {
+  return Object.fromEntries(parameters.map((p) => [p.key, secretKeys.has(p.key) ? '****' : p.value]));
+}

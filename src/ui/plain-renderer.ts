@@ -1,0 +1,107 @@
+import type { EngineEvent, StackOutcome } from '../engine/events.js';
+import type { Colors } from './colors.js';
+import { formatDuration } from './format-duration.js';
+
+export interface PlainRendererOptions {
+  write: (text: string) => void;
+  colors: Colors;
+  /** Time for the line prefix; a test passes a fixed one. */
+  now?: () => Date;
+}
+
+/**
+ * One line per event, each with a timestamp and the stack id; no cursor movement, so it reads the
+ * same in a CI log as in a terminal.
+ */
+export function createPlainRenderer(options: PlainRendererOptions): (event: EngineEvent) => void {
+  const c = options.colors;
+  const now = options.now ?? (() => new Date());
+  let width = 0;
+  const line = (stack: string, text: string): void => {
+    const time = now().toISOString().slice(11, 19);
+    options.write(`${c.dim(time)}  ${stack.padEnd(width)}  ${text}\n`);
+  };
+  const outcome = (status: StackOutcome): string => {
+    switch (status) {
+      case 'created': case 'updated': return c.green(status);
+      case 'unchanged': return c.dim(status);
+      case 'failed': return c.red(status);
+      case 'blocked': case 'skipped': return c.yellow(status);
+    }
+  };
+
+  return (event) => {
+    switch (event.type) {
+      case 'run:start':
+        width = Math.max(3, ...event.stacks.map((s) => s.length));
+        line('run', `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${event.region ? `, region ${event.region}` : ''}): ${event.order.join(' → ')}`);
+        return;
+      case 'stack:waiting':
+        line(event.stack, `waiting for ${event.on.join(', ')}`);
+        return;
+      case 'stack:start':
+        line(event.stack, `deploying ${event.stackName}`);
+        return;
+      case 'stack:settling':
+        line(event.stack, `waiting: ${event.stackName} is ${event.status} (another operation is running on it)${event.waitedSeconds > 0 ? `, ${formatDuration(event.waitedSeconds * 1000)} so far` : ''}`);
+        return;
+      case 'stack:replacing-failed':
+        line(event.stack, `deleting ${event.stackName} (${event.status}: its first create failed) to create it again`);
+        return;
+      case 'stack:changeset':
+        if (event.phase === 'creating') line(event.stack, `creating change set (${event.changeSetType ?? ''})`);
+        else if (event.phase === 'unchanged') line(event.stack, `${c.dim('no changes')}${event.reason ? c.dim(`: ${event.reason}`) : ''}`);
+        else {
+          const changes = event.changes ?? [];
+          const count = (action: string): number => changes.filter((ch) => ch.action === action).length;
+          line(event.stack, `change set ready: ${count('Add')} to add, ${count('Modify')} to modify, ${count('Remove')} to remove${changes.length === 0 ? ' (outputs, tags or parameters only)' : ''}`);
+          for (const ch of changes) {
+            const mark = ch.action === 'Add' ? c.green('+') : ch.action === 'Remove' ? c.red('-') : c.yellow('~');
+            const replace = ch.replacement === 'True' ? c.red(' (replace)') : ch.replacement === 'Conditional' ? c.yellow(' (may replace)') : '';
+            line(event.stack, `  ${mark} ${ch.logicalId} ${c.dim(ch.resourceType)}${replace}`);
+          }
+        }
+        return;
+      case 'stack:blocked':
+        line(event.stack, c.yellow(`blocked: ${event.reason}`));
+        return;
+      case 'stack:executing':
+        line(event.stack, `executing ${event.changeSetName} (${event.total} ${event.total === 1 ? 'change' : 'changes'})`);
+        return;
+      case 'stack:resource': {
+        const status = event.status.endsWith('_FAILED') ? c.red(event.status) : event.status.endsWith('_COMPLETE') ? c.green(event.status) : event.status;
+        line(event.stack, `  ${event.logicalId} ${c.dim(event.resourceType)} ${status}${event.reason ? c.dim(` ${event.reason}`) : ''}`);
+        return;
+      }
+      case 'stack:outputs':
+        if (Object.keys(event.outputs).length > 0) line(event.stack, `outputs: ${Object.entries(event.outputs).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+        return;
+      case 'stack:warning':
+        line(event.stack, c.yellow(`warning: ${event.message}`));
+        return;
+      case 'stack:done': {
+        const details = event.status === 'failed' || event.status === 'skipped' || event.status === 'blocked' ? `: ${event.reason ?? ''}` : '';
+        line(event.stack, `${outcome(event.status)} in ${formatDuration(event.durationMs)}${c.dim(` (${event.apiCalls} API calls)`)}${details.split('\n').join(`\n${' '.repeat(width + 12)}`)}`);
+        if (event.rootCause) line(event.stack, c.red(`  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`));
+        return;
+      }
+      case 'run:outputs-file':
+        line('run', event.written ? `wrote outputs to ${event.file}` : c.yellow(`did not write ${event.file}: missing ${event.missing.join(', ')}`));
+        return;
+      case 'run:interrupt':
+      case 'run:warning':
+        line('run', c.yellow(event.message));
+        return;
+      case 'run:done': {
+        const parts = (Object.entries(event.summary) as [StackOutcome, number][]).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
+        line('run', `${event.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(event.durationMs)}: ${parts.join(', ') || 'nothing to do'}${c.dim(` (${event.apiCalls} API calls)`)}`);
+        return;
+      }
+    }
+  };
+}
+
+/** `--output json`: the engine's events as NDJSON, one object per line. */
+export function createJsonRenderer(write: (text: string) => void): (event: EngineEvent) => void {
+  return (event) => write(`${JSON.stringify(event)}\n`);
+}
