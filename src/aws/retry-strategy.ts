@@ -61,8 +61,6 @@ class Token implements RetryToken {
  * The SDK's retry middleware sleeps `getRetryDelay()` between attempts and honours abort signals.
  */
 export class FullJitterRetryStrategy implements RetryStrategyV2 {
-  readonly mode = 'standard';
-
   constructor(
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     private readonly random: () => number = Math.random,

@@ -28,7 +28,8 @@ export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
 /**
  * The SDK's retry middleware sits at `finalizeRequest`/`high` and loops over everything below it
  * on each attempt; `finalizeRequest`/`low` is below it (after signing, before the deserializer
- * and the HTTP handler), so every attempt waits for its own token.
+ * and the HTTP handler), so every attempt waits for its own token. Waiting after signing is
+ * harmless as long as a wait stays well under SigV4's 5-minute window.
  */
 function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLimiter): void {
   client.middlewareStack.add(

@@ -13,6 +13,8 @@ const WIRE_CODE_BY_NAME: Readonly<Record<string, string>> = {
 /** Node's socket/DNS failures and the SDK's request timeout: nothing reached the service. */
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
+const UNKNOWN = 'UnknownError';
+
 interface SdkErrorLike {
   name?: unknown;
   message?: unknown;
@@ -23,10 +25,9 @@ interface SdkErrorLike {
 }
 
 /**
- * Turns whatever `client.send` threw into an AwsError. A service answer carries `$fault`; every
- * error that left the SDK's retry middleware carries `$metadata` (the middleware adds attempts and
- * delay even to socket errors), so `$metadata` alone does not tell a service refusal from a
- * network failure.
+ * Turns whatever `client.send` threw into an AwsError. Every error that left the SDK's retry
+ * middleware carries `$metadata` (the middleware adds attempts and delay even to socket errors), so
+ * `$metadata` alone does not tell a service refusal from a network failure; `httpStatusCode` does.
  */
 export function toAwsError(operation: string, error: unknown): AwsError {
   if (error instanceof AwsError) return error;
@@ -36,8 +37,14 @@ export function toAwsError(operation: string, error: unknown): AwsError {
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
 
   hideRawResponse(error);
-  if (e.$fault === 'client' || e.$fault === 'server') {
-    return new AwsError(operation, serviceCode(e, name), message, status, error);
+  // An HTTP answer: a service error (`$fault`), or a body the SDK could not deserialize (no
+  // `$fault`, but the status is there).
+  if (e.$fault === 'client' || e.$fault === 'server' || status !== undefined) {
+    const code = serviceCode(e, name);
+    if (code === UNKNOWN && (message === 'Unknown' || message === 'UnknownError')) {
+      return new AwsError(operation, code, `HTTP ${status ?? '?'} answer without an AWS error code`, status, error);
+    }
+    return new AwsError(operation, code, message, status, error);
   }
   const nodeCode = typeof e.code === 'string' ? e.code : undefined;
   if ((nodeCode !== undefined && NETWORK_CODES.has(nodeCode)) || name === 'TimeoutError') {
@@ -51,8 +58,9 @@ function serviceCode(e: SdkErrorLike, name: string): string {
   if (typeof e.Code === 'string' && e.Code !== '') return e.Code;
   const wire = WIRE_CODE_BY_NAME[name];
   if (wire !== undefined) return wire;
-  // A body the SDK could not parse (an HTML error page from a proxy or an emulator's crash).
-  return name === 'Error' ? 'UnknownError' : name;
+  // A body without an AWS error (the SDK says `Unknown`) or one it could not parse at all (`Error`):
+  // an HTML page from a proxy, an emulator's crash.
+  return name === 'Error' || name === 'Unknown' ? UNKNOWN : name;
 }
 
 /**

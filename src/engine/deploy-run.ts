@@ -85,7 +85,12 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     let result: StackDeployResult;
     const counter: CallCounter = { calls: 0 };
     if (blockers.length > 0) {
-      const reason = blockers.map((dep) => `${dep} ${results.get(dep)?.status ?? 'skipped'}`).join(', ');
+      // A blocker that was itself skipped says why, so the stack that failed is named all the way down.
+      const reason = blockers.map((dep) => {
+        const blocker = results.get(dep);
+        const status = blocker?.status ?? 'skipped';
+        return status === 'skipped' && blocker?.reason ? `${dep} skipped (${blocker.reason})` : `${dep} ${status}`;
+      }).join(', ');
       result = { status: 'skipped', stackStatus: undefined, outputs: undefined, reason };
     } else if (stopSignal.aborted) {
       result = { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: 'interrupted' };

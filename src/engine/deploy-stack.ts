@@ -82,8 +82,15 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
         hint: `finish the delete (aws cloudformation delete-stack --stack-name ${stack.stackName}, with --retain-resources for resources that cannot be deleted), then deploy again`,
       });
     }
-    // A REVIEW_IN_PROGRESS stack (an earlier run or dry-run stopped after creating its change set) has nothing deployed.
-    const deployed = existing && existing.status !== 'REVIEW_IN_PROGRESS' ? existing : undefined;
+    if (existing?.status === 'REVIEW_IN_PROGRESS') {
+      // An earlier run or dry-run stopped after creating its change set: nothing is deployed. Delete
+      // it (and its stale change sets) rather than add to it, as Sceptre does; emulators that do
+      // not reuse the StackId for a second CREATE change set then behave like AWS.
+      ctx.emit({ type: 'stack:warning', ...ref, message: `removing ${stack.stackName}, left in REVIEW_IN_PROGRESS by an earlier run that did not execute its change set` });
+      await deleteAndWait(existing.stackId, ctx);
+      existing = undefined;
+    }
+    const deployed = existing;
     if (deployed && !isUpdatable(deployed.status)) {
       throw new DeployError('NOT_UPDATABLE', `stack ${stack.stackName} is in ${deployed.status} and cannot be updated`, { hint: 'look at the stack in the CloudFormation console and bring it to a stable state first' });
     }

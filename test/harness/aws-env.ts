@@ -59,9 +59,8 @@ export function motoClientConfig(endpoint: string): {
  * file share state; a file whose tests need isolation from each other calls
  * `resetMoto(endpoint)` itself, e.g. in `beforeEach`.
  *
- * Test files run one at a time against the shared server only if vitest does not run files in
- * parallel; files that run in parallel must not rely on moto being empty and should use unique
- * stack/parameter names (see the note in the harness report / vitest.config.ts).
+ * The reset empties the whole (shared) server, so files using moto must not run at the same time
+ * as each other: vitest.config.ts runs them in a project with `fileParallelism: false`.
  */
 export function useMoto(): { endpoint: string } {
   const endpoint = inject('motoEndpoint');
