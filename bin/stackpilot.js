@@ -2,6 +2,10 @@
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
 import { existsSync } from 'node:fs';
 
+// The AWS SDK warns on every run under Node 20 that its 2027 releases will need Node 22. The
+// README says so once; repeating it above every deploy's output buries what matters.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('stackpilot is not built: run `npm run build` in its folder (npm ci does it for you).\n');

@@ -155,12 +155,13 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
     await cf.executeChangeSet(created.changeSetId, token);
     pending = undefined;
 
+    const cancelToken = `${token}-cancel`.slice(0, 128);
     const onCancel = (): void => {
       if (type !== 'UPDATE') {
         ctx.emit({ type: 'stack:warning', ...ref, message: `${stack.stackName} is being created; a create cannot be cancelled, CloudFormation goes on with it` });
         return;
       }
-      cf.cancelUpdateStack(created.stackId, `${token}-cancel`.slice(0, 128)).then(
+      cf.cancelUpdateStack(created.stackId, cancelToken).then(
         () => ctx.emit({ type: 'stack:warning', ...ref, message: `cancelled the update of ${stack.stackName}: CloudFormation rolls it back` }),
         (error: unknown) => ctx.emit({ type: 'stack:warning', ...ref, message: `could not cancel the update of ${stack.stackName}: ${error instanceof Error ? error.message : String(error)}` }),
       );
@@ -169,7 +170,7 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
     let followed;
     try {
       followed = await followOperation(cf, {
-        stackId: created.stackId, stackName: stack.stackName, clientRequestToken: token, operationStart, clock: ctx.clock,
+        stackId: created.stackId, stackName: stack.stackName, clientRequestToken: token, otherTokens: [cancelToken], operationStart, clock: ctx.clock,
         onEvent: (e) => {
           if (isRootEvent(e, stack.stackName)) return;
           ctx.emit({ type: 'stack:resource', ...ref, logicalId: e.logicalId, resourceType: e.resourceType, status: e.status, reason: e.reason, timestamp: e.timestamp.toISOString() });

@@ -8,6 +8,8 @@ export interface FollowOptions {
   stackName: string;
   /** ExecuteChangeSet's ClientRequestToken: every event of this operation carries it (§3.1). */
   clientRequestToken: string;
+  /** Tokens of later calls that continue the operation (CancelUpdateStack's rollback is stamped with its own token). */
+  otherTokens?: readonly string[];
   /** When the operation was started, by `clock`; bounds the events of emulators that send no token. */
   operationStart: number;
   clock: Clock;
@@ -46,7 +48,7 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
   let polls = 0;
 
   const belongs = (event: StackEvent): boolean => {
-    if (event.clientRequestToken !== undefined) return event.clientRequestToken === options.clientRequestToken;
+    if (event.clientRequestToken !== undefined) return event.clientRequestToken === options.clientRequestToken || (options.otherTokens?.includes(event.clientRequestToken) ?? false);
     return event.timestamp.getTime() >= options.operationStart - CLOCK_SKEW_MS;
   };
 

@@ -47,8 +47,3 @@ export async function resolveParameters(
   }
   return { parameters, secretKeys };
 }
-
-/** For messages and events: secret values are replaced, never shown. */
-export function redact(parameters: readonly Parameter[], secretKeys: ReadonlySet<string>): Record<string, string> {
-  return Object.fromEntries(parameters.map((p) => [p.key, secretKeys.has(p.key) ? '****' : p.value]));
-}

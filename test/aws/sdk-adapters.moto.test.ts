@@ -10,7 +10,7 @@ import { AwsError, isNoChangesReason } from '../../src/aws/errors.js';
 import type { AwsPorts, CloudFormationPort } from '../../src/aws/ports.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { MOTO_REGION, useMoto } from '../harness/aws-env.js';
-import { useTestCredentials } from './test-credentials.js';
+import { useTestCredentials } from '../harness/test-credentials.js';
 
 const { endpoint } = useMoto();
 useTestCredentials();

@@ -7,7 +7,7 @@ import type { AwsTarget } from '../../src/aws/ports.js';
 import { testdir } from '../helpers/testdir.js';
 import type { StubServer } from './stub-server.js';
 import { errorReply, startStub } from './stub-server.js';
-import { useTestCredentials } from './test-credentials.js';
+import { useTestCredentials } from '../harness/test-credentials.js';
 
 useTestCredentials();
 

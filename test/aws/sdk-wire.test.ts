@@ -9,7 +9,7 @@ import { AwsError, NETWORK_ERROR } from '../../src/aws/errors.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import type { StubReply, StubRequest, StubServer } from './stub-server.js';
 import { closedPort, emptyReply, errorReply, resultReply, startStub } from './stub-server.js';
-import { useTestCredentials } from './test-credentials.js';
+import { useTestCredentials } from '../harness/test-credentials.js';
 
 useTestCredentials();
 

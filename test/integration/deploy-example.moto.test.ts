@@ -15,7 +15,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { MOTO_REGION, useMoto } from '../harness/aws-env.js';
 import { copyExample, putS3Object } from '../helpers/example-project.js';
-import { useTestCredentials } from '../aws/test-credentials.js';
+import { useTestCredentials } from '../harness/test-credentials.js';
 
 const { endpoint } = useMoto();
 useTestCredentials();
