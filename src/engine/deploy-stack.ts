@@ -14,6 +14,7 @@ import { resolveParameters } from './resolve-parameters.js';
 import type { OutputsLookup } from './resolve-parameters.js';
 import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
 import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-status.js';
+import { formatDuration } from '../format-duration.js';
 
 export interface StackDeployContext {
   ports: AwsPorts;
@@ -213,9 +214,9 @@ async function settle(stack: ResolvedStack, ctx: StackDeployContext, current: St
     if (!latest || !isInProgress(latest.status)) return { value: latest };
     ctx.emit({ type: 'stack:settling', stack: stack.id, stackName: stack.stackName, status: latest.status, waitedSeconds: Math.round((ctx.clock.now() - start) / 1000) });
     return undefined;
-  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 2_000, maxDelayMs: 15_000, timeoutMs: ctx.settleTimeoutMs });
+  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 2_000, maxDelayMs: 15_000, timeoutMs: ctx.settleTimeoutMs, delayFirst: true });
   if (!settled) {
-    throw new DeployError('SETTLE_TIMEOUT', `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${Math.round(ctx.settleTimeoutMs / 60_000)} minutes: another operation is still running on it`, {
+    throw new DeployError('SETTLE_TIMEOUT', `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${formatDuration(ctx.settleTimeoutMs)}: another operation is still running on it`, {
       hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout',
     });
   }
@@ -239,11 +240,13 @@ async function waitForChangeSet(changeSetId: string, ctx: StackDeployContext): P
   const described = await pollUntil(async () => {
     const changeSet = await ctx.ports.cloudFormation.describeChangeSet(changeSetId);
     return changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS' ? undefined : changeSet;
-  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 500, maxDelayMs: 5_000 }).catch((error: unknown) => {
+  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 500, maxDelayMs: 5_000, timeoutMs: ctx.settleTimeoutMs }).catch((error: unknown) => {
     if (ctx.stopSignal.aborted) throw new AbortError('interrupted while the change set was being created');
     throw error;
   });
-  if (!described) throw new DeployError('CHANGE_SET_TIMEOUT', `change set ${changeSetId} never became ready`);
+  if (!described) {
+    throw new DeployError('CHANGE_SET_TIMEOUT', `change set ${changeSetId} was not ready after ${formatDuration(ctx.settleTimeoutMs)}`, { hint: 'look at it in the CloudFormation console; it was deleted' });
+  }
   return described;
 }
 

@@ -46,6 +46,8 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
   const events: StackEvent[] = [];
   let delay = minDelay;
   let polls = 0;
+  /** The stack's own terminal event arrived, but DescribeStacks may still be stale: check every poll. */
+  let rootDone = false;
 
   const belongs = (event: StackEvent): boolean => {
     if (event.clientRequestToken !== undefined) return event.clientRequestToken === options.clientRequestToken || (options.otherTokens?.includes(event.clientRequestToken) ?? false);
@@ -74,7 +76,7 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
       events.push(event);
       options.onEvent(event);
     }
-    const rootDone = fresh.some((e) => isRootEvent(e, options.stackName) && !isInProgress(e.status));
+    rootDone ||= fresh.some((e) => isRootEvent(e, options.stackName) && !isInProgress(e.status));
     if (rootDone || polls % STATUS_CHECK_EVERY === 0) {
       const stack = await cf.describeStack(options.stackId);
       // A read right after execute may still say REVIEW_IN_PROGRESS (§1.5): that is not the end.
@@ -89,7 +91,7 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
       }
     }
     if (options.signal?.aborted) return { stack: undefined, events };
-    delay = fresh.length > 0 ? minDelay : Math.min(maxDelay, delay * 2);
+    delay = fresh.length > 0 || rootDone ? minDelay : Math.min(maxDelay, delay * 2);
     try {
       await options.clock.sleep(delay, options.signal);
     } catch {

@@ -5,8 +5,10 @@ export interface PollOptions {
   signal?: AbortSignal;
   initialDelayMs: number;
   maxDelayMs: number;
-  /** Give up after this long; `onTimeout` decides what that means. */
+  /** Give up after this long (then `pollUntil` returns undefined). */
   timeoutMs?: number;
+  /** Sleep before the first check (the caller has just looked). */
+  delayFirst?: boolean;
 }
 
 /**
@@ -17,6 +19,10 @@ export interface PollOptions {
 export async function pollUntil<T>(check: () => Promise<T | undefined>, options: PollOptions): Promise<T | undefined> {
   const start = options.clock.now();
   let delay = options.initialDelayMs;
+  if (options.delayFirst) {
+    await options.clock.sleep(delay, options.signal);
+    delay = Math.min(options.maxDelayMs, Math.round(delay * 1.5));
+  }
   for (;;) {
     const result = await check();
     if (result !== undefined) return result;

@@ -1,6 +1,6 @@
 import type { EngineEvent, StackOutcome } from '../engine/events.js';
 import type { Colors } from './colors.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration } from '../format-duration.js';
 
 export interface PlainRendererOptions {
   write: (text: string) => void;

@@ -29,7 +29,7 @@ async function deployedThen(next: string, options: Parameters<typeof world>[0] =
 }
 
 describe('Ctrl-C: the stop signal (start nothing new, delete change sets not executed)', () => {
-  it('skips a stack without any AWS call when stopped before the run starts', async () => {
+  it('skips a stack without any AWS call when stopped before the run starts (§8: nothing is looked up)', async () => {
     const w = world();
     const { project } = await makeProject({ app: { template: TWO } });
     const stop = new AbortController();
@@ -75,7 +75,7 @@ describe('Ctrl-C: the stop signal (start nothing new, delete change sets not exe
     expect(w.fake.stack(NAME)).toBeUndefined();
   });
 
-  it('deletes an UPDATE change set when stopped inside the approver, and leaves the stack as it was', async () => {
+  it('deletes an UPDATE change set when stopped inside the approver, and leaves the stack as it was (§2.2 DeleteChangeSet)', async () => {
     const { w, project, before } = await deployedThen(WITHOUT_TOPIC);
     const stop = new AbortController();
     const approve: Approver = () => {
@@ -117,7 +117,7 @@ describe('second Ctrl-C: the cancel signal (§6 CancelUpdateStack)', () => {
     expect(done.reason).toContain('UPDATE_ROLLBACK_COMPLETE');
   });
 
-  it('does not cancel a create (CancelUpdateStack only works on updates) and says so', async () => {
+  it('does not cancel a create and says so (§1.2, §6: CancelUpdateStack only from UPDATE_IN_PROGRESS)', async () => {
     const w = world();
     const { project } = await makeProject({ app: { template: TWO } });
     const cancel = new AbortController();
@@ -165,7 +165,7 @@ describe('destructive changes need approval (DESIGN step 4)', () => {
     expect(ofType(events, 'stack:resource').map((e) => `${e.logicalId} ${e.status}`).slice(-2)).toEqual(['Queue DELETE_IN_PROGRESS', 'Queue DELETE_COMPLETE']);
   });
 
-  it('does not ask when nothing is removed or replaced', async () => {
+  it('does not ask when nothing is removed or replaced (§2.4 Replacement False)', async () => {
     const { w, project } = await deployedThen(MODIFIED);
 
     const { events, approvals } = await deploy(project, w, { approve: () => Promise.reject(new Error('must not be asked')) });

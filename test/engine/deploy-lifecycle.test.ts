@@ -59,7 +59,7 @@ describe('deploying one stack through a change set', () => {
     expect(ofType(events, 'run:done')[0]).toMatchObject({ exitCode: 0, summary: { created: 1, updated: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0 } });
   });
 
-  it('reports the same template, parameters and tags as unchanged without a change set (DESIGN step 3)', async () => {
+  it('reports the same template, parameters and tags as unchanged without a change set (DESIGN step 3; §1.1 DescribeStacks parameters/tags, GetTemplate)', async () => {
     const w = world();
     const { project } = await makeProject({ app: { template: APP, tags: { team: 'orders' } } });
     await deploy(project, w);

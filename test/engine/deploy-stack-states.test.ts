@@ -88,7 +88,7 @@ describe('the state the stack is found in (DESIGN step 2)', () => {
     expect(doneOf(events, 'data')).toMatchObject({ status: 'updated', stackStatus: 'UPDATE_COMPLETE' });
   });
 
-  it('fails naming --wait-timeout when the other operation outlasts the settle timeout', async () => {
+  it('fails naming --wait-timeout when the other operation outlasts the settle timeout (§1.3: *_IN_PROGRESS cannot be updated)', async () => {
     const w = world();
     const { project } = await makeProject({ data: { template: TEMPLATE } });
     w.fake.seedStack({ stackName: NAME, status: 'UPDATE_COMPLETE', templateBody: OLDER });

@@ -77,7 +77,7 @@ describe('followOperation (§3.1, §8)', () => {
     expect(result.events).toHaveLength(7);
   });
 
-  it('bounds token-less events (emulators) by the operation start', async () => {
+  it('bounds token-less events (emulators) by the operation start (§3.1 ClientRequestToken)', async () => {
     const clock = new FakeClock(T0 + 60_000);
     const old = [event('Queue', 'CREATE_FAILED', { token: null, reason: 'an old failure', at: T0 })];
     const batches = [[event(STACK, 'UPDATE_IN_PROGRESS', { token: null, at: T0 + 60_001 }), event(STACK, 'UPDATE_COMPLETE', { token: null, at: T0 + 60_002 })]];
@@ -88,7 +88,7 @@ describe('followOperation (§3.1, §8)', () => {
     expect(result.events.map((e) => e.status)).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']);
   });
 
-  it('returns what it has when its signal aborts', async () => {
+  it('returns what it has when its signal aborts (§8 follow loop)', async () => {
     const clock = new FakeClock(T0);
     const { port } = scripted([], [[event(STACK, 'UPDATE_IN_PROGRESS')]], ['UPDATE_IN_PROGRESS']);
     const controller = new AbortController();
@@ -104,7 +104,7 @@ describe('followOperation (§3.1, §8)', () => {
 });
 
 describe('findRootCause (§3.2, §8)', () => {
-  it('skips the "cancelled" cascade even when it comes first', () => {
+  it('skips the "cancelled" cascade even when it comes first (§3.2 create failure, §8)', () => {
     const events = [
       event(STACK, 'CREATE_IN_PROGRESS', { reason: 'User Initiated' }),
       event('Topic', 'CREATE_FAILED', { reason: 'Resource creation cancelled' }),
@@ -114,7 +114,7 @@ describe('findRootCause (§3.2, §8)', () => {
     expect(findRootCause(events, STACK, description('ROLLBACK_COMPLETE'))).toMatchObject({ logicalId: 'Queue', status: 'CREATE_FAILED', reason: 'Resource handler returned message: "Queue name taken"' });
   });
 
-  it('falls back to the stack event for a template-level failure with no resource event', () => {
+  it('falls back to the stack event for a template-level failure with no resource event (§3.2 "No export named X found")', () => {
     const reason = 'No export named orders-dev-VpcId found. Rollback requested by user.';
     const events = [event(STACK, 'CREATE_IN_PROGRESS', { reason: 'User Initiated' }), event(STACK, 'ROLLBACK_IN_PROGRESS', { reason }), event(STACK, 'ROLLBACK_COMPLETE')];
     expect(findRootCause(events, STACK, description('ROLLBACK_COMPLETE'))).toMatchObject({ logicalId: STACK, status: 'ROLLBACK_IN_PROGRESS', reason });
@@ -122,7 +122,7 @@ describe('findRootCause (§3.2, §8)', () => {
 });
 
 describe('FakeClock (test/helpers)', () => {
-  it('moves virtual time on sleep and honours an aborted or aborting signal', async () => {
+  it('moves virtual time on sleep and honours an aborted or aborting signal (no CloudFormation behaviour: the test clock itself)', async () => {
     const clock = new FakeClock(1_000);
     await clock.sleep(250);
     expect(clock.now()).toBe(1_250);

@@ -25,7 +25,7 @@ Outputs:
 `;
 
 describe('the outputs file (DESIGN step 7)', () => {
-  it('renders json, and dotenv with values that need it quoted so a dotenv reader gets them back', () => {
+  it('renders json, and dotenv with values that need it quoted so a dotenv reader gets them back (no CloudFormation behaviour)', () => {
     const values = { API_URL: 'https://x.example/prod?a=1', GREETING: 'say "hi" to everyone', EMPTY: '', SPACED: 'two words' };
     expect(JSON.parse(renderOutputsFile('json', values))).toEqual(values);
     expect(renderOutputsFile('json', values).endsWith('\n')).toBe(true);
@@ -39,7 +39,7 @@ describe('the outputs file (DESIGN step 7)', () => {
     expect(renderOutputsFile('dotenv', { PLAIN: 'orders-site', PATH: '/a/b.c:d,e' })).toBe('PLAIN=orders-site\nPATH=/a/b.c:d,e\n');
   });
 
-  it('writes every value after the run, as dotenv', async () => {
+  it('writes every value after the run, as dotenv (§1.1 DescribeStacks Outputs)', async () => {
     const w = world();
     const { project, dir } = await makeProject(
       { api: { template: API }, web: { template: WEB } },
@@ -56,7 +56,7 @@ describe('the outputs file (DESIGN step 7)', () => {
     );
   });
 
-  it('writes json, reading a stack outside the run from the deployed stack', async () => {
+  it('writes json, reading a stack outside the run from the deployed stack (§1.5 DescribeStacks by name)', async () => {
     const w = world();
     w.fake.seedStack({ stackName: stackNameOf('web'), status: 'UPDATE_COMPLETE', templateBody: WEB, outputs: { BucketName: 'deployed-bucket' } });
     const { project, dir } = await makeProject(
@@ -69,7 +69,7 @@ describe('the outputs file (DESIGN step 7)', () => {
     expect(JSON.parse(await readFile(join(dir, 'outputs.json'), 'utf8'))).toEqual({ API_URL: 'https://abc.execute-api.us-east-1.amazonaws.com/prod', BUCKET: 'deployed-bucket' });
   });
 
-  it('writes nothing when a value is missing, and the event says which', async () => {
+  it('writes nothing when a value is missing, and the event says which (§3.2 create failure: no outputs)', async () => {
     const w = world();
     const { project, dir } = await makeProject(
       { api: { template: API }, web: { template: WEB } },
@@ -86,7 +86,7 @@ describe('the outputs file (DESIGN step 7)', () => {
 });
 
 describe('outputsToSsm', () => {
-  it('writes the outputs to SSM after a successful deploy', async () => {
+  it('writes the outputs to SSM after a successful deploy (§1.2: outputs exist once CREATE_COMPLETE)', async () => {
     const w = world();
     const { project } = await makeProject({ api: { template: API, outputsToSsm: { ApiUrl: '/demo/dev/api-url' } } });
 
@@ -99,7 +99,7 @@ describe('outputsToSsm', () => {
     expect(methods.indexOf('putParameter')).toBeGreaterThan(methods.indexOf('executeChangeSet'));
   });
 
-  it('writes nothing to SSM when the deploy failed', async () => {
+  it('writes nothing to SSM when the deploy failed (§3.2 create failure)', async () => {
     const w = world();
     const { project } = await makeProject({ api: { template: API, outputsToSsm: { ApiUrl: '/demo/dev/api-url' } } });
     w.fake.failNextExecution(stackNameOf('api'), 'Api', 'Resource handler returned message: "Limit exceeded"');

@@ -34,7 +34,7 @@ function sentParameters(w: ReturnType<typeof world>, stack: string): Record<stri
 }
 
 describe('resolving parameters (DESIGN step 1)', () => {
-  it('sends literals, lists joined with commas, an output of a stack deployed in the same run, and an ssm() value', async () => {
+  it('sends literals, lists joined with commas, an output of a stack deployed in the same run, and an ssm() value (§2.1 CreateChangeSet Parameters)', async () => {
     const w = world();
     w.fake.setSsm('/demo/db-host', 'db.internal:5432');
     const { project } = await makeProject({
@@ -54,7 +54,7 @@ describe('resolving parameters (DESIGN step 1)', () => {
     expect(doneOf(events, 'app').status).toBe('created');
   });
 
-  it('reads an output of a stack outside the run from the deployed stack (DescribeStacks)', async () => {
+  it('reads an output of a stack outside the run from the deployed stack (§1.5 DescribeStacks by name)', async () => {
     const w = world();
     w.fake.setSsm('/demo/db-host', 'db');
     w.fake.seedStack({ stackName: stackNameOf('net'), status: 'UPDATE_COMPLETE', templateBody: NET, outputs: { VpcId: 'vpc-deployed' } });
@@ -71,7 +71,7 @@ describe('resolving parameters (DESIGN step 1)', () => {
     expect(doneOf(events, 'app').status).toBe('created');
   });
 
-  it('fails clearly when the upstream stack outside the run is not deployed', async () => {
+  it('fails clearly when the upstream stack outside the run is not deployed (§5 "Stack with id X does not exist" → absent)', async () => {
     const w = world();
     const { project } = await makeProject({
       net: { template: NET },
@@ -86,7 +86,7 @@ describe('resolving parameters (DESIGN step 1)', () => {
     expect(methods(w)).not.toContain('createChangeSet');
   });
 
-  it('fails with a clear message when an ssm() parameter does not exist, before any change set', async () => {
+  it('fails with a clear message when an ssm() parameter does not exist, before any change set (§2.1: nothing is created)', async () => {
     const w = world();
     const { project } = await makeProject({
       app: { template: `Parameters:\n  DbHost:\n    Type: String\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n`, parameters: { DbHost: { ssm: '/demo/missing' } } },
@@ -103,7 +103,7 @@ describe('resolving parameters (DESIGN step 1)', () => {
     expect(methods(w)).toEqual(['getParameter']);
   });
 
-  it('never puts a NoEcho parameter value or a SecureString ssm() value in any event', async () => {
+  it('never puts a NoEcho parameter value or a SecureString ssm() value in any event (§2.3, §3.2: create, failed update, no-changes paths)', async () => {
     const NOECHO_VALUE = 'hunter2-noecho-literal';
     const SECURE_VALUE = 's3cr3t-securestring-value';
     const SECRET_TEMPLATE = `
@@ -148,7 +148,7 @@ Outputs:
     }
   });
 
-  it('always makes a change set for a stack with an AWS::SSM::Parameter::Value parameter (CloudFormation resolves it, so comparing proves nothing)', async () => {
+  it('always makes a change set for a stack with an AWS::SSM::Parameter::Value parameter, which CloudFormation resolves itself (§2.3)', async () => {
     const SSM_TYPED = `
 Parameters:
   ImageId:

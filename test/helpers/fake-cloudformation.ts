@@ -10,6 +10,7 @@
  * given number of DescribeStacks calls. So a follower must poll several times, whatever its
  * delays, and the clock only stamps events.
  */
+/* eslint-disable @typescript-eslint/require-await -- the ports are async; the fake answers at once, and `async` turns its throws into rejections, as the SDK's are */
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../src/aws/errors.js';
 import type {
@@ -147,7 +148,10 @@ function parseBody(body: string): ParsedBody {
   const field = (value: TemplateValue, key: string): TemplateValue | undefined =>
     value !== null && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
   return {
-    resources: Object.entries(section('Resources')).map(([logicalId, def]) => ({ logicalId, type: String(field(def, 'Type')), definition: JSON.stringify(def) })),
+    resources: Object.entries(section('Resources')).map(([logicalId, def]) => {
+      const type = field(def, 'Type');
+      return { logicalId, type: typeof type === 'string' ? type : 'AWS::CloudFormation::WaitConditionHandle', definition: JSON.stringify(def) };
+    }),
     outputs: Object.entries(section('Outputs')).map(([key, def]) => {
       const exportName = field(field(def, 'Export') ?? null, 'Name');
       const description = field(def, 'Description');
@@ -158,7 +162,7 @@ function parseBody(body: string): ParsedBody {
   };
 }
 
-/** What DescribeStacks lists: every template parameter, defaults included (§ same-deployment). */
+/** What DescribeStacks lists: every template parameter, defaults included (NoEcho ones masked in `describe`). */
 function effectiveParameters(body: ParsedBody, sent: readonly Parameter[]): Parameter[] {
   const given = new Map(sent.map((p) => [p.key, p.value]));
   const out = body.parameters.flatMap((p) => {
