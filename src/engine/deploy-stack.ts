@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { AwsPorts, ChangeSetDescription, StackDescription } from '../aws/ports.js';
 import { AwsError, isNoChangesReason, isNoUpdatesError } from '../aws/errors.js';
 import type { Clock } from '../clock.js';
@@ -44,22 +43,41 @@ export interface StackDeployResult {
 
 const TOKEN_UNSAFE = /[^a-zA-Z0-9-]/g;
 
+/** A stack whose change set is ready and approved, waiting to be executed. */
+export interface PreparedStack {
+  stack: ResolvedStack;
+  type: 'CREATE' | 'UPDATE';
+  changeSetId: string;
+  stackId: string;
+  changeSetName: string;
+  token: string;
+  changes: ResourceChangeSummary[];
+  deployed: StackDescription | undefined;
+}
+
+export type PrepareOutcome = { done: StackDeployResult } | { prepared: PreparedStack };
+
 /** Deploys one stack through a change set, from any state it can be in (DESIGN.md, "Deploying one stack"). */
 export async function deployStack(stack: ResolvedStack, template: TemplateInfo, ctx: StackDeployContext): Promise<StackDeployResult> {
+  const outcome = await prepareStack(stack, template, ctx);
+  return 'done' in outcome ? outcome.done : executeStack(outcome.prepared, ctx);
+}
+
+/**
+ * Steps 1-5: parameters, the stack's state, the unchanged check, the change set and approval.
+ * The scheduler may run this while upstream stacks still deploy, when the inputs allow it. A
+ * prepared change set must then be executed or discarded (`discardPrepared`).
+ */
+export async function prepareStack(stack: ResolvedStack, template: TemplateInfo, ctx: StackDeployContext): Promise<PrepareOutcome> {
   const cf = ctx.ports.cloudFormation;
   const ref = { stack: stack.id, stackName: stack.stackName };
   const changeSetName = `stackpilot-${ctx.runId}`.slice(0, 128);
   const token = `${changeSetName}-${stack.id}`.replace(TOKEN_UNSAFE, '-').slice(0, 128);
-  /** A change set we made and have not executed: deleted whatever happens (no orphans). */
+  /** A change set we made and have not handed over: deleted on any failure (no orphans). */
   let pending: { changeSetId: string; stackId: string; type: 'CREATE' | 'UPDATE' } | undefined;
-
-  const stopped = (): void => {
-    if (ctx.stopSignal.aborted) throw new AbortError('interrupted before this stack was deployed');
-  };
-
   try {
-    stopped();
-    const templateBody = await readFile(stack.templatePath, 'utf8');
+    if (ctx.stopSignal.aborted) throw new AbortError('interrupted before this stack was deployed');
+    const templateBody = template.body;
     const { parameters } = await resolveParameters(stack, template, ctx.outputsOf, ctx.ports.ssm);
 
     let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
@@ -101,7 +119,7 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
       if (isSameDeployment({ deployed, deployedTemplate, templateBody, templateFile: stack.templateDisplay, template, parameters, tags: stack.tags })) {
         ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: 'template, parameters and tags match the deployed stack' });
         await applyTerminationProtection(stack, deployed, ctx);
-        return { status: 'unchanged', stackStatus: deployed.status, outputs: outputsRecord(deployed) };
+        return { done: { status: 'unchanged', stackStatus: deployed.status, outputs: outputsRecord(deployed) } };
       }
     }
 
@@ -117,7 +135,7 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
     } catch (error) {
       if (isNoUpdatesError(error)) {
         ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: 'CloudFormation: No updates are to be performed.' });
-        return { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined };
+        return { done: { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined } };
       }
       throw error;
     }
@@ -128,7 +146,7 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
       if (isNoChangesReason(changeSet.statusReason)) {
         ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: changeSet.statusReason ?? '' });
         if (deployed) await applyTerminationProtection(stack, deployed, ctx);
-        return { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined };
+        return { done: { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined } };
       }
       throw new DeployError('CHANGE_SET_FAILED', `CloudFormation could not create the change set for ${stack.stackName}: ${changeSet.statusReason ?? 'no reason given'}`, {
         hint: 'fix the template or parameters it names; the change set was deleted',
@@ -146,15 +164,33 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
       });
       if (!answer.approved) {
         ctx.emit({ type: 'stack:blocked', ...ref, reason: answer.reason ?? 'not approved' });
-        return { status: 'blocked', stackStatus: deployed?.status, outputs: undefined, reason: answer.reason ?? 'not approved' };
+        return { done: { status: 'blocked', stackStatus: deployed?.status, outputs: undefined, reason: answer.reason ?? 'not approved' } };
       }
     }
 
-    stopped();
+    const prepared: PreparedStack = { stack, type, changeSetId: created.changeSetId, stackId: created.stackId, changeSetName, token, changes, deployed };
+    pending = undefined;
+    return { prepared };
+  } catch (error) {
+    return { done: failureResult(error, ctx) };
+  } finally {
+    if (pending) await discardChangeSet(pending, ctx, ref);
+  }
+}
+
+/** Steps 6-7: execute the change set and follow the operation to its end. */
+export async function executeStack(prepared: PreparedStack, ctx: StackDeployContext): Promise<StackDeployResult> {
+  const cf = ctx.ports.cloudFormation;
+  const { stack, type, changeSetName, token, changes, deployed } = prepared;
+  const created = { changeSetId: prepared.changeSetId, stackId: prepared.stackId };
+  const ref = { stack: stack.id, stackName: stack.stackName };
+  let executed = false;
+  try {
+    if (ctx.stopSignal.aborted) throw new AbortError('interrupted before its change set was executed');
     const operationStart = ctx.clock.now();
     ctx.emit({ type: 'stack:executing', ...ref, changeSetName, total: changes.length });
     await cf.executeChangeSet(created.changeSetId, token);
-    pending = undefined;
+    executed = true;
 
     const cancelToken = `${token}-cancel`.slice(0, 128);
     const onCancel = (): void => {
@@ -191,16 +227,25 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
       reason: `${stack.stackName} ended in ${final?.status ?? 'an unknown state'}${rootCause ? `: ${rootCause.logicalId} (${rootCause.resourceType}) ${rootCause.status}: ${rootCause.reason}` : ''}`,
     };
   } catch (error) {
-    if (error instanceof AbortError || (ctx.stopSignal.aborted && error === ctx.stopSignal.reason)) {
-      return { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: error instanceof AbortError ? error.message : 'interrupted before this stack was deployed' };
-    }
-    if (error instanceof DeployError || error instanceof AwsError) {
-      return { status: 'failed', stackStatus: undefined, outputs: undefined, reason: error.hint ? `${error.message}\n→ ${error.hint}` : error.message };
-    }
-    throw error;
+    return failureResult(error, ctx);
   } finally {
-    if (pending) await discardChangeSet(pending, ctx, ref);
+    if (!executed) await discardChangeSet({ ...created, type }, ctx, ref);
   }
+}
+
+/** A prepared change set that will not be executed (upstream failed, fail-fast, Ctrl-C). */
+export async function discardPrepared(prepared: PreparedStack, ctx: StackDeployContext): Promise<void> {
+  await discardChangeSet({ changeSetId: prepared.changeSetId, stackId: prepared.stackId, type: prepared.type }, ctx, { stack: prepared.stack.id, stackName: prepared.stack.stackName });
+}
+
+function failureResult(error: unknown, ctx: StackDeployContext): StackDeployResult {
+  if (error instanceof AbortError || (ctx.stopSignal.aborted && error === ctx.stopSignal.reason)) {
+    return { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: error instanceof AbortError ? error.message : 'interrupted before this stack was deployed' };
+  }
+  if (error instanceof DeployError || error instanceof AwsError) {
+    return { status: 'failed', stackStatus: undefined, outputs: undefined, reason: error.hint ? `${error.message}\n→ ${error.hint}` : error.message };
+  }
+  throw error;
 }
 
 /** Someone else's operation is running on the stack: wait for it to end, saying so. */

@@ -51,6 +51,8 @@ export interface TemplateSsmWrite {
 
 export interface TemplateInfo {
   file: string;
+  /** The template text, read once when the project loads: what is sent to CloudFormation. */
+  body: string;
   description: string | undefined;
   parameters: TemplateParameter[];
   resources: TemplateResource[];
@@ -213,6 +215,7 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
 
   return {
     file: template.file,
+    body: template.text,
     description: typeof body.Description === 'string' ? body.Description : undefined,
     parameters, resources, outputs, imports, ssmReads, ssmWrites, warnings, errors,
   };

@@ -22,6 +22,8 @@ export interface Position {
 export interface ParsedTemplate {
   file: string;
   format: 'yaml' | 'json';
+  /** The file's text as read: what is sent to CloudFormation. */
+  text: string;
   body: TemplateObject;
   /** Position of a value (objects and arrays only; primitives have no identity). */
   positionOf(value: object): Position | undefined;
@@ -148,6 +150,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   return {
     file,
     format,
+    text,
     body,
     positionOf: (value) => positions.get(value),
     positionOfEntry: (container, key) => entryPositions.get(container)?.get(key),
