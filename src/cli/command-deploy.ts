@@ -10,6 +10,7 @@ import { createApprover } from './approver.js';
 import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { formatWarnings } from './report-problems.js';
+import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
 
 export interface DeployOptions extends GlobalOptions {
   profile?: string;
@@ -22,11 +23,14 @@ export interface DeployOptions extends GlobalOptions {
   exclusively?: boolean;
   withDependents?: boolean;
   apiRate: string;
+  concurrency: string;
+  failFast?: boolean;
 }
 
 export async function runDeploy(stacks: string[], options: DeployOptions, ctx: CliContext): Promise<number> {
   const waitMinutes = positiveNumber(options.waitTimeout, '--wait-timeout');
   const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const project = await loadProject({ cwd: ctx.cwd, command: 'deploy', ...pick(options) });
   const selected = selectStacks(project.graph, stacks, {
     ...(options.exclusively ? { exclusively: true } : {}),
@@ -64,19 +68,30 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     }
   };
   const removeHandler = ctx.onInterrupt(onInterrupt);
+  const historyFile = durationsFile(project.config.configDir, project.config.stage);
+  const history = await readDurations(historyFile);
   try {
     const result = await deployRun({
       project, stacks: selected, ports, clock: systemClock, emit,
+      policy: { concurrency, failFast: options.failFast === true },
+      durations: history,
       approve: createApprover({ yes: options.yes === true, interactive, input: ctx.stdin, output: ctx.stderr }),
       replaceFailed: options.replaceFailed === true,
       settleTimeoutMs: waitMinutes * 60_000,
       stopSignal: stop.signal,
       cancelSignal: cancel.signal,
     });
+    await writeDurations(historyFile, mergeDurations(history, result.durations));
     return result.exitCode;
   } finally {
     removeHandler();
   }
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${flag} must be a whole number above 0, got "${text}"`);
+  return value;
 }
 
 function positiveNumber(text: string, flag: string): number {

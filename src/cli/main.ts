@@ -7,6 +7,7 @@ import type { GraphFormat } from '../ui/render-graph.js';
 import { runGraph } from './command-graph.js';
 import { runValidate } from './command-validate.js';
 import { runDeploy } from './command-deploy.js';
+import { DEFAULT_CONCURRENCY } from '../engine/deploy-run.js';
 import type { DeployOptions } from './command-deploy.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
@@ -86,9 +87,14 @@ Examples:
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
     .option('--wait-timeout <minutes>', "how long to wait for another operation on a stack to end", '30')
     .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
+    .option('--concurrency <n>', 'stacks deployed at once (change sets made or executed)', String(DEFAULT_CONCURRENCY))
+    .option('--fail-fast', 'after a stack fails, start nothing new (stacks already deploying finish)')
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText('after', `
+Stacks deploy in parallel as their dependencies finish (longest remaining path first), under
+--concurrency and one shared --api-rate budget. A change set is made early, while upstream
+stacks still deploy, when the stack needs none of their data (only imports or dependsOn).
 Each stack goes through a change set: created, described, executed, followed to its end.
 A stack whose template, parameters and tags equal what is deployed is reported unchanged
 without a change set. A stack that fails makes everything downstream of it skipped.

@@ -1,21 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import PQueue from 'p-queue';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import { displayPath } from '../config/resolve-config.js';
 import type { Project } from '../graph/load-project.js';
-import { dependenciesOf } from '../graph/types.js';
 import type { Approver } from './approvals.js';
 import { countingPorts } from './counting-ports.js';
 import type { CallCounter } from './counting-ports.js';
-import { deployStack } from './deploy-stack.js';
-import type { StackDeployResult } from './deploy-stack.js';
-import type { EngineEvent, StackOutcome } from './events.js';
-import { writeOutputsFile } from './outputs-file.js';
 import { DeployError } from './deploy-errors.js';
+import { discardPrepared, executeStack, prepareStack } from './deploy-stack.js';
+import type { PreparedStack, StackDeployContext, StackDeployResult } from './deploy-stack.js';
+import type { EngineEvent, StackOutcome } from './events.js';
+import type { FollowPolling } from './follow-operation.js';
+import { writeOutputsFile } from './outputs-file.js';
+import { planSchedule } from './schedule-plan.js';
+import type { SchedulingPolicy, StackDurations } from './schedule-plan.js';
 
 export interface DeployRunOptions {
   project: Project;
-  /** Config ids to deploy (a selection); deployed in the graph's order. */
+  /** Config ids to deploy (a selection). */
   stacks: readonly string[];
   ports: AwsPorts;
   clock: Clock;
@@ -24,23 +27,39 @@ export interface DeployRunOptions {
   replaceFailed?: boolean;
   /** @default 30 minutes */
   settleTimeoutMs?: number;
+  /** First Ctrl-C: start nothing new. */
   stopSignal?: AbortSignal;
+  /** Second Ctrl-C: cancel updates in progress. */
   cancelSignal?: AbortSignal;
   /** Names change sets and tokens; random when not given. */
   runId?: string;
+  /** How stacks are scheduled; stackpilot's own policy by default (peers' for the benchmark). */
+  policy?: Partial<SchedulingPolicy>;
+  /** Durations recorded by earlier runs, for priorities. */
+  durations?: Readonly<Record<string, StackDurations>>;
+  /** How operations are followed; adaptive by default. */
+  polling?: FollowPolling;
 }
 
 export interface DeployRunResult {
   exitCode: number;
   results: ReadonlyMap<string, StackDeployResult>;
+  /** What each stack's phases took in this run, to record for the next run's priorities. */
+  durations: ReadonlyMap<string, StackDurations>;
 }
+
+export { DEFAULT_CONCURRENCY } from './schedule-plan.js';
 
 const OK: readonly StackOutcome[] = ['created', 'updated', 'unchanged'];
 
+type Phase = 'waiting' | 'preparing' | 'prepared' | 'executing' | 'done';
+
 /**
- * Deploys the selected stacks one at a time in dependency order (the parallel scheduler comes
- * later and reuses `deployStack`). A stack whose dependency did not succeed is skipped, naming it;
- * independent stacks go on.
+ * The scheduler: a ready queue over the DAG under a concurrency limit (DESIGN.md, "Scheduling").
+ * A stack's change set is created as soon as its inputs are known (early, while upstream stacks
+ * that feed it no data still deploy), and executed the moment its last dependency succeeds. Among
+ * ready stacks the one with the longest remaining path goes first. A stack whose dependency did
+ * not succeed is skipped, naming it; independent branches go on, unless `failFast`.
  */
 export async function deployRun(options: DeployRunOptions): Promise<DeployRunResult> {
   const { project, clock, emit } = options;
@@ -48,12 +67,25 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const runId = options.runId ?? `${new Date(runStart).toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   const stopSignal = options.stopSignal ?? new AbortController().signal;
   const cancelSignal = options.cancelSignal ?? new AbortController().signal;
-  const selected = new Set(options.stacks);
-  const order = project.orderings.order.filter((id) => selected.has(id));
+  const plan = planSchedule(project, options.stacks, options.policy ?? {}, options.durations ?? {});
+  const { policy } = plan;
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
   const results = new Map<string, StackDeployResult>();
+  const durations = new Map<string, StackDurations>();
+  const phase = new Map<string, Phase>(plan.order.map((id) => [id, 'waiting']));
+  const prepared = new Map<string, PreparedStack>();
+  const started = new Map<string, number>();
+  const counters = new Map<string, CallCounter>(plan.order.map((id) => [id, { calls: 0 }]));
   const runCounter: CallCounter = { calls: 0 };
   const runPorts = countingPorts(options.ports, runCounter);
+  const queue = new PQueue({ concurrency: policy.concurrency });
+  /** Change-set deletions and other work started outside the queue; awaited before the run ends. */
+  const background: Promise<unknown>[] = [];
+  let stopReason: string | undefined;
+  let finishRun: () => void = () => undefined;
+  const allDone = new Promise<void>((resolve) => {
+    finishRun = resolve;
+  });
 
   // Outputs of stacks outside this run come from the deployed stacks, read once each.
   const described = new Map<string, Promise<Record<string, string> | undefined>>();
@@ -70,72 +102,167 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     return pending;
   };
 
-  emit({
-    type: 'run:start', command: 'deploy', project: project.config.project, stage: project.config.stage, region: project.config.region,
-    stacks: order, order, concurrency: 1, dryRun: false,
+  const contextFor = (id: string): StackDeployContext => ({
+    ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
+    clock, emit, approve: options.approve, runId, replaceFailed: options.replaceFailed ?? false,
+    settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
+    ...(options.polling ? { polling: options.polling } : {}),
+    outputsOf: async (upstream) => {
+      const outputs = await outputsOf(upstream);
+      if (!outputs) {
+        throw new DeployError('UPSTREAM_MISSING', `${id} needs outputs of stack ${upstream} (${byId.get(upstream)?.stackName ?? upstream}), which is not deployed`, {
+          hint: `deploy it too: stackpilot deploy ${id} (without --exclusively)`,
+        });
+      }
+      return outputs;
+    },
   });
 
-  for (const id of order) {
+  const succeeded = (id: string): boolean => OK.includes(results.get(id)?.status ?? 'skipped');
+  const isDone = (id: string): boolean => phase.get(id) === 'done';
+  const waveOpen = (id: string): boolean => !policy.waves || plan.order.every((other) => (plan.level.get(other) ?? 0) >= (plan.level.get(id) ?? 0) || isDone(other));
+
+  const finish = (id: string, result: StackDeployResult): void => {
     const stack = byId.get(id);
-    const template = project.templates.get(id);
-    if (!stack || !template) continue;
-    const ref = { stack: id, stackName: stack.stackName };
-    const started = clock.now();
-    const blockers = dependenciesOf(project.graph, id).filter((dep) => selected.has(dep) && !OK.includes(results.get(dep)?.status ?? 'skipped'));
-    let result: StackDeployResult;
-    const counter: CallCounter = { calls: 0 };
-    if (blockers.length > 0) {
-      // A blocker that was itself skipped says why, so the stack that failed is named all the way down.
-      const reason = blockers.map((dep) => {
-        const blocker = results.get(dep);
-        const status = blocker?.status ?? 'skipped';
-        return status === 'skipped' && blocker?.reason ? `${dep} skipped (${blocker.reason})` : `${dep} ${status}`;
-      }).join(', ');
-      result = { status: 'skipped', stackStatus: undefined, outputs: undefined, reason };
-    } else if (stopSignal.aborted) {
-      result = { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: 'interrupted' };
-    } else {
-      emit({ type: 'stack:start', ...ref });
-      const ports = countingPorts(runPorts, counter);
-      result = await deployStack(stack, template, {
-        ports, clock, emit, approve: options.approve, runId, replaceFailed: options.replaceFailed ?? false,
-        settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
-        outputsOf: async (upstream) => {
-          const outputs = await outputsOf(upstream);
-          if (!outputs) {
-            throw new DeployError('UPSTREAM_MISSING', `${id} needs outputs of stack ${upstream} (${byId.get(upstream)?.stackName ?? upstream}), which is not deployed`, {
-              hint: `deploy it too: stackpilot deploy ${id} (without --exclusively)`,
-            });
-          }
-          return outputs;
-        },
-      });
-      if (OK.includes(result.status) && result.outputs) {
-        emit({ type: 'stack:outputs', ...ref, outputs: result.outputs });
-        await publishOutputs(stack.outputsToSsm, result.outputs, ports, (message) => emit({ type: 'stack:warning', ...ref, message }));
-      }
-    }
+    if (!stack || isDone(id)) return;
+    phase.set(id, 'done');
     results.set(id, result);
+    const startedAt = started.get(id);
     emit({
-      type: 'stack:done', ...ref, status: result.status, stackStatus: result.stackStatus, durationMs: clock.now() - started, apiCalls: counter.calls,
+      type: 'stack:done', stack: id, stackName: stack.stackName, status: result.status, stackStatus: result.stackStatus,
+      durationMs: startedAt === undefined ? 0 : clock.now() - startedAt, apiCalls: counters.get(id)?.calls ?? 0,
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.rootCause ? { rootCause: result.rootCause } : {}),
       ...(result.outputs ? { outputs: result.outputs } : {}),
     });
+    if (policy.failFast && !OK.includes(result.status) && stopReason === undefined) stopReason = `--fail-fast: ${id} ${result.status}`;
+  };
+
+  /** Why a stack can no longer deploy: a dependency that did not succeed, or a stop. */
+  const blockedBy = (id: string): string | undefined => {
+    const failed = plan.dependencies(id).filter((dep) => isDone(dep) && !succeeded(dep));
+    if (failed.length > 0) {
+      // A blocker that was itself skipped says why, so the stack that failed is named all the way down.
+      return failed.map((dep) => {
+        const blocker = results.get(dep);
+        const status = blocker?.status ?? 'skipped';
+        return status === 'skipped' && blocker?.reason ? `${dep} skipped (${blocker.reason})` : `${dep} ${status}`;
+      }).join(', ');
+    }
+    if (stopSignal.aborted) return 'interrupted';
+    return stopReason;
+  };
+
+  const pump = (): void => {
+    for (const id of plan.byPriority) {
+      const current = phase.get(id);
+      if (current === 'waiting' || current === 'prepared') {
+        const reason = blockedBy(id);
+        if (reason !== undefined) {
+          const ready = prepared.get(id);
+          prepared.delete(id);
+          finish(id, { status: 'skipped', stackStatus: undefined, outputs: undefined, reason });
+          if (ready) background.push(discardPrepared(ready, contextFor(id)));
+          continue;
+        }
+      }
+      if (current === 'waiting' && waveOpen(id) && plan.inputsFrom(id).every(succeeded)) {
+        phase.set(id, 'preparing');
+        started.set(id, clock.now());
+        emit({ type: 'stack:start', stack: id, stackName: byId.get(id)?.stackName ?? id });
+        void queue.add(() => runPrepare(id), { priority: plan.priority.get(id) ?? 0 });
+      } else if (current === 'prepared' && waveOpen(id) && plan.dependencies(id).every(succeeded)) {
+        phase.set(id, 'executing');
+        void queue.add(() => runExecute(id), { priority: plan.priority.get(id) ?? 0 });
+      }
+    }
+    if (plan.order.every(isDone)) finishRun();
+  };
+
+  const runPrepare = async (id: string): Promise<void> => {
+    const stack = byId.get(id);
+    const template = project.templates.get(id);
+    if (!stack || !template) return;
+    const reason = blockedBy(id);
+    if (reason !== undefined) {
+      finish(id, { status: 'skipped', stackStatus: undefined, outputs: undefined, reason });
+    } else {
+      const outcome = await guard(id, () => prepareStack(stack, template, contextFor(id)));
+      durations.set(id, { changeSetMs: clock.now() - (started.get(id) ?? clock.now()) });
+      if (outcome && 'prepared' in outcome) {
+        prepared.set(id, outcome.prepared);
+        phase.set(id, 'prepared');
+        const waitingOn = plan.dependencies(id).filter((dep) => !isDone(dep));
+        if (waitingOn.length > 0) emit({ type: 'stack:waiting', stack: id, stackName: stack.stackName, on: waitingOn });
+      } else if (outcome) {
+        await settleOutcome(id, outcome.done);
+      }
+    }
+    pump();
+  };
+
+  const runExecute = async (id: string): Promise<void> => {
+    const ready = prepared.get(id);
+    prepared.delete(id);
+    if (!ready) return;
+    const executeStart = clock.now();
+    const result = await guard(id, () => executeStack(ready, contextFor(id)));
+    const changeSetMs = durations.get(id)?.changeSetMs;
+    durations.set(id, { ...(changeSetMs === undefined ? {} : { changeSetMs }), executeMs: clock.now() - executeStart });
+    if (result) await settleOutcome(id, result);
+    pump();
+  };
+
+  /** A bug in one stack's path fails that stack, not the run (and says so). */
+  const guard = async <T>(id: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      finish(id, { status: 'failed', stackStatus: undefined, outputs: undefined, reason: `internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}` });
+      return undefined;
+    }
+  };
+
+  const settleOutcome = async (id: string, result: StackDeployResult): Promise<void> => {
+    const stack = byId.get(id);
+    if (stack && OK.includes(result.status) && result.outputs) {
+      const ref = { stack: id, stackName: stack.stackName };
+      emit({ type: 'stack:outputs', ...ref, outputs: result.outputs });
+      await publishOutputs(stack.outputsToSsm, result.outputs, contextFor(id).ports, (message) => emit({ type: 'stack:warning', ...ref, message }));
+    }
+    finish(id, result);
+  };
+
+  emit({
+    type: 'run:start', command: 'deploy', project: project.config.project, stage: project.config.stage, region: project.config.region,
+    stacks: plan.order, order: plan.order, concurrency: policy.concurrency, dryRun: false,
+  });
+  for (const id of plan.order) {
+    const on = plan.dependencies(id);
+    if (on.length > 0) emit({ type: 'stack:waiting', stack: id, stackName: byId.get(id)?.stackName ?? id, on });
+  }
+  const onStop = (): void => pump();
+  stopSignal.addEventListener('abort', onStop, { once: true });
+  try {
+    pump();
+    await allDone;
+    await queue.onIdle();
+    await Promise.all(background);
+  } finally {
+    stopSignal.removeEventListener('abort', onStop);
   }
 
   const outputsFile = project.config.outputs;
   if (outputsFile) {
     const written = await writeOutputsFile(outputsFile, outputsOf);
-    const where = displayPath(outputsFile.file, project.config.configDir);
-    emit({ type: 'run:outputs-file', file: where, written: written.written, missing: written.missing });
+    emit({ type: 'run:outputs-file', file: displayPath(outputsFile.file, project.config.configDir), written: written.written, missing: written.missing });
   }
 
   const summary: Record<StackOutcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0 };
   for (const result of results.values()) summary[result.status] += 1;
   const exitCode = summary.failed + summary.skipped + summary.blocked > 0 ? 1 : 0;
   emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: runCounter.calls });
-  return { exitCode, results };
+  return { exitCode, results, durations };
 }
 
 async function publishOutputs(mapping: Readonly<Record<string, string>>, outputs: Record<string, string>, ports: AwsPorts, warn: (message: string) => void): Promise<void> {

@@ -8,6 +8,7 @@ import type { Approver } from './approvals.js';
 import { AbortError, DeployError } from './deploy-errors.js';
 import type { EngineEvent, ResourceChangeSummary, RootCause, StackOutcome } from './events.js';
 import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
+import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
 import { resolveParameters } from './resolve-parameters.js';
 import type { OutputsLookup } from './resolve-parameters.js';
@@ -31,6 +32,8 @@ export interface StackDeployContext {
   stopSignal: AbortSignal;
   /** Second Ctrl-C: cancel an update in progress (CancelUpdateStack). */
   cancelSignal: AbortSignal;
+  /** How operations are followed. @default adaptive */
+  polling?: FollowPolling;
 }
 
 export interface StackDeployResult {
@@ -207,7 +210,7 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
     let followed;
     try {
       followed = await followOperation(cf, {
-        stackId: created.stackId, stackName: stack.stackName, clientRequestToken: token, otherTokens: [cancelToken], operationStart, clock: ctx.clock,
+        stackId: created.stackId, stackName: stack.stackName, clientRequestToken: token, otherTokens: [cancelToken], operationStart, clock: ctx.clock, ...(ctx.polling ? { polling: ctx.polling } : {}),
         onEvent: (e) => {
           if (isRootEvent(e, stack.stackName)) return;
           ctx.emit({ type: 'stack:resource', ...ref, logicalId: e.logicalId, resourceType: e.resourceType, status: e.status, reason: e.reason, timestamp: e.timestamp.toISOString() });

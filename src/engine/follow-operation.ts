@@ -16,10 +16,19 @@ export interface FollowOptions {
   onEvent: (event: StackEvent) => void;
   /** Checked between polls: on abort the follower returns what it has (status `undefined`). */
   signal?: AbortSignal;
-  /** First delay between polls; doubles (up to `maxDelayMs`) while nothing happens. */
-  minDelayMs?: number;
-  maxDelayMs?: number;
+  /** @default { mode: 'adaptive' } */
+  polling?: FollowPolling;
 }
+
+/**
+ * How an operation is followed. `adaptive` is ours: events first at `minDelayMs`, the delay
+ * doubling (up to `maxDelayMs`) while nothing happens, completion taken from the stack's own
+ * terminal event. `fixed` models peers such as the CDK: events every `eventsMs` for display,
+ * DescribeStacks every `statusMs`, completion noticed only from the status.
+ */
+export type FollowPolling =
+  | { mode: 'adaptive'; minDelayMs?: number; maxDelayMs?: number }
+  | { mode: 'fixed'; eventsMs: number; statusMs: number };
 
 export interface FollowResult {
   /** The stack once its status left *_IN_PROGRESS; undefined when following was stopped. */
@@ -40,8 +49,10 @@ const STATUS_CHECK_EVERY = 5;
  * stale). Polls back off while nothing happens, so a slow stack costs few calls.
  */
 export async function followOperation(cf: CloudFormationPort, options: FollowOptions): Promise<FollowResult> {
-  const minDelay = options.minDelayMs ?? 1_000;
-  const maxDelay = options.maxDelayMs ?? 10_000;
+  const polling = options.polling ?? { mode: 'adaptive' };
+  const minDelay = polling.mode === 'adaptive' ? polling.minDelayMs ?? 1_000 : polling.eventsMs;
+  const maxDelay = polling.mode === 'adaptive' ? polling.maxDelayMs ?? 10_000 : polling.eventsMs;
+  let lastStatusCheck = options.clock.now();
   const seen = new Set<string>();
   const events: StackEvent[] = [];
   let delay = minDelay;
@@ -76,8 +87,11 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
       events.push(event);
       options.onEvent(event);
     }
-    rootDone ||= fresh.some((e) => isRootEvent(e, options.stackName) && !isInProgress(e.status));
-    if (rootDone || polls % STATUS_CHECK_EVERY === 0) {
+    const statusDue = polling.mode === 'fixed'
+      ? options.clock.now() - lastStatusCheck >= polling.statusMs
+      : (rootDone ||= fresh.some((e) => isRootEvent(e, options.stackName) && !isInProgress(e.status))) || polls % STATUS_CHECK_EVERY === 0;
+    if (statusDue) {
+      lastStatusCheck = options.clock.now();
       const stack = await cf.describeStack(options.stackId);
       // A read right after execute may still say REVIEW_IN_PROGRESS (§1.5): that is not the end.
       if (stack && !isInProgress(stack.status)) {

@@ -31,9 +31,9 @@ describe('stackpilot deploy against moto', () => {
     expect(second.code).toBe(0);
     const events = second.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; stack?: string; status?: string });
     expect(events[0]?.type).toBe('run:start');
-    expect(events.filter((e) => e.type === 'stack:done').map((e) => [e.stack, e.status])).toEqual([
-      ['core-infra', 'unchanged'], ['data', 'unchanged'], ['app', 'unchanged'], ['backup', 'unchanged'],
-    ]);
+    expect(Object.fromEntries(events.filter((e) => e.type === 'stack:done').map((e) => [e.stack, e.status]))).toEqual({
+      'core-infra': 'unchanged', data: 'unchanged', app: 'unchanged', backup: 'unchanged',
+    });
     expect(events.at(-1)).toMatchObject({ type: 'run:done', exitCode: 0, summary: { created: 0, updated: 0, unchanged: 4, failed: 0, skipped: 0, blocked: 0 } });
   });
 });

@@ -65,8 +65,13 @@ describe('deploying the example system to moto', () => {
     const { exitCode, events } = await deploy(dir);
     expect(done(events)).toEqual({ 'core-infra': 'created', data: 'created', app: 'created', backup: 'created' });
     expect(exitCode).toBe(0);
-    const started = events.flatMap((e) => (e.type === 'stack:start' ? [e.stack] : []));
-    expect(started).toEqual(['core-infra', 'data', 'app', 'backup']);
+    // Each stack executes only after everything it depends on is done.
+    const at = (type: string, stack: string): number => events.findIndex((e) => e.type === type && 'stack' in e && e.stack === stack);
+    expect(at('stack:executing', 'data')).toBeGreaterThan(at('stack:done', 'core-infra'));
+    for (const stack of ['app', 'backup']) expect(at('stack:executing', stack)).toBeGreaterThan(at('stack:done', 'data'));
+    expect(at('stack:executing', 'app')).toBeGreaterThan(at('stack:done', 'core-infra'));
+    // data is tied to core-infra by a declared edge only: its change set is made while core-infra deploys.
+    expect(at('stack:changeset', 'data')).toBeLessThan(at('stack:done', 'core-infra'));
     const appOutputs = events.find((e) => e.type === 'stack:outputs' && e.stack === 'app');
     expect(appOutputs?.type === 'stack:outputs' && appOutputs.outputs.ApiUrl).toMatch(/^https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com\/dev$/);
     const file = JSON.parse(await readFile(join(dir, '.stackpilot', 'outputs.json'), 'utf8')) as Record<string, string>;

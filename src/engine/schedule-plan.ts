@@ -1,0 +1,84 @@
+import type { Project } from '../graph/load-project.js';
+
+/** Parallel stacks: CloudFormation works on stacks independently; the API budget is the real limit. */
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface SchedulingPolicy {
+  /** Stacks whose change set is being made or executed at once. */
+  concurrency: number;
+  /** Among ready stacks, the one with the longest remaining path first. */
+  prioritize: boolean;
+  /** Create a change set while upstream stacks that feed it no data still deploy. */
+  earlyChangeSets: boolean;
+  /** Level by level: a level starts only when the previous one is done (Sceptre, Compose). */
+  waves: boolean;
+  /** After a failure, start nothing new. */
+  failFast: boolean;
+}
+
+/** What a stack's phases took, recorded by earlier runs. */
+export interface StackDurations {
+  changeSetMs?: number;
+  executeMs?: number;
+}
+
+export interface SchedulePlan {
+  policy: SchedulingPolicy;
+  /** The selected stacks, topologically ordered. */
+  order: string[];
+  /** The selected stacks, highest priority first (the order `order` has when priorities are off). */
+  byPriority: string[];
+  priority: ReadonlyMap<string, number>;
+  level: ReadonlyMap<string, number>;
+  /** Selected stacks this one deploys after. */
+  dependencies: (id: string) => string[];
+  /**
+   * Selected stacks whose data this one needs to make its change set: `output()` parameters and
+   * SSM values. Imports are resolved by CloudFormation at execution (CLOUDFORMATION.md §2.1, §4),
+   * and an export in use cannot change, so they do not hold the change set back.
+   */
+  inputsFrom: (id: string) => string[];
+}
+
+/** Seconds a stack is assumed to take when no earlier run recorded it: CloudFormation's pace per resource. */
+export function estimatedSeconds(resourceCount: number): number {
+  return 30 + 10 * resourceCount;
+}
+
+export function planSchedule(
+  project: Project,
+  stacks: readonly string[],
+  overrides: Partial<SchedulingPolicy>,
+  durations: Readonly<Record<string, StackDurations>>,
+): SchedulePlan {
+  const policy: SchedulingPolicy = { concurrency: DEFAULT_CONCURRENCY, prioritize: true, earlyChangeSets: true, waves: false, failFast: false, ...overrides };
+  const selected = new Set(stacks);
+  const order = project.orderings.order.filter((id) => selected.has(id));
+  const edges = project.graph.edges.filter((e) => selected.has(e.stack) && selected.has(e.dependsOn));
+  const deps = new Map(order.map((id) => [id, [...new Set(edges.filter((e) => e.stack === id).map((e) => e.dependsOn))]]));
+  const inputs = new Map(order.map((id) => [id, [...new Set(edges.filter((e) => e.stack === id && (e.via === 'output' || e.via === 'ssm')).map((e) => e.dependsOn))]]));
+  const dependents = new Map(order.map((id) => [id, [...new Set(edges.filter((e) => e.dependsOn === id).map((e) => e.stack))]]));
+
+  const weight = (id: string): number => {
+    const recorded = durations[id];
+    if (recorded?.executeMs !== undefined) return ((recorded.changeSetMs ?? 0) + recorded.executeMs) / 1000;
+    return estimatedSeconds(project.graph.nodes.find((n) => n.id === id)?.weight ?? 1);
+  };
+  // Remaining path: this stack's weight plus the heaviest chain below it (reverse topological order).
+  const remaining = new Map<string, number>();
+  for (const id of [...order].reverse()) {
+    const below = Math.max(0, ...(dependents.get(id) ?? []).map((d) => remaining.get(d) ?? 0));
+    remaining.set(id, weight(id) + below);
+  }
+  const level = new Map<string, number>();
+  for (const id of order) level.set(id, Math.max(-1, ...(deps.get(id) ?? []).map((d) => level.get(d) ?? 0)) + 1);
+
+  const priority = new Map(order.map((id) => [id, policy.prioritize ? Math.round(remaining.get(id) ?? 0) : 0]));
+  const position = new Map(order.map((id, i) => [id, i]));
+  const byPriority = [...order].sort((a, b) => (priority.get(b) ?? 0) - (priority.get(a) ?? 0) || (position.get(a) ?? 0) - (position.get(b) ?? 0));
+  return {
+    policy, order, byPriority, priority, level,
+    dependencies: (id) => deps.get(id) ?? [],
+    inputsFrom: (id) => (policy.earlyChangeSets ? inputs.get(id) ?? [] : deps.get(id) ?? []),
+  };
+}

@@ -1,0 +1,188 @@
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../clock.js';
+import { InternalError } from '../errors.js';
+
+/** 2025-01-01T00:00:00Z: virtual runs start here unless told otherwise, so their output is reproducible. */
+export const DEFAULT_VIRTUAL_START = Date.UTC(2025, 0, 1);
+
+export interface VirtualClock extends Clock {
+  /** Sleepers not yet woken. */
+  pendingTimers(): number;
+}
+
+export interface VirtualClockOptions {
+  /**
+   * How long (real ms) to hold virtual time while real I/O (file reads, socket writes) is in
+   * flight, so that a stack reading its template does not see minutes of virtual time go by.
+   * After this, time moves anyway: a request that never completes must not freeze the run.
+   * @default 100
+   */
+  ioGraceMs?: number;
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * Pure virtual time. `sleep(ms)` registers a timer; time jumps to the earliest timer only when the
+ * process is otherwise idle: after every queued microtask has run (a `setImmediate` turn) and no
+ * real I/O request is pending. Timers due at the same instant fire in the order they were set,
+ * each followed by a turn for its continuations. Nothing ever waits on the wall clock, so hours
+ * of simulated deploy pass in the time the code takes to run.
+ */
+export function createVirtualClock(start: number = DEFAULT_VIRTUAL_START, options: VirtualClockOptions = {}): VirtualClock {
+  const ioGraceMs = options.ioGraceMs ?? 100;
+  const heap: Timer[] = [];
+  let time = start;
+  let seq = 0;
+  let live = 0;
+  let scheduled = false;
+  let ioWaitSince: number | undefined;
+
+  const pump = (): void => {
+    scheduled = false;
+    dropCancelled(heap);
+    if (heap.length === 0) return;
+    if (ioPending()) {
+      const since = (ioWaitSince ??= performance.now());
+      if (performance.now() - since < ioGraceMs) {
+        schedule();
+        return;
+      }
+    }
+    ioWaitSince = undefined;
+    const timer = popMin(heap);
+    if (timer === undefined) return;
+    live -= 1;
+    time = Math.max(time, timer.at);
+    timer.resolve();
+    if (heap.length > 0) schedule();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+
+  return {
+    now: () => time,
+    pendingTimers: () => live,
+    sleep(ms, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason as Error);
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => {
+          if (timer.cancelled) return;
+          timer.cancelled = true;
+          live -= 1;
+          reject(signal?.reason as Error);
+        };
+        const timer: Timer = {
+          at: time + Math.max(0, Number.isFinite(ms) ? ms : 0),
+          seq: seq++,
+          cancelled: false,
+          resolve: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        push(heap, timer);
+        live += 1;
+        schedule();
+      });
+    },
+  };
+}
+
+/**
+ * Real time, sped up: `sleep(ms)` waits `ms × timeScale` real ms, and `now()` advances by one
+ * simulated second per `timeScale` real seconds (0.05: a 2-minute stack create shows in 6 s).
+ */
+export function createScaledClock(timeScale: number, start: number = Date.now()): Clock {
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+    throw new InternalError(`createScaledClock: timeScale must be a positive number, got ${timeScale}`);
+  }
+  const realStart = performance.now();
+  return {
+    now: () => start + (performance.now() - realStart) / timeScale,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(signal.reason as Error);
+          return;
+        }
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, Math.max(0, ms * timeScale));
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          reject(signal?.reason as Error);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
+}
+
+/**
+ * Outstanding libuv requests (not long-lived handles such as stdout or a server socket): a file
+ * read, a write, a DNS lookup. Their completion is the "work" virtual time must wait for.
+ */
+function ioPending(): boolean {
+  return process.getActiveResourcesInfo().some((type) => /Req|^WriteWrap$|^ShutdownWrap$|^ConnectWrap$/.test(type));
+}
+
+// ---- a binary min-heap on (at, seq) ------------------------------------------------------
+
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+function push(heap: Timer[], timer: Timer): void {
+  heap.push(timer);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const p = heap[parent] as Timer;
+    if (!before(timer, p)) break;
+    heap[i] = p;
+    i = parent;
+  }
+  heap[i] = timer;
+}
+
+function popMin(heap: Timer[]): Timer | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (top === undefined || last === undefined || heap.length === 0) return top;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let smallest = last;
+    let at = -1;
+    const l = heap[left];
+    const r = heap[right];
+    if (l !== undefined && before(l, smallest)) {
+      smallest = l;
+      at = left;
+    }
+    if (r !== undefined && before(r, smallest)) {
+      smallest = r;
+      at = right;
+    }
+    if (at < 0) break;
+    heap[i] = smallest;
+    i = at;
+  }
+  heap[i] = last;
+  return top;
+}
+
+function dropCancelled(heap: Timer[]): void {
+  while (heap[0]?.cancelled) popMin(heap);
+}

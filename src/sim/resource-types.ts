@@ -1,0 +1,111 @@
+import { partitionOf } from './intrinsics.js';
+import { shortHash } from './random.js';
+
+/**
+ * The little the simulator knows about resource types: which property names the resource (its
+ * physical id), which properties force a replacement when changed, and what `Ref` /
+ * `Fn::GetAtt` give. Everything else is generic; the point is plausible, deterministic values.
+ */
+
+/** Properties whose change replaces the resource (create-only properties). `*`: any change does. */
+const CREATE_ONLY: Readonly<Record<string, readonly string[]>> = {
+  'AWS::DynamoDB::Table': ['TableName', 'KeySchema', 'LocalSecondaryIndexes'],
+  'AWS::S3::Bucket': ['BucketName'],
+  'AWS::SQS::Queue': ['QueueName', 'FifoQueue'],
+  'AWS::SNS::Topic': ['TopicName', 'FifoTopic'],
+  'AWS::Lambda::Function': ['FunctionName'],
+  'AWS::Lambda::LayerVersion': ['*'],
+  'AWS::IAM::Role': ['RoleName', 'Path'],
+  'AWS::SSM::Parameter': ['Name'],
+  'AWS::Logs::LogGroup': ['LogGroupName'],
+  'AWS::EC2::VPC': ['CidrBlock'],
+  'AWS::EC2::Subnet': ['VpcId', 'CidrBlock', 'AvailabilityZone'],
+  'AWS::EC2::SecurityGroup': ['GroupName', 'GroupDescription', 'VpcId'],
+  'AWS::Backup::BackupVault': ['BackupVaultName'],
+};
+
+/** The property that names the resource: set, it is the physical id (as `Ref` gives it). */
+const NAME_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::SSM::Parameter': 'Name',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::Backup::BackupVault': 'BackupVaultName',
+};
+
+/** EC2-style ids: `vpc-0a1b2c...`. */
+const ID_PREFIX: Readonly<Record<string, string>> = {
+  'AWS::EC2::VPC': 'vpc-',
+  'AWS::EC2::Subnet': 'subnet-',
+  'AWS::EC2::SecurityGroup': 'sg-',
+  'AWS::EC2::RouteTable': 'rtb-',
+  'AWS::EC2::VPCEndpoint': 'vpce-',
+  'AWS::EC2::InternetGateway': 'igw-',
+  'AWS::EC2::NatGateway': 'nat-',
+  'AWS::EC2::Instance': 'i-',
+};
+
+export function requiresReplacement(type: string, property: string): boolean {
+  const props = CREATE_ONLY[type];
+  return props !== undefined && (props.includes('*') || props.includes(property));
+}
+
+export function nameProperty(type: string): string | undefined {
+  return NAME_PROPERTY[type];
+}
+
+/**
+ * A deterministic physical id: the given name when the template names the resource, else an EC2
+ * style id or CloudFormation's `<stack>-<LogicalId>-<RANDOM>`; a new generation (a replacement)
+ * gets a new one.
+ */
+export function physicalIdFor(input: { type: string; stackName: string; stackId: string; logicalId: string; generation: number; name: string | undefined }): string {
+  if (input.name !== undefined && input.name !== '') return input.name;
+  const seed = `${input.stackId}/${input.logicalId}/${input.generation}`;
+  const prefix = ID_PREFIX[input.type];
+  if (prefix !== undefined) return `${prefix}${shortHash(seed, 17, 'hex')}`;
+  if (input.type === 'AWS::SSM::Parameter') return `CFN-${input.logicalId}-${shortHash(seed, 12)}`;
+  return `${input.stackName.slice(0, 40)}-${input.logicalId.slice(0, 40)}-${shortHash(seed, 12)}`;
+}
+
+function service(type: string): string {
+  return (type.split('::')[1] ?? 'unknown').toLowerCase();
+}
+
+function arnOf(type: string, physicalId: string, region: string, account: string): string {
+  const partition = partitionOf(region);
+  switch (type) {
+    case 'AWS::S3::Bucket': return `arn:${partition}:s3:::${physicalId}`;
+    case 'AWS::IAM::Role': return `arn:${partition}:iam::${account}:role/${physicalId}`;
+    case 'AWS::Lambda::Function': return `arn:${partition}:lambda:${region}:${account}:function:${physicalId}`;
+    case 'AWS::SNS::Topic':
+    case 'AWS::SQS::Queue': return `arn:${partition}:${service(type)}:${region}:${account}:${physicalId}`;
+    case 'AWS::SSM::Parameter': return `arn:${partition}:ssm:${region}:${account}:parameter/${physicalId.replace(/^\//, '')}`;
+    default: {
+      const kind = (type.split('::')[2] ?? 'resource').toLowerCase();
+      return `arn:${partition}:${service(type)}:${region}:${account}:${kind}/${physicalId}`;
+    }
+  }
+}
+
+/** What `Ref` of the resource gives. */
+export function refValue(type: string, physicalId: string, region: string, account: string): string {
+  switch (type) {
+    case 'AWS::SNS::Topic': return arnOf(type, physicalId, region, account);
+    case 'AWS::SQS::Queue': return `https://sqs.${region}.amazonaws.com/${account}/${physicalId}`;
+    case 'AWS::Lambda::LayerVersion': return `arn:${partitionOf(region)}:lambda:${region}:${account}:layer:${physicalId}:1`;
+    default: return physicalId;
+  }
+}
+
+/** What `Fn::GetAtt` of the resource gives: an ARN for `Arn` / `*Arn`, the id for `*Id`, else a stable stand-in. */
+export function attributeValue(type: string, physicalId: string, attribute: string, region: string, account: string): string {
+  if (attribute === 'Arn') return arnOf(type, physicalId, region, account);
+  if (attribute.endsWith('Arn')) return `${arnOf(type, physicalId, region, account)}/${attribute.slice(0, -3).toLowerCase()}`;
+  if (attribute === 'GroupId' || attribute === 'Id' || attribute === 'Name') return physicalId;
+  return `${attribute.toLowerCase()}-${shortHash(`${physicalId}/${attribute}`, 10, 'hex')}`;
+}
