@@ -11,6 +11,7 @@ import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { formatWarnings } from './report-problems.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
+import { openSimulatedAccount } from './simulated-account.js';
 
 export interface DeployOptions extends GlobalOptions {
   profile?: string;
@@ -25,6 +26,8 @@ export interface DeployOptions extends GlobalOptions {
   apiRate: string;
   concurrency: string;
   failFast?: boolean;
+  simulate?: string | true;
+  simulateState?: string;
 }
 
 export async function runDeploy(stacks: string[], options: DeployOptions, ctx: CliContext): Promise<number> {
@@ -38,18 +41,24 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   });
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
 
+  if (options.simulate !== undefined && options.endpointUrl !== undefined) {
+    throw new UsageError('--simulate and --endpoint-url cannot be used together', { hint: 'the simulator replaces AWS entirely; pick one' });
+  }
+  const simulated = options.simulate === undefined
+    ? undefined
+    : await openSimulatedAccount(project, { cwd: ctx.cwd, scenario: options.simulate, statePath: options.simulateState, apiRate });
+  const clock = simulated?.clock ?? systemClock;
   const emit: (event: EngineEvent) => void = options.output === 'json'
     ? createJsonRenderer((text) => ctx.stdout.write(text))
-    : createPlainRenderer({ write: (text) => ctx.stdout.write(text), colors: ctx.colors.stdout });
+    : createPlainRenderer({ write: (text) => ctx.stdout.write(text), colors: ctx.colors.stdout, now: () => new Date(clock.now()) });
 
-  const limiter = new RateLimiter({ ratePerSecond: apiRate, burst: Math.max(1, Math.ceil(apiRate)) });
   const endpoint = options.endpointUrl;
   const region = project.config.region;
-  const ports = createAwsPorts({
+  const ports = simulated?.ports ?? createAwsPorts({
     ...(region === undefined ? {} : { region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
-  }, { limiter });
+  }, { limiter: new RateLimiter({ ratePerSecond: apiRate, burst: Math.max(1, Math.ceil(apiRate)) }) });
 
   const interactive = !options.ci && ctx.env.CI === undefined && ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
   const stop = new AbortController();
@@ -72,7 +81,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   const history = await readDurations(historyFile);
   try {
     const result = await deployRun({
-      project, stacks: selected, ports, clock: systemClock, emit,
+      project, stacks: selected, ports, clock, emit,
       policy: { concurrency, failFast: options.failFast === true },
       durations: history,
       approve: createApprover({ yes: options.yes === true, interactive, input: ctx.stdin, output: ctx.stderr }),
@@ -85,6 +94,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     return result.exitCode;
   } finally {
     removeHandler();
+    await simulated?.save();
   }
 }
 

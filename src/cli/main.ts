@@ -80,6 +80,8 @@ Examples:
     .description('deploy the stacks through change sets, in dependency order')
     .argument('[stacks...]', 'deploy these stacks and everything upstream of them (default: all)')
     .option('--profile <name>', 'the AWS profile (default: AWS_PROFILE, then the default chain)')
+    .option('--simulate [scenario]', 'deploy to the built-in CloudFormation simulator instead of AWS, optionally with a scenario file (timings, failures, throttling, existing stacks)')
+    .option('--simulate-state <path>', 'where the simulated account is kept between runs (default: .stackpilot/simulator-state.json beside the config)')
     .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL, else AWS)')
     .option('-y, --yes', 'approve changes that remove or replace resources without asking')
     .option('--ci', 'plain, non-interactive output and no prompts (also when CI is set or there is no terminal)')
@@ -104,6 +106,8 @@ Ctrl-C once: start nothing new and delete change sets not yet executed; twice: c
 Examples:
   $ stackpilot deploy
   $ stackpilot deploy app --stage prod
+  $ stackpilot deploy --simulate                  the example on the simulator, no AWS account
+  $ stackpilot deploy --simulate=fail-data.json   a scenario: timings, a failure, throttling
   $ stackpilot deploy --endpoint-url http://127.0.0.1:5000 --yes --ci
   $ stackpilot deploy --output json > events.ndjson`)
     .action(async (stacks: string[], _options: unknown, command: Command) => {

@@ -127,10 +127,11 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     if (!stack || isDone(id)) return;
     phase.set(id, 'done');
     results.set(id, result);
-    const startedAt = started.get(id);
+    // The time the stack was being worked on: its change set and its execution, not the wait between.
+    const took = durations.get(id);
     emit({
       type: 'stack:done', stack: id, stackName: stack.stackName, status: result.status, stackStatus: result.stackStatus,
-      durationMs: startedAt === undefined ? 0 : clock.now() - startedAt, apiCalls: counters.get(id)?.calls ?? 0,
+      durationMs: (took?.changeSetMs ?? 0) + (took?.executeMs ?? 0), apiCalls: counters.get(id)?.calls ?? 0,
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.rootCause ? { rootCause: result.rootCause } : {}),
       ...(result.outputs ? { outputs: result.outputs } : {}),

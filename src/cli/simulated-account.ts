@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { RateLimiter, resilientPorts } from '../aws/index.js';
+import type { AwsPorts } from '../aws/ports.js';
+import type { Clock } from '../clock.js';
+import { displayPath } from '../config/resolve-config.js';
+import { ConfigError } from '../errors.js';
+import type { Project } from '../graph/load-project.js';
+import { clockForScenario, createSimulator, loadScenario, resolveScenario } from '../sim/index.js';
+import type { ScenarioStackInfo, Simulator } from '../sim/index.js';
+
+export interface SimulatedAccount {
+  ports: AwsPorts;
+  clock: Clock;
+  simulator: Simulator;
+  /** Keeps the simulated account for the next run. */
+  save(): Promise<void>;
+  statePath: string;
+}
+
+/**
+ * `--simulate[=FILE]`: the run talks to the in-process simulator instead of AWS. The account
+ * lives in a JSON file (`--simulate-state`, default `.stackpilot/simulator-state.json` beside the
+ * config), so consecutive runs build on each other like a real account.
+ */
+export async function openSimulatedAccount(project: Project, options: {
+  cwd: string;
+  scenario: string | true;
+  statePath: string | undefined;
+  apiRate: number;
+}): Promise<SimulatedAccount> {
+  const scenarioFile = typeof options.scenario === 'string'
+    ? await loadScenario(resolve(options.cwd, options.scenario), options.scenario)
+    : undefined;
+  const statePath = options.statePath === undefined
+    ? join(project.config.configDir, '.stackpilot', 'simulator-state.json')
+    : resolve(options.cwd, options.statePath);
+  let state: unknown;
+  if (existsSync(statePath)) {
+    try {
+      state = JSON.parse(await readFile(statePath, 'utf8')) as unknown;
+    } catch (error) {
+      throw new ConfigError(`the simulator state is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { file: displayPath(statePath, options.cwd) }, {
+        hint: 'delete the file to start from an empty simulated account',
+      });
+    }
+  }
+  const stateTime = (state as { time?: unknown } | undefined)?.time;
+  const clock = clockForScenario(scenarioFile, typeof stateTime === 'number' ? stateTime : undefined);
+  const infos = new Map<string, ScenarioStackInfo>(project.config.stacks.map((s) => [s.id, { stackName: s.stackName, templateBody: project.templates.get(s.id)?.body ?? '', tags: { ...s.tags } }]));
+  const simulator = createSimulator({
+    clock,
+    ...(scenarioFile ? { scenario: resolveScenario(scenarioFile, infos, options.scenario === true ? 'scenario' : displayPath(resolve(options.cwd, options.scenario), options.cwd)) } : {}),
+    ...(state === undefined ? {} : { state, stateSource: displayPath(statePath, options.cwd) }),
+    ...(project.config.region ? { region: project.config.region } : {}),
+  });
+  const limiter = new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)), clock });
+  return {
+    ports: resilientPorts(simulator.ports, { limiter, clock }),
+    clock,
+    simulator,
+    statePath,
+    save: async () => {
+      await mkdir(dirname(statePath), { recursive: true });
+      await writeFile(statePath, `${JSON.stringify(simulator.exportState())}\n`);
+    },
+  };
+}

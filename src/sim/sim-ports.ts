@@ -1,0 +1,106 @@
+/**
+ * The simulator behind the engine's ports (src/aws/ports.ts): every call is logged with its
+ * virtual time, may be throttled, then advances the account to `now` and answers.
+ */
+import { AwsError } from '../aws/errors.js';
+import type { AwsPorts, ChangeSetDescription, ResourceChange } from '../aws/ports.js';
+import type { Clock } from '../clock.js';
+import { InternalError } from '../errors.js';
+import type { SimAccount } from './account.js';
+import { createChangeSet, deleteChangeSet, describeChangeSetPage } from './change-set-ops.js';
+import type { Prng } from './random.js';
+import type { SimCall } from './stats.js';
+import { cancelUpdateStack, deleteStack, executeChangeSet } from './stack-ops.js';
+
+export interface SimPortsOptions {
+  clock: Clock;
+  /** Fraction of calls answered `Throttling` / `Rate exceeded`. */
+  throttleRate: number;
+  throttleRandom: Prng;
+  /** Virtual time each call takes before it is answered. */
+  latencyMs: number;
+  log: SimCall[];
+}
+
+/** A guard against a caller that keeps following NextTokens: no change set has this many pages. */
+const MAX_PAGES = 10_000;
+
+export function createSimPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
+  const enter = async (operation: string, stackRef: string | undefined): Promise<void> => {
+    if (options.latencyMs > 0) await options.clock.sleep(options.latencyMs);
+    account.advance();
+    const throttled = options.throttleRate > 0 && options.throttleRandom.next() < options.throttleRate;
+    options.log.push({ at: account.now(), operation, stackName: stackRef === undefined ? undefined : account.stackNameOf(stackRef), throttled });
+    if (throttled) throw new AwsError(operation, 'Throttling', 'Rate exceeded', 400);
+  };
+
+  return {
+    cloudFormation: {
+      async describeStack(stackName) {
+        await enter('DescribeStacks', stackName);
+        const stack = account.find(stackName);
+        // The service answers `Stack with id X does not exist`; the port's contract is undefined.
+        return stack ? account.describe(stack) : undefined;
+      },
+      async getTemplate(stackName) {
+        await enter('GetTemplate', stackName);
+        return account.getTemplate(stackName);
+      },
+      async createChangeSet(input) {
+        await enter('CreateChangeSet', input.stackName);
+        return createChangeSet(account, input);
+      },
+      async describeChangeSet(changeSetId) {
+        const changes: ResourceChange[] = [];
+        let first: ChangeSetDescription | undefined;
+        let nextToken: string | undefined;
+        for (let page = 0; page < MAX_PAGES; page += 1) {
+          await enter('DescribeChangeSet', changeSetId);
+          const answer = describeChangeSetPage(account, changeSetId, nextToken);
+          // Only Changes is paginated; the other fields repeat on every page (§2.4).
+          const { nextToken: _token, changes: _page, ...fields } = answer;
+          first ??= { ...fields, changes };
+          changes.push(...answer.changes);
+          nextToken = answer.nextToken;
+          if (nextToken === undefined) break;
+        }
+        if (!first) throw new InternalError(`DescribeChangeSet ${changeSetId}: no page`);
+        return first;
+      },
+      async deleteChangeSet(changeSetId) {
+        await enter('DeleteChangeSet', changeSetId);
+        deleteChangeSet(account, changeSetId);
+      },
+      async executeChangeSet(changeSetId, clientRequestToken) {
+        await enter('ExecuteChangeSet', changeSetId);
+        executeChangeSet(account, changeSetId, clientRequestToken);
+      },
+      async describeStackEvents(stackId, nextToken) {
+        await enter('DescribeStackEvents', stackId);
+        return account.describeStackEvents(stackId, nextToken);
+      },
+      async deleteStack(stackId, clientRequestToken) {
+        await enter('DeleteStack', stackId);
+        deleteStack(account, stackId, clientRequestToken);
+      },
+      async cancelUpdateStack(stackId, clientRequestToken) {
+        await enter('CancelUpdateStack', stackId);
+        cancelUpdateStack(account, stackId, clientRequestToken);
+      },
+      async updateTerminationProtection(stackId, enabled) {
+        await enter('UpdateTerminationProtection', stackId);
+        account.updateTerminationProtection(stackId, enabled);
+      },
+    },
+    ssm: {
+      async getParameter(name) {
+        await enter('GetParameter', undefined);
+        return account.getParameter(name);
+      },
+      async putParameter(input) {
+        await enter('PutParameter', undefined);
+        account.putParameter(input);
+      },
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { createScaledClock, createVirtualClock, DEFAULT_VIRTUAL_START } from '../../src/sim/index.js';
+
+describe('createVirtualClock', () => {
+  it('starts at a fixed instant unless told otherwise', () => {
+    expect(createVirtualClock().now()).toBe(DEFAULT_VIRTUAL_START);
+    expect(createVirtualClock(42).now()).toBe(42);
+  });
+
+  it('wakes concurrent sleepers in time order, each at its own virtual time, ties in the order they slept', async () => {
+    const clock = createVirtualClock(0);
+    const woke: string[] = [];
+    const sleeper = (label: string, ms: number): Promise<void> => clock.sleep(ms).then(() => {
+      woke.push(`${label}@${clock.now()}`);
+    });
+    await Promise.all([sleeper('c', 3000), sleeper('a', 1000), sleeper('b', 2000), sleeper('a2', 1000), sleeper('zero', 0)]);
+    expect(woke).toEqual(['zero@0', 'a@1000', 'a2@1000', 'b@2000', 'c@3000']);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('lets continuations run before time moves on: a chain of sleeps sees exact virtual times', async () => {
+    const clock = createVirtualClock(0);
+    const seen: number[] = [];
+    const poller = async (): Promise<void> => {
+      for (let i = 0; i < 5; i += 1) {
+        await clock.sleep(1000);
+        seen.push(clock.now());
+      }
+    };
+    const other = clock.sleep(2500).then(() => seen.push(-clock.now()));
+    await Promise.all([poller(), other]);
+    expect(seen).toEqual([1000, 2000, -2500, 3000, 4000, 5000]);
+  });
+
+  it('passes two simulated hours in a moment of real time', async () => {
+    const clock = createVirtualClock(0);
+    const realStart = performance.now();
+    const sleepers = Array.from({ length: 200 }, (_, i) => (async () => {
+      // 200 pollers waking about once a minute for two hours: 24,000 wake-ups.
+      for (let t = 0; t < 7_200_000; t += 60_000 + i) await clock.sleep(60_000 + i);
+    })());
+    await Promise.all(sleepers);
+    const realMs = performance.now() - realStart;
+    expect(clock.now()).toBeGreaterThanOrEqual(7_200_000);
+    // Real time is reported, not asserted: wall-clock limits make flaky tests.
+    console.log(`virtual clock: 2 h of 200 sleepers in ${realMs.toFixed(0)} ms real time`);
+  });
+
+  it('rejects a sleeper whose signal aborts, and the others still wake in order', async () => {
+    const clock = createVirtualClock(0);
+    const controller = new AbortController();
+    const aborted = clock.sleep(5000, controller.signal);
+    const woke: number[] = [];
+    const other = clock.sleep(10_000).then(() => woke.push(clock.now()));
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    await other;
+    expect(woke).toEqual([10_000]);
+    await expect(clock.sleep(1, AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('holds virtual time while a file read is in flight', async () => {
+    const clock = createVirtualClock(0);
+    const ticker = (async () => {
+      for (let i = 0; i < 1000; i += 1) await clock.sleep(1000);
+    })();
+    const readAt = await readFile(new URL(import.meta.url), 'utf8').then(() => clock.now());
+    // Without the hold, the ticker would have run hundreds of virtual seconds during the read.
+    expect(readAt).toBeLessThanOrEqual(2000);
+    await ticker;
+  });
+});
+
+describe('createScaledClock', () => {
+  it('sleeps ms × timeScale of real time and reports scaled time', async () => {
+    const clock = createScaledClock(0.0001, 0);
+    const realStart = performance.now();
+    await clock.sleep(60_000); // one simulated minute: 6 ms real
+    const virtual = clock.now();
+    const real = performance.now() - realStart;
+    expect(virtual).toBeGreaterThanOrEqual(60_000 - 1);
+    expect(virtual).toBeCloseTo(real / 0.0001, -3);
+  });
+
+  it('honours abort signals and refuses a non-positive scale', async () => {
+    const clock = createScaledClock(0.001);
+    const controller = new AbortController();
+    const pending = clock.sleep(1_000_000, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+    expect(() => createScaledClock(0)).toThrow(/timeScale/);
+  });
+});
