@@ -107,6 +107,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     clock, emit, approve: options.approve, runId, replaceFailed: options.replaceFailed ?? false,
     settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
+    ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
     outputsOf: async (upstream) => {
       const outputs = await outputsOf(upstream);
       if (!outputs) {

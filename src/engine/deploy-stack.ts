@@ -34,6 +34,8 @@ export interface StackDeployContext {
   cancelSignal: AbortSignal;
   /** How operations are followed. @default adaptive */
   polling?: FollowPolling;
+  /** What this stack's execution took in an earlier run, if recorded: paces the polling. */
+  expectedExecuteMs?: number;
 }
 
 export interface StackDeployResult {
@@ -211,6 +213,7 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
     try {
       followed = await followOperation(cf, {
         stackId: created.stackId, stackName: stack.stackName, clientRequestToken: token, otherTokens: [cancelToken], operationStart, clock: ctx.clock, ...(ctx.polling ? { polling: ctx.polling } : {}),
+        totalChanges: changes.length, ...(ctx.expectedExecuteMs === undefined ? {} : { expectedMs: ctx.expectedExecuteMs }),
         onEvent: (e) => {
           if (isRootEvent(e, stack.stackName)) return;
           ctx.emit({ type: 'stack:resource', ...ref, logicalId: e.logicalId, resourceType: e.resourceType, status: e.status, reason: e.reason, timestamp: e.timestamp.toISOString() });

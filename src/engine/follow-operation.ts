@@ -18,6 +18,10 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** @default { mode: 'adaptive' } */
   polling?: FollowPolling;
+  /** Resources the change set touches: when all have completed, the end is near. */
+  totalChanges?: number;
+  /** What this stack's execution took last time, when a run recorded it. */
+  expectedMs?: number;
 }
 
 /**
@@ -51,7 +55,7 @@ const STATUS_CHECK_EVERY = 5;
 export async function followOperation(cf: CloudFormationPort, options: FollowOptions): Promise<FollowResult> {
   const polling = options.polling ?? { mode: 'adaptive' };
   const minDelay = polling.mode === 'adaptive' ? polling.minDelayMs ?? 1_000 : polling.eventsMs;
-  const maxDelay = polling.mode === 'adaptive' ? polling.maxDelayMs ?? 10_000 : polling.eventsMs;
+  const maxDelay = polling.mode === 'adaptive' ? polling.maxDelayMs ?? 15_000 : polling.eventsMs;
   let lastStatusCheck = options.clock.now();
   const seen = new Set<string>();
   const events: StackEvent[] = [];
@@ -59,6 +63,25 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
   let polls = 0;
   /** The stack's own terminal event arrived, but DescribeStacks may still be stale: check every poll. */
   let rootDone = false;
+
+  const completed = new Set<string>();
+  /**
+   * Adaptive polling: wait about half the time the operation still needs, so a slow stack costs
+   * few calls and its end is noticed soon. What it still needs comes from the record of an
+   * earlier run, else from its own progress (resources completed out of those the change set
+   * touches); with neither, the delay doubles while nothing happens.
+   */
+  const nextDelay = (): number => {
+    for (const e of events) if (!isRootEvent(e, options.stackName) && e.status.endsWith('_COMPLETE')) completed.add(e.logicalId);
+    const total = options.totalChanges ?? 0;
+    if (rootDone || (total > 0 && completed.size >= total)) return minDelay;
+    const elapsed = options.clock.now() - options.operationStart;
+    let remaining: number | undefined;
+    if (options.expectedMs !== undefined) remaining = options.expectedMs - elapsed;
+    else if (total > 0 && completed.size > 0) remaining = (elapsed * (total - completed.size)) / completed.size;
+    if (remaining === undefined) return Math.min(maxDelay, delay * 2);
+    return Math.max(minDelay, Math.min(maxDelay, remaining / 2));
+  };
 
   const belongs = (event: StackEvent): boolean => {
     if (event.clientRequestToken !== undefined) return event.clientRequestToken === options.clientRequestToken || (options.otherTokens?.includes(event.clientRequestToken) ?? false);
@@ -105,7 +128,7 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
       }
     }
     if (options.signal?.aborted) return { stack: undefined, events };
-    delay = fresh.length > 0 || rootDone ? minDelay : Math.min(maxDelay, delay * 2);
+    delay = polling.mode === 'fixed' ? minDelay : nextDelay();
     try {
       await options.clock.sleep(delay, options.signal);
     } catch {

@@ -151,12 +151,12 @@ function seedExisting(account: SimAccount, stackName: string, existing: Existing
   if (existing.status === 'ROLLBACK_COMPLETE') {
     const scripted = script?.fail && template.resources.some((r) => r.logicalId === script.fail?.logicalId) ? script.fail : undefined;
     const first = template.resources[0]?.logicalId ?? 'Placeholder';
-    startCreate(account, stack, source, t0, undefined, scripted ?? {
-      logicalId: first, reason: 'Resource handler returned message: "Simulated failure of an earlier deploy" (HandlerErrorCode: GeneralServiceException)',
+    startCreate(account, stack, source, t0, undefined, {
+      failure: scripted ?? { logicalId: first, reason: 'Resource handler returned message: "Simulated failure of an earlier deploy" (HandlerErrorCode: GeneralServiceException)' },
     });
     return;
   }
-  startCreate(account, stack, source, t0, undefined);
+  startCreate(account, stack, source, t0, undefined, {});
   if (existing.status === 'UPDATE_IN_PROGRESS') {
     const updateMs = (script?.updateSeconds ?? defaultUpdateSeconds(template.resources.length)) * 1000;
     startForeignUpdate(account, stack, Math.round(updateMs));

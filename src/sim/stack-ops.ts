@@ -66,11 +66,13 @@ interface Source {
   capabilities: string[];
 }
 
-function plan(account: SimAccount, stack: SimStack, source: Source, replaced: ReadonlySet<string>): Plan {
+/** `lenient`: laying out a stack's past, where an import of a stack not set up (yet) is simply empty. */
+function plan(account: SimAccount, stack: SimStack, source: Source, replaced: ReadonlySet<string>, lenient = false): Plan {
   return planDeployment({
     template: parsed(account, source.templateBody), templateBody: source.templateBody, stackName: stack.stackName, stackId: stack.stackId,
     region: account.region, accountId: account.accountId, parameters: source.parameters, resolved: source.resolved, tags: source.tags,
-    capabilities: source.capabilities, previous: stack.deployed, replaced, exportValue: (name) => account.exports.get(name)?.value,
+    capabilities: source.capabilities, previous: stack.deployed, replaced,
+    exportValue: (name) => account.exports.get(name)?.value ?? (lenient ? '' : undefined),
   });
 }
 
@@ -107,17 +109,21 @@ function operation(kind: OperationKind, t0: number, token: string | undefined, c
 /**
  * A create: resources in dependency order over the stack's createSeconds; on a scripted failure
  * the failing resource fails at its turn, siblings in flight are cancelled, and the rollback
- * deletes what was made (§3.2). `force` makes a failure happen (an existing ROLLBACK_COMPLETE).
+ * deletes what was made (§3.2). `history` lays out a scenario's existing stack in the past:
+ * exports and imports are not checked, and `history.failure` makes it fail (ROLLBACK_COMPLETE).
  */
-export function startCreate(account: SimAccount, stack: SimStack, source: Source & { id?: string }, t0: number, token: string | undefined, force?: { logicalId: string; reason: string }): void {
+export function startCreate(
+  account: SimAccount, stack: SimStack, source: Source & { id?: string }, t0: number, token: string | undefined,
+  history?: { failure?: { logicalId: string; reason: string } },
+): void {
   const cs = source.id === undefined ? undefined : account.changeSets.get(source.id);
-  const planned = plan(account, stack, source, new Set());
+  const planned = plan(account, stack, source, new Set(), history !== undefined);
   const script = account.script(stack.stackName);
   const durationMs = Math.round((script?.createSeconds ?? defaultCreateSeconds(planned.active.length)) * 1000);
   stack.attempted = { templateBody: source.templateBody, parameters: source.parameters, tags: { ...source.tags } };
   const start = root(t0, 'CREATE_IN_PROGRESS', 'User Initiated');
 
-  const problem = templateFailure(account, stack, planned);
+  const problem = history ? undefined : templateFailure(account, stack, planned);
   if (problem !== undefined) {
     const endsAt = t0 + 3 * TEMPLATE_FAILURE_MS;
     begin(account, stack, operation('create', t0, token, cs, { endsAt, outcome: 'rollback', finalStatus: 'ROLLBACK_COMPLETE', next: undefined, work: [] }), [
@@ -130,7 +136,7 @@ export function startCreate(account: SimAccount, stack: SimStack, source: Source
     logicalId: r.logicalId, type: r.type, action: 'create' as const, physicalId: planned.deployment.resources[r.logicalId]?.physicalId ?? '',
     oldPhysicalId: undefined, dependsOn: r.dependsOn, deletionPolicy: r.deletionPolicy,
   })), t0 + lead, t0 + durationMs - lead);
-  const fail = force ?? script?.fail;
+  const fail = history ? history.failure : script?.fail;
   const failing = fail && work.find((w) => w.logicalId === fail.logicalId);
   if (fail && failing) {
     const cutoff = failing.end;
