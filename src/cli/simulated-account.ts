@@ -47,8 +47,14 @@ export async function openSimulatedAccount(project: Project, options: {
     }
   }
   const stateTime = (state as { time?: unknown } | undefined)?.time;
-  const clock = clockForScenario(scenarioFile, typeof stateTime === 'number' ? stateTime : undefined);
-  const infos = new Map<string, ScenarioStackInfo>(project.config.stacks.map((s) => [s.id, { stackName: s.stackName, templateBody: project.templates.get(s.id)?.body ?? '', tags: { ...s.tags } }]));
+  // Simulated time goes on from the saved account, and never starts before today, so that the
+  // timestamps shown read like a real run's.
+  const clock = clockForScenario(scenarioFile, Math.max(Date.now(), typeof stateTime === 'number' ? stateTime : 0));
+  // `existing: CREATE_COMPLETE` stacks are deployed with today's template and literal parameters.
+  const infos = new Map<string, ScenarioStackInfo>(project.config.stacks.map((s) => [s.id, {
+    stackName: s.stackName, templateBody: project.templates.get(s.id)?.body ?? '', tags: { ...s.tags },
+    parameters: Object.entries(s.parameters).flatMap(([key, value]) => (typeof value === 'object' && !Array.isArray(value) ? [] : [{ key, value: Array.isArray(value) ? value.join(',') : String(value) }])),
+  }]));
   const simulator = createSimulator({
     clock,
     ...(scenarioFile ? { scenario: resolveScenario(scenarioFile, infos, options.scenario === true ? 'scenario' : displayPath(resolve(options.cwd, options.scenario), options.cwd)) } : {}),

@@ -94,6 +94,12 @@ describe('defaults and existing stacks', () => {
     expect((await allEvents(s.cf, 'web')).every((e) => e.timestamp.getTime() < s.clock.now())).toBe(true);
   });
 
+  it('sets up CREATE_COMPLETE even when its imports have no exporter and a failure is scripted for later', async () => {
+    const importer = template({ Fn: 'AWS::Lambda::Function\n    Properties:\n      Role: !ImportValue nobody-exports-this' });
+    const s = setup({ scenario: { stacks: { web: { fail: { logicalId: 'Fn', reason: 'later' } } }, existing: { web: { status: 'CREATE_COMPLETE', templateBody: importer } } } });
+    expect((await s.cf.describeStack('web'))?.status).toBe('CREATE_COMPLETE');
+  });
+
   it('sets up CREATE_COMPLETE without a template as a placeholder, so the next deploy is an update', async () => {
     const s = setup({ scenario: { existing: { web: { status: 'CREATE_COMPLETE' } } } });
     const ref = await s.cf.createChangeSet({ stackName: 'web', changeSetName: 'c', changeSetType: 'UPDATE', templateBody: TWO, parameters: [], tags: {}, capabilities: [], clientToken: 'c' });
