@@ -77,7 +77,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     }
   };
   const removeHandler = ctx.onInterrupt(onInterrupt);
-  const historyFile = durationsFile(project.config.configDir, project.config.stage);
+  const historyFile = durationsFile(project.config.configDir, project.config.stage, simulated !== undefined);
   const history = await readDurations(historyFile);
   try {
     const result = await deployRun({

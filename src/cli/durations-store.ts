@@ -7,8 +7,9 @@ import type { StackDurations } from '../engine/schedule-plan.js';
  * (`.stackpilot/durations-<stage>.json`): the scheduler's priorities and, later, the UI's
  * time-left estimate. A missing or unreadable file is simply no history.
  */
-export function durationsFile(configDir: string, stage: string): string {
-  return join(configDir, '.stackpilot', `durations-${stage}.json`);
+export function durationsFile(configDir: string, stage: string, simulated = false): string {
+  // Simulated timings must never pace or prioritise real deploys.
+  return join(configDir, '.stackpilot', `durations-${stage}${simulated ? '.simulated' : ''}.json`);
 }
 
 export async function readDurations(file: string): Promise<Record<string, StackDurations>> {

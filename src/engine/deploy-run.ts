@@ -170,8 +170,6 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       }
       if (current === 'waiting' && waveOpen(id) && plan.inputsFrom(id).every(succeeded)) {
         phase.set(id, 'preparing');
-        started.set(id, clock.now());
-        emit({ type: 'stack:start', stack: id, stackName: byId.get(id)?.stackName ?? id });
         void queue.add(() => runPrepare(id), { priority: plan.priority.get(id) ?? 0 });
       } else if (current === 'prepared' && waveOpen(id) && plan.dependencies(id).every(succeeded)) {
         phase.set(id, 'executing');
@@ -189,6 +187,9 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     if (reason !== undefined) {
       finish(id, { status: 'skipped', stackStatus: undefined, outputs: undefined, reason });
     } else {
+      // Started when it gets its slot, not when it was queued: the wait for a slot is not its work.
+      started.set(id, clock.now());
+      emit({ type: 'stack:start', stack: id, stackName: stack.stackName });
       const outcome = await guard(id, () => prepareStack(stack, template, contextFor(id)));
       durations.set(id, { changeSetMs: clock.now() - (started.get(id) ?? clock.now()) });
       if (outcome && 'prepared' in outcome) {
@@ -207,6 +208,13 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     const ready = prepared.get(id);
     prepared.delete(id);
     if (!ready) return;
+    if (stopReason !== undefined) {
+      // Queued behind busy slots when --fail-fast stopped the run: it must not start now.
+      finish(id, { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: stopReason });
+      background.push(discardPrepared(ready, contextFor(id)));
+      pump();
+      return;
+    }
     const executeStart = clock.now();
     const result = await guard(id, () => executeStack(ready, contextFor(id)));
     const changeSetMs = durations.get(id)?.changeSetMs;

@@ -35,7 +35,13 @@ export function buildGraph(
   const ids = new Set(config.stacks.map((s) => s.id));
 
   const exports = collectProviders(config, templates, (t) => t.outputs.flatMap((o) => (o.exportName ? [{ by: `output ${o.name}`, name: o.exportName, location: o.location }] : [])));
-  const ssmWrites = collectProviders(config, templates, (t) => t.ssmWrites.map((w) => ({ by: `resource ${w.logicalId}`, name: w.parameterName, location: w.location })));
+  const ssmWrites = [
+    ...collectProviders(config, templates, (t) => t.ssmWrites.map((w) => ({ by: `resource ${w.logicalId}`, name: w.parameterName, location: w.location }))),
+    // Outputs that stackpilot itself writes to SSM after a deploy (outputsToSsm) are written by that stack too.
+    ...config.stacks.flatMap((stack) => Object.entries(stack.outputsToSsm).map(([output, name]) => ({
+      stack: stack.id, by: `outputsToSsm.${output}`, name: { value: name, unknowns: [] }, location: locateConfig(['stacks', stack.id, 'outputsToSsm', output]),
+    }))),
+  ];
   reportDuplicates(exports, 'export', problems);
   reportDuplicates(ssmWrites, 'SSM parameter', problems);
 

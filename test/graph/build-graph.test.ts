@@ -124,3 +124,17 @@ describe('buildGraph: edges', () => {
     expect(graph.nodes.map((n) => [n.id, n.weight])).toEqual([['one', 1], ['three', 3]]);
   });
 });
+
+describe('buildGraph: outputs written to SSM by stackpilot', () => {
+  it('orders a stack reading ssm() after the stack whose outputsToSsm writes that parameter', async () => {
+    const { projectOf } = await import('../helpers/graph-builders.js');
+    const { buildGraph } = await import('../../src/graph/build-graph.js');
+    const { config, templates } = projectOf({
+      api: { template: 'Outputs:\n  Url:\n    Value: u\n' },
+      web: { template: 'Parameters:\n  ApiUrl:\n    Type: String\n', parameters: { ApiUrl: { ssm: '/demo/api-url' } } },
+    });
+    const withPublish = { ...config, stacks: config.stacks.map((s) => (s.id === 'api' ? { ...s, outputsToSsm: { Url: '/demo/api-url' } } : s)) };
+    const { graph } = buildGraph(withPublish, templates, () => ({ file: 'stacks.config.ts', line: 9 }));
+    expect(graph.edges).toEqual([expect.objectContaining({ stack: 'web', dependsOn: 'api', via: 'ssm', detail: 'parameter ApiUrl = ssm("/demo/api-url"), written by outputsToSsm.Url of api' })]);
+  });
+});
