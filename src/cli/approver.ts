@@ -25,7 +25,7 @@ export function createApprover(options: ApproverOptions): Approver {
     const ask = queue.then(async () => {
       const rl = createInterface({ input: options.input, output: options.output });
       try {
-        const lines = request.changes.map((c) => `    ${c.action === 'Remove' ? '-' : '~'} ${c.logicalId} (${c.resourceType})${c.replacement === 'True' ? ' replaced' : c.replacement === 'Conditional' ? ' may be replaced' : ' removed'}`);
+        const lines = request.flagged.map((c) => `    ${c.action === 'Remove' ? '-' : '~'} ${c.logicalId} (${c.resourceType})${c.replacement === 'True' ? ' replaced' : c.replacement === 'Conditional' ? ' may be replaced' : ' removed'}`);
         const answer = await rl.question(`\n${request.stackName}: ${request.reason}\n${lines.join('\n')}\nDeploy ${request.stack} anyway? [y/N] `);
         return /^y(es)?$/i.test(answer.trim()) ? { approved: true } : { approved: false, reason: 'not approved at the prompt' };
       } finally {

@@ -1,17 +1,52 @@
 import type { ResourceChangeSummary } from './events.js';
 
+/** When a person must say yes before a change set is executed (`--require-approval`). */
+export type ApprovalLevel = 'never' | 'destructive' | 'any-change';
+export const APPROVAL_LEVELS: readonly ApprovalLevel[] = ['never', 'destructive', 'any-change'];
+
 export interface ApprovalRequest {
   stack: string;
   stackName: string;
   /** Why approval is needed, one line. */
   reason: string;
+  /** The changes that made approval necessary. */
+  flagged: ResourceChangeSummary[];
+  /** The whole change set, to show beside them. */
   changes: ResourceChangeSummary[];
 }
 
-/** The host answers approvals; a non-interactive host answers at once (never waits on stdin). */
-export type Approver = (request: ApprovalRequest) => Promise<{ approved: boolean; reason?: string }>;
+export interface ApprovalAnswer {
+  approved: boolean;
+  /** Why not, when refused: becomes the `blocked` reason. */
+  reason?: string;
+}
 
-/** Removal or replacement of a resource loses it: that is what asks for a person's yes. */
+/**
+ * The host answers approvals; the engine goes on deploying other stacks meanwhile. A
+ * non-interactive host answers at once (never waits on stdin).
+ */
+export type Approver = (request: ApprovalRequest) => Promise<ApprovalAnswer>;
+
+/** Resource types whose changes alter who may do what: always worth a look. */
+const SECURITY_TYPES = /^AWS::IAM::|^AWS::EC2::SecurityGroup|^AWS::KMS::Key$|^AWS::Lambda::Permission$|Policy$/;
+
+/** Removal or replacement of a resource loses it. */
 export function destructiveChanges(changes: readonly ResourceChangeSummary[]): ResourceChangeSummary[] {
   return changes.filter((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional');
+}
+
+/** The changes that need a yes under `level`, and why; undefined when none does. */
+export function approvalNeeded(level: ApprovalLevel, changes: readonly ResourceChangeSummary[]): { flagged: ResourceChangeSummary[]; reason: string } | undefined {
+  if (level === 'never') return undefined;
+  if (level === 'any-change') {
+    return { flagged: [...changes], reason: changes.length === 0 ? 'the change set edits outputs, tags or parameters' : `${changes.length} ${changes.length === 1 ? 'resource changes' : 'resources change'}` };
+  }
+  const lost = destructiveChanges(changes);
+  const security = changes.filter((c) => !lost.includes(c) && SECURITY_TYPES.test(c.resourceType));
+  const flagged = [...lost, ...security];
+  if (flagged.length === 0) return undefined;
+  const parts: string[] = [];
+  if (lost.length > 0) parts.push(`${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${lost.map((c) => c.logicalId).join(', ')}`);
+  if (security.length > 0) parts.push(`IAM or security-group changes: ${security.map((c) => c.logicalId).join(', ')}`);
+  return { flagged, reason: parts.join('; ') };
 }

@@ -4,7 +4,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import { displayPath } from '../config/resolve-config.js';
 import type { Project } from '../graph/load-project.js';
-import type { Approver } from './approvals.js';
+import type { ApprovalLevel, Approver } from './approvals.js';
 import { countingPorts } from './counting-ports.js';
 import type { CallCounter } from './counting-ports.js';
 import { DeployError } from './deploy-errors.js';
@@ -24,6 +24,8 @@ export interface DeployRunOptions {
   clock: Clock;
   emit: (event: EngineEvent) => void;
   approve: Approver;
+  /** @default 'destructive' */
+  requireApproval?: ApprovalLevel;
   replaceFailed?: boolean;
   /** @default 30 minutes */
   settleTimeoutMs?: number;
@@ -104,7 +106,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
 
   const contextFor = (id: string): StackDeployContext => ({
     ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
-    clock, emit, approve: options.approve, runId, replaceFailed: options.replaceFailed ?? false,
+    clock, emit, approve: options.approve, requireApproval: options.requireApproval ?? 'destructive', runId, replaceFailed: options.replaceFailed ?? false,
     settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
     ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),

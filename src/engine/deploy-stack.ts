@@ -3,8 +3,8 @@ import { AwsError, isNoChangesReason, isNoUpdatesError } from '../aws/errors.js'
 import type { Clock } from '../clock.js';
 import type { ResolvedStack } from '../config/resolve-config.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
-import { destructiveChanges } from './approvals.js';
-import type { Approver } from './approvals.js';
+import { approvalNeeded } from './approvals.js';
+import type { ApprovalLevel, Approver } from './approvals.js';
 import { AbortError, DeployError } from './deploy-errors.js';
 import type { EngineEvent, ResourceChangeSummary, RootCause, StackOutcome } from './events.js';
 import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
@@ -21,6 +21,8 @@ export interface StackDeployContext {
   clock: Clock;
   emit: (event: EngineEvent) => void;
   approve: Approver;
+  /** Which change sets need the approver's yes. @default 'destructive' */
+  requireApproval?: ApprovalLevel;
   /** Unique per run: names change sets and tokens. */
   runId: string;
   outputsOf: OutputsLookup;
@@ -161,12 +163,9 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({ action: c.action, logicalId: c.logicalId, resourceType: c.resourceType, replacement: c.replacement }));
     ctx.emit({ type: 'stack:changeset', ...ref, phase: 'ready', changeSetType: type, changes });
 
-    const destructive = destructiveChanges(changes);
-    if (destructive.length > 0) {
-      const answer = await ctx.approve({
-        ...ref, changes: destructive,
-        reason: `${destructive.length} ${destructive.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${destructive.map((c) => c.logicalId).join(', ')}`,
-      });
+    const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes);
+    if (needed) {
+      const answer = await ctx.approve({ ...ref, ...needed, changes });
       if (!answer.approved) {
         ctx.emit({ type: 'stack:blocked', ...ref, reason: answer.reason ?? 'not approved' });
         return { done: { status: 'blocked', stackStatus: deployed?.status, outputs: undefined, reason: answer.reason ?? 'not approved' } };
