@@ -1,0 +1,26 @@
+import type { Approver } from '../engine/approvals.js';
+import type { EngineEvent } from '../engine/events.js';
+
+/**
+ * What the CLI hands the engine's events to. Renderers only consume events (and answer
+ * approvals, for the interactive one); they never call AWS.
+ */
+export interface Renderer {
+  /** Every engine event, synchronously, in order; must not block. */
+  emit(event: EngineEvent): void;
+  /** The approver for this renderer when it can ask a person (the Ink dashboard); undefined otherwise. */
+  approver?: Approver;
+  /** After `run:done`: flush, print what stays in the scrollback, release the terminal. */
+  close(): Promise<void>;
+}
+
+/** The run's context a renderer shows in its header. */
+export interface RunHeader {
+  project: string;
+  stage: string;
+  region: string | undefined;
+  command: string;
+  concurrency: number;
+  /** Whether this is a simulated run (`--simulate`). */
+  simulated: boolean;
+}
