@@ -7,6 +7,7 @@ import { loadProject } from '../graph/load-project.js';
 import { selectStacks } from '../graph/select-stacks.js';
 import { createJsonRenderer, createPlainRenderer } from '../ui/plain-renderer.js';
 import { createApprover } from './approver.js';
+import type { ApprovalLevel } from '../engine/approvals.js';
 import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { formatWarnings } from './report-problems.js';
@@ -27,6 +28,7 @@ export interface DeployOptions extends GlobalOptions {
   concurrency: string;
   failFast?: boolean;
   simulate?: string | true;
+  requireApproval: ApprovalLevel;
   simulateState?: string;
 }
 
@@ -60,7 +62,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     ...(endpoint === undefined ? {} : { endpoint }),
   }, { limiter: new RateLimiter({ ratePerSecond: apiRate, burst: Math.max(1, Math.ceil(apiRate)) }) });
 
-  const interactive = !options.ci && ctx.env.CI === undefined && ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
+  const requireApproval = options.requireApproval;
   const stop = new AbortController();
   const cancel = new AbortController();
   let interrupts = 0;
@@ -84,7 +86,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       project, stacks: selected, ports, clock, emit,
       policy: { concurrency, failFast: options.failFast === true },
       durations: history,
-      approve: createApprover({ yes: options.yes === true, interactive, input: ctx.stdin, output: ctx.stderr }),
+      approve: createApprover({ yes: options.yes === true, level: requireApproval, interactive: undefined }),
+      requireApproval,
       replaceFailed: options.replaceFailed === true,
       settleTimeoutMs: waitMinutes * 60_000,
       stopSignal: stop.signal,

@@ -8,6 +8,7 @@ import { runGraph } from './command-graph.js';
 import { runValidate } from './command-validate.js';
 import { runDeploy } from './command-deploy.js';
 import { DEFAULT_CONCURRENCY } from '../engine/deploy-run.js';
+import { APPROVAL_LEVELS } from '../engine/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
@@ -83,7 +84,8 @@ Examples:
     .option('--simulate [scenario]', 'deploy to the built-in CloudFormation simulator instead of AWS, optionally with a scenario file (timings, failures, throttling, existing stacks)')
     .option('--simulate-state <path>', 'where the simulated account is kept between runs (default: .stackpilot/simulator-state.json beside the config)')
     .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL, else AWS)')
-    .option('-y, --yes', 'approve changes that remove or replace resources without asking')
+    .option('-y, --yes', 'approve every change set that needs approval, without asking')
+    .addOption(new Option('--require-approval <level>', 'which change sets need a yes: never, destructive (removals, replacements, IAM/security-group changes to existing stacks), any-change').choices(APPROVAL_LEVELS).default('destructive'))
     .option('--ci', 'plain, non-interactive output and no prompts (also when CI is set or there is no terminal)')
     .addOption(new Option('-o, --output <format>', 'text lines, or the engine events as NDJSON').choices(['text', 'json']).default('text'))
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')

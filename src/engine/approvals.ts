@@ -35,14 +35,19 @@ export function destructiveChanges(changes: readonly ResourceChangeSummary[]): R
   return changes.filter((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional');
 }
 
-/** The changes that need a yes under `level`, and why; undefined when none does. */
-export function approvalNeeded(level: ApprovalLevel, changes: readonly ResourceChangeSummary[]): { flagged: ResourceChangeSummary[]; reason: string } | undefined {
+/**
+ * The changes that need a yes under `level`, and why; undefined when none does. `destructive`
+ * flags what loses a resource, and security changes to what already runs: IAM and
+ * security-group resources modified or removed, or added to an existing stack (a broadening).
+ * A brand-new stack's own roles are part of creating it and are not flagged.
+ */
+export function approvalNeeded(level: ApprovalLevel, changes: readonly ResourceChangeSummary[], changeSetType: 'CREATE' | 'UPDATE' = 'UPDATE'): { flagged: ResourceChangeSummary[]; reason: string } | undefined {
   if (level === 'never') return undefined;
   if (level === 'any-change') {
     return { flagged: [...changes], reason: changes.length === 0 ? 'the change set edits outputs, tags or parameters' : `${changes.length} ${changes.length === 1 ? 'resource changes' : 'resources change'}` };
   }
   const lost = destructiveChanges(changes);
-  const security = changes.filter((c) => !lost.includes(c) && SECURITY_TYPES.test(c.resourceType));
+  const security = changes.filter((c) => !lost.includes(c) && SECURITY_TYPES.test(c.resourceType) && (changeSetType === 'UPDATE' || c.action !== 'Add'));
   const flagged = [...lost, ...security];
   if (flagged.length === 0) return undefined;
   const parts: string[] = [];

@@ -163,7 +163,7 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({ action: c.action, logicalId: c.logicalId, resourceType: c.resourceType, replacement: c.replacement }));
     ctx.emit({ type: 'stack:changeset', ...ref, phase: 'ready', changeSetType: type, changes });
 
-    const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes);
+    const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes, type);
     if (needed) {
       const answer = await ctx.approve({ ...ref, ...needed, changes });
       if (!answer.approved) {

@@ -12,6 +12,6 @@ export function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = p
     ? false
     : force !== undefined && force !== '0' && force !== 'false'
       ? true
-      : stream.isTTY && env.TERM !== 'dumb';
+      : stream.isTTY === true && env.TERM !== 'dumb';
   return pc.createColors(enabled);
 }
