@@ -14,12 +14,27 @@ export interface PlainRendererOptions {
  * same in a CI log as in a terminal.
  */
 export function createPlainRenderer(options: PlainRendererOptions): (event: EngineEvent) => void {
-  const c = options.colors;
-  const now = options.now ?? (() => new Date());
+  const format = createEventFormatter(options.colors, options.now ?? (() => new Date()));
+  return (event) => {
+    const text = format(event);
+    if (text !== '') options.write(text);
+  };
+}
+
+/**
+ * The plain renderer's wording, kept apart from where the text goes so the GitHub Actions renderer
+ * can hold a stack's lines back and print them as one group. Returns each event as whole lines
+ * (`HH:MM:SS  <stack>  <text>\n`), or '' for an event that shows nothing. Every physical line
+ * carries the prefix, even a multi-line reason's, so no line of the log is unattributed and none
+ * can start with `::` (a GitHub workflow command).
+ */
+export function createEventFormatter(c: Colors, now: () => Date): (event: EngineEvent) => string {
   let width = 0;
-  const line = (stack: string, text: string): void => {
-    const time = now().toISOString().slice(11, 19);
-    options.write(`${c.dim(time)}  ${stack.padEnd(width)}  ${text}\n`);
+  let out: string[] = [];
+  // `paint` colours each physical line on its own, so a colour never runs into the next prefix.
+  const line = (stack: string, text: string, paint: (text: string) => string = (t) => t): void => {
+    const prefix = `${c.dim(now().toISOString().slice(11, 19))}  ${stack.padEnd(width)}  `;
+    text.split(/\r\n|\r|\n/).forEach((part, index) => out.push(`${prefix}${paint(index === 0 ? part : `  ${part}`)}\n`));
   };
   const outcome = (status: StackOutcome): string => {
     switch (status) {
@@ -30,7 +45,7 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
     }
   };
 
-  return (event) => {
+  const render = (event: EngineEvent): void => {
     switch (event.type) {
       case 'run:start':
         width = Math.max(3, ...event.stacks.map((s) => s.length));
@@ -49,7 +64,7 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
         line(event.stack, `deleting ${event.stackName} (${event.status}: its first create failed) to create it again`);
         return;
       case 'stack:changeset':
-        if (event.phase === 'creating') line(event.stack, `creating change set (${event.changeSetType ?? ''})`);
+        if (event.phase === 'creating') line(event.stack, `creating change set${event.changeSetType ? ` (${event.changeSetType})` : ''}`);
         else if (event.phase === 'unchanged') line(event.stack, `${c.dim('no changes')}${event.reason ? c.dim(`: ${event.reason}`) : ''}`);
         else {
           const changes = event.changes ?? [];
@@ -63,7 +78,7 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
         }
         return;
       case 'stack:blocked':
-        line(event.stack, c.yellow(`blocked: ${event.reason}`));
+        line(event.stack, `blocked: ${event.reason}`, c.yellow);
         return;
       case 'stack:executing':
         line(event.stack, `executing ${event.changeSetName} (${event.total} ${event.total === 1 ? 'change' : 'changes'})`);
@@ -77,20 +92,21 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
         if (Object.keys(event.outputs).length > 0) line(event.stack, `outputs: ${Object.entries(event.outputs).map(([k, v]) => `${k}=${v}`).join(' ')}`);
         return;
       case 'stack:warning':
-        line(event.stack, c.yellow(`warning: ${event.message}`));
+        line(event.stack, `warning: ${event.message}`, c.yellow);
         return;
       case 'stack:done': {
         const details = event.status === 'failed' || event.status === 'skipped' || event.status === 'blocked' ? `: ${event.reason ?? ''}` : '';
-        line(event.stack, `${outcome(event.status)} in ${formatDuration(event.durationMs)}${c.dim(` (${event.apiCalls} API calls)`)}${details.split('\n').join(`\n${' '.repeat(width + 12)}`)}`);
-        if (event.rootCause) line(event.stack, c.red(`  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`));
+        line(event.stack, `${outcome(event.status)} in ${formatDuration(event.durationMs)}${c.dim(` (${event.apiCalls} API calls)`)}${details}`);
+        if (event.rootCause) line(event.stack, `  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`, c.red);
         return;
       }
       case 'run:outputs-file':
-        line('run', event.written ? `wrote outputs to ${event.file}` : c.yellow(`did not write ${event.file}: missing ${event.missing.join(', ')}`));
+        if (event.written) line('run', `wrote outputs to ${event.file}`);
+        else line('run', `did not write ${event.file}: missing ${event.missing.join(', ')}`, c.yellow);
         return;
       case 'run:interrupt':
       case 'run:warning':
-        line('run', c.yellow(event.message));
+        line('run', event.message, c.yellow);
         return;
       case 'run:done': {
         const parts = (Object.entries(event.summary) as [StackOutcome, number][]).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
@@ -98,6 +114,12 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
         return;
       }
     }
+  };
+
+  return (event) => {
+    out = [];
+    render(event);
+    return out.join('');
   };
 }
 

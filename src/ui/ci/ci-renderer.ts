@@ -1,0 +1,29 @@
+import type { Colors } from '../colors.js';
+import { createEventFormatter } from '../plain-renderer.js';
+import type { Renderer } from '../renderer.js';
+
+export interface CiRendererOptions {
+  write: (text: string) => void;
+  /** From `colorsFor(stream)`: none in a pipe, none with NO_COLOR, some with FORCE_COLOR. */
+  colors: Colors;
+  /**
+   * Milliseconds since the epoch for each line's timestamp: the run's clock (`clock.now`), so a
+   * simulated run shows its virtual time. Required: the wall clock would be wrong there.
+   */
+  now: () => number;
+}
+
+/**
+ * CI mode (`--ci`, `CI` set, or no TTY): one line per event, `HH:MM:SS  <stack>  <text>`, written
+ * the moment the event arrives; no cursor movement, nothing to redraw, nothing held back.
+ */
+export function createCiRenderer(options: CiRendererOptions): Renderer {
+  const format = createEventFormatter(options.colors, () => new Date(options.now()));
+  return {
+    emit: (event) => {
+      const text = format(event);
+      if (text !== '') options.write(text);
+    },
+    close: () => Promise.resolve(),
+  };
+}
