@@ -5,7 +5,6 @@ import { deployRun } from '../engine/deploy-run.js';
 import type { EngineEvent } from '../engine/events.js';
 import { loadProject } from '../graph/load-project.js';
 import { selectStacks } from '../graph/select-stacks.js';
-import { createJsonRenderer, createPlainRenderer } from '../ui/plain-renderer.js';
 import { createApprover } from './approver.js';
 import type { ApprovalLevel } from '../engine/approvals.js';
 import { pick } from './command-validate.js';
@@ -13,6 +12,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { formatWarnings } from './report-problems.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
 import { openSimulatedAccount } from './simulated-account.js';
+import { chooseRenderer } from './choose-renderer.js';
 
 export interface DeployOptions extends GlobalOptions {
   profile?: string;
@@ -50,9 +50,6 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     ? undefined
     : await openSimulatedAccount(project, { cwd: ctx.cwd, scenario: options.simulate, statePath: options.simulateState, apiRate });
   const clock = simulated?.clock ?? systemClock;
-  const emit: (event: EngineEvent) => void = options.output === 'json'
-    ? createJsonRenderer((text) => ctx.stdout.write(text))
-    : createPlainRenderer({ write: (text) => ctx.stdout.write(text), colors: ctx.colors.stdout, now: () => new Date(clock.now()) });
 
   const endpoint = options.endpointUrl;
   const region = project.config.region;
@@ -63,11 +60,15 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   }, { limiter: new RateLimiter({ ratePerSecond: apiRate, burst: Math.max(1, Math.ceil(apiRate)) }) });
 
   const requireApproval = options.requireApproval;
+  const historyFile = durationsFile(project.config.configDir, project.config.stage, simulated !== undefined);
+  const history = await readDurations(historyFile);
   const stop = new AbortController();
   const cancel = new AbortController();
   let interrupts = 0;
   const onInterrupt = (): void => {
     interrupts += 1;
+    // An approval prompt must not hold the run after Ctrl-C: the engine does not race it.
+    renderer.cancelApprovals('interrupted');
     if (interrupts === 1) {
       emit({ type: 'run:interrupt', message: 'interrupted: no new stack will start and change sets not yet executed are deleted; stacks being deployed are left to CloudFormation (press Ctrl-C again to cancel updates in progress)' });
       stop.abort(new Error('interrupted'));
@@ -78,15 +79,18 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       ctx.exit(130);
     }
   };
+  const renderer = chooseRenderer({
+    ctx, project, selected, clock, output: options.output, ci: options.ci === true, durations: history, onInterrupt: () => onInterrupt(),
+    header: { project: project.config.project, stage: project.config.stage, region: project.config.region, command: 'deploy', concurrency, simulated: simulated !== undefined },
+  });
+  const emit = (event: EngineEvent): void => renderer.emit(event);
   const removeHandler = ctx.onInterrupt(onInterrupt);
-  const historyFile = durationsFile(project.config.configDir, project.config.stage, simulated !== undefined);
-  const history = await readDurations(historyFile);
   try {
     const result = await deployRun({
       project, stacks: selected, ports, clock, emit,
       policy: { concurrency, failFast: options.failFast === true },
       durations: history,
-      approve: createApprover({ yes: options.yes === true, level: requireApproval, interactive: undefined }),
+      approve: createApprover({ yes: options.yes === true, level: requireApproval, interactive: renderer.approver }),
       requireApproval,
       replaceFailed: options.replaceFailed === true,
       settleTimeoutMs: waitMinutes * 60_000,
@@ -97,6 +101,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     return result.exitCode;
   } finally {
     removeHandler();
+    await renderer.close();
     await simulated?.save();
   }
 }

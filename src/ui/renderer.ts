@@ -7,11 +7,11 @@ import type { EngineEvent } from '../engine/events.js';
  */
 export interface Renderer {
   /** Every engine event, synchronously, in order; must not block. */
-  emit(event: EngineEvent): void;
+  emit: (event: EngineEvent) => void;
   /** The approver for this renderer when it can ask a person (the Ink dashboard); undefined otherwise. */
   approver?: Approver;
   /** After `run:done`: flush, print what stays in the scrollback, release the terminal. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The run's context a renderer shows in its header. */

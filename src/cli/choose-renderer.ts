@@ -1,0 +1,65 @@
+import type { Clock } from '../clock.js';
+import type { StackDurations } from '../engine/schedule-plan.js';
+import type { Project } from '../graph/load-project.js';
+import { createCiRenderer } from '../ui/ci/ci-renderer.js';
+import { createGithubRenderer } from '../ui/ci/github-renderer.js';
+import { createInkRenderer } from '../ui/dashboard/ink-renderer.js';
+import { createJsonRenderer } from '../ui/plain-renderer.js';
+import type { Renderer, RunHeader } from '../ui/renderer.js';
+import type { CliContext } from './context.js';
+
+export interface ChosenRenderer extends Renderer {
+  /** Refuses approvals still waiting for an answer (Ctrl-C): only the dashboard asks. */
+  cancelApprovals: (reason: string) => void;
+  kind: 'json' | 'dashboard' | 'github' | 'ci';
+}
+
+/**
+ * `--output json` → the event stream; a person at a terminal (stdin and stdout TTYs, no `CI`,
+ * no `--ci`) → the Ink dashboard; GitHub Actions → grouped lines, annotations and a job summary;
+ * anything else → plain timestamped lines.
+ */
+export function chooseRenderer(input: {
+  ctx: CliContext;
+  project: Project;
+  selected: readonly string[];
+  header: RunHeader;
+  clock: Clock;
+  output: 'text' | 'json';
+  ci: boolean;
+  durations: Readonly<Record<string, StackDurations>>;
+  onInterrupt: () => void;
+}): ChosenRenderer {
+  const { ctx, clock } = input;
+  const write = (text: string): void => {
+    ctx.stdout.write(text);
+  };
+  const none = (): void => undefined;
+  if (input.output === 'json') {
+    const emit = createJsonRenderer(write);
+    return { emit, close: () => Promise.resolve(), cancelApprovals: none, kind: 'json' };
+  }
+  const ci = input.ci || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false');
+  if (!ci && ctx.stdout.isTTY === true && ctx.stdin.isTTY === true) {
+    const selected = new Set(input.selected);
+    const edges: Record<string, string[]> = {};
+    for (const e of input.project.graph.edges) {
+      if (!selected.has(e.stack) || !selected.has(e.dependsOn)) continue;
+      edges[e.stack] = [...new Set([...(edges[e.stack] ?? []), e.dependsOn])];
+    }
+    const ink = createInkRenderer({
+      header: input.header, edges, durations: input.durations, stdout: ctx.stdout, stdin: ctx.stdin, stderr: ctx.stderr,
+      now: () => clock.now(), onInterrupt: input.onInterrupt, colors: ctx.colors.stdout,
+    });
+    return { emit: ink.emit, close: () => ink.close(), approver: ink.approver, cancelApprovals: ink.cancelApprovals, kind: 'dashboard' };
+  }
+  if (ctx.env.GITHUB_ACTIONS === 'true') {
+    const github = createGithubRenderer({
+      write, now: () => clock.now(), summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+      graph: input.project.graph, header: input.header, colors: ctx.colors.stdout,
+    });
+    return { emit: github.emit, close: () => github.close(), cancelApprovals: none, kind: 'github' };
+  }
+  const plain = createCiRenderer({ write, colors: ctx.colors.stdout, now: () => clock.now() });
+  return { emit: plain.emit, close: () => plain.close(), cancelApprovals: none, kind: 'ci' };
+}

@@ -1,0 +1,56 @@
+import type { DashboardEvent, DashboardState } from './store.js';
+import { reduceDashboard } from './store.js';
+
+/** What the components draw: the state, the clock reading it is drawn at, and the terminal size. */
+export interface DashboardSnapshot {
+  state: DashboardState;
+  now: number;
+  columns: number;
+  rows: number;
+}
+
+/**
+ * The reducer's state behind a subscription, for `useSyncExternalStore`. Events are reduced at
+ * once but only drawn at `publish()`: the renderer calls it on its redraw timer, so a burst of
+ * events costs one frame.
+ */
+export interface LiveStore {
+  dispatch: (event: DashboardEvent) => void;
+  /** A new snapshot at the current time, handed to subscribers. */
+  publish: () => void;
+  resize: (columns: number, rows: number) => void;
+  getState: () => DashboardState;
+  getSnapshot: () => DashboardSnapshot;
+  subscribe: (listener: () => void) => () => void;
+}
+
+export interface LiveStoreOptions {
+  now: () => number;
+  columns: number;
+  rows: number;
+}
+
+export function createLiveStore(initial: DashboardState, options: LiveStoreOptions): LiveStore {
+  let state = initial;
+  let size = { columns: options.columns, rows: options.rows };
+  let snapshot: DashboardSnapshot = { state, now: options.now(), ...size };
+  const listeners = new Set<() => void>();
+  return {
+    dispatch: (event) => {
+      state = reduceDashboard(state, { event, at: options.now() });
+    },
+    publish: () => {
+      snapshot = { state, now: options.now(), ...size };
+      for (const listener of [...listeners]) listener();
+    },
+    resize: (columns, rows) => {
+      size = { columns, rows };
+    },
+    getState: () => state,
+    getSnapshot: () => snapshot,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
