@@ -1,0 +1,66 @@
+/**
+ * The dashboard as a person sees it: the real CLI in a pseudo-terminal (util-linux `script`),
+ * on the simulator, with one failing stack and an approval answered by typing `y`.
+ */
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { copyExample } from '../helpers/example-project.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const BIN = fileURLToPath(new URL('../../bin/stackpilot.js', import.meta.url));
+const strip = (text: string): string => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[()][A-Z0-9]/g, '');
+
+/** Runs `args` in a pty; types each answer once its prompt text has appeared on the screen. */
+function inTerminal(cwd: string, args: string[], answers: { when: string; type: string }[]): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const { CI: _ci, GITHUB_ACTIONS: _gha, FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { ...env, TERM: 'xterm', COLUMNS: '80', LINES: '24' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let raw = '';
+    const pending = [...answers];
+    const onData = (chunk: Buffer): void => {
+      raw += chunk.toString();
+      const next = pending[0];
+      if (next && strip(raw).includes(next.when)) {
+        pending.shift();
+        child.stdin.write(next.type);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, screen: strip(raw) }));
+  });
+}
+
+describe('the dashboard in a terminal', () => {
+  it('shows the run live, asks for approval through the terminal, shows the failure and leaves a summary', async () => {
+    const dir = await copyExample();
+    expect((await runCli(['deploy', '--simulate', '--ci'], { cwd: dir })).code).toBe(0);
+    // backup loses a resource (needs approval); app changes and its update fails in the simulator.
+    const backup = join(dir, 'templates', 'backup.yaml');
+    await writeFile(backup, (await readFile(backup, 'utf8')).replace(/^ {2}BackupSelection:/m, '  RemovedSelection:'));
+    const app = join(dir, 'templates', 'app.yaml');
+    await writeFile(app, (await readFile(app, 'utf8')).replaceAll('MemorySize: 256', 'MemorySize: 512'));
+    await writeFile(join(dir, 'fail.json'), JSON.stringify({ timeScale: 0.001, stacks: { app: { fail: { logicalId: 'GetOrderFunction', reason: 'boom: handler rejected' } } } }));
+
+    const { code, screen } = await inTerminal(dir, ['deploy', '--simulate=fail.json'], [{ when: 'y approve · n reject', type: 'y' }]);
+
+    expect(code).toBe(1);
+    // Live: the header and the approval panel with the change that needs it.
+    expect(screen).toContain('deploy orders · stage dev · us-east-1');
+    expect(screen).toContain('approve backup (orders-dev-backup)?');
+    expect(screen).toMatch(/Remove +BackupSelection +AWS::Backup::BackupSelection/);
+    // The final summary that stays in the scrollback.
+    const summary = screen.slice(screen.lastIndexOf('failed in '));
+    expect(summary).toMatch(/backup +updated/);
+    expect(summary).toMatch(/app +failed/);
+    expect(summary).toMatch(/core-infra +unchanged/);
+    expect(summary).toContain('root cause');
+    expect(summary).toContain('app: GetOrderFunction (AWS::Lambda::Function) UPDATE_FAILED');
+    expect(summary).toContain('boom: handler rejected');
+  });
+});
