@@ -11,7 +11,10 @@ import { copyExample } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/stackpilot.js', import.meta.url));
-const strip = (text: string): string => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[()][A-Z0-9]/g, '');
+const ESC = String.fromCharCode(27);
+const CSI = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g');
+const CHARSET = new RegExp(`${ESC}[()][A-Z0-9]`, 'g');
+const strip = (text: string): string => text.replace(CSI, '').replace(CHARSET, '');
 
 /** Runs `args` in a pty; types each answer once its prompt text has appeared on the screen. */
 function inTerminal(cwd: string, args: string[], answers: { when: string; type: string }[]): Promise<{ code: number | null; screen: string }> {
