@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
 
@@ -109,22 +110,7 @@ export function createScaledClock(timeScale: number, start: number = Date.now())
   const realStart = performance.now();
   return {
     now: () => start + (performance.now() - realStart) / timeScale,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(signal.reason as Error);
-          return;
-        }
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.max(0, ms * timeScale));
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(signal?.reason as Error);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
+    sleep: (ms, signal) => systemClock.sleep(Math.max(0, ms * timeScale), signal),
   };
 }
 
