@@ -72,7 +72,8 @@ export class FullJitterRetryStrategy implements RetryStrategyV2 {
 
   refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const retry = token.getRetryCount() + 1;
-    if (retry >= this.policy.maxAttempts || !isRetryable(errorInfo)) {
+    const limit = isConnectionRefused(errorInfo) ? Math.min(this.policy.maxAttempts, CONNECTION_REFUSED_ATTEMPTS) : this.policy.maxAttempts;
+    if (retry >= limit || !isRetryable(errorInfo)) {
       // The middleware rethrows the failed attempt's own error, whatever we reject with.
       return Promise.reject(new InternalError('no retry'));
     }
@@ -82,6 +83,16 @@ export class FullJitterRetryStrategy implements RetryStrategyV2 {
   recordSuccess(_token: RetryToken): void {
     // No quota to refill.
   }
+}
+
+/**
+ * Nothing listens at the endpoint (a wrong --endpoint-url, an emulator not started): worth a
+ * couple of quick tries, not the half minute of backoff a throttled read gets.
+ */
+const CONNECTION_REFUSED_ATTEMPTS = 3;
+
+function isConnectionRefused(errorInfo: RetryErrorInfo): boolean {
+  return (errorInfo.error as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
 }
 
 function isRetryable(errorInfo: RetryErrorInfo): boolean {

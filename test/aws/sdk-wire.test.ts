@@ -119,6 +119,17 @@ describe('retries and the shared rate limiter', () => {
     expect(limiter.stats().acquired).toBe(3);
   });
 
+  it('gives a refused connection three tries, not the whole throttling budget', async () => {
+    const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const ports = createAwsPorts({ region: 'us-east-1', endpoint }, { limiter, retry: { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 } });
+
+    const error = await rejection(ports.cloudFormation.describeStack('app'));
+
+    expect(error).toMatchObject({ operation: 'DescribeStacks', awsCode: NETWORK_ERROR });
+    expect(limiter.stats().acquired).toBe(3);
+  });
+
   it.each([
     ['well-formed', '<html><head><title>Bad Gateway</title></head></html>'],
     ['malformed', '<html><head><title>500 Internal Server Error</head><body><p>crash<br></body></html>'],
