@@ -77,6 +77,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const phase = new Map<string, Phase>(plan.order.map((id) => [id, 'waiting']));
   const prepared = new Map<string, PreparedStack>();
   const started = new Map<string, number>();
+  /** Time a person took to answer an approval: not the stack's own time. */
+  const approvalWaits = new Map<string, number>();
   const counters = new Map<string, CallCounter>(plan.order.map((id) => [id, { calls: 0 }]));
   const runCounter: CallCounter = { calls: 0 };
   const runPorts = countingPorts(options.ports, runCounter);
@@ -106,7 +108,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
 
   const contextFor = (id: string): StackDeployContext => ({
     ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
-    clock, emit, approve: options.approve, requireApproval: options.requireApproval ?? 'destructive', runId, replaceFailed: options.replaceFailed ?? false,
+    clock, emit, approve: options.approve, requireApproval: options.requireApproval ?? 'destructive', runId,
+    noteApprovalWait: (ms) => approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + ms), replaceFailed: options.replaceFailed ?? false,
     settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
     ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
@@ -193,7 +196,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       started.set(id, clock.now());
       emit({ type: 'stack:start', stack: id, stackName: stack.stackName });
       const outcome = await guard(id, () => prepareStack(stack, template, contextFor(id)));
-      durations.set(id, { changeSetMs: clock.now() - (started.get(id) ?? clock.now()) });
+      durations.set(id, { changeSetMs: clock.now() - (started.get(id) ?? clock.now()) - (approvalWaits.get(id) ?? 0) });
       if (outcome && 'prepared' in outcome) {
         prepared.set(id, outcome.prepared);
         phase.set(id, 'prepared');

@@ -23,6 +23,8 @@ export interface StackDeployContext {
   approve: Approver;
   /** Which change sets need the approver's yes. @default 'destructive' */
   requireApproval?: ApprovalLevel;
+  /** Told how long a person took to answer, so that it does not count as the stack's own time. */
+  noteApprovalWait?: (ms: number) => void;
   /** Unique per run: names change sets and tokens. */
   runId: string;
   outputsOf: OutputsLookup;
@@ -165,7 +167,9 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
 
     const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes, type);
     if (needed) {
+      const askedAt = ctx.clock.now();
       const answer = await ctx.approve({ ...ref, ...needed, changes });
+      ctx.noteApprovalWait?.(ctx.clock.now() - askedAt);
       if (!answer.approved) {
         ctx.emit({ type: 'stack:blocked', ...ref, reason: answer.reason ?? 'not approved' });
         return { done: { status: 'blocked', stackStatus: deployed?.status, outputs: undefined, reason: answer.reason ?? 'not approved' } };

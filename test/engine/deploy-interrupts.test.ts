@@ -152,6 +152,20 @@ describe('destructive changes need approval (DESIGN step 4)', () => {
     expect(ofType(events, 'run:done')[0]).toMatchObject({ exitCode: 1, summary: { blocked: 1 } });
   });
 
+  it('does not count the time a person takes to answer as the stack\'s own time', async () => {
+    const { w, project } = await deployedThen(WITHOUT_TOPIC);
+    const approve: Approver = async () => {
+      await w.clock.sleep(600_000);
+      return { approved: true };
+    };
+
+    const { events, result } = await deploy(project, w, { approve });
+
+    expect(doneOf(events, 'app')).toMatchObject({ status: 'updated' });
+    expect(doneOf(events, 'app').durationMs).toBeLessThan(600_000);
+    expect(result.durations.get('app')?.changeSetMs).toBeLessThan(600_000);
+  });
+
   it('asks about a replacement (Replacement True) and executes it when approved (§2.4)', async () => {
     const { w, project } = await deployedThen(MODIFIED.replace('DisplayName: orders-v2', 'DisplayName: orders'));
     w.fake.replaceOnUpdate.add('Queue');
