@@ -6,6 +6,14 @@ import { existsSync } from 'node:fs';
 // README says so once; repeating it above every deploy's output buries what matters.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `stackpilot graph | head` closes the pipe early: that ends the output, it is not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('stackpilot is not built: run `npm run build` in its folder (npm ci does it for you).\n');

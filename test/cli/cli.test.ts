@@ -232,3 +232,22 @@ describe('stackpilot CLI: bad input', () => {
     expect(debug.stderr).toMatch(/^\s+at /m);
   });
 });
+
+describe('stackpilot CLI: output into a closed pipe', () => {
+  it('ends quietly when the reader stops early (graph | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const bin = fileURLToPath(new URL('../../bin/stackpilot.js', import.meta.url));
+    const { FORCE_COLOR: _force, ...env } = process.env;
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'deploy', '--help'], { cwd: REPO_ROOT, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Read one chunk, then close our end, as `head -1` does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.code).toBe(0);
+  });
+});
