@@ -14,6 +14,12 @@ export interface ChosenRenderer extends Renderer {
   kind: 'json' | 'dashboard' | 'github' | 'ci';
 }
 
+/** A person at a terminal: stdin and stdout are TTYs, and neither `CI` nor `--ci` says otherwise. */
+export function wantsDashboard(ctx: CliContext, ciFlag: boolean, output: 'text' | 'json'): boolean {
+  const ci = ciFlag || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false');
+  return output === 'text' && !ci && ctx.stdout.isTTY === true && ctx.stdin.isTTY === true;
+}
+
 /**
  * `--output json` → the event stream; a person at a terminal (stdin and stdout TTYs, no `CI`,
  * no `--ci`) → the Ink dashboard; GitHub Actions → grouped lines, annotations and a job summary;
@@ -39,8 +45,7 @@ export function chooseRenderer(input: {
     const emit = createJsonRenderer(write);
     return { emit, close: () => Promise.resolve(), cancelApprovals: none, kind: 'json' };
   }
-  const ci = input.ci || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false');
-  if (!ci && ctx.stdout.isTTY === true && ctx.stdin.isTTY === true) {
+  if (wantsDashboard(ctx, input.ci, input.output)) {
     const selected = new Set(input.selected);
     const edges: Record<string, string[]> = {};
     for (const e of input.project.graph.edges) {

@@ -12,7 +12,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { formatWarnings } from './report-problems.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
 import { openSimulatedAccount } from './simulated-account.js';
-import { chooseRenderer } from './choose-renderer.js';
+import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
 
 export interface DeployOptions extends GlobalOptions {
   profile?: string;
@@ -48,7 +48,10 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   }
   const simulated = options.simulate === undefined
     ? undefined
-    : await openSimulatedAccount(project, { cwd: ctx.cwd, scenario: options.simulate, statePath: options.simulateState, apiRate });
+    : await openSimulatedAccount(project, {
+      cwd: ctx.cwd, scenario: options.simulate, statePath: options.simulateState, apiRate,
+      watched: wantsDashboard(ctx, options.ci === true, options.output),
+    });
   const clock = simulated?.clock ?? systemClock;
 
   const endpoint = options.endpointUrl;

@@ -10,6 +10,9 @@ import type { Project } from '../graph/load-project.js';
 import { clockForScenario, createSimulator, loadScenario, resolveScenario } from '../sim/index.js';
 import type { ScenarioStackInfo, Simulator } from '../sim/index.js';
 
+/** 50 simulated seconds per real second: the example's six minutes play in about eight seconds. */
+const WATCHED_TIME_SCALE = 0.02;
+
 export interface SimulatedAccount {
   ports: AwsPorts;
   clock: Clock;
@@ -29,6 +32,8 @@ export async function openSimulatedAccount(project: Project, options: {
   scenario: string | true;
   statePath: string | undefined;
   apiRate: number;
+  /** Someone watches the dashboard: without a scenario saying otherwise, run at a pace they can follow. */
+  watched: boolean;
 }): Promise<SimulatedAccount> {
   const scenarioFile = typeof options.scenario === 'string'
     ? await loadScenario(resolve(options.cwd, options.scenario), options.scenario)
@@ -49,7 +54,8 @@ export async function openSimulatedAccount(project: Project, options: {
   const stateTime = (state as { time?: unknown } | undefined)?.time;
   // Simulated time goes on from the saved account, and never starts before today, so that the
   // timestamps shown read like a real run's.
-  const clock = clockForScenario(scenarioFile, Math.max(Date.now(), typeof stateTime === 'number' ? stateTime : 0));
+  const pace = scenarioFile?.timeScale ?? (options.watched ? WATCHED_TIME_SCALE : 0);
+  const clock = clockForScenario({ timeScale: pace }, Math.max(Date.now(), typeof stateTime === 'number' ? stateTime : 0));
   // `existing: CREATE_COMPLETE` stacks are deployed with today's template and literal parameters.
   const infos = new Map<string, ScenarioStackInfo>(project.config.stacks.map((s) => [s.id, {
     stackName: s.stackName, templateBody: project.templates.get(s.id)?.body ?? '', tags: { ...s.tags },
