@@ -1,5 +1,3 @@
-import { createAwsPorts, RateLimiter } from '../aws/index.js';
-import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { deployRun } from '../engine/deploy-run.js';
 import type { EngineEvent } from '../engine/events.js';
@@ -11,7 +9,8 @@ import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { formatWarnings } from './report-problems.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
-import { openSimulatedAccount } from './simulated-account.js';
+import { openAccount } from './open-account.js';
+import type { AccountOptions } from './open-account.js';
 import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
 
 export interface DeployOptions extends GlobalOptions {
@@ -43,27 +42,13 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   });
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
 
-  if (options.simulate !== undefined && options.endpointUrl !== undefined) {
-    throw new UsageError('--simulate and --endpoint-url cannot be used together', { hint: 'the simulator replaces AWS entirely; pick one' });
-  }
-  const simulated = options.simulate === undefined
-    ? undefined
-    : await openSimulatedAccount(project, {
-      cwd: ctx.cwd, scenario: options.simulate, statePath: options.simulateState, apiRate,
-      watched: wantsDashboard(ctx, options.ci === true, options.output),
-    });
-  const clock = simulated?.clock ?? systemClock;
-
-  const endpoint = options.endpointUrl;
-  const region = project.config.region;
-  const ports = simulated?.ports ?? createAwsPorts({
-    ...(region === undefined ? {} : { region }),
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
-    ...(endpoint === undefined ? {} : { endpoint }),
-  }, { limiter: new RateLimiter({ ratePerSecond: apiRate, burst: Math.max(1, Math.ceil(apiRate)) }) });
+  const account = await openAccount(project, ctx, {
+    ...pickAccount(options), apiRate, watched: wantsDashboard(ctx, options.ci === true, options.output),
+  });
+  const { ports, clock } = account;
 
   const requireApproval = options.requireApproval;
-  const historyFile = durationsFile(project.config.configDir, project.config.stage, simulated !== undefined);
+  const historyFile = durationsFile(project.config.configDir, project.config.stage, account.simulated);
   const history = await readDurations(historyFile);
   const stop = new AbortController();
   const cancel = new AbortController();
@@ -84,7 +69,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   };
   const renderer = chooseRenderer({
     ctx, project, selected, clock, output: options.output, ci: options.ci === true, durations: history, onInterrupt: () => onInterrupt(),
-    header: { project: project.config.project, stage: project.config.stage, region: project.config.region, command: 'deploy', concurrency, simulated: simulated !== undefined },
+    header: { project: project.config.project, stage: project.config.stage, region: project.config.region, command: 'deploy', concurrency, simulated: account.simulated },
   });
   const emit = (event: EngineEvent): void => renderer.emit(event);
   const removeHandler = ctx.onInterrupt(onInterrupt);
@@ -105,7 +90,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   } finally {
     removeHandler();
     await renderer.close();
-    await simulated?.save();
+    await account.save();
   }
 }
 
@@ -119,4 +104,14 @@ function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
   return value;
+}
+
+/** The account flags of a command's options, without undefined values. */
+export function pickAccount(options: { simulate?: string | true; simulateState?: string; endpointUrl?: string; profile?: string }): Pick<AccountOptions, 'simulate' | 'simulateState' | 'endpointUrl' | 'profile'> {
+  return {
+    ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
+    ...(options.simulateState === undefined ? {} : { simulateState: options.simulateState }),
+    ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  };
 }

@@ -7,6 +7,8 @@ import type { GraphFormat } from '../ui/render-graph.js';
 import { runGraph } from './command-graph.js';
 import { runValidate } from './command-validate.js';
 import { runDeploy } from './command-deploy.js';
+import { runPlan } from './command-plan.js';
+import type { PlanOptions } from './command-plan.js';
 import { DEFAULT_CONCURRENCY } from '../engine/deploy-run.js';
 import { APPROVAL_LEVELS } from '../engine/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
@@ -75,6 +77,34 @@ Examples:
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & { format: GraphFormat; exclusively?: boolean; withDependents?: boolean }>();
       setExit(await runGraph(stacks, options, ctx));
+    });
+
+  program.command('plan')
+    .description('show what deploy would change: every change set is made, shown and deleted; nothing is changed')
+    .argument('[stacks...]', 'plan these stacks and everything upstream of them (default: all)')
+    .option('--simulate [scenario]', 'plan against the built-in simulator instead of AWS')
+    .option('--simulate-state <path>', 'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)')
+    .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator')
+    .option('--profile <name>', 'the AWS profile')
+    .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on error')
+    .addOption(new Option('-o, --output <format>', 'tables, or the plan as one JSON object').choices(['text', 'json']).default('text'))
+    .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
+    .option('--concurrency <n>', 'change sets made at once', String(DEFAULT_CONCURRENCY))
+    .option('--exclusively', 'only the named stacks, without their upstream stacks')
+    .option('--with-dependents', 'add every stack downstream of the named stacks')
+    .addHelpText('after', `
+Each stack's change set is created, described (all pages) and deleted, and so is the
+REVIEW_IN_PROGRESS stack a CREATE change set leaves, also on failure and Ctrl-C. Stacks whose
+inputs come from an upstream stack with changes are marked "depends on pending changes in …":
+their preview uses today's values. A stack whose upstream is not deployed yet is shown as
+"will be created after …".
+
+Examples:
+  $ stackpilot plan
+  $ stackpilot plan app --detailed-exitcode
+  $ stackpilot plan --simulate`)
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(await runPlan(stacks, command.optsWithGlobals<PlanOptions>(), ctx));
     });
 
   program.command('deploy')

@@ -13,6 +13,7 @@ import type { PreparedStack, StackDeployContext, StackDeployResult } from './dep
 import type { EngineEvent, StackOutcome } from './events.js';
 import type { FollowPolling } from './follow-operation.js';
 import { writeOutputsFile } from './outputs-file.js';
+import { hasDeployedOutputs } from './stack-status.js';
 import { planSchedule } from './schedule-plan.js';
 import type { SchedulingPolicy, StackDurations } from './schedule-plan.js';
 
@@ -100,7 +101,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     if (!stack) return undefined;
     let pending = described.get(id);
     if (!pending) {
-      pending = runPorts.cloudFormation.describeStack(stack.stackName).then((d) => (d ? Object.fromEntries(d.outputs.map((o) => [o.key, o.value])) : undefined));
+      pending = runPorts.cloudFormation.describeStack(stack.stackName).then((d) => (d && hasDeployedOutputs(d.status) ? Object.fromEntries(d.outputs.map((o) => [o.key, o.value])) : undefined));
       described.set(id, pending);
     }
     return pending;

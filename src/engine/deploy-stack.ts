@@ -324,7 +324,14 @@ async function discardChangeSet(pending: { changeSetId: string; stackId: string;
     await cf.deleteChangeSet(pending.changeSetId);
     if (pending.type === 'CREATE') {
       const left = await cf.describeStack(pending.stackId);
-      if (left?.status === 'REVIEW_IN_PROGRESS') await cf.deleteStack(pending.stackId);
+      if (left?.status === 'REVIEW_IN_PROGRESS') {
+        await cf.deleteStack(pending.stackId);
+        // Wait until it is gone, so that the account is as it was when the run ends (a plan promises it).
+        await pollUntil(async () => {
+          const now = await cf.describeStack(pending.stackId);
+          return !now || now.status === 'DELETE_COMPLETE' ? true : undefined;
+        }, { clock: ctx.clock, initialDelayMs: 1_000, maxDelayMs: 5_000, timeoutMs: 120_000 });
+      }
     }
   } catch (error) {
     ctx.emit({ type: 'stack:warning', ...ref, message: `could not clean up change set ${pending.changeSetId}: ${error instanceof Error ? error.message : String(error)}; delete it with: aws cloudformation delete-change-set --change-set-name ${pending.changeSetId}` });

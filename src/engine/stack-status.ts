@@ -31,3 +31,8 @@ export function isUpdatable(status: string): boolean {
 export function isRootCauseCandidate(status: string, reason: string | undefined): boolean {
   return status.endsWith('_FAILED') && !/cancell?ed/i.test(reason ?? '');
 }
+
+/** A stack whose outputs can be read: deployed, or being updated (the old outputs stand meanwhile). */
+export function hasDeployedOutputs(status: string): boolean {
+  return isUpdatable(status) || status.startsWith('UPDATE_');
+}

@@ -108,9 +108,15 @@ export function createScaledClock(timeScale: number, start: number = Date.now())
     throw new InternalError(`createScaledClock: timeScale must be a positive number, got ${timeScale}`);
   }
   const realStart = performance.now();
+  const now = (): number => start + (performance.now() - realStart) / timeScale;
   return {
-    now: () => start + (performance.now() - realStart) / timeScale,
-    sleep: (ms, signal) => systemClock.sleep(Math.max(0, ms * timeScale), signal),
+    now,
+    // Node timers may fire a little early against performance.now(): sleep on until the
+    // simulated time has really advanced by `ms`, so that sleep and now() never disagree.
+    sleep: async (ms, signal) => {
+      const until = now() + ms;
+      for (let left = ms; left > 0; left = until - now()) await systemClock.sleep(Math.max(1, left * timeScale), signal);
+    },
   };
 }
 

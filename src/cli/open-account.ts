@@ -1,0 +1,46 @@
+import { createAwsPorts, RateLimiter } from '../aws/index.js';
+import type { AwsPorts } from '../aws/ports.js';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { UsageError } from '../errors.js';
+import type { Project } from '../graph/load-project.js';
+import type { CliContext } from './context.js';
+import { openSimulatedAccount } from './simulated-account.js';
+
+export interface AccountOptions {
+  simulate?: string | true;
+  simulateState?: string;
+  endpointUrl?: string;
+  profile?: string;
+  apiRate: number;
+  /** Someone watches the dashboard (a simulated run then goes at a watchable pace). */
+  watched: boolean;
+}
+
+export interface Account {
+  ports: AwsPorts;
+  clock: Clock;
+  simulated: boolean;
+  /** Keeps a simulated account for the next run; nothing for AWS. */
+  save: () => Promise<void>;
+}
+
+/** AWS (or an emulator at --endpoint-url), or the simulator with --simulate; one API budget either way. */
+export async function openAccount(project: Project, ctx: CliContext, options: AccountOptions): Promise<Account> {
+  if (options.simulate !== undefined && options.endpointUrl !== undefined) {
+    throw new UsageError('--simulate and --endpoint-url cannot be used together', { hint: 'the simulator replaces AWS entirely; pick one' });
+  }
+  if (options.simulate !== undefined) {
+    const sim = await openSimulatedAccount(project, {
+      cwd: ctx.cwd, scenario: options.simulate, statePath: options.simulateState, apiRate: options.apiRate, watched: options.watched,
+    });
+    return { ports: sim.ports, clock: sim.clock, simulated: true, save: () => sim.save() };
+  }
+  const region = project.config.region;
+  const ports = createAwsPorts({
+    ...(region === undefined ? {} : { region }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+  }, { limiter: new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)) }) });
+  return { ports, clock: systemClock, simulated: false, save: () => Promise.resolve() };
+}
