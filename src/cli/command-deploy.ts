@@ -10,6 +10,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { formatWarnings } from './report-problems.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
 import { openAccount } from './open-account.js';
+import { parseAllowReplace } from './allow-replace.js';
 import type { AccountOptions } from './open-account.js';
 import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
 
@@ -28,6 +29,7 @@ export interface DeployOptions extends GlobalOptions {
   failFast?: boolean;
   simulate?: string | true;
   requireApproval: ApprovalLevel;
+  allowReplace?: string[];
   simulateState?: string;
 }
 
@@ -80,6 +82,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       durations: history,
       approve: createApprover({ yes: options.yes === true, level: requireApproval, interactive: renderer.approver }),
       requireApproval,
+      allowReplace: parseAllowReplace(options.allowReplace, project),
       replaceFailed: options.replaceFailed === true,
       settleTimeoutMs: waitMinutes * 60_000,
       stopSignal: stop.signal,

@@ -8,6 +8,7 @@ import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { openAccount } from './open-account.js';
+import { parseAllowReplace } from './allow-replace.js';
 import { formatWarnings } from './report-problems.js';
 
 export interface PlanOptions extends GlobalOptions {
@@ -17,6 +18,7 @@ export interface PlanOptions extends GlobalOptions {
   simulateState?: string;
   output: 'text' | 'json';
   detailedExitcode?: boolean;
+  allowReplace?: string[];
   exclusively?: boolean;
   withDependents?: boolean;
   apiRate: string;
@@ -43,7 +45,7 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
     stop.abort(new Error('interrupted'));
   });
   try {
-    const result = await planRun({ project, stacks: selected, ports: account.ports, clock: account.clock, emit: () => undefined, concurrency, stopSignal: stop.signal });
+    const result = await planRun({ project, stacks: selected, ports: account.ports, clock: account.clock, emit: () => undefined, concurrency, stopSignal: stop.signal, allowReplace: parseAllowReplace(options.allowReplace, project) });
     if (options.output === 'json') {
       ctx.stdout.write(`${JSON.stringify({ type: 'plan', detailedExitCode: result.detailedExitCode, stacks: result.stacks })}\n`);
     } else {

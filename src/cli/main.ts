@@ -16,6 +16,9 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
 
+/** Repeatable options collect into a list. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -87,6 +90,7 @@ Examples:
     .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator')
     .option('--profile <name>', 'the AWS profile')
     .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on error')
+    .option('--allow-replace <stack.LogicalId>', 'allow this stateful resource to be removed or replaced (repeatable)', collect, [])
     .addOption(new Option('-o, --output <format>', 'tables, or the plan as one JSON object').choices(['text', 'json']).default('text'))
     .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
     .option('--concurrency <n>', 'change sets made at once', String(DEFAULT_CONCURRENCY))
@@ -118,6 +122,7 @@ Examples:
     .addOption(new Option('--require-approval <level>', 'which change sets need a yes: never, destructive (removals, replacements, IAM/security-group changes to existing stacks), any-change').choices(APPROVAL_LEVELS).default('destructive'))
     .option('--ci', 'plain, non-interactive output and no prompts (also when CI is set or there is no terminal)')
     .addOption(new Option('-o, --output <format>', 'text lines, or the engine events as NDJSON').choices(['text', 'json']).default('text'))
+    .option('--allow-replace <stack.LogicalId>', 'allow this stateful resource to be removed or replaced (repeatable)', collect, [])
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
     .option('--wait-timeout <minutes>', "how long to wait for another operation on a stack to end", '30')
     .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')

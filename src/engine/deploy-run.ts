@@ -27,6 +27,8 @@ export interface DeployRunOptions {
   approve: Approver;
   /** @default 'destructive' */
   requireApproval?: ApprovalLevel;
+  /** Stateful resources allowed to be removed or replaced: `<stack>.<LogicalId>`. */
+  allowReplace?: ReadonlySet<string>;
   replaceFailed?: boolean;
   /** @default 30 minutes */
   settleTimeoutMs?: number;
@@ -110,6 +112,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const contextFor = (id: string): StackDeployContext => ({
     ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
     clock, emit, approve: options.approve, requireApproval: options.requireApproval ?? 'destructive', runId,
+    ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
     noteApprovalWait: (ms) => approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + ms), replaceFailed: options.replaceFailed ?? false,
     settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),

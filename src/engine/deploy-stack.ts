@@ -15,6 +15,9 @@ import type { OutputsLookup } from './resolve-parameters.js';
 import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
 import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-status.js';
 import { formatDuration } from '../format-duration.js';
+import { checkStatefulChanges } from './stateful-guard.js';
+import { parseTemplate } from '../template/parse-template.js';
+import type { TemplateObject } from '../template/parse-template.js';
 
 export interface StackDeployContext {
   ports: AwsPorts;
@@ -23,6 +26,8 @@ export interface StackDeployContext {
   approve: Approver;
   /** Which change sets need the approver's yes. @default 'destructive' */
   requireApproval?: ApprovalLevel;
+  /** `--allow-replace <stack>.<LogicalId>`: stateful resources the user allows to be removed or replaced. */
+  allowReplace?: ReadonlySet<string>;
   /** Told how long a person took to answer, so that it does not count as the stack's own time. */
   noteApprovalWait?: (ms: number) => void;
   /** Unique per run: names change sets and tokens. */
@@ -123,8 +128,9 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
       throw new DeployError('NOT_UPDATABLE', `stack ${stack.stackName} is in ${deployed.status} and cannot be updated`, { hint: 'look at the stack in the CloudFormation console and bring it to a stable state first' });
     }
 
+    let deployedTemplate: string | undefined;
     if (deployed && !resolvesSsmAtDeploy(template)) {
-      const deployedTemplate = await cf.getTemplate(deployed.stackId);
+      deployedTemplate = await cf.getTemplate(deployed.stackId);
       if (isSameDeployment({ deployed, deployedTemplate, templateBody, templateFile: stack.templateDisplay, template, parameters, tags: stack.tags })) {
         ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: 'template, parameters and tags match the deployed stack' });
         await applyTerminationProtection(stack, deployed, ctx);
@@ -164,6 +170,21 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     // A ready change set with no Changes still carries output, tag or parameter edits (§2.3): execute it.
     const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({ action: c.action, logicalId: c.logicalId, resourceType: c.resourceType, replacement: c.replacement }));
     ctx.emit({ type: 'stack:changeset', ...ref, phase: 'ready', changeSetType: type, changes });
+
+    // The data guard: a stateful resource is never removed or replaced by accident.
+    if (deployed && changeSet.changes.some((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional')) {
+      deployedTemplate ??= await cf.getTemplate(deployed.stackId);
+      const guard = checkStatefulChanges({
+        stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace: ctx.allowReplace ?? new Set(),
+        deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+      });
+      for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
+      if (guard.blocked.length > 0) {
+        const reason = `refused to lose data: ${guard.blocked.join('; ')}`;
+        ctx.emit({ type: 'stack:blocked', ...ref, reason });
+        return { done: { status: 'blocked', stackStatus: deployed.status, outputs: undefined, reason } };
+      }
+    }
 
     const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes, type);
     if (needed) {
@@ -335,6 +356,14 @@ async function discardChangeSet(pending: { changeSetId: string; stackId: string;
     }
   } catch (error) {
     ctx.emit({ type: 'stack:warning', ...ref, message: `could not clean up change set ${pending.changeSetId}: ${error instanceof Error ? error.message : String(error)}; delete it with: aws cloudformation delete-change-set --change-set-name ${pending.changeSetId}` });
+  }
+}
+
+function parseDeployedTemplate(text: string, file: string): TemplateObject | undefined {
+  try {
+    return parseTemplate(text, file.replace(/\.json$/, '.yaml')).body;
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,7 +9,7 @@ import type { EngineEvent } from './events.js';
 import { DEFAULT_CONCURRENCY } from './schedule-plan.js';
 import { hasDeployedOutputs } from './stack-status.js';
 
-export type PlanStatus = 'changes' | 'unchanged' | 'pending' | 'failed' | 'skipped';
+export type PlanStatus = 'changes' | 'unchanged' | 'pending' | 'blocked' | 'failed' | 'skipped';
 
 export interface PlannedStack {
   stack: string;
@@ -34,6 +34,8 @@ export interface PlanRunOptions {
   concurrency?: number;
   /** Ctrl-C: stop making change sets; every one made is still deleted. */
   stopSignal?: AbortSignal;
+  /** As for deploy: stateful resources allowed to be removed or replaced. */
+  allowReplace?: ReadonlySet<string>;
   runId?: string;
 }
 
@@ -80,6 +82,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
       stopSignal, cancelSignal: new AbortController().signal,
       // A plan asks nobody: it shows every change and executes none.
       approve: () => Promise.resolve({ approved: true }), requireApproval: 'never',
+      ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
       outputsOf: async (upstream) => {
         const outputs = await outputsOfDeployed(upstream);
         if (!outputs) {
@@ -93,7 +96,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
       const result = outcome.done;
       if (missingUpstream !== undefined) return { ...base, status: 'pending', reason: `will be created after ${missingUpstream}: its outputs are not known yet` };
       if (result.status === 'unchanged') return { ...base, status: 'unchanged' };
-      return { ...base, status: result.status === 'skipped' ? 'skipped' : 'failed', reason: result.reason };
+      return { ...base, status: result.status === 'skipped' || result.status === 'blocked' ? result.status : 'failed', reason: result.reason };
     }
     const prepared = outcome.prepared;
     try {
@@ -111,7 +114,8 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     const feeding = project.graph.edges.filter((e) => e.stack === p.stack && (e.via === 'output' || e.via === 'ssm') && status.get(e.dependsOn) === 'changes');
     p.pendingUpstream = [...new Set(feeding.map((e) => e.dependsOn))];
   }
-  const detailedExitCode = planned.some((p) => p.status === 'failed' || p.status === 'skipped') ? 1
+  // A blocked stack is a deploy that would be refused: an error, like a stack that cannot be planned.
+  const detailedExitCode = planned.some((p) => p.status === 'failed' || p.status === 'skipped' || p.status === 'blocked') ? 1
     : planned.some((p) => p.status === 'changes' || p.status === 'pending') ? 2 : 0;
   return { stacks: planned, detailedExitCode };
 }

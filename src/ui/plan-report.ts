@@ -11,6 +11,7 @@ export function formatPlan(result: PlanRunResult, c: Colors): string {
   out.push([
     `plan: ${count('changes')} with changes, ${count('unchanged')} unchanged`,
     count('pending') ? `${count('pending')} waiting for upstream stacks` : '',
+    count('blocked') ? c.red(`${count('blocked')} blocked`) : '',
     count('failed') ? c.red(`${count('failed')} could not be planned`) : '',
     count('skipped') ? `${count('skipped')} skipped` : '',
   ].filter(Boolean).join(', ') + ` · ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove · nothing was changed`);
@@ -21,6 +22,7 @@ function stackSection(p: PlannedStack, c: Colors): string[] {
   const title = `${c.bold(p.stack)} ${c.dim(`(${p.stackName})`)}`;
   if (p.status === 'unchanged') return [`${title}: ${c.dim('no changes')}`];
   if (p.status === 'pending') return [`${title}: ${c.yellow(p.reason ?? 'will be created later')}`];
+  if (p.status === 'blocked') return [`${title}: ${c.red(`blocked: ${p.reason ?? ''}`)}`];
   if (p.status === 'failed' || p.status === 'skipped') return [`${title}: ${c.red(`${p.status}: ${p.reason ?? ''}`)}`];
   const n = (action: string): number => p.changes.filter((ch) => ch.action === action).length;
   const lines = [`${title}: ${p.changeSetType === 'CREATE' ? 'create' : 'update'}, ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${p.changes.length === 0 ? ' (outputs, tags or parameters only)' : ''}`];
