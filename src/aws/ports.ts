@@ -117,6 +117,8 @@ export interface CloudFormationPort {
   deleteStack(stackId: string, clientRequestToken?: string): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken?: string): Promise<void>;
   updateTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
+  /** Names of the stacks importing an export (all pages); empty when none does (§4: ListImports). */
+  listImports(exportName: string): Promise<string[]>;
 }
 
 export interface SsmParameterValue {

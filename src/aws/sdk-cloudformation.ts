@@ -8,12 +8,13 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  ListImportsCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type { Capability, Change, CloudFormationClient, DescribeChangeSetCommandOutput } from '@aws-sdk/client-cloudformation';
 import { InternalError } from '../errors.js';
 import { fromSdkChanges, fromSdkStack, fromSdkStackEvent, toSdkParameters, toSdkTags } from './cloudformation-shapes.js';
-import { isStackNotFoundError } from './errors.js';
+import { AwsError, isStackNotFoundError } from './errors.js';
 import type { ChangeSetDescription, CloudFormationPort } from './ports.js';
 import { callAws } from './to-aws-error.js';
 
@@ -121,6 +122,24 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
       await callAws('UpdateTerminationProtection', () =>
         client.send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled })),
       );
+    },
+
+    async listImports(exportName) {
+      const importers: string[] = [];
+      let nextToken: string | undefined;
+      try {
+        do {
+          const token = nextToken;
+          const page = await callAws('ListImports', () => client.send(new ListImportsCommand({ ExportName: exportName, ...(token ? { NextToken: token } : {}) })));
+          importers.push(...(page.Imports ?? []));
+          nextToken = page.NextToken;
+        } while (nextToken !== undefined);
+      } catch (error) {
+        // An export nobody imports is answered with an error, not an empty list (§4).
+        if (error instanceof AwsError && /is not imported by any stack/.test(error.message)) return [];
+        throw error;
+      }
+      return importers;
     },
   };
 }

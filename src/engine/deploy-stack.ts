@@ -16,6 +16,7 @@ import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
 import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-status.js';
 import { formatDuration } from '../format-duration.js';
 import { checkStatefulChanges } from './stateful-guard.js';
+import { exportsInUse } from './exports-guard.js';
 import { parseTemplate } from '../template/parse-template.js';
 import type { TemplateObject } from '../template/parse-template.js';
 
@@ -181,6 +182,20 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
       for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
       if (guard.blocked.length > 0) {
         const reason = `refused to lose data: ${guard.blocked.join('; ')}`;
+        ctx.emit({ type: 'stack:blocked', ...ref, reason });
+        return { done: { status: 'blocked', stackStatus: deployed.status, outputs: undefined, reason } };
+      }
+    }
+
+    // Exports other stacks import must not be removed or changed (§4): refused before anything runs.
+    if (deployed && deployed.outputs.some((o) => o.exportName !== undefined)) {
+      deployedTemplate ??= await cf.getTemplate(deployed.stackId);
+      const inUse = await exportsInUse({
+        cf, deployed, template, deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+        newTemplate: parseDeployedTemplate(templateBody, stack.templateDisplay) ?? {},
+      });
+      if (inUse.length > 0) {
+        const reason = `refused: ${inUse.join('; ')}`;
         ctx.emit({ type: 'stack:blocked', ...ref, reason });
         return { done: { status: 'blocked', stackStatus: deployed.status, outputs: undefined, reason } };
       }

@@ -91,6 +91,10 @@ export function createSimPorts(account: SimAccount, options: SimPortsOptions): A
         await enter('UpdateTerminationProtection', stackId);
         account.updateTerminationProtection(stackId, enabled);
       },
+      async listImports(exportName) {
+        await enter('ListImports', undefined);
+        return account.importersOf(exportName, '');
+      },
     },
     ssm: {
       async getParameter(name) {

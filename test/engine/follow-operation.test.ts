@@ -47,7 +47,7 @@ function scripted(history: StackEvent[], batches: StackEvent[][], statuses: stri
       return Promise.resolve(description(status));
     },
     getTemplate: unused, createChangeSet: unused, describeChangeSet: unused, deleteChangeSet: unused, executeChangeSet: unused,
-    deleteStack: unused, cancelUpdateStack: unused, updateTerminationProtection: unused,
+    deleteStack: unused, cancelUpdateStack: unused, updateTerminationProtection: unused, listImports: unused,
   };
   return { port, describes: () => describes };
 }

@@ -425,6 +425,12 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     stack.terminationProtection = enabled;
   }
 
+  listImports(exportName: string): Promise<string[]> {
+    this.log('listImports', exportName);
+    // This double keeps no imports: nothing imports anything here (the simulator models them).
+    return Promise.resolve([]);
+  }
+
   // ---- SsmPort ---------------------------------------------------------------------------
 
   async getParameter(name: string): Promise<SsmParameterValue | undefined> {

@@ -2,11 +2,14 @@
  * The data guard on the simulator: a stateful resource is never removed or replaced by accident,
  * in deploy and in plan; `--allow-replace <stack>.<LogicalId>` lets it through.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, resilientPorts } from '../../src/aws/index.js';
 import { planRun } from '../../src/engine/plan-run.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import type { Project } from '../../src/graph/load-project.js';
+import { copyExample } from '../helpers/example-project.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { doneOf, eventsOf, outcomes, simDeploy, simWorld } from '../scheduler/support.js';
 
@@ -73,5 +76,37 @@ describe('the stateful guard', () => {
     expect(data?.reason).toContain('--allow-replace data.Table');
     expect(result.detailedExitCode).toBe(1);
     expect(world.sim.inspect.changeSets().filter((c) => c.executionStatus === 'AVAILABLE')).toEqual([]);
+  });
+});
+
+describe('exports in use', () => {
+  it('refuses, before any execution, an update that removes an export another stack imports (§4)', async () => {
+    const project = await loadProject({ cwd: REPO_ROOT, command: 'deploy' });
+    const world = simWorld(project);
+    await simDeploy(world);
+    // data stops exporting TableArn, which backup (and app) import: a real project from edited files.
+    const dir = await copyExample();
+    const file = join(dir, 'templates', 'data.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/\n {2}TableArn:\n(?: {4}.*\n| {6}.*\n)+/, '\n'));
+    const edited = await loadProject({ cwd: dir, command: 'deploy' });
+    expect(edited.templates.get('data')?.outputs.map((o) => o.name)).not.toContain('TableArn');
+    const run = await simDeploy({ ...world, project: edited }, { stacks: ['data'], allowReplace: new Set() });
+
+    expect(outcomes(run.result)).toEqual({ data: 'blocked' });
+    const reason = doneOf(run.log, 'data').event.reason ?? '';
+    expect(reason).toContain('export orders-dev-TableArn (output TableArn) would be removed');
+    expect(reason).toMatch(/orders-dev-(app|backup)/);
+    expect(reason).toContain('without the import');
+    expect(eventsOf(run.log, 'stack:executing')).toEqual([]);
+    expect(world.sim.inspect.changeSets().filter((c) => c.executionStatus === 'AVAILABLE')).toEqual([]);
+    expect(world.sim.stats().callsByOperation.ListImports).toBeGreaterThan(0);
+  });
+
+  it('lets an update through that keeps its exports as they are', async () => {
+    const project = await loadProject({ cwd: REPO_ROOT, command: 'deploy' });
+    const world = simWorld(project);
+    await simDeploy(world);
+    const run = await simDeploy({ ...world, project: withTemplate(project, 'data', (b) => b.replace('SSEEnabled: true', 'SSEEnabled: false')) }, { stacks: ['data'] });
+    expect(outcomes(run.result)).toEqual({ data: 'updated' });
   });
 });
