@@ -348,3 +348,23 @@ describe('shapes and request encoding', () => {
     ]);
   });
 });
+
+describe('ListImports over the wire (moto answers it with HTTP 500, so a stub speaks for AWS)', () => {
+  const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+  const page = (names: string[], next?: string): { status: number; body: string } => ({
+    status: 200,
+    body: `<ListImportsResponse xmlns="${NS}"><ListImportsResult><Imports>${names.map((n) => `<member>${n}</member>`).join('')}</Imports>${next ? `<NextToken>${next}</NextToken>` : ''}</ListImportsResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></ListImportsResponse>`,
+  });
+
+  it('collects the importing stacks over every page', async () => {
+    const { ports, requests } = await portsFor((request) => (request.params.get('NextToken') ? page(['orders-dev-backup']) : page(['orders-dev-app'], 'p2')));
+    expect(await ports.cloudFormation.listImports('orders-dev-TableArn')).toEqual(['orders-dev-app', 'orders-dev-backup']);
+    expect(requests.map((r) => r.action)).toEqual(['ListImports', 'ListImports']);
+    expect(requests[0]?.params.get('ExportName')).toBe('orders-dev-TableArn');
+  });
+
+  it('turns "is not imported by any stack" into an empty list (§4)', async () => {
+    const { ports } = await portsFor(() => errorReply('ValidationError', "Export 'orders-dev-TableArn' is not imported by any stack."));
+    expect(await ports.cloudFormation.listImports('orders-dev-TableArn')).toEqual([]);
+  });
+});
