@@ -41,7 +41,9 @@ Examples:
   $ stackpilot validate                      check config, templates and graph (offline)
   $ stackpilot graph --format mermaid        the dependency graph as a Mermaid diagram
   $ stackpilot graph app --stage prod        app and everything it needs, for stage prod
+  $ stackpilot plan                          what deploy would change (nothing is changed)
   $ stackpilot deploy                        deploy every stack through change sets
+  $ stackpilot deploy --simulate             the same on the built-in simulator, no AWS account
 
 Exit codes: 0 ok, 1 failure, 2 bad usage.`);
 
