@@ -15,6 +15,13 @@ export function formatPlan(result: PlanRunResult, c: Colors): string {
     count('failed') ? c.red(`${count('failed')} could not be planned`) : '',
     count('skipped') ? `${count('skipped')} skipped` : '',
   ].filter(Boolean).join(', ') + ` · ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove · nothing was changed`);
+  // What no plan can know before deploying, said where it matters.
+  if (changes.some((ch) => ch.replacement === 'Conditional')) {
+    out.push(c.dim('"Conditional": CloudFormation decides only while deploying whether the resource is replaced.'));
+  }
+  if (result.stacks.some((p) => p.pendingUpstream.length > 0)) {
+    out.push(c.dim('Stacks marked "depends on pending changes" were previewed with the values their upstream stacks have today.'));
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -81,6 +81,11 @@ describe('plan on the simulator', () => {
     expect(byStack(result)).toEqual({ 'core-infra': 'unchanged', data: 'changes', app: 'changes', backup: 'unchanged' });
     const appPlan = result.stacks.find((p) => p.stack === 'app');
     expect(appPlan?.pendingUpstream).toEqual(['data']);
+    const { formatPlan } = await import('../../src/ui/plan-report.js');
+    const report = formatPlan(result, (await import('picocolors')).default.createColors(false));
+    expect(report).toContain("app (orders-dev-app): update, 0 to add, 2 to modify, 0 to remove\n  depends on pending changes in data: this preview uses today's values of their outputs, which may still change");
+    expect(report).toContain('Stacks marked "depends on pending changes" were previewed with the values their upstream stacks have today.');
+    expect(report).toMatch(/CreateOrderFunction +AWS::Lambda::Function +False +MemorySize \(direct\)/);
     expect(appPlan?.changes.filter((c) => c.action === 'Modify').map((c) => c.logicalId).sort()).toEqual(['CreateOrderFunction', 'GetOrderFunction']);
     expect(appPlan?.changes[0]?.details).toContainEqual(expect.objectContaining({ name: 'MemorySize', changeSource: 'DirectModification' }));
     // An output-only edit: a change set with no resource changes.
