@@ -97,13 +97,13 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   }
 }
 
-function positiveInteger(text: string, flag: string): number {
+export function positiveInteger(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${flag} must be a whole number above 0, got "${text}"`);
   return value;
 }
 
-function positiveNumber(text: string, flag: string): number {
+export function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
   return value;

@@ -1,9 +1,8 @@
-import { UsageError } from '../errors.js';
 import { planRun } from '../engine/plan-run.js';
 import { loadProject } from '../graph/load-project.js';
 import { selectStacks } from '../graph/select-stacks.js';
 import { formatPlan } from '../ui/plan-report.js';
-import { pickAccount } from './command-deploy.js';
+import { pickAccount, positiveInteger, positiveNumber } from './command-deploy.js';
 import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
@@ -27,10 +26,8 @@ export interface PlanOptions extends GlobalOptions {
 
 /** `stackpilot plan`: every change set made, shown and deleted; nothing is changed. */
 export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliContext): Promise<number> {
-  const apiRate = Number(options.apiRate);
-  const concurrency = Number(options.concurrency);
-  if (!(apiRate > 0)) throw new UsageError(`--api-rate must be a positive number, got "${options.apiRate}"`);
-  if (!Number.isInteger(concurrency) || concurrency <= 0) throw new UsageError(`--concurrency must be a whole number above 0, got "${options.concurrency}"`);
+  const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const project = await loadProject({ cwd: ctx.cwd, command: 'plan', ...pick(options) });
   const selected = selectStacks(project.graph, stacks, {
     ...(options.exclusively ? { exclusively: true } : {}),

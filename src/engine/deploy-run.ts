@@ -13,7 +13,7 @@ import type { PreparedStack, StackDeployContext, StackDeployResult } from './dep
 import type { EngineEvent, StackOutcome } from './events.js';
 import type { FollowPolling } from './follow-operation.js';
 import { writeOutputsFile } from './outputs-file.js';
-import { hasDeployedOutputs } from './stack-status.js';
+import { deployedOutputsReader } from './deployed-outputs.js';
 import { planSchedule } from './schedule-plan.js';
 import type { SchedulingPolicy, StackDurations } from './schedule-plan.js';
 
@@ -95,19 +95,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   });
 
   // Outputs of stacks outside this run come from the deployed stacks, read once each.
-  const described = new Map<string, Promise<Record<string, string> | undefined>>();
-  const outputsOf = async (id: string): Promise<Record<string, string> | undefined> => {
-    const fromRun = results.get(id);
-    if (fromRun) return fromRun.outputs;
-    const stack = byId.get(id);
-    if (!stack) return undefined;
-    let pending = described.get(id);
-    if (!pending) {
-      pending = runPorts.cloudFormation.describeStack(stack.stackName).then((d) => (d && hasDeployedOutputs(d.status) ? Object.fromEntries(d.outputs.map((o) => [o.key, o.value])) : undefined));
-      described.set(id, pending);
-    }
-    return pending;
-  };
+  const readDeployed = deployedOutputsReader(runPorts.cloudFormation, (id) => byId.get(id)?.stackName);
+  const outputsOf = async (id: string): Promise<Record<string, string> | undefined> => results.get(id)?.outputs ?? (results.has(id) ? undefined : readDeployed(id));
 
   const contextFor = (id: string): StackDeployContext => ({
     ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),

@@ -7,7 +7,7 @@ import { DeployError } from './deploy-errors.js';
 import { discardPrepared, prepareStack } from './deploy-stack.js';
 import type { EngineEvent } from './events.js';
 import { DEFAULT_CONCURRENCY } from './schedule-plan.js';
-import { hasDeployedOutputs } from './stack-status.js';
+import { deployedOutputsReader } from './deployed-outputs.js';
 
 export type PlanStatus = 'changes' | 'unchanged' | 'pending' | 'blocked' | 'failed' | 'skipped';
 
@@ -59,16 +59,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
   const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
   const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
-  const deployedOutputs = new Map<string, Promise<Record<string, string> | undefined>>();
-  const outputsOfDeployed = (id: string): Promise<Record<string, string> | undefined> => {
-    let pending = deployedOutputs.get(id);
-    if (!pending) {
-      const stackName = byId.get(id)?.stackName ?? id;
-      pending = options.ports.cloudFormation.describeStack(stackName).then((d) => (d && hasDeployedOutputs(d.status) ? Object.fromEntries(d.outputs.map((o) => [o.key, o.value])) : undefined));
-      deployedOutputs.set(id, pending);
-    }
-    return pending;
-  };
+  const outputsOfDeployed = deployedOutputsReader(options.ports.cloudFormation, (id) => byId.get(id)?.stackName);
 
   const planOne = async (id: string): Promise<PlannedStack> => {
     const stack = byId.get(id);
