@@ -69,6 +69,11 @@ export interface ResourceChange {
   replacement: string | undefined;
   scope: string[];
   details: ResourceChangeDetail[];
+  /**
+   * For an `AWS::CloudFormation::Stack` change of a change set made with IncludeNestedStacks: the
+   * nested stack's own change set (ResourceChange.ChangeSetId), to be described in turn.
+   */
+  nestedChangeSetId?: string;
 }
 
 export interface ChangeSetDescription {

@@ -15,7 +15,7 @@ import type { Capability, Change, CloudFormationClient, DescribeChangeSetCommand
 import { InternalError } from '../errors.js';
 import { fromSdkChanges, fromSdkStack, fromSdkStackEvent, toSdkParameters, toSdkTags } from './cloudformation-shapes.js';
 import { AwsError, isStackNotFoundError } from './errors.js';
-import type { ChangeSetDescription, CloudFormationPort } from './ports.js';
+import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from './ports.js';
 import { callAws } from './to-aws-error.js';
 
 /**
@@ -61,7 +61,9 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
             Capabilities: input.capabilities as Capability[],
             ClientToken: input.clientToken,
             Description: input.description,
-            IncludeNestedStacks: false,
+            // Only where there is a nested stack: a root change set then holds one per nested
+            // stack, described through ResourceChange.ChangeSetId and deleted with the root.
+            IncludeNestedStacks: hasNestedStack(input.templateBody),
           }),
         ),
       );
@@ -152,6 +154,20 @@ function describeChangeSetResult(output: DescribeChangeSetCommandOutput, changes
     status: output.Status ?? '',
     statusReason: output.StatusReason === '' ? undefined : output.StatusReason,
     executionStatus: output.ExecutionStatus,
-    changes: fromSdkChanges(changes),
+    changes: withNestedChangeSets(fromSdkChanges(changes), changes),
   };
+}
+
+/** A template (YAML or JSON) with a resource of type AWS::CloudFormation::Stack. */
+export function hasNestedStack(templateBody: string): boolean {
+  return /["']?Type["']?\s*:\s*["']?AWS::CloudFormation::Stack\b/.test(templateBody);
+}
+
+/** `fromSdkChanges` keeps the changes that have a ResourceChange, in order: the same ones here. */
+function withNestedChangeSets(mapped: ResourceChange[], changes: readonly Change[]): ResourceChange[] {
+  const sdk = changes.flatMap((c) => (c.ResourceChange === undefined ? [] : [c.ResourceChange]));
+  return mapped.map((change, index) => {
+    const id = sdk[index]?.ChangeSetId;
+    return id === undefined || id === '' ? change : { ...change, nestedChangeSetId: id };
+  });
 }

@@ -20,6 +20,65 @@ export interface RootCause {
   reason: string;
 }
 
+export type PlanStatus = 'changes' | 'unchanged' | 'pending' | 'blocked' | 'failed' | 'skipped';
+
+/** Why a property changes, as CloudFormation's change set says (ResourceChangeDetail). */
+export interface PlannedChangeDetail {
+  /** e.g. `Properties`, `Metadata`, `Tags`. */
+  attribute: string | undefined;
+  name: string | undefined;
+  requiresRecreation: string | undefined;
+  /** `DirectModification`, `ParameterReference`, `ResourceReference`, `ResourceAttribute`, `Automatic`. */
+  changeSource: string | undefined;
+  causingEntity: string | undefined;
+  evaluation: string | undefined;
+  /** A ParameterReference to a parameter the config feeds with `output()`: the upstream output behind it. */
+  upstreamOutput?: { stack: string; output: string };
+}
+
+/** One resource change of a change set, with every detail. */
+export interface PlannedChange {
+  action: string;
+  logicalId: string;
+  physicalId: string | undefined;
+  resourceType: string;
+  /** `True` | `False` | `Conditional`, for Modify. */
+  replacement: string | undefined;
+  scope: string[];
+  details: PlannedChangeDetail[];
+  /** For an `AWS::CloudFormation::Stack` change: the nested stack's change set id. */
+  nestedChangeSetId?: string;
+}
+
+/** A nested stack's change set, under the parent's `AWS::CloudFormation::Stack` change of the same logical id. */
+export interface NestedPlan {
+  logicalId: string;
+  changeSetId: string;
+  changes: PlannedChange[];
+  /** Why its changes are not shown (it could not be described), one line. */
+  reason?: string;
+  nested?: NestedPlan[];
+}
+
+/** What a plan says about one stack (`stack:planned`). */
+export interface StackPlan {
+  status: PlanStatus;
+  changeSetType: 'CREATE' | 'UPDATE' | undefined;
+  /** Every change of the change set, with its details (all pages). */
+  changes: PlannedChange[];
+  /** Nested stacks' change sets (IncludeNestedStacks), recursively. */
+  nested?: NestedPlan[];
+  /** Upstream stacks with changes in this plan whose outputs or SSM values feed this one. */
+  pendingUpstream: string[];
+  /** For pending, blocked, failed or skipped stacks: why, one line. */
+  reason: string | undefined;
+  /**
+   * SSM parameters the template has CloudFormation read at deploy time (parameter types and
+   * `{{resolve:ssm:...}}`): the preview used their values of now.
+   */
+  ssmReads?: string[];
+}
+
 interface StackRef {
   /** The config id. */
   stack: string;
@@ -55,7 +114,11 @@ export type EngineEvent =
   | { type: 'run:outputs-file'; file: string; written: boolean; missing: string[] }
   | { type: 'run:interrupt'; message: string }
   | { type: 'run:warning'; message: string }
-  | { type: 'run:done'; exitCode: number; durationMs: number; summary: Record<StackOutcome, number>; apiCalls: number };
+  | { type: 'run:done'; exitCode: number; durationMs: number; summary: Record<StackOutcome, number>; apiCalls: number }
+  /** `plan`: one per selected stack, in deploy order, once every change set has been made and deleted. */
+  | (StackRef & StackPlan & { type: 'stack:planned' })
+  /** `plan`: the end; detailedExitCode 0 nothing to change, 2 changes, 1 a stack could not be planned. */
+  | { type: 'plan:done'; detailedExitCode: 0 | 1 | 2; durationMs: number; summary: Record<PlanStatus, number> };
 
 export type EngineEventType = EngineEvent['type'];
 

@@ -1,35 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
-import type { AwsPorts, ResourceChange } from '../aws/ports.js';
+import type { AwsPorts, CloudFormationPort, ResourceChange } from '../aws/ports.js';
+import { AwsError, isNoChangesReason } from '../aws/errors.js';
+import { isOutputRef } from '../config/resolve-config.js';
+import type { ResolvedStack } from '../config/resolve-config.js';
 import type { Clock } from '../clock.js';
 import type { Project } from '../graph/load-project.js';
 import { DeployError } from './deploy-errors.js';
 import { discardPrepared, prepareStack } from './deploy-stack.js';
-import type { EngineEvent } from './events.js';
+import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from './events.js';
 import { DEFAULT_CONCURRENCY } from './schedule-plan.js';
 import { deployedOutputsReader } from './deployed-outputs.js';
 
-export type PlanStatus = 'changes' | 'unchanged' | 'pending' | 'blocked' | 'failed' | 'skipped';
+export type { PlanStatus } from './events.js';
 
-export interface PlannedStack {
+/** One stack of the plan: what `stack:planned` carries. */
+export type PlannedStack = StackRef & StackPlan;
+
+interface StackRef {
   stack: string;
   stackName: string;
-  status: PlanStatus;
-  changeSetType: 'CREATE' | 'UPDATE' | undefined;
-  /** Every change of the change set, with its details (all pages). */
-  changes: ResourceChange[];
-  /** Upstream stacks with changes in this plan whose outputs or SSM values feed this one. */
-  pendingUpstream: string[];
-  /** For pending, failed or skipped stacks: why, one line. */
-  reason: string | undefined;
 }
+
+/** Nested stacks inside nested stacks: far deeper than any real template goes. */
+const MAX_NESTED_DEPTH = 10;
 
 export interface PlanRunOptions {
   project: Project;
   stacks: readonly string[];
   ports: AwsPorts;
   clock: Clock;
-  /** Progress (change sets being made); the plan itself is the result. */
+  /**
+   * `run:start`, each stack's progress (`stack:start`, `stack:changeset`...), then one
+   * `stack:planned` per stack and `plan:done`: the whole plan is in the events too.
+   */
   emit: (event: EngineEvent) => void;
   concurrency?: number;
   /** Ctrl-C: stop making change sets; every one made is still deleted. */
@@ -58,15 +62,23 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   const stopSignal = options.stopSignal ?? new AbortController().signal;
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
   const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
-  const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
-  const outputsOfDeployed = deployedOutputsReader(options.ports.cloudFormation, (id) => byId.get(id)?.stackName);
+    const outputsOfDeployed = deployedOutputsReader(options.ports.cloudFormation, (id) => byId.get(id)?.stackName);
+  const startedAt = clock.now();
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  emit({
+    type: 'run:start', command: 'plan', project: project.config.project, stage: project.config.stage, region: project.config.region,
+    stacks: selected, order: selected, concurrency, dryRun: true,
+  });
 
   const planOne = async (id: string): Promise<PlannedStack> => {
     const stack = byId.get(id);
     const template = project.templates.get(id);
-    const base = { stack: id, stackName: stack?.stackName ?? id, changeSetType: undefined, changes: [], pendingUpstream: [], reason: undefined };
+    const base: PlannedStack = { stack: id, stackName: stack?.stackName ?? id, status: 'failed', changeSetType: undefined, changes: [], pendingUpstream: [], reason: undefined };
     if (!stack || !template) return { ...base, status: 'failed', reason: 'not in the project' };
     if (stopSignal.aborted) return { ...base, status: 'skipped', reason: 'interrupted' };
+    const ssmReads = [...new Set(template.ssmReads.map((read) => read.parameterName.value))];
+    if (ssmReads.length > 0) base.ssmReads = ssmReads;
+    emit({ type: 'stack:start', stack: id, stackName: stack.stackName });
     let missingUpstream: string | undefined;
     const outcome = await prepareStack(stack, template, {
       ports: options.ports, clock, emit, runId, replaceFailed: false, settleTimeoutMs: 30 * 60_000,
@@ -91,14 +103,20 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     }
     const prepared = outcome.prepared;
     try {
-      const described = await options.ports.cloudFormation.describeChangeSet(prepared.changeSetId);
-      return { ...base, status: 'changes', changeSetType: prepared.type, changes: described.changes };
+      const cf = options.ports.cloudFormation;
+      const described = await cf.describeChangeSet(prepared.changeSetId);
+      const nested = await describeNested(cf, described.changes, 1);
+      return {
+        ...base, status: 'changes', changeSetType: prepared.type, changes: described.changes.map((c) => plannedChange(c, stack)),
+        ...(nested.length > 0 ? { nested } : {}),
+      };
     } finally {
       await discardPrepared(prepared, { ports: options.ports, clock, emit, runId, approve: () => Promise.resolve({ approved: false }), outputsOf: () => Promise.resolve({}), replaceFailed: false, settleTimeoutMs: 0, stopSignal, cancelSignal: stopSignal });
     }
   };
 
   // Bounded by the queue's concurrency, not by the number of stacks.
+  const queue = new PQueue({ concurrency });
   const planned = await Promise.all(selected.map((id) => queue.add(() => planOne(id))));
   const status = new Map(planned.map((p) => [p.stack, p.status]));
   for (const p of planned) {
@@ -108,5 +126,55 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   // A blocked stack is a deploy that would be refused: an error, like a stack that cannot be planned.
   const detailedExitCode = planned.some((p) => p.status === 'failed' || p.status === 'skipped' || p.status === 'blocked') ? 1
     : planned.some((p) => p.status === 'changes' || p.status === 'pending') ? 2 : 0;
+  for (const p of planned) emit({ type: 'stack:planned', ...p });
+  const summary: Record<PlanStatus, number> = { changes: 0, unchanged: 0, pending: 0, blocked: 0, failed: 0, skipped: 0 };
+  for (const p of planned) summary[p.status] += 1;
+  emit({ type: 'plan:done', detailedExitCode, durationMs: clock.now() - startedAt, summary });
   return { stacks: planned, detailedExitCode };
+}
+
+/** A change as the plan shows it: a parameter the config feeds from an upstream output names that output. */
+function plannedChange(change: ResourceChange, stack: ResolvedStack | undefined): PlannedChange {
+  return {
+    ...change,
+    scope: [...change.scope],
+    details: change.details.map((d) => {
+      const value = d.changeSource === 'ParameterReference' && d.causingEntity !== undefined ? stack?.parameters[d.causingEntity] : undefined;
+      return isOutputRef(value) ? { ...d, upstreamOutput: { stack: value.output.stack, output: value.output.name } } : { ...d };
+    }),
+  };
+}
+
+/**
+ * The change sets of nested stacks (IncludeNestedStacks), one after the other and all pages each,
+ * under the `AWS::CloudFormation::Stack` change that names them. They are deleted with the root.
+ */
+async function describeNested(cf: CloudFormationPort, changes: readonly ResourceChange[], depth: number): Promise<NestedPlan[]> {
+  const out: NestedPlan[] = [];
+  for (const change of changes) {
+    const changeSetId = change.nestedChangeSetId;
+    if (changeSetId === undefined) continue;
+    if (depth > MAX_NESTED_DEPTH) {
+      out.push({ logicalId: change.logicalId, changeSetId, changes: [], reason: `nested more than ${MAX_NESTED_DEPTH} levels deep: not described` });
+      continue;
+    }
+    try {
+      const described = await cf.describeChangeSet(changeSetId);
+      const nested = await describeNested(cf, described.changes, depth + 1);
+      const reason = described.status === 'CREATE_COMPLETE' || isNoChanges(described.status, described.statusReason) ? undefined
+        : `its change set is ${described.status}${described.statusReason ? `: ${described.statusReason}` : ''}`;
+      out.push({
+        logicalId: change.logicalId, changeSetId, changes: described.changes.map((c) => plannedChange(c, undefined)),
+        ...(reason ? { reason } : {}), ...(nested.length > 0 ? { nested } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      out.push({ logicalId: change.logicalId, changeSetId, changes: [], reason: `could not describe its change set: ${error.message}` });
+    }
+  }
+  return out;
+}
+
+function isNoChanges(status: string, reason: string | undefined): boolean {
+  return status === 'FAILED' && isNoChangesReason(reason);
 }

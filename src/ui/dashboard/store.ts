@@ -197,6 +197,10 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
       return { ...state, approvals: [], approveAll: true };
     case 'approval:cancelled':
       return { ...state, approvals: [] };
+    // `plan` does not use the dashboard.
+    case 'stack:planned':
+    case 'plan:done':
+      return state;
   }
 }
 
