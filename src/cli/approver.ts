@@ -6,6 +6,8 @@ export interface ApproverOptions {
   level: ApprovalLevel;
   /** The dashboard's prompt, when a person is there to answer. */
   interactive: Approver | undefined;
+  /** What asks, for the refusal without a terminal (default: the `--require-approval` level). */
+  askedBy?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export function createApprover(options: ApproverOptions): Approver {
     if (options.interactive) return options.interactive(request);
     return {
       approved: false,
-      reason: `${request.reason}; approval is needed (--require-approval ${options.level}) and there is no terminal to ask: pass --yes, or --require-approval never`,
+      reason: `${request.reason}; approval is needed (${options.askedBy ?? `--require-approval ${options.level}`}) and there is no terminal to ask: pass --yes, or --require-approval never`,
     };
   };
 }

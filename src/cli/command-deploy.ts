@@ -13,6 +13,7 @@ import { openAccount } from './open-account.js';
 import { parseAllowReplace } from './allow-replace.js';
 import type { AccountOptions } from './open-account.js';
 import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
+import { runPlan } from './command-plan.js';
 
 export interface DeployOptions extends GlobalOptions {
   profile?: string;
@@ -31,9 +32,17 @@ export interface DeployOptions extends GlobalOptions {
   requireApproval: ApprovalLevel;
   allowReplace?: string[];
   simulateState?: string;
+  planFirst?: boolean;
+  dryRun?: boolean;
+  detailedExitcode?: boolean;
 }
 
 export async function runDeploy(stacks: string[], options: DeployOptions, ctx: CliContext): Promise<number> {
+  if (options.dryRun) {
+    if (options.planFirst) throw new UsageError('--dry-run and --plan-first do not go together: --dry-run executes nothing', { hint: 'use one of them' });
+    return runPlan(stacks, { ...options, output: options.output }, ctx);
+  }
+  if (options.detailedExitcode) throw new UsageError('--detailed-exitcode goes with --dry-run (or stackpilot plan)');
   const waitMinutes = positiveNumber(options.waitTimeout, '--wait-timeout');
   const apiRate = positiveNumber(options.apiRate, '--api-rate');
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
@@ -81,6 +90,9 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       policy: { concurrency, failFast: options.failFast === true },
       durations: history,
       approve: createApprover({ yes: options.yes === true, level: requireApproval, interactive: renderer.approver }),
+      ...(options.planFirst ? {
+        planFirst: { approvePlan: createApprover({ yes: options.yes === true, level: requireApproval, interactive: renderer.approver, askedBy: '--plan-first asks once for the whole plan' }) },
+      } : {}),
       requireApproval,
       allowReplace: parseAllowReplace(options.allowReplace, project),
       replaceFailed: options.replaceFailed === true,

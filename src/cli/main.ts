@@ -6,6 +6,7 @@ import { GRAPH_FORMATS } from '../ui/render-graph.js';
 import type { GraphFormat } from '../ui/render-graph.js';
 import { runGraph } from './command-graph.js';
 import { runValidate } from './command-validate.js';
+import type { ValidateOptions } from './command-validate.js';
 import { runDeploy } from './command-deploy.js';
 import { runPlan } from './command-plan.js';
 import type { PlanOptions } from './command-plan.js';
@@ -49,14 +50,35 @@ Exit codes: 0 ok, 1 failure, 2 bad usage.`);
 
   program.command('validate')
     .description('check the config, the templates and the dependency graph, offline (no AWS call)')
+    .argument('[stacks...]', 'with --against-deployed: these stacks and everything upstream of them (default: all)')
+    .option('--against-deployed', 'also diff the templates with the deployed stacks and predict replacements (read-only AWS calls)')
+    .option('--simulate [scenario]', 'with --against-deployed: read the built-in simulator instead of AWS')
+    .option('--simulate-state <path>', 'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)')
+    .option('--endpoint-url <url>', 'send CloudFormation calls to this endpoint, e.g. an emulator')
+    .option('--profile <name>', 'the AWS profile')
+    .option('--allow-replace <stack.LogicalId>', 'as for deploy: this stateful resource may be removed or replaced (repeatable)', collect, [])
+    .option('--exclusively', 'only the named stacks, without their upstream stacks')
+    .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText('after', `
 Reports every problem at once, each with its file, line, stack and field, and what to do.
 
+--against-deployed reads each deployed stack (DescribeStacks, GetTemplate; no change set) and
+lists the resources to add, modify and remove, with the replacement the CloudFormation resource
+specification predicts per changed property, removed or changed outputs and exports, and what
+deploy's data guard would block (exit 1). Templates are compared as written: parameters, SSM
+values and references are not resolved; \`stackpilot plan\` shows CloudFormation's own answer.
+
 Examples:
   $ stackpilot validate
-  $ stackpilot validate --config infra/stacks.config.ts --stage prod`)
-    .action(async (_options: unknown, command: Command) => {
-      setExit(await runValidate(command.optsWithGlobals<GlobalOptions>(), ctx));
+  $ stackpilot validate --config infra/stacks.config.ts --stage prod
+  $ stackpilot validate --against-deployed
+  $ stackpilot validate data --against-deployed --simulate`)
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<ValidateOptions>();
+      if (!options.againstDeployed && stacks.length > 0) {
+        throw new UsageError(`validate checks the whole project; stack names (${stacks.join(', ')}) only select stacks with --against-deployed`, { hint: 'drop the names, or add --against-deployed' });
+      }
+      setExit(await runValidate(options, ctx, stacks));
     });
 
   program.command('graph')
@@ -121,6 +143,9 @@ Examples:
     .option('--simulate-state <path>', 'where the simulated account is kept between runs (default: .stackpilot/simulator-state.json beside the config)')
     .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL, else AWS)')
     .option('-y, --yes', 'approve every change set that needs approval, without asking')
+    .option('--plan-first', 'make every change set that can be made up front, show them and ask once (or --yes), then execute those change sets')
+    .option('--dry-run', 'the same as stackpilot plan: show every change set, change nothing')
+    .option('--detailed-exitcode', 'with --dry-run: exit 0 when nothing would change, 2 when something would, 1 on error')
     .addOption(new Option('--require-approval <level>', 'which change sets need a yes: never, destructive (removals, replacements, IAM/security-group changes to existing stacks), any-change').choices(APPROVAL_LEVELS).default('destructive'))
     .option('--ci', 'plain, non-interactive output and no prompts (also when CI is set or there is no terminal)')
     .addOption(new Option('-o, --output <format>', 'text lines, or the engine events as NDJSON').choices(['text', 'json']).default('text'))
@@ -141,12 +166,16 @@ A stack whose template, parameters and tags equal what is deployed is reported u
 without a change set. A stack that fails makes everything downstream of it skipped.
 Changes that remove or replace resources need approval: --yes, or an answer at the prompt.
 Ctrl-C once: start nothing new and delete change sets not yet executed; twice: cancel updates.
+With --plan-first the change sets are made before anything executes and approved once; a
+stack fed by an upstream stack with changes gets its change set in its turn (--require-approval
+applies), and an approved change set that went stale is made again, never executed blindly.
 
 Examples:
   $ stackpilot deploy
   $ stackpilot deploy app --stage prod
   $ stackpilot deploy --simulate                  the example on the simulator, no AWS account
   $ stackpilot deploy --simulate=fail-data.json   a scenario: timings, a failure, throttling
+  $ stackpilot deploy --plan-first                 see every change set, approve once
   $ stackpilot deploy --endpoint-url http://127.0.0.1:5000 --yes --ci
   $ stackpilot deploy --output json > events.ndjson`)
     .action(async (stacks: string[], _options: unknown, command: Command) => {

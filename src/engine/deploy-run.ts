@@ -15,6 +15,9 @@ import type { FollowPolling } from './follow-operation.js';
 import { writeOutputsFile } from './outputs-file.js';
 import { deployedOutputsReader } from './deployed-outputs.js';
 import { planSchedule } from './schedule-plan.js';
+import { planApprovalRequest, sameChanges, staleReason } from './plan-first.js';
+import type { ResourceChange } from '../aws/ports.js';
+import { approvalNeeded } from './approvals.js';
 import type { SchedulingPolicy, StackDurations } from './schedule-plan.js';
 
 export interface DeployRunOptions {
@@ -44,6 +47,12 @@ export interface DeployRunOptions {
   durations?: Readonly<Record<string, StackDurations>>;
   /** How operations are followed; adaptive by default. */
   polling?: FollowPolling;
+  /**
+   * `--plan-first`: make every change set that can be made before anything executes, ask
+   * `approvePlan` once for all of them, then execute those very change sets in graph order.
+   * Stacks fed by upstream stacks with changes get theirs in their turn, under `requireApproval`.
+   */
+  planFirst?: { approvePlan: Approver };
 }
 
 export interface DeployRunResult {
@@ -82,6 +91,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const started = new Map<string, number>();
   /** Time a person took to answer an approval: not the stack's own time. */
   const approvalWaits = new Map<string, number>();
+  /** `--plan-first`: change sets made up front and approved, with what was approved. */
+  const approvedUpFront = new Map<string, ResourceChange[]>();
   const counters = new Map<string, CallCounter>(plan.order.map((id) => [id, { calls: 0 }]));
   const runCounter: CallCounter = { calls: 0 };
   const runPorts = countingPorts(options.ports, runCounter);
@@ -98,9 +109,9 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const readDeployed = deployedOutputsReader(runPorts.cloudFormation, (id) => byId.get(id)?.stackName);
   const outputsOf = async (id: string): Promise<Record<string, string> | undefined> => results.get(id)?.outputs ?? (results.has(id) ? undefined : readDeployed(id));
 
-  const contextFor = (id: string): StackDeployContext => ({
+  const contextFor = (id: string, approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>): StackDeployContext => ({
     ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
-    clock, emit, approve: options.approve, requireApproval: options.requireApproval ?? 'destructive', runId,
+    clock, emit, approve: approval?.approve ?? options.approve, requireApproval: approval?.requireApproval ?? options.requireApproval ?? 'destructive', runId,
     ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
     noteApprovalWait: (ms) => approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + ms), replaceFailed: options.replaceFailed ?? false,
     settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
@@ -177,7 +188,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     if (plan.order.every(isDone)) finishRun();
   };
 
-  const runPrepare = async (id: string): Promise<void> => {
+  const runPrepare = async (id: string, approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>, thenPump = true): Promise<void> => {
     const stack = byId.get(id);
     const template = project.templates.get(id);
     if (!stack || !template) return;
@@ -188,7 +199,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       // Started when it gets its slot, not when it was queued: the wait for a slot is not its work.
       started.set(id, clock.now());
       emit({ type: 'stack:start', stack: id, stackName: stack.stackName });
-      const outcome = await guard(id, () => prepareStack(stack, template, contextFor(id)));
+      const outcome = await guard(id, () => prepareStack(stack, template, contextFor(id, approval)));
       durations.set(id, { changeSetMs: clock.now() - (started.get(id) ?? clock.now()) - (approvalWaits.get(id) ?? 0) });
       if (outcome && 'prepared' in outcome) {
         prepared.set(id, outcome.prepared);
@@ -199,13 +210,27 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
         await settleOutcome(id, outcome.done);
       }
     }
-    pump();
+    if (thenPump) pump();
   };
 
   const runExecute = async (id: string): Promise<void> => {
-    const ready = prepared.get(id);
+    let ready = prepared.get(id);
     prepared.delete(id);
     if (!ready) return;
+    if (approvedUpFront.has(id) && stopReason === undefined) {
+      // Made at the start of the run: never executed blindly if the stack moved since.
+      const fresh = await guard(id, () => refreshIfStale(id, ready as PreparedStack));
+      if (!fresh) {
+        pump();
+        return;
+      }
+      if (!('changeSetId' in fresh)) {
+        await settleOutcome(id, fresh);
+        pump();
+        return;
+      }
+      ready = fresh;
+    }
     if (stopReason !== undefined) {
       // Queued behind busy slots when --fail-fast stopped the run: it must not start now.
       finish(id, { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: stopReason });
@@ -219,6 +244,81 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     durations.set(id, { ...(changeSetMs === undefined ? {} : { changeSetMs }), executeMs: clock.now() - executeStart });
     if (result) await settleOutcome(id, result);
     pump();
+  };
+
+  /**
+   * A change set made up front that went stale is deleted and made again; the new one runs
+   * without a question only when it does what the approved one did.
+   */
+  const refreshIfStale = async (id: string, ready: PreparedStack): Promise<PreparedStack | StackDeployResult> => {
+    const ctx = contextFor(id);
+    const why = await staleReason(ctx.ports.cloudFormation, ready);
+    if (why === undefined) return ready;
+    const stack = byId.get(id);
+    const template = project.templates.get(id);
+    if (!stack || !template) return ready;
+    emit({ type: 'stack:warning', stack: id, stackName: stack.stackName, message: `the approved change set went stale (${why}): making a new one` });
+    await discardPrepared(ready, ctx);
+    const outcome = await prepareStack(stack, template, contextFor(id, { requireApproval: 'never', approve: options.approve }));
+    if ('done' in outcome) return outcome.done;
+    const remade = outcome.prepared;
+    const needed = options.requireApproval === 'never' || sameChanges(remade.resourceChanges, approvedUpFront.get(id) ?? []) ? undefined : approvalNeeded('any-change', remade.changes, remade.type);
+    if (needed) {
+      const askedAt = clock.now();
+      const answer = await options.approve({ stack: id, stackName: stack.stackName, ...needed, reason: `its change set was made again (${why}) and differs from the approved plan: ${needed.reason}`, changes: remade.changes });
+      approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + clock.now() - askedAt);
+      if (!answer.approved) {
+        const reason = answer.reason ?? 'not approved';
+        emit({ type: 'stack:blocked', stack: id, stackName: stack.stackName, reason });
+        await discardPrepared(remade, ctx);
+        return { status: 'blocked', stackStatus: remade.deployed?.status, outputs: undefined, reason };
+      }
+    }
+    return remade;
+  };
+
+  /**
+   * `--plan-first`, before anything executes: change sets in graph order for every stack whose
+   * inputs are known now (no selected upstream stack that feeds it data has changes), then one
+   * question. The rest stay waiting and go the normal way.
+   */
+  const prepareUpFront = async (approvePlan: Approver): Promise<void> => {
+    const settled = new Map<string, Promise<void>>();
+    const deferred: string[] = [];
+    for (const id of plan.order) {
+      const inputs = plan.inputsFrom(id);
+      settled.set(id, (async () => {
+        await Promise.all(inputs.map((upstream) => settled.get(upstream) ?? Promise.resolve()));
+        if (stopSignal.aborted || !inputs.every((upstream) => isDone(upstream) && succeeded(upstream))) {
+          if (inputs.some((upstream) => phase.get(upstream) === 'prepared' || deferred.includes(upstream))) deferred.push(id);
+          return;
+        }
+        phase.set(id, 'preparing');
+        await queue.add(() => runPrepare(id, { requireApproval: 'never', approve: options.approve }, false), { priority: plan.priority.get(id) ?? 0 });
+      })());
+    }
+    await Promise.all(settled.values());
+    const ready = plan.order.flatMap((id) => prepared.get(id) ?? []);
+    if (ready.length === 0 || stopSignal.aborted) return;
+    let answer = { approved: true, reason: undefined as string | undefined };
+    if ((options.requireApproval ?? 'destructive') !== 'never') {
+      const request = planApprovalRequest(ready, deferred);
+      const askedAt = clock.now();
+      answer = { reason: undefined, ...(await approvePlan(request)) };
+      // Nobody's stack was working while a person read the plan.
+      for (const p of ready) approvalWaits.set(p.stack.id, (approvalWaits.get(p.stack.id) ?? 0) + clock.now() - askedAt);
+    }
+    for (const p of ready) {
+      if (answer.approved) {
+        approvedUpFront.set(p.stack.id, p.resourceChanges);
+        continue;
+      }
+      prepared.delete(p.stack.id);
+      const reason = `plan not approved: ${answer.reason ?? 'refused'}`;
+      emit({ type: 'stack:blocked', stack: p.stack.id, stackName: p.stack.stackName, reason });
+      finish(p.stack.id, { status: 'blocked', stackStatus: p.deployed?.status, outputs: undefined, reason });
+      background.push(discardPrepared(p, contextFor(p.stack.id)));
+    }
   };
 
   /** A bug in one stack's path fails that stack, not the run (and says so). */
@@ -252,6 +352,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const onStop = (): void => pump();
   stopSignal.addEventListener('abort', onStop, { once: true });
   try {
+    if (options.planFirst) await prepareUpFront(options.planFirst.approvePlan);
     pump();
     await allDone;
     await queue.onIdle();

@@ -1,4 +1,4 @@
-import type { AwsPorts, ChangeSetDescription, StackDescription } from '../aws/ports.js';
+import type { AwsPorts, ChangeSetDescription, ResourceChange, StackDescription } from '../aws/ports.js';
 import { AwsError, isNoChangesReason, isNoUpdatesError } from '../aws/errors.js';
 import type { Clock } from '../clock.js';
 import type { ResolvedStack } from '../config/resolve-config.js';
@@ -67,6 +67,8 @@ export interface PreparedStack {
   changeSetName: string;
   token: string;
   changes: ResourceChangeSummary[];
+  /** The change set's changes with their details (which properties, why). */
+  resourceChanges: ResourceChange[];
   deployed: StackDescription | undefined;
 }
 
@@ -212,7 +214,7 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
       }
     }
 
-    const prepared: PreparedStack = { stack, type, changeSetId: created.changeSetId, stackId: created.stackId, changeSetName, token, changes, deployed };
+    const prepared: PreparedStack = { stack, type, changeSetId: created.changeSetId, stackId: created.stackId, changeSetName, token, changes, resourceChanges: changeSet.changes, deployed };
     pending = undefined;
     return { prepared };
   } catch (error) {
