@@ -308,13 +308,15 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       // Nobody's stack was working while a person read the plan.
       for (const p of ready) approvalWaits.set(p.stack.id, (approvalWaits.get(p.stack.id) ?? 0) + clock.now() - askedAt);
     }
+    // Said once for the run; each stack's reason stays short.
+    if (!answer.approved) emit({ type: 'run:warning', message: `the plan was not approved: ${answer.reason ?? 'refused'}` });
     for (const p of ready) {
       if (answer.approved) {
         approvedUpFront.set(p.stack.id, p.resourceChanges);
         continue;
       }
       prepared.delete(p.stack.id);
-      const reason = `plan not approved: ${answer.reason ?? 'refused'}`;
+      const reason = 'the plan was not approved';
       emit({ type: 'stack:blocked', stack: p.stack.id, stackName: p.stack.stackName, reason });
       finish(p.stack.id, { status: 'blocked', stackStatus: p.deployed?.status, outputs: undefined, reason });
       background.push(discardPrepared(p, contextFor(p.stack.id)));

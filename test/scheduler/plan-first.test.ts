@@ -78,7 +78,8 @@ describe('deploy --plan-first', () => {
     const run = await simDeploy(world, { planFirst: { approvePlan: () => Promise.resolve({ approved: false, reason: 'rejected at the prompt' }) } });
 
     expect(outcomes(run.result)).toEqual({ 'core-infra': 'blocked', data: 'blocked', app: 'skipped', backup: 'blocked' });
-    expect(doneOf(run.log, 'data').event.reason).toBe('plan not approved: rejected at the prompt');
+    expect(doneOf(run.log, 'data').event.reason).toBe('the plan was not approved');
+    expect(eventsOf(run.log, 'run:warning').map((r) => r.event.message)).toEqual(['the plan was not approved: rejected at the prompt']);
     expect(doneOf(run.log, 'app').event.reason).toContain('data blocked');
     expect(eventsOf(run.log, 'stack:executing')).toEqual([]);
     expect(run.result.exitCode).toBe(1);
