@@ -1,5 +1,5 @@
 import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
-import { requiresReplacement } from './resource-types.js';
+import { recreationOf } from './resource-types.js';
 import type { SimResourceDef } from './template-model.js';
 import { referencesIn } from './template-model.js';
 
@@ -15,8 +15,10 @@ export interface DiffSide {
  * lists one detail per changed property: `DirectModification` (Static) for an edited property;
  * `ParameterReference` (Static, naming the parameter) plus `DirectModification` (Dynamic) for a
  * property that refers to a parameter whose value changed; `ResourceReference` (Dynamic) for one
- * that refers to a resource being replaced. Replacement: `True` when a create-only property
- * changes statically, `Conditional` when only dynamically, else `False`.
+ * that refers to a resource being replaced. `RequiresRecreation` comes from the resource
+ * specification (`Always`, `Conditionally` for its "maybe", `Never`). Replacement: `True` when an
+ * `Always` property changes statically, `Conditional` when one changes only dynamically or a
+ * `Conditionally` one changes, else `False`.
  */
 export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: ReadonlyMap<string, string>): ResourceChange[] {
   const changedParameters = new Set(
@@ -45,7 +47,7 @@ export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: R
     for (const key of keys) {
       const was = previous.properties[key];
       const now = resource.properties[key];
-      const recreation = requiresReplacement(resource.type, key) ? 'Always' : 'Never';
+      const recreation = recreationOf(resource.type, key);
       if (JSON.stringify(was) !== JSON.stringify(now)) {
         details.push(detail('Properties', key, recreation, 'DirectModification', 'Static'));
         scope.add('Properties');
@@ -79,7 +81,7 @@ export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: R
     if (details.length === 0) continue;
     const replacement = details.some((d) => d.requiresRecreation === 'Always' && d.evaluation === 'Static')
       ? 'True'
-      : details.some((d) => d.requiresRecreation === 'Always') ? 'Conditional' : 'False';
+      : details.some((d) => d.requiresRecreation === 'Always' || d.requiresRecreation === 'Conditionally') ? 'Conditional' : 'False';
     if (replacement === 'True') replaced.add(resource.logicalId);
     byId.set(resource.logicalId, {
       action: 'Modify', logicalId: resource.logicalId, physicalId: physicalIds.get(resource.logicalId), resourceType: resource.type,

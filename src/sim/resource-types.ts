@@ -1,28 +1,14 @@
 import { partitionOf } from './intrinsics.js';
 import { shortHash } from './random.js';
+import { resourceSpec } from '../spec/resource-spec.js';
+import type { Recreation } from '../spec/resource-spec.js';
 
 /**
  * The little the simulator knows about resource types: which property names the resource (its
- * physical id), which properties force a replacement when changed, and what `Ref` /
- * `Fn::GetAtt` give. Everything else is generic; the point is plausible, deterministic values.
+ * physical id), which properties force a replacement when changed (from the resource
+ * specification, `src/spec`), and what `Ref` / `Fn::GetAtt` give. Everything else is generic;
+ * the point is plausible, deterministic values.
  */
-
-/** Properties whose change replaces the resource (create-only properties). `*`: any change does. */
-const CREATE_ONLY: Readonly<Record<string, readonly string[]>> = {
-  'AWS::DynamoDB::Table': ['TableName', 'KeySchema', 'LocalSecondaryIndexes'],
-  'AWS::S3::Bucket': ['BucketName'],
-  'AWS::SQS::Queue': ['QueueName', 'FifoQueue'],
-  'AWS::SNS::Topic': ['TopicName', 'FifoTopic'],
-  'AWS::Lambda::Function': ['FunctionName'],
-  'AWS::Lambda::LayerVersion': ['*'],
-  'AWS::IAM::Role': ['RoleName', 'Path'],
-  'AWS::SSM::Parameter': ['Name'],
-  'AWS::Logs::LogGroup': ['LogGroupName'],
-  'AWS::EC2::VPC': ['CidrBlock'],
-  'AWS::EC2::Subnet': ['VpcId', 'CidrBlock', 'AvailabilityZone'],
-  'AWS::EC2::SecurityGroup': ['GroupName', 'GroupDescription', 'VpcId'],
-  'AWS::Backup::BackupVault': ['BackupVaultName'],
-};
 
 /** The property that names the resource: set, it is the physical id (as `Ref` gives it). */
 const NAME_PROPERTY: Readonly<Record<string, string>> = {
@@ -49,9 +35,19 @@ const ID_PREFIX: Readonly<Record<string, string>> = {
   'AWS::EC2::Instance': 'i-',
 };
 
-export function requiresReplacement(type: string, property: string): boolean {
-  const props = CREATE_ONLY[type];
-  return props !== undefined && (props.includes('*') || props.includes(property));
+/**
+ * What changing the property does to the resource, per the resource specification: `Always`
+ * replaces, `Conditionally` may (the spec's "maybe"), `Never` updates in place. A type or property
+ * the spec does not know is updated in place; so are custom resources, whose properties are the
+ * provider's business (the spec marks their ServiceToken create-only; we do not follow it).
+ */
+export function recreationOf(type: string, property: string): Recreation {
+  if (isCustomResource(type)) return 'Never';
+  return resourceSpec().replacementOf(type, property) ?? 'Never';
+}
+
+export function isCustomResource(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 }
 
 export function nameProperty(type: string): string | undefined {

@@ -1,0 +1,114 @@
+import { createRequire } from 'node:module';
+import type * as AwsServiceSpec from '@aws-cdk/aws-service-spec';
+
+/**
+ * Which properties of a resource type replace the resource when they change, from the
+ * CloudFormation resource specification as the AWS CDK team maintains it
+ * (`@aws-cdk/aws-service-spec`, the version installed beside us: see `specSource()`). This is the
+ * only module that imports that package. Its database takes most of a second and some 100 MB to
+ * load, so it is loaded once per process, on first use, and boiled down to the small index below;
+ * the database itself is dropped.
+ *
+ * Only top-level properties are judged. A property whose own spec says nothing but whose nested
+ * fields replace the resource (the spec's `additionalReplacementProperties`) counts as
+ * `Conditionally`: whether it replaces depends on which field changed.
+ */
+
+/** CloudFormation's `RequiresRecreation` of a change-set detail. */
+export type Recreation = 'Always' | 'Conditionally' | 'Never';
+
+export interface ResourceSpec {
+  /** `@aws-cdk/aws-service-spec <version>`: where the answers come from, for output. */
+  readonly source: string;
+  isKnownType(type: string): boolean;
+  /** What a change of the property does; undefined for a type or property the spec does not know. */
+  replacementOf(type: string, property: string): Recreation | undefined;
+  /** The properties whose change always replaces the resource; empty for an unknown type. */
+  createOnlyProperties(type: string): string[];
+  /** The spec's own opinion on whether the type holds data; undefined when unknown. */
+  isStateful(type: string): boolean | undefined;
+}
+
+interface TypeEntry {
+  /** Properties that replace (Always) or may replace (Conditionally); every other known one is Never. */
+  replacing: ReadonlyMap<string, Recreation>;
+  known: ReadonlySet<string>;
+  stateful: boolean;
+}
+
+const PACKAGE = '@aws-cdk/aws-service-spec';
+const require = createRequire(import.meta.url);
+
+let memo: ResourceSpec | undefined;
+let pending: Promise<ResourceSpec> | undefined;
+let loadMs: number | undefined;
+
+/** The spec, loaded at most once per process (async read of the database file). */
+export function loadResourceSpec(): Promise<ResourceSpec> {
+  if (memo) return Promise.resolve(memo);
+  pending ??= (async () => {
+    const started = performance.now();
+    const db = await packageModule().loadAwsServiceSpec();
+    memo ??= indexOf(db, started);
+    return memo;
+  })();
+  return pending;
+}
+
+/** The spec, now: loads it synchronously on first use (for the simulator, whose change sets are computed synchronously). */
+export function resourceSpec(): ResourceSpec {
+  if (!memo) {
+    const started = performance.now();
+    memo = indexOf(packageModule().loadAwsServiceSpecSync(), started);
+  }
+  return memo;
+}
+
+/** How long the one load took (read, unzip, parse, index), once it happened. */
+export function specLoadMs(): number | undefined {
+  return loadMs;
+}
+
+/** `@aws-cdk/aws-service-spec 0.1.216`, without loading the database. */
+export function specSource(): string {
+  const { version } = require(`${PACKAGE}/package.json`) as { version: string };
+  return `${PACKAGE} ${version}`;
+}
+
+function packageModule(): typeof AwsServiceSpec {
+  return require(PACKAGE) as typeof AwsServiceSpec;
+}
+
+type SpecDatabase = Awaited<ReturnType<typeof AwsServiceSpec.loadAwsServiceSpec>>;
+
+function indexOf(db: SpecDatabase, started: number): ResourceSpec {
+  const types = new Map<string, TypeEntry>();
+  for (const resource of db.all('resource')) {
+    const replacing = new Map<string, Recreation>();
+    for (const [name, property] of Object.entries(resource.properties)) {
+      if (property.causesReplacement === 'yes') replacing.set(name, 'Always');
+      else if (property.causesReplacement === 'maybe') replacing.set(name, 'Conditionally');
+    }
+    for (const path of resource.additionalReplacementProperties ?? []) {
+      const top = path[0];
+      if (top !== undefined && !replacing.has(top)) replacing.set(top, path.length === 1 ? 'Always' : 'Conditionally');
+    }
+    types.set(resource.cloudFormationType, { replacing, known: new Set(Object.keys(resource.properties)), stateful: resource.isStateful ?? false });
+  }
+  loadMs = performance.now() - started;
+  return specFromIndex(types, specSource());
+}
+
+function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): ResourceSpec {
+  return {
+    source,
+    isKnownType: (type) => types.has(type),
+    replacementOf: (type, property) => {
+      const entry = types.get(type);
+      if (!entry || !entry.known.has(property)) return undefined;
+      return entry.replacing.get(property) ?? 'Never';
+    },
+    createOnlyProperties: (type) => [...(types.get(type)?.replacing ?? [])].filter(([, r]) => r === 'Always').map(([name]) => name),
+    isStateful: (type) => types.get(type)?.stateful,
+  };
+}
