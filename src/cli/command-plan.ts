@@ -1,5 +1,6 @@
 import { planRun } from '../engine/plan-run.js';
 import { loadProject } from '../graph/load-project.js';
+import type { Project } from '../graph/load-project.js';
 import { selectStacks } from '../graph/select-stacks.js';
 import { formatPlan } from '../ui/plan-report.js';
 import { pickAccount, positiveInteger, positiveNumber } from './command-deploy.js';
@@ -9,6 +10,10 @@ import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { openAccount } from './open-account.js';
 import { parseAllowReplace } from './allow-replace.js';
 import { formatWarnings } from './report-problems.js';
+import type { EngineEvent } from '../engine/events.js';
+import { createGithubRenderer } from '../ui/ci/github-renderer.js';
+import { createJsonRenderer } from '../ui/plain-renderer.js';
+import type { Renderer, RunHeader } from '../ui/renderer.js';
 
 export interface PlanOptions extends GlobalOptions {
   profile?: string;
@@ -24,7 +29,14 @@ export interface PlanOptions extends GlobalOptions {
   concurrency: string;
 }
 
-/** `stackpilot plan`: every change set made, shown and deleted; nothing is changed. */
+/**
+ * `stackpilot plan`: every change set made, shown and deleted; nothing is changed.
+ *
+ * Where the plan goes: `--output json` → the engine's events as NDJSON on stdout (the changes are
+ * in `stack:planned`); otherwise the tables on stdout at the end. Under GitHub Actions the
+ * progress also goes to stderr as one group per stack, and the job summary gets the plan. The
+ * Ink dashboard is for deploys: a plan has nothing to watch or approve, so it prints its tables.
+ */
 export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliContext): Promise<number> {
   const apiRate = positiveNumber(options.apiRate, '--api-rate');
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
@@ -35,23 +47,42 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
   });
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
+  const renderer = planRenderer(ctx, options.output, project, {
+    project: project.config.project, stage: project.config.stage, region: project.config.region, command: 'plan', concurrency, simulated: account.simulated,
+  }, () => account.clock.now());
+  const emit = (event: EngineEvent): void => renderer?.emit(event);
   const stop = new AbortController();
   const removeHandler = ctx.onInterrupt(() => {
     if (stop.signal.aborted) ctx.exit(130);
-    ctx.stderr.write('interrupted: deleting the change sets made so far (press Ctrl-C again to quit at once)\n');
+    const message = 'interrupted: deleting the change sets made so far (press Ctrl-C again to quit at once)';
+    if (renderer) emit({ type: 'run:interrupt', message });
+    else ctx.stderr.write(`${message}\n`);
     stop.abort(new Error('interrupted'));
   });
   try {
-    const result = await planRun({ project, stacks: selected, ports: account.ports, clock: account.clock, emit: () => undefined, concurrency, stopSignal: stop.signal, allowReplace: parseAllowReplace(options.allowReplace, project) });
-    if (options.output === 'json') {
-      ctx.stdout.write(`${JSON.stringify({ type: 'plan', detailedExitCode: result.detailedExitCode, stacks: result.stacks })}\n`);
-    } else {
-      ctx.stdout.write(formatPlan(result, ctx.colors.stdout));
-    }
+    const result = await planRun({ project, stacks: selected, ports: account.ports, clock: account.clock, emit, concurrency, stopSignal: stop.signal, allowReplace: parseAllowReplace(options.allowReplace, project) });
+    if (options.output === 'text') ctx.stdout.write(formatPlan(result, ctx.colors.stdout));
     if (options.detailedExitcode) return result.detailedExitCode;
     return result.detailedExitCode === 1 ? EXIT_FAILURE : EXIT_OK;
   } finally {
     removeHandler();
+    await renderer?.close();
     await account.save();
   }
+}
+
+/** NDJSON events for `--output json`; grouped progress and the job summary under GitHub Actions; else none. */
+function planRenderer(ctx: CliContext, output: 'text' | 'json', project: Project, header: RunHeader, now: () => number): Renderer | undefined {
+  if (output === 'json') {
+    const emit = createJsonRenderer((text) => ctx.stdout.write(text));
+    return { emit, close: () => Promise.resolve() };
+  }
+  if (ctx.env.GITHUB_ACTIONS === 'true') {
+    // stdout stays the plan; the log's progress and annotations go to stderr, which GitHub reads too.
+    return createGithubRenderer({
+      write: (text) => ctx.stderr.write(text), now, summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+      graph: project.graph, header, colors: ctx.colors.stderr,
+    });
+  }
+  return undefined;
 }

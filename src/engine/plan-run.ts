@@ -169,7 +169,7 @@ async function describeNested(cf: CloudFormationPort, changes: readonly Resource
       });
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      out.push({ logicalId: change.logicalId, changeSetId, changes: [], reason: `could not describe its change set: ${error.message}` });
+      out.push({ logicalId: change.logicalId, changeSetId, changes: [], reason: `could not describe its change set: ${error.serviceMessage}` });
     }
   }
   return out;

@@ -1,6 +1,7 @@
 import type { EngineEvent, StackOutcome } from '../engine/events.js';
 import type { Colors } from './colors.js';
 import { formatDuration } from '../format-duration.js';
+import { stackHeadline } from './plan-report.js';
 
 export interface PlainRendererOptions {
   write: (text: string) => void;
@@ -30,6 +31,7 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
  */
 export function createEventFormatter(c: Colors, now: () => Date): (event: EngineEvent) => string {
   let width = 0;
+  let dryRun = false;
   let out: string[] = [];
   // `paint` colours each physical line on its own, so a colour never runs into the next prefix.
   const line = (stack: string, text: string, paint: (text: string) => string = (t) => t): void => {
@@ -49,13 +51,14 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
     switch (event.type) {
       case 'run:start':
         width = Math.max(3, ...event.stacks.map((s) => s.length));
+        dryRun = event.dryRun;
         line('run', `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${event.region ? `, region ${event.region}` : ''}): ${event.order.join(' → ')}`);
         return;
       case 'stack:waiting':
         line(event.stack, `waiting for ${event.on.join(', ')}`);
         return;
       case 'stack:start':
-        line(event.stack, `deploying ${event.stackName}`);
+        line(event.stack, `${dryRun ? 'planning' : 'deploying'} ${event.stackName}`);
         return;
       case 'stack:settling':
         line(event.stack, `waiting: ${event.stackName} is ${event.status} (another operation is running on it)${event.waitedSeconds > 0 ? `, ${formatDuration(event.waitedSeconds * 1000)} so far` : ''}`);
@@ -108,6 +111,14 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
       case 'run:warning':
         line('run', event.message, c.yellow);
         return;
+      case 'stack:planned': {
+        const paint = event.status === 'failed' || event.status === 'blocked' ? c.red : event.status === 'pending' || event.status === 'skipped' ? c.yellow : undefined;
+        line(event.stack, `planned: ${stackHeadline(event)}`, paint);
+        return;
+      }
+      case 'plan:done':
+        line('run', `plan ${event.detailedExitCode === 1 ? c.red('incomplete') : c.green('done')} in ${formatDuration(event.durationMs)}: ${summaryOf(event.summary)}${c.dim(` (detailed exit code ${event.detailedExitCode})`)}`);
+        return;
       case 'run:done': {
         const parts = (Object.entries(event.summary) as [StackOutcome, number][]).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
         line('run', `${event.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(event.durationMs)}: ${parts.join(', ') || 'nothing to do'}${c.dim(` (${event.apiCalls} API calls)`)}`);
@@ -121,6 +132,10 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
     render(event);
     return out.join('');
   };
+}
+
+function summaryOf(summary: Record<string, number>): string {
+  return Object.entries(summary).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status === 'changes' ? 'with changes' : status}`).join(', ') || 'no stacks';
 }
 
 /** `--output json`: the engine's events as NDJSON, one object per line. */

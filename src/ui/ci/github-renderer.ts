@@ -8,6 +8,9 @@ import { createEventFormatter } from '../plain-renderer.js';
 import type { Renderer, RunHeader } from '../renderer.js';
 import { workflowCommand } from './github-commands.js';
 import { renderJobSummary } from './job-summary.js';
+import type { PlannedStack } from '../../engine/plan-run.js';
+import { stackHeadline } from '../plan-report.js';
+import { renderPlanSummary } from './plan-summary.js';
 import { emptyRunRecord, failureText, recordEvent } from './run-record.js';
 
 export interface GithubRendererOptions {
@@ -34,6 +37,9 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
   const run = emptyRunRecord();
   const held = new Map<string, string[]>();
   const finished = new Set<string>();
+  // `plan`: the plan itself, for the summary; its stacks end with `stack:planned`, not `stack:done`.
+  const planned: PlannedStack[] = [];
+  let planDone: Extract<EngineEvent, { type: 'plan:done' }> | undefined;
   let closed = false;
 
   const flushGroup = (stack: string, title: string, annotations: string[]): void => {
@@ -48,12 +54,20 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
     const out = record.warnings.map((message) => workflowCommand('warning', { title: stack }, message));
     if (record.outcome === 'failed') out.push(workflowCommand('error', { title: `${stack} failed` }, failureText(record)));
     if (record.outcome === 'blocked') out.push(workflowCommand('warning', { title: `${stack} blocked` }, record.reason ?? 'not approved'));
+    const plan = planned.find((p) => p.stack === stack);
+    if (plan?.status === 'failed') out.push(workflowCommand('error', { title: `${stack} could not be planned` }, plan.reason ?? 'failed'));
+    if (plan?.status === 'blocked') out.push(workflowCommand('warning', { title: `${stack} blocked` }, plan.reason ?? 'blocked'));
     return out;
   };
 
   const emit = (event: EngineEvent): void => {
     if (closed) return;
     recordEvent(run, event, options.now());
+    if (event.type === 'stack:planned') {
+      const { type: _type, ...plan } = event;
+      planned.push(plan);
+    }
+    if (event.type === 'plan:done') planDone = event;
     const text = format(event);
     if (!('stack' in event) || finished.has(event.stack)) {
       // Run-level lines, and anything said about a stack after its group was printed, go out at once.
@@ -68,6 +82,10 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
       finished.add(event.stack);
       flushGroup(event.stack, event.durationMs > 0 ? `${event.status} in ${formatDuration(event.durationMs)}` : event.status, annotationsFor(event.stack));
     }
+    if (event.type === 'stack:planned') {
+      finished.add(event.stack);
+      flushGroup(event.stack, stackHeadline(event), annotationsFor(event.stack));
+    }
   };
 
   const close = async (): Promise<void> => {
@@ -78,7 +96,8 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
     if (options.summaryFile === undefined) return;
     try {
       // Appended: earlier steps (and tools in this step) may have written theirs.
-      await appendFile(options.summaryFile, `\n${renderJobSummary(run, options.graph, options.header)}`);
+      const summary = run.start?.dryRun === true ? renderPlanSummary(planned, planDone, options.header) : renderJobSummary(run, options.graph, options.header);
+      await appendFile(options.summaryFile, `\n${summary}`);
     } catch (error) {
       options.write(workflowCommand('warning', { title: 'stackpilot' }, `could not write the job summary to ${options.summaryFile}: ${error instanceof Error ? error.message : String(error)}`));
     }
