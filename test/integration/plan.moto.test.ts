@@ -41,7 +41,8 @@ describe('stackpilot plan against moto', () => {
   it('plans the example from nothing and after a deploy, leaving the account as it was', async () => {
     const dir = await copyExample();
     await putS3Object(endpoint, 'orders-dev-artifacts', 'layers/shared.zip', 'layer');
-    const env = motoEnv(endpoint);
+    // Not the GitHub Actions renderer even when the tests run under GitHub Actions: stderr stays empty.
+    const env = { ...motoEnv(endpoint), GITHUB_ACTIONS: '' };
 
     const empty = await account();
     const first = await runCli(['plan', '--endpoint-url', endpoint, '--detailed-exitcode'], { cwd: dir, env });
@@ -65,9 +66,12 @@ describe('stackpilot plan against moto', () => {
     await writeFile(backup, (await readFile(backup, 'utf8')).replace('DeleteAfterDays: 35', 'DeleteAfterDays: 42'));
     const edited = await runCli(['plan', '--endpoint-url', endpoint, '--detailed-exitcode', '--output', 'json'], { cwd: dir, env });
     expect(edited.code).toBe(2);
-    const json = JSON.parse(edited.stdout) as { type: string; stacks: { stack: string; status: string }[] };
-    expect(json.type).toBe('plan');
-    expect(Object.fromEntries(json.stacks.map((s) => [s.stack, s.status]))).toEqual({ 'core-infra': 'unchanged', data: 'unchanged', app: 'unchanged', backup: 'changes' });
+    // NDJSON: the engine's events, one per line; each stack's plan is a stack:planned event.
+    const events = edited.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; stack?: string; status?: string; changes?: { logicalId: string }[]; detailedExitCode?: number });
+    const planned = events.filter((e) => e.type === 'stack:planned');
+    expect(Object.fromEntries(planned.map((s) => [s.stack, s.status]))).toEqual({ 'core-infra': 'unchanged', data: 'unchanged', app: 'unchanged', backup: 'changes' });
+    expect(planned.find((s) => s.stack === 'backup')?.changes?.length).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ type: 'plan:done', detailedExitCode: 2 });
     expect(await account()).toEqual(deployed);
   });
 });

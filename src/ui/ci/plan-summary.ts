@@ -21,7 +21,7 @@ export function renderPlanSummary(planned: readonly PlannedStack[], done: Of<'pl
 
   for (const p of planned) {
     out.push(`### ${markdownText(p.stack)} (${markdownText(p.stackName)}): ${markdownText(stackHeadline(p))}`, '');
-    if (p.pendingUpstream.length > 0) {
+    if (p.status === 'changes' && p.pendingUpstream.length > 0) {
       out.push(`> depends on pending changes in ${markdownText(p.pendingUpstream.join(', '))}: this preview uses today's values of their outputs, which may still change`, '');
     }
     const note = ssmNote(p);
