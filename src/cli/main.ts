@@ -115,7 +115,7 @@ Examples:
     .option('--profile <name>', 'the AWS profile')
     .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on error')
     .option('--allow-replace <stack.LogicalId>', 'allow this stateful resource to be removed or replaced (repeatable)', collect, [])
-    .addOption(new Option('-o, --output <format>', 'tables, or the plan as one JSON object').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'tables, or the engine events as NDJSON (each stack\'s plan in stack:planned)').choices(['text', 'json']).default('text'))
     .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
     .option('--concurrency <n>', 'change sets made at once', String(DEFAULT_CONCURRENCY))
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
@@ -125,7 +125,8 @@ Each stack's change set is created, described (all pages) and deleted, and so is
 REVIEW_IN_PROGRESS stack a CREATE change set leaves, also on failure and Ctrl-C. Stacks whose
 inputs come from an upstream stack with changes are marked "depends on pending changes in …":
 their preview uses today's values. A stack whose upstream is not deployed yet is shown as
-"will be created after …".
+"will be created after …". Nested stacks' change sets are shown under their parent's row.
+Under GitHub Actions the plan also goes to the job summary ($GITHUB_STEP_SUMMARY).
 
 Examples:
   $ stackpilot plan
