@@ -48,6 +48,8 @@ export interface ResolvedConfig {
   /** In declaration order. */
   stacks: readonly ResolvedStack[];
   outputs: ResolvedOutputsFile | undefined;
+  /** The stage's artifacts bucket (and key prefix without slashes at the ends), if any. */
+  artifacts: { bucket: string; prefix: string } | undefined;
 }
 
 export interface ResolveOptions {
@@ -202,10 +204,12 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     }
   }
 
+  const artifacts = stageOverrides?.artifacts ?? raw.artifacts;
   return {
     problems,
     config: {
       configFile: file, configDir, project: raw.project, stage, region, stacks,
+      artifacts: artifacts && { bucket: artifacts.bucket, prefix: (artifacts.prefix ?? '').replace(/^\/+|\/+$/g, '') },
       outputs: outputsConfig && {
         file: resolve(configDir, outputsConfig.file),
         format: outputsConfig.format ?? 'json',

@@ -39,12 +39,19 @@ export const outputsSchema = z.strictObject({
   values: z.record(z.string(), outputRef),
 });
 
+/** S3 bucket names (the rules CloudFormation and S3 apply to new buckets). */
+export const artifactsSchema = z.strictObject({
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens'),
+  prefix: z.string().regex(/^[a-zA-Z0-9!_.*'()/-]*$/, 'must be an S3 key prefix: letters, digits and ! _ . * \' ( ) / -').optional(),
+});
+
 export const stageSchema = z.strictObject({
   region: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),
   defaults: defaultsSchema.optional(),
   stacks: z.record(z.string(), stackSchema.partial()).optional(),
   outputs: outputsSchema.optional(),
+  artifacts: artifactsSchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -56,6 +63,7 @@ export const configSchema = z.strictObject({
   stages: z.record(z.string(), stageSchema).optional(),
   stacks: z.record(z.string(), stackSchema),
   outputs: outputsSchema.optional(),
+  artifacts: artifactsSchema.optional(),
 });
 
 /**
@@ -72,6 +80,7 @@ export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
   if (rest.length === 0) return shapeKeys(stageSchema);
   if (rest[0] === 'defaults' && rest.length === 1) return shapeKeys(defaultsSchema);
   if (rest[0] === 'outputs' && rest.length === 1) return shapeKeys(outputsSchema);
+  if (rest[0] === 'artifacts' && rest.length === 1) return shapeKeys(artifactsSchema);
   if (rest[0] === 'stacks' && rest.length === 2) return shapeKeys(stackSchema);
   // outputs.values take output() only; parameters also take ssm().
   if (rest.length >= 2 && rest.at(-2) === 'values') return ['output'];

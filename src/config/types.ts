@@ -119,6 +119,19 @@ export interface StageOverrides {
   stacks?: Record<string, Partial<StackConfig>>;
   /** Replaces the top-level `outputs` for this stage. */
   outputs?: OutputsFileConfig;
+  /** Replaces the top-level `artifacts` for this stage. */
+  artifacts?: ArtifactsConfig;
+}
+
+/**
+ * Where packaged code and templates go (local paths in templates: Lambda code, layers, nested
+ * templates). The bucket must exist; keys are content hashes, so unchanged code is never uploaded
+ * twice.
+ */
+export interface ArtifactsConfig {
+  bucket: string;
+  /** Key prefix, e.g. `stackpilot/orders`. @default none */
+  prefix?: string;
 }
 
 export interface StackpilotConfig {
@@ -147,6 +160,8 @@ export interface StackpilotConfig {
   stacks: Record<string, StackConfig>;
   /** Write selected stack outputs to a file after deploy. @default none */
   outputs?: OutputsFileConfig;
+  /** The S3 bucket for packaged artifacts; needed when a template names local paths. @default none */
+  artifacts?: ArtifactsConfig;
 }
 
 /** What a config function receives. */

@@ -438,11 +438,12 @@ export default defineConfig({
 
 describe('allowedKeysAt', () => {
   it('knows the keys of each object in the config', () => {
-    expect(allowedKeysAt([])).toEqual(['project', 'stage', 'region', 'stackName', 'defaults', 'stages', 'stacks', 'outputs']);
+    expect(allowedKeysAt([])).toEqual(['project', 'stage', 'region', 'stackName', 'defaults', 'stages', 'stacks', 'outputs', 'artifacts']);
+    expect(allowedKeysAt(['artifacts'])).toEqual(['bucket', 'prefix']);
     expect(allowedKeysAt(['defaults'])).toEqual(['capabilities', 'tags', 'terminationProtection']);
     expect(allowedKeysAt(['outputs'])).toEqual(['file', 'format', 'values']);
     expect(allowedKeysAt(['stacks', 'app'])).toContain('dependsOn');
-    expect(allowedKeysAt(['stages', 'prod'])).toEqual(['region', 'stackName', 'defaults', 'stacks', 'outputs']);
+    expect(allowedKeysAt(['stages', 'prod'])).toEqual(['region', 'stackName', 'defaults', 'stacks', 'outputs', 'artifacts']);
     expect(allowedKeysAt(['stages', 'prod', 'defaults'])).toEqual(['capabilities', 'tags', 'terminationProtection']);
     expect(allowedKeysAt(['stages', 'prod', 'stacks', 'app'])).toContain('template');
   });

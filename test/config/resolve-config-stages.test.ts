@@ -265,3 +265,33 @@ describe('resolveConfig: stack names', () => {
     expect(stackOf(config, 'app').stackName).toBe('orders-app');
   });
 });
+
+describe('resolveConfig: artifacts (where packaged code goes)', () => {
+  const stacks = { app: { template: 'templates/app.yaml' } };
+
+  it('takes the top-level bucket and prefix, trimming slashes, and a stage replaces them', async () => {
+    const dir = await projectDir();
+    const value = {
+      project: 'orders', stacks,
+      artifacts: { bucket: 'orders-artifacts', prefix: '/stackpilot/orders/' },
+      stages: { prod: { artifacts: { bucket: 'orders-prod-artifacts' } } },
+    };
+    expect(configOf(resolveIn(dir, value, '')).artifacts).toEqual({ bucket: 'orders-artifacts', prefix: 'stackpilot/orders' });
+    expect(configOf(resolveIn(dir, value, '', { stage: 'prod' })).artifacts).toEqual({ bucket: 'orders-prod-artifacts', prefix: '' });
+  });
+
+  it('is undefined when not configured', async () => {
+    const dir = await projectDir();
+    expect(configOf(resolveIn(dir, { project: 'orders', stacks }, '')).artifacts).toBeUndefined();
+  });
+
+  it('refuses a bucket name S3 would refuse, naming the field, and an unknown key with a suggestion', async () => {
+    const dir = await projectDir();
+    const bad = resolveIn(dir, { project: 'orders', stacks, artifacts: { bucket: 'Orders_Artifacts', prefx: 'x' } }, '');
+    expect(bad.config).toBeUndefined();
+    const text = JSON.stringify(bad.problems);
+    expect(text).toContain('artifacts.bucket');
+    expect(text).toContain('must be an S3 bucket name');
+    expect(text).toContain('prefix');
+  });
+});
