@@ -1,0 +1,9 @@
+export { packageTemplate } from './package-template.js';
+export type { ArtifactStat, ArtifactStore, PackageInput, PackageResult, PackagedNestedTemplate } from './package-template.js';
+export { findArtifacts, isLocalPath, LAMBDA_UNZIPPED_LIMIT, PACKAGEABLE_PROPERTIES } from './find-artifacts.js';
+export type { ArtifactRef, ArtifactShape } from './find-artifacts.js';
+export { zipFolder, ZipInputError } from './zip-folder.js';
+export type { ZipOptions, ZipResult, ZipInputReason } from './zip-folder.js';
+export { rewriteTemplate } from './rewrite-template.js';
+export type { Replacement } from './rewrite-template.js';
+export { artifactKey, s3Uri, sha256Hex, templateUrl } from './s3-location.js';
