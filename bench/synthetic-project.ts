@@ -47,7 +47,7 @@ export function syntheticProject(name: string, stacks: readonly SyntheticStack[]
     const stackName = `${name}-${s.id}`;
     templates.set(s.id, analyzeTemplate(parseTemplate(templateFor(name, s), `${s.id}.yaml`), { stackName, region: 'us-east-1' }));
   }
-  const config: ResolvedConfig = { configFile: '/bench/stacks.config.ts', configDir: '/bench', project: name, stage: 'bench', region: 'us-east-1', stacks: resolved, outputs: undefined };
+  const config: ResolvedConfig = { configFile: '/bench/stacks.config.ts', configDir: '/bench', project: name, stage: 'bench', region: 'us-east-1', stacks: resolved, outputs: undefined, artifacts: undefined };
   const built = buildGraph(config, templates, nowhere);
   const problems = [...built.problems, ...findCycles(built.graph).map((c) => ({ message: `cycle: ${c.stacks.join(', ')}` }))];
   if (problems.length > 0) throw new Error(`scenario ${name} is not a valid project: ${problems.map((p) => p.message).join('; ')}`);

@@ -65,7 +65,7 @@ export async function makeProject(stacks: Record<string, StackDef>, options: Pro
   }
   const config: ResolvedConfig = {
     configFile: join(dir, 'stacks.config.ts'), configDir: dir, project: 'demo', stage: 'dev', region: 'us-east-1', stacks: resolved,
-    outputs: options.outputs && { ...options.outputs, file: join(dir, options.outputs.file) },
+    outputs: options.outputs && { ...options.outputs, file: join(dir, options.outputs.file) }, artifacts: undefined,
   };
   const built = buildGraph(config, templates, () => ({ file: 'stacks.config.ts' }));
   if (built.problems.length > 0) throw new Error(`graph: ${built.problems.map((p) => p.message).join('; ')}`);

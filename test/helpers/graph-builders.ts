@@ -42,7 +42,7 @@ export function projectOf(stacks: Record<string, StackSpec>, stage = 'dev'): { c
     templates.set(stack.id, analyzeTemplate(parseTemplate(body, stack.templateDisplay), { stackName: stack.stackName, region: 'us-east-1', parameterValues: literals }));
   }
   return {
-    config: { configFile: '/virtual/stacks.config.ts', configDir: '/virtual', project: 'demo', stage, region: 'us-east-1', stacks: resolved, outputs: undefined },
+    config: { configFile: '/virtual/stacks.config.ts', configDir: '/virtual', project: 'demo', stage, region: 'us-east-1', stacks: resolved, outputs: undefined, artifacts: undefined },
     templates,
   };
 }
