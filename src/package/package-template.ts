@@ -135,7 +135,8 @@ class Packager {
     const prebuilt = info.isFile() && /\.(zip|jar)$/i.test(ref.absolutePath);
     const result = prebuilt ? await readPrebuiltZip(ref.absolutePath) : await this.zip(ref.absolutePath);
     if (result instanceof ZipInputError) {
-      this.problems.push(artifactProblem(ref, zipProblemMessage(result), result.hint));
+      const hint = result.reason === 'too-large' ? 'move large dependencies into a layer, or use a container image' : result.hint;
+      this.problems.push(artifactProblem(ref, zipProblemMessage(result), hint));
       return undefined;
     }
     if (result.unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
@@ -235,7 +236,7 @@ class Packager {
 function zipProblemMessage(error: ZipInputError): string {
   switch (error.reason) {
     case 'empty': return 'is an empty folder: there is nothing to deploy';
-    case 'too-large': return `is too large: ${error.message}`;
+    case 'too-large': return `is over Lambda's unzipped limit (250 MB) for a function or a layer: ${error.message}`;
     case 'not-found': return 'does not exist';
     default: return `cannot be zipped: ${error.message}`;
   }

@@ -1,0 +1,303 @@
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors.js';
+import { packageTemplate } from '../../src/package/package-template.js';
+import type { ArtifactStore, PackageInput } from '../../src/package/package-template.js';
+import { sha256Hex, templateUrl } from '../../src/package/s3-location.js';
+import { zipFolder } from '../../src/package/zip-folder.js';
+import { parseTemplate } from '../../src/template/parse-template.js';
+import { testdir } from '../helpers/testdir.js';
+
+class MapStore implements ArtifactStore {
+  readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
+  readonly puts: string[] = [];
+  readonly checks: string[] = [];
+  exists(key: string): Promise<boolean> {
+    this.checks.push(key);
+    return Promise.resolve(this.objects.has(key));
+  }
+  put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    this.puts.push(key);
+    this.objects.set(key, { body, contentType });
+    return Promise.resolve();
+  }
+  text(key: string): string {
+    const object = this.objects.get(key);
+    if (!object) throw new Error(`no object ${key}`);
+    return new TextDecoder().decode(object.body);
+  }
+}
+
+const ROOT = `# The app stack.
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Api:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code: ./functions/api   # the API handler
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+          NAME: !Sub '\${AWS::StackName}-api'
+          BOTH: !Join [',', [!Ref A, !Ref B]]
+  Shared:
+    Type: AWS::Lambda::LayerVersion
+    Properties:
+      Content: layers/shared
+  SamApi:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/api
+  SamShared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: "./layers/shared"
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: nested/child.yaml
+  Remote:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code: { S3Bucket: other, S3Key: k.zip }
+  RemoteSam:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://other/k.zip
+  RemoteStack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: !Sub 'https://\${Bucket}.s3.amazonaws.com/x.yaml'
+`;
+
+const CHILD = `Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code: worker
+      Role: !Ref RoleArn
+  Grandchild:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./deeper/grand.yaml
+`;
+
+const GRAND = `Resources:
+  Deep:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ../../functions/api
+`;
+
+const FILES = {
+  'template.yaml': ROOT,
+  'functions/api/index.js': 'exports.handler = async () => ({ statusCode: 200 });\n',
+  'layers/shared/nodejs/node_modules/dep/index.js': 'module.exports = 42;\n',
+  'nested/child.yaml': CHILD,
+  'nested/worker/main.py': 'def handler(e, c):\n    return 1\n',
+  'nested/deeper/grand.yaml': GRAND,
+};
+
+function input(dir: string, store: ArtifactStore, overrides: Partial<PackageInput> = {}): PackageInput {
+  return { templateFile: join(dir, 'template.yaml'), templateText: ROOT, bucket: 'bkt', prefix: '/app/', region: 'eu-west-1', store, ...overrides };
+}
+
+async function zipKey(folder: string): Promise<string> {
+  return `app/${sha256Hex((await zipFolder(folder)).bytes)}.zip`;
+}
+
+describe('packageTemplate', () => {
+  it('rewrites every supported property to content-hash S3 locations, keeping the YAML as written', async () => {
+    const dir = await testdir(FILES);
+    const store = new MapStore();
+    const result = await packageTemplate(input(dir, store));
+    const api = await zipKey(join(dir, 'functions/api'));
+    const layer = await zipKey(join(dir, 'layers/shared'));
+    const worker = await zipKey(join(dir, 'nested/worker'));
+
+    const grandBody = GRAND.replace('../../functions/api', `"s3://bkt/${api}"`);
+    const grandKey = `app/${sha256Hex(grandBody)}.template`;
+    const childBody = CHILD.replace('Code: worker', `Code: {"S3Bucket": "bkt", "S3Key": "${worker}"}`)
+      .replace('./deeper/grand.yaml', `"${templateUrl('bkt', 'eu-west-1', grandKey)}"`);
+    const childKey = `app/${sha256Hex(childBody)}.template`;
+    const expected = ROOT
+      .replace('Code: ./functions/api', `Code: {"S3Bucket": "bkt", "S3Key": "${api}"}`)
+      .replace('Content: layers/shared', `Content: {"S3Bucket": "bkt", "S3Key": "${layer}"}`)
+      .replace('CodeUri: functions/api', `CodeUri: "s3://bkt/${api}"`)
+      .replace('ContentUri: "./layers/shared"', `ContentUri: "s3://bkt/${layer}"`)
+      .replace('TemplateURL: nested/child.yaml', `TemplateURL: "https://bkt.s3.eu-west-1.amazonaws.com/${childKey}"`);
+    // Byte for byte: comments, short-form tags, flow sequences and quoting all as written.
+    expect(result.body).toBe(expected);
+    expect(store.text(childKey)).toBe(childBody);
+    expect(store.text(grandKey)).toBe(grandBody);
+    expect(result.nested.map((n) => [n.key, n.url])).toEqual([
+      [grandKey, `https://bkt.s3.eu-west-1.amazonaws.com/${grandKey}`],
+      [childKey, `https://bkt.s3.eu-west-1.amazonaws.com/${childKey}`],
+    ]);
+
+    // The packaged text still parses, tags and all, to the shapes CloudFormation wants.
+    const parsed = parseTemplate(result.body, 'packaged.yaml').body as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+    expect(parsed.Resources.Api?.Properties.Code).toEqual({ S3Bucket: 'bkt', S3Key: api });
+    expect(parsed.Resources.Api?.Properties.Role).toEqual({ 'Fn::GetAtt': ['Role', 'Arn'] });
+    expect(parsed.Resources.Remote?.Properties.Code).toEqual({ S3Bucket: 'other', S3Key: 'k.zip' });
+
+    // One upload per distinct key: the same folder named twice is zipped and put once.
+    expect([...store.puts].sort()).toEqual([api, layer, worker, grandKey, childKey].sort());
+    expect(store.objects.get(api)?.contentType).toBe('application/zip');
+    expect(result.artifacts.map((a) => [a.template, a.logicalId, a.property, a.kind, a.key, a.uploaded, a.reused])).toEqual([
+      [expect.stringMatching(/template\.yaml$/), 'Api', 'Code', 'zip', api, true, false],
+      [expect.stringMatching(/template\.yaml$/), 'Shared', 'Content', 'zip', layer, true, false],
+      [expect.stringMatching(/template\.yaml$/), 'SamApi', 'CodeUri', 'zip', api, false, true],
+      [expect.stringMatching(/template\.yaml$/), 'SamShared', 'ContentUri', 'zip', layer, false, true],
+      [expect.stringMatching(/nested\/child\.yaml$/), 'Worker', 'Code', 'zip', worker, true, false],
+      [expect.stringMatching(/nested\/deeper\/grand\.yaml$/), 'Deep', 'CodeUri', 'zip', api, false, true],
+      [expect.stringMatching(/nested\/child\.yaml$/), 'Grandchild', 'TemplateURL', 'template', grandKey, true, false],
+      [expect.stringMatching(/template\.yaml$/), 'Child', 'TemplateURL', 'template', childKey, true, false],
+    ]);
+    const apiStat = result.artifacts.find((a) => a.logicalId === 'Api');
+    expect(apiStat).toMatchObject({ path: './functions/api', files: 1, unzippedBytes: FILES['functions/api/index.js'].length, hash: api.slice(4, -4) });
+  });
+
+  it('uploads nothing the store already has, and gives the same text again', async () => {
+    const dir = await testdir(FILES);
+    const store = new MapStore();
+    const first = await packageTemplate(input(dir, store));
+    const putsAfterFirst = store.puts.length;
+    const second = await packageTemplate(input(dir, store));
+    expect(store.puts.length).toBe(putsAfterFirst);
+    expect(second.body).toBe(first.body);
+    expect(second.artifacts.every((a) => a.reused && !a.uploaded)).toBe(true);
+    // Checked once per distinct key, not per property.
+    expect(new Set(store.checks).size).toBe(store.checks.length / 2);
+  });
+
+  it('changes only the keys of what changed, up through the nested templates', async () => {
+    const dir = await testdir(FILES);
+    const first = await packageTemplate(input(dir, new MapStore()));
+    await writeFile(join(dir, 'nested/worker/main.py'), 'def handler(e, c):\n    return 2\n');
+    const second = await packageTemplate(input(dir, new MapStore()));
+    const keyOf = (result: typeof first, id: string): string | undefined => result.artifacts.find((a) => a.logicalId === id)?.key;
+    expect(keyOf(second, 'Api')).toBe(keyOf(first, 'Api'));
+    expect(keyOf(second, 'Grandchild')).toBe(keyOf(first, 'Grandchild'));
+    expect(keyOf(second, 'Worker')).not.toBe(keyOf(first, 'Worker'));
+    expect(keyOf(second, 'Child')).not.toBe(keyOf(first, 'Child'));
+  });
+
+  it('rewrites a JSON template as JSON, without a prefix', async () => {
+    const json = `{
+  "Resources": {
+    "Fn": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": { "Code": "src", "Role": { "Fn::GetAtt": ["Role", "Arn"] } }
+    }
+  }
+}
+`;
+    const dir = await testdir({ 'stack.json': json, 'src/index.js': 'x' });
+    const store = new MapStore();
+    const result = await packageTemplate({ templateFile: join(dir, 'stack.json'), templateText: json, bucket: 'bkt', region: 'us-east-1', store });
+    const key = `${sha256Hex((await zipFolder(join(dir, 'src'))).bytes)}.zip`;
+    expect(result.body).toBe(json.replace('"Code": "src"', `"Code": {"S3Bucket": "bkt", "S3Key": "${key}"}`));
+    expect(JSON.parse(result.body)).toMatchObject({ Resources: { Fn: { Properties: { Code: { S3Bucket: 'bkt', S3Key: key } } } } });
+  });
+
+  it('uploads a .zip named directly as it is', async () => {
+    const dir = await testdir({ 'code/a.js': 'a', 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: build/fn.zip\n' });
+    await mkdir(join(dir, 'build'));
+    const zip = await zipFolder(join(dir, 'code'));
+    await writeFile(join(dir, 'build/fn.zip'), zip.bytes);
+    const store = new MapStore();
+    const result = await packageTemplate({ ...input(dir, store), templateText: await readFile(join(dir, 'template.yaml'), 'utf8') });
+    expect(result.artifacts[0]).toMatchObject({ kind: 'file', files: 1, unzippedBytes: 1, key: `app/${sha256Hex(zip.bytes)}.zip` });
+  });
+
+  it('reports every problem of the tree at once, with file, line, resource and property, and uploads nothing', async () => {
+    const root = `Resources:
+  Missing:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code: ./nope
+  Empty:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: empty
+  Huge:
+    Type: AWS::Lambda::LayerVersion
+    Properties:
+      Content: huge
+  NotAFile:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: nested
+  Loop:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: nested/a.yaml
+`;
+    const dir = await testdir({
+      'template.yaml': root,
+      'huge/.keep': '',
+      'nested/a.yaml': 'Resources:\n  B:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: b.yaml\n',
+      'nested/b.yaml': 'Resources:\n  BackToA:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./a.yaml\n  Gone:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: gone\n',
+    });
+    await mkdir(join(dir, 'empty'));
+    // Sparse: counts as 250 MB + 1 byte without writing it; refused before it is read.
+    await writeFile(join(dir, 'huge/layer.bin'), '');
+    await truncate(join(dir, 'huge/layer.bin'), 262_144_001);
+    const store = new MapStore();
+    const error = await packageTemplate({ ...input(dir, store), templateText: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const problems = (error as ValidationError).problems;
+    const summary = problems.map((p) => [p.location?.file.replace(`${dir}/`, ''), p.location?.line, p.path, p.message]);
+    expect(summary).toEqual([
+      [expect.stringMatching(/template\.yaml$/), 5, 'Resources.Missing.Properties.Code', expect.stringMatching(/^`\.\/nope` does not exist \(looked for .*\/nope\)$/)],
+      [expect.stringMatching(/template\.yaml$/), 9, 'Resources.Empty.Properties.CodeUri', '`empty` is an empty folder: there is nothing to deploy'],
+      [expect.stringMatching(/template\.yaml$/), 13, 'Resources.Huge.Properties.Content', expect.stringMatching(/^`huge` is over Lambda's unzipped limit \(250 MB\) for a function or a layer: .*262,144,001 bytes unzipped, over the limit of 262,144,000$/)],
+      [expect.stringMatching(/template\.yaml$/), 17, 'Resources.NotAFile.Properties.TemplateURL', '`nested` is not a file: TemplateURL needs a template file'],
+      [expect.stringMatching(/nested\/b\.yaml$/), 5, 'Resources.BackToA.Properties.TemplateURL', expect.stringMatching(/^`\.\/a\.yaml` makes nested templates include each other: .*nested\/a\.yaml → .*nested\/b\.yaml → .*nested\/a\.yaml$/)],
+      [expect.stringMatching(/nested\/b\.yaml$/), 9, 'Resources.Gone.Properties.Code', expect.stringMatching(/^`gone` does not exist/)],
+    ]);
+    expect((error as ValidationError).message).toMatch(/^Cannot package .*template\.yaml: 6 problems with local artifacts\./);
+    expect(problems.every((p) => p.hint !== undefined)).toBe(true);
+    expect(store.puts).toEqual([]);
+    expect(store.checks).toEqual([]);
+  });
+
+  it('names the nested template and line when a nested template does not parse', async () => {
+    const root = 'Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n';
+    const dir = await testdir({ 'template.yaml': root, 'child.yaml': 'Resources:\n  X: [unclosed\n' });
+    const error = await packageTemplate({ ...input(dir, new MapStore()), templateText: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const [problem] = (error as ValidationError).problems;
+    expect(problem?.location?.file).toMatch(/child\.yaml$/);
+    expect(problem?.message).toMatch(/^nested template of Child in .*template\.yaml: YAML syntax error/);
+  });
+
+  it('uploads under the concurrency limit', async () => {
+    const files: Record<string, string> = {};
+    let root = 'Resources:\n';
+    for (let i = 0; i < 6; i += 1) {
+      files[`f${i}/index.js`] = `exports.n = ${i};\n`;
+      root += `  F${i}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: f${i}\n`;
+    }
+    const dir = await testdir({ ...files, 'template.yaml': root });
+    let running = 0;
+    let most = 0;
+    const store: ArtifactStore = {
+      exists: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 10));
+        running -= 1;
+        return false;
+      },
+      put: () => Promise.resolve(),
+    };
+    const result = await packageTemplate({ ...input(dir, store), templateText: root, limit: 2 });
+    expect(most).toBe(2);
+    expect(result.artifacts.filter((a) => a.uploaded)).toHaveLength(6);
+  });
+});
