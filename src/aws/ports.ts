@@ -93,7 +93,10 @@ export interface CreateChangeSetInput {
   stackName: string;
   changeSetName: string;
   changeSetType: 'CREATE' | 'UPDATE';
-  templateBody: string;
+  /** The template itself, or (`templateUrl`) where CloudFormation reads it: templates over 51,200 bytes. */
+  templateBody?: string;
+  /** `https://<bucket>.s3.<region>.amazonaws.com/<key>`: exactly one of templateBody and templateUrl. */
+  templateUrl?: string;
   parameters: Parameter[];
   tags: Record<string, string>;
   capabilities: string[];
@@ -140,9 +143,25 @@ export interface SsmPort {
   putParameter(input: { name: string; value: string; overwrite: boolean; description?: string }): Promise<void>;
 }
 
+/**
+ * The artifacts bucket (issue 7, packaging): content-addressed objects, so an object that exists
+ * is never uploaded again.
+ */
+export interface S3Port {
+  /**
+   * Whether the bucket exists and where; throws an AwsError when it does not (`NoSuchBucket`) or
+   * may not be read (`AccessDenied`, `Forbidden`).
+   */
+  bucketRegion(bucket: string): Promise<string | undefined>;
+  /** Whether the object exists (HeadObject): false on 404, throws on anything else. */
+  objectExists(bucket: string, key: string): Promise<boolean>;
+  putObject(input: { bucket: string; key: string; body: Uint8Array; contentType?: string }): Promise<void>;
+}
+
 export interface AwsPorts {
   cloudFormation: CloudFormationPort;
   ssm: SsmPort;
+  s3: S3Port;
 }
 
 /** Where and as whom to talk to AWS; unset fields follow the SDK's default resolution. */

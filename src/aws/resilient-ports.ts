@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { AwsError, NETWORK_ERROR } from './errors.js';
-import type { AwsPorts, CloudFormationPort, SsmPort } from './ports.js';
+import type { AwsPorts, CloudFormationPort, S3Port, SsmPort } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs } from './retry-strategy.js';
 import type { RetryPolicy } from './retry-strategy.js';
@@ -41,8 +41,9 @@ export function isRetryableAwsError(error: unknown): error is AwsError {
 
 /**
  * What the SDK adapters get from SDK middleware, for ports that have none (the simulator): every
- * call first takes a token from the shared limiter; a throttled or transient failure is retried
- * with capped exponential backoff and full jitter, slept on the given clock. Other errors pass
+ * CloudFormation and SSM call first takes a token from the shared limiter (S3 calls do not); a
+ * throttled or transient failure is retried with capped exponential backoff and full jitter,
+ * slept on the given clock. Other errors pass
  * through at once. Throttled calls were never executed by the service, so even the mutating
  * calls are safe to repeat; their client tokens cover the transient cases.
  */
@@ -50,9 +51,10 @@ export function resilientPorts(ports: AwsPorts, options: ResilientPortsOptions):
   const policy: RetryPolicy = { ...RESILIENT_RETRY_POLICY, ...options.retry };
   const random = options.random ?? seededRandom(options.seed ?? 1);
 
-  const call = async <T>(operation: string, attempt: () => Promise<T>): Promise<T> => {
+  const retrying = (limited: boolean): Caller => async <T>(operation: string, attempt: () => Promise<T>): Promise<T> => {
     for (let tries = 1; ; tries += 1) {
-      await options.limiter.acquire(options.signal);
+      if (limited) await options.limiter.acquire(options.signal);
+      else options.signal?.throwIfAborted();
       try {
         return await attempt();
       } catch (error) {
@@ -64,13 +66,20 @@ export function resilientPorts(ports: AwsPorts, options: ResilientPortsOptions):
     }
   };
 
-  return { cloudFormation: wrap(ports.cloudFormation, call), ssm: wrap(ports.ssm, call) };
+  const limited = retrying(true);
+  return {
+    cloudFormation: wrap(ports.cloudFormation, limited),
+    ssm: wrap(ports.ssm, limited),
+    // The same retries but no limiter token, as the SDK S3 client has (sdk-clients.ts): S3 calls
+    // are not CloudFormation API calls and must not eat the run's --api-rate budget.
+    s3: wrap(ports.s3, retrying(false)),
+  };
 }
 
 type Caller = <T>(operation: string, attempt: () => Promise<T>) => Promise<T>;
 
 /** Every method of a port, through `call`; the port's own `this` is kept. */
-function wrap<P extends CloudFormationPort | SsmPort>(port: P, call: Caller): P {
+function wrap<P extends CloudFormationPort | SsmPort | S3Port>(port: P, call: Caller): P {
   const wrapped: Record<string, unknown> = {};
   for (const key of methodNames(port)) {
     const method = (port as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[key];

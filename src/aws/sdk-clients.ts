@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsTarget } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -6,7 +7,10 @@ import { DEFAULT_RETRY_POLICY, FullJitterRetryStrategy } from './retry-strategy.
 import type { RetryPolicy } from './retry-strategy.js';
 
 export interface SdkClientOptions {
-  /** Shared by both clients; every HTTP attempt, retries included, takes one token. */
+  /**
+   * Shared by the CloudFormation and SSM clients; every HTTP attempt, retries included, takes one
+   * token. Not the S3 client's (see createSdkClients).
+   */
   limiter: RateLimiter;
   /** @default DEFAULT_RETRY_POLICY */
   retry?: Partial<RetryPolicy>;
@@ -21,6 +25,7 @@ export interface SdkClientOptions {
 export interface SdkClients {
   cloudFormation: CloudFormationClient;
   ssm: SSMClient;
+  s3: S3Client;
 }
 
 export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
@@ -61,5 +66,21 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
   const ssm = new SSMClient(config);
   addRateLimit(cloudFormation, options.limiter);
   addRateLimit(ssm, options.limiter);
-  return { cloudFormation, ssm };
+  // No limiter on S3: --api-rate is CloudFormation's budget (a few requests per second per
+  // account), S3's limits are thousands per second per prefix, and artifact uploads must not starve
+  // the deploy's pollers. The same retry strategy covers S3's throttling (503 SlowDown).
+  const s3 = new S3Client({
+    ...config,
+    // An emulator (moto, LocalStack) serves buckets as paths: `<bucket>.localhost` does not resolve.
+    forcePathStyle: usesCustomEndpoint(target),
+    // A bucket in another region answers 301; the SDK then retries it in the bucket's region.
+    followRegionRedirects: true,
+  });
+  return { cloudFormation, ssm, s3 };
+}
+
+/** An explicit endpoint, or one the SDK will read from the environment (the CLI against moto). */
+function usesCustomEndpoint(target: AwsTarget): boolean {
+  const fromEnv = (name: string): boolean => (process.env[name] ?? '') !== '';
+  return target.endpoint !== undefined || fromEnv('AWS_ENDPOINT_URL_S3') || fromEnv('AWS_ENDPOINT_URL');
 }

@@ -56,14 +56,17 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
             ChangeSetName: input.changeSetName,
             ChangeSetType: input.changeSetType,
             TemplateBody: input.templateBody,
+            TemplateURL: input.templateUrl,
             Parameters: toSdkParameters(input.parameters),
             Tags: toSdkTags(input.tags),
             Capabilities: input.capabilities as Capability[],
             ClientToken: input.clientToken,
             Description: input.description,
             // Only where there is a nested stack: a root change set then holds one per nested
-            // stack, described through ResourceChange.ChangeSetId and deleted with the root.
-            IncludeNestedStacks: hasNestedStack(input.templateBody),
+            // stack, described through ResourceChange.ChangeSetId and deleted with the root. A
+            // template sent by URL is not at hand to look into; the flag costs nothing without a
+            // nested stack, so it is set.
+            IncludeNestedStacks: input.templateBody === undefined ? input.templateUrl !== undefined : hasNestedStack(input.templateBody),
           }),
         ),
       );

@@ -18,9 +18,15 @@ function counting<T extends object>(target: T, counter: CallCounter): T {
   });
 }
 
+/**
+ * `apiCalls` measures a stack's share of the rate-limited API budget, so S3 calls (artifact
+ * uploads, which take no limiter token) are not counted: the packaging events report their own
+ * files and bytes.
+ */
 export function countingPorts(ports: AwsPorts, counter: CallCounter): AwsPorts {
   return {
     cloudFormation: counting<CloudFormationPort>(ports.cloudFormation, counter),
     ssm: counting<SsmPort>(ports.ssm, counter),
+    s3: ports.s3,
   };
 }

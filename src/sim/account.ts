@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { OperationRecord, SimChangeSet, SimEvent, SimExport, SimSsmParameter, SimStack, StackScript } from './model.js';
 import { STACK_TYPE } from './model.js';
 import { Prng } from './random.js';
+import { SimS3 } from './s3.js';
 import { readSimTemplate } from './template-model.js';
 import type { ReadTemplateResult } from './template-model.js';
 import type { Step } from './timeline.js';
@@ -55,6 +56,8 @@ export class SimAccount {
   readonly deletedChangeSets = new Map<string, { stackId: string; stackName: string }>();
   readonly exports = new Map<string, SimExport>();
   readonly ssm = new Map<string, SimSsmParameter>();
+  /** Buckets and objects: the artifacts packaging uploads, the templates TemplateURL reads. */
+  readonly s3 = new SimS3();
   readonly operations: OperationRecord[] = [];
   readonly changeSetRecords: { stackName: string; changeSetId: string; createdAt: number; readyAt: number; status: string }[] = [];
   /** Stacks with events still to show or an operation running. */

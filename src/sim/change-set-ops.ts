@@ -4,6 +4,7 @@ import { AwsError } from '../aws/errors.js';
 import { SimAccount, encodeToken, decodeToken, isUpdatableStatus, validation } from './account.js';
 import { computeChanges } from './changes.js';
 import { planDeployment } from './deployment.js';
+import { MAX_TEMPLATE_URL_BYTES, parseS3Url } from './s3.js';
 import type { SimChangeSet, SimStack } from './model.js';
 import type { SimTemplate } from './template-model.js';
 
@@ -14,20 +15,44 @@ export const NO_UPDATES_REASON = 'No updates are to be performed.';
 export const DEFAULT_CHANGE_SET_SECONDS = 5;
 const MAX_BODY = 51_200;
 const NAME_PATTERN = /^[a-zA-Z][-a-zA-Z0-9]*$/;
+/** CloudFormation passes S3's error on with this pointer (CLOUDFORMATION.md §5.1). */
+const S3_ERROR_SUFFIX = ' For more information check http://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html';
 
 function nameError(value: string, field: string, arnAllowed: boolean): AwsError {
   const pattern = arnAllowed ? '[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*' : '[a-zA-Z][-a-zA-Z0-9]*';
   return validation('CreateChangeSet', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`);
 }
 
+/**
+ * The template a change set is made from: the body as given, or the object a TemplateURL names in
+ * the account's S3 (CLOUDFORMATION.md §5.1 for the wordings).
+ */
+function templateBodyOf(account: SimAccount, op: string, input: CreateChangeSetInput): string {
+  if (input.templateBody !== undefined && input.templateUrl !== undefined) throw validation(op, 'You cannot specify both Template URL and Template Body.');
+  if (input.templateBody !== undefined) {
+    if (Buffer.byteLength(input.templateBody, 'utf8') > MAX_BODY) {
+      throw validation(op, "1 validation error detected: Value '…' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
+    }
+    return input.templateBody;
+  }
+  if (input.templateUrl === undefined) throw validation(op, 'Either Template URL or Template Body must be specified.');
+  const location = parseS3Url(input.templateUrl);
+  if (!location) throw validation(op, 'TemplateURL must be an Amazon S3 URL.');
+  if (!account.s3.buckets.has(location.bucket)) throw validation(op, `S3 error: The specified bucket does not exist${S3_ERROR_SUFFIX}`);
+  const object = account.s3.object(location.bucket, location.key);
+  if (!object) throw validation(op, `S3 error: The specified key does not exist.${S3_ERROR_SUFFIX}`);
+  if (object.size > MAX_TEMPLATE_URL_BYTES) throw validation(op, `Template may not exceed ${MAX_TEMPLATE_URL_BYTES} bytes in size.`);
+  // Not UTF-8 text (a zip): CloudFormation reads bytes it cannot parse as a template.
+  if (object.text === undefined) throw validation(op, 'Template format error: unsupported structure.');
+  return object.text;
+}
+
 export function createChangeSet(account: SimAccount, input: CreateChangeSetInput): ChangeSetRef {
   const op = 'CreateChangeSet';
   if (!(NAME_PATTERN.test(input.stackName) || input.stackName.startsWith('arn:')) || input.stackName.length > 128) throw nameError(input.stackName, 'stackName', true);
   if (!NAME_PATTERN.test(input.changeSetName) || input.changeSetName.length > 128) throw nameError(input.changeSetName, 'changeSetName', false);
-  if (Buffer.byteLength(input.templateBody, 'utf8') > MAX_BODY) {
-    throw validation(op, "1 validation error detected: Value '…' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
-  }
-  const read = account.template(input.templateBody);
+  const templateBody = templateBodyOf(account, op, input);
+  const read = account.template(templateBody);
   if (!read.ok) throw validation(op, `Template format error: ${read.message}`);
   const template = read.template;
 
@@ -58,7 +83,7 @@ export function createChangeSet(account: SimAccount, input: CreateChangeSetInput
     const target = stack;
     const same = [...account.changeSets.values()].find((c) => c.stackId === target.stackId && c.name === input.changeSetName);
     if (same) {
-      const identical = same.templateBody === input.templateBody && JSON.stringify(same.givenParameters) === JSON.stringify(input.parameters);
+      const identical = same.templateBody === templateBody && JSON.stringify(same.givenParameters) === JSON.stringify(input.parameters);
       // An identical retry with the same ClientToken is idempotent (§2.1).
       if (identical && same.clientToken === input.clientToken) return { changeSetId: same.id, stackId: same.stackId };
       throw new AwsError(op, 'AlreadyExistsException', `ChangeSet ${input.changeSetName} cannot be created due to a mismatch with existing attribute ${same.clientToken === input.clientToken ? 'Template' : 'ClientToken'}`, 400);
@@ -70,13 +95,13 @@ export function createChangeSet(account: SimAccount, input: CreateChangeSetInput
     stack = account.newStack(input.stackName, now);
     account.record(stack, [{ at: now, logicalId: '', type: '', status: 'REVIEW_IN_PROGRESS', reason: 'User Initiated', root: true }], undefined);
   }
-  const { final, changes } = evaluate(account, stack, input, template, parameters, resolved);
+  const { final, changes } = evaluate(account, stack, { ...input, templateBody }, template, parameters, resolved);
   const seconds = account.script(stack.stackName)?.changeSetSeconds ?? DEFAULT_CHANGE_SET_SECONDS;
   const cs: SimChangeSet = {
     id: `arn:aws:cloudformation:${account.region}:${account.accountId}:changeSet/${input.changeSetName}/${account.ids.uuid()}`,
     name: input.changeSetName, stackId: stack.stackId, stackName: stack.stackName, type: input.changeSetType, clientToken: input.clientToken,
     createdAt: now, readyAt: now + Math.round(seconds * 1000), generation: stack.generation,
-    templateBody: input.templateBody, givenParameters: input.parameters.map((p) => ({ ...p })), parameters, resolved,
+    templateBody, givenParameters: input.parameters.map((p) => ({ ...p })), parameters, resolved,
     tags: { ...input.tags }, capabilities: [...input.capabilities], description: input.description,
     final, changes, execution: undefined,
   };
@@ -107,7 +132,7 @@ function resolveParameters(account: SimAccount, template: SimTemplate, parameter
 }
 
 function evaluate(
-  account: SimAccount, stack: SimStack, input: CreateChangeSetInput, template: SimTemplate, parameters: Parameter[], resolved: Record<string, string>,
+  account: SimAccount, stack: SimStack, input: CreateChangeSetInput & { templateBody: string }, template: SimTemplate, parameters: Parameter[], resolved: Record<string, string>,
 ): { final: SimChangeSet['final']; changes: ResourceChange[] } {
   const after = planDeployment({
     template, templateBody: input.templateBody, stackName: stack.stackName, stackId: stack.stackId, region: account.region, accountId: account.accountId,

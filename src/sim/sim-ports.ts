@@ -9,6 +9,7 @@ import { InternalError } from '../errors.js';
 import type { SimAccount } from './account.js';
 import { createChangeSet, deleteChangeSet, describeChangeSetPage } from './change-set-ops.js';
 import type { Prng } from './random.js';
+import type { SimS3Call } from './s3.js';
 import type { SimCall } from './stats.js';
 import { cancelUpdateStack, deleteStack, executeChangeSet } from './stack-ops.js';
 
@@ -32,6 +33,13 @@ export function createSimPorts(account: SimAccount, options: SimPortsOptions): A
     const throttled = options.throttleRate > 0 && options.throttleRandom.next() < options.throttleRate;
     options.log.push({ at: account.now(), operation, stackName: stackRef === undefined ? undefined : account.stackNameOf(stackRef), throttled });
     if (throttled) throw new AwsError(operation, 'Throttling', 'Rate exceeded', 400);
+  };
+  // S3 calls take the same latency but are neither throttled with CloudFormation's rate nor in
+  // its call log: they have their own (SimS3.calls).
+  const enterS3 = async (call: Omit<SimS3Call, 'at'>): Promise<void> => {
+    if (options.latencyMs > 0) await options.clock.sleep(options.latencyMs);
+    account.advance();
+    account.s3.calls.push({ at: account.now(), ...call });
   };
 
   return {
@@ -104,6 +112,21 @@ export function createSimPorts(account: SimAccount, options: SimPortsOptions): A
       async putParameter(input) {
         await enter('PutParameter', undefined);
         account.putParameter(input);
+      },
+    },
+    s3: {
+      async bucketRegion(bucket) {
+        await enterS3({ operation: 'HeadBucket', bucket });
+        return account.s3.bucket('HeadBucket', bucket).region;
+      },
+      async objectExists(bucket, key) {
+        await enterS3({ operation: 'HeadObject', bucket, key });
+        // S3 answers a bare 404 for a missing bucket too; the adapter cannot tell them apart.
+        return account.s3.object(bucket, key) !== undefined;
+      },
+      async putObject(input) {
+        await enterS3({ operation: 'PutObject', bucket: input.bucket, key: input.key, bytes: input.body.byteLength });
+        account.s3.put(input.bucket, input.key, input.body, input.contentType);
       },
     },
   };

@@ -4,6 +4,7 @@ import type { AwsPorts, CloudFormationPort, SsmPort, StackDescription } from '..
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { RESILIENT_RETRY_POLICY, isRetryableAwsError, resilientPorts } from '../../src/aws/resilient-ports.js';
 import { createSimulator, createVirtualClock } from '../../src/sim/index.js';
+import { MemoryS3 } from '../helpers/memory-s3.js';
 
 const STACK: StackDescription = {
   stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/s/1', stackName: 's', status: 'CREATE_COMPLETE', statusReason: undefined,
@@ -23,7 +24,7 @@ class FlakyCloudFormation {
 }
 
 function ports(cf: FlakyCloudFormation): AwsPorts {
-  return { cloudFormation: cf as unknown as CloudFormationPort, ssm: {} as SsmPort };
+  return { cloudFormation: cf as unknown as CloudFormationPort, ssm: {} as SsmPort, s3: new MemoryS3() };
 }
 
 const throttle = (): AwsError => new AwsError('DescribeStacks', 'Throttling', 'Rate exceeded', 400);

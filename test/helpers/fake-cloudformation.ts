@@ -21,6 +21,8 @@ import type { Clock } from '../../src/clock.js';
 import { analyzeTemplate } from '../../src/template/analyze-template.js';
 import { parseTemplate } from '../../src/template/parse-template.js';
 import type { TemplateValue } from '../../src/template/parse-template.js';
+import { parseS3Url } from '../../src/sim/s3.js';
+import { MemoryS3 } from './memory-s3.js';
 
 /** §2.3, verbatim. */
 export const NO_CHANGES_REASON = "The submitted information didn't contain changes. Submit different information to create a change set.";
@@ -78,7 +80,8 @@ interface FakeChangeSet {
   id: string;
   name: string;
   stackId: string;
-  input: CreateChangeSetInput;
+  /** As given, with a TemplateURL's body read. */
+  input: CreateChangeSetInput & { templateBody: string };
   /** DescribeChangeSet calls left before `final` shows. */
   pendingDescribes: number;
   final: { status: string; statusReason: string | undefined; executionStatus: string };
@@ -205,8 +208,11 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     this.deleteDescribes = options.deleteDescribes ?? 1;
   }
 
+  /** The account's S3: packaging uploads land here, and a TemplateURL is read from it. */
+  readonly s3 = new MemoryS3();
+
   get ports(): AwsPorts {
-    return { cloudFormation: this, ssm: this };
+    return { cloudFormation: this, ssm: this, s3: this.s3 };
   }
 
   /** Calls of one method. */
@@ -290,8 +296,9 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     return stack.templateBody ?? '';
   }
 
-  async createChangeSet(input: CreateChangeSetInput): Promise<ChangeSetRef> {
-    this.log('createChangeSet', input);
+  async createChangeSet(given: CreateChangeSetInput): Promise<ChangeSetRef> {
+    this.log('createChangeSet', given);
+    const input = { ...given, templateBody: this.templateBodyOf(given) };
     let stack = this.findLive(input.stackName);
     if (input.changeSetType === 'CREATE') {
       // §2.1, §1.3: a live stack refuses; a REVIEW_IN_PROGRESS one takes more CREATE change sets.
@@ -496,8 +503,19 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     };
   }
 
+  /** The body, or the TemplateURL's object in `this.s3` (wordings: CLOUDFORMATION.md §5.1). */
+  private templateBodyOf(input: CreateChangeSetInput): string {
+    if (input.templateBody !== undefined) return input.templateBody;
+    if (input.templateUrl === undefined) throw validation('CreateChangeSet', 'Either Template URL or Template Body must be specified.');
+    const location = parseS3Url(input.templateUrl);
+    if (!location) throw validation('CreateChangeSet', 'TemplateURL must be an Amazon S3 URL.');
+    const text = this.s3.text(location.bucket, location.key);
+    if (text === undefined) throw validation('CreateChangeSet', 'S3 error: The specified key does not exist.');
+    return text;
+  }
+
   /** The change set's final status and changes, decided when it is created (§2.2-§2.4). */
-  private evaluate(stack: FakeStack, input: CreateChangeSetInput): { final: FakeChangeSet['final']; changes: ResourceChange[] } {
+  private evaluate(stack: FakeStack, input: CreateChangeSetInput & { templateBody: string }): { final: FakeChangeSet['final']; changes: ResourceChange[] } {
     const failed = (reason: string): { final: FakeChangeSet['final']; changes: ResourceChange[] } => ({ final: { status: 'FAILED', statusReason: reason, executionStatus: 'UNAVAILABLE' }, changes: [] });
     const scripted = this.changeSetFailures.get(stack.stackName);
     if (scripted !== undefined) {
