@@ -11,6 +11,7 @@ export type {
   Parameter,
   ResourceChange,
   ResourceChangeDetail,
+  S3Port,
   SsmParameterValue,
   SsmPort,
   StackDescription,
@@ -19,6 +20,7 @@ export type {
 } from './ports.js';
 export { AwsError, NETWORK_ERROR, isNoChangesReason, isNoUpdatesError, isStackNotFoundError } from './errors.js';
 export { createAwsPorts } from './create-aws-ports.js';
+export { ACCESS_DENIED, NO_SUCH_BUCKET } from './sdk-s3.js';
 export type { CreateAwsPortsOptions } from './create-aws-ports.js';
 export { RateLimiter } from './rate-limiter.js';
 export type { RateLimiterOptions, RateLimiterStats } from './rate-limiter.js';

@@ -16,6 +16,8 @@ export type { OperationRecord, SimExport, StackScript } from './model.js';
 export { NO_CHANGES_REASON, NO_UPDATES_REASON, DEFAULT_CHANGE_SET_SECONDS } from './change-set-ops.js';
 export { defaultCreateSeconds, defaultDeleteSeconds, defaultUpdateSeconds } from './stack-ops.js';
 export { ACCOUNT_ID, DEFAULT_REGION } from './account.js';
+export { MAX_TEMPLATE_URL_BYTES, parseS3Url } from './s3.js';
+export type { S3Location, SimS3Call, SimS3Object } from './s3.js';
 
 /** The virtual time a saved state was taken at: start the next run's clock there so time goes on. */
 export function stateTime(state: { time: number }): number {

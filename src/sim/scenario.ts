@@ -23,6 +23,9 @@ const stackScript = z.strictObject({
   fail: z.strictObject({ logicalId: z.string().min(1), reason: z.string().min(1) }).optional(),
 });
 
+/** S3's rule for new buckets: 3-63 characters, lower case, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 export const EXISTING_STATUSES = ['CREATE_COMPLETE', 'ROLLBACK_COMPLETE', 'UPDATE_IN_PROGRESS'] as const;
 export type ExistingStatus = (typeof EXISTING_STATUSES)[number];
 
@@ -36,6 +39,8 @@ export const scenarioSchema = z.strictObject({
   existing: z.record(z.string(), z.enum(EXISTING_STATUSES)).optional(),
   /** SSM parameters the account holds before the run: name → value, or { value, type }. */
   ssm: z.record(z.string(), z.union([z.string(), z.strictObject({ value: z.string(), type: z.enum(['String', 'StringList', 'SecureString']) })])).optional(),
+  /** S3 buckets the account holds before the run (the artifacts bucket): name → { region }. */
+  buckets: z.record(z.string().regex(BUCKET_NAME, 'not a valid S3 bucket name'), z.strictObject({ region: z.string().min(1) })).optional(),
 });
 
 /** A scenario file as written: keyed by stack id. */
@@ -55,6 +60,8 @@ export interface SimScenario {
   throttle?: { rate: number };
   existing?: Record<string, ExistingStack>;
   ssm?: Record<string, { value: string; type: string }>;
+  /** Buckets that exist before the run: name → region. */
+  buckets?: Record<string, { region: string }>;
   seed?: number;
 }
 
@@ -128,6 +135,7 @@ export function resolveScenario(scenario: ScenarioFile, stacks: ReadonlyMap<stri
   const ssm = Object.fromEntries(Object.entries(scenario.ssm ?? {}).map(([name, v]) => [name, typeof v === 'string' ? { value: v, type: 'String' } : v]));
   return {
     stacks: scripts, existing, ssm,
+    ...(scenario.buckets === undefined ? {} : { buckets: scenario.buckets }),
     ...(scenario.throttle === undefined ? {} : { throttle: scenario.throttle }),
     ...(scenario.seed === undefined ? {} : { seed: scenario.seed }),
   };

@@ -6,6 +6,7 @@ import { changeSetStatus } from './change-set-ops.js';
 import type { SimExport } from './model.js';
 import { Prng } from './random.js';
 import type { ExistingStack, SimScenario } from './scenario.js';
+import type { SimS3Call, SimS3Object } from './s3.js';
 import { createSimPorts } from './sim-ports.js';
 import { exportState, importState, parseState } from './state.js';
 import type { SimState } from './state.js';
@@ -30,6 +31,11 @@ export interface SimulatorOptions {
   region?: string;
   /** Virtual ms every API call takes. @default 0 */
   latencyMs?: number;
+  /**
+   * S3 buckets that exist before the run, name → region (with the scenario's `buckets`; these win).
+   * A bucket already in a saved state keeps its objects.
+   */
+  buckets?: Record<string, { region: string }>;
 }
 
 export interface Simulator {
@@ -51,6 +57,16 @@ export interface SimInspector {
   ssmParameter(name: string): SsmParameterValue | undefined;
   /** Puts a parameter into the simulated SSM (setup). */
   putSsmParameter(name: string, value: string, type?: 'String' | 'StringList' | 'SecureString'): void;
+  /** Every bucket with its region and object keys (sorted). */
+  buckets(): { name: string; region: string; keys: string[] }[];
+  /** One object's size, SHA-256 (hex) and, for a template, its text. */
+  s3Object(bucket: string, key: string): SimS3Object | undefined;
+  /** Creates a bucket (setup); an existing one keeps its objects. */
+  createBucket(name: string, region?: string): void;
+  /** Puts an object without a logged call (setup: a template for TemplateURL). */
+  putS3Object(bucket: string, key: string, body: string | Uint8Array, contentType?: string): void;
+  /** The S3 calls made through the ports (HeadBucket, HeadObject, PutObject); not in stats(). */
+  s3Calls(): SimS3Call[];
 }
 
 const PLACEHOLDER_TEMPLATE = `# stackpilot simulator: a stack that existed before this run (its template was not given)
@@ -59,7 +75,7 @@ Resources:
     Type: AWS::CloudFormation::WaitConditionHandle
 `;
 
-/** An in-process CloudFormation + SSM in virtual time, behind the same ports as src/aws. */
+/** An in-process CloudFormation + SSM + S3 in virtual time, behind the same ports as src/aws. */
 export function createSimulator(options: SimulatorOptions): Simulator {
   const scenario = options.scenario ?? {};
   const seed = options.seed ?? scenario.seed ?? 1;
@@ -71,6 +87,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   });
   if (options.state !== undefined) importState(account, parseState(options.state, options.stateSource));
   account.advance();
+  for (const [name, { region }] of Object.entries({ ...scenario.buckets, ...options.buckets })) account.s3.createBucket(name, region);
   for (const [name, p] of Object.entries(scenario.ssm ?? {})) {
     const current = account.ssm.get(name);
     if (current?.value !== p.value || current.type !== p.type) account.writeSsm(name, p.value, p.type);
@@ -121,6 +138,14 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         return account.getParameter(name);
       },
       putSsmParameter: (name, value, type = 'String') => account.writeSsm(name, value, type),
+      buckets: () => [...account.s3.buckets].map(([name, b]) => ({ name, region: b.region, keys: [...b.objects.keys()].sort() })),
+      s3Object: (bucket, key) => {
+        const object = account.s3.object(bucket, key);
+        return object && { ...object };
+      },
+      createBucket: (name, region = account.region) => account.s3.createBucket(name, region),
+      putS3Object: (bucket, key, body, contentType) => account.s3.put(bucket, key, typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType),
+      s3Calls: () => account.s3.calls.map((c) => ({ ...c })),
     },
   };
 }

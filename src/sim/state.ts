@@ -1,7 +1,11 @@
 /**
  * The simulated account saved between runs (`--simulate-state`): live stacks with what they
  * deployed, their recent events and any operation still running, live change sets, exports, SSM
- * parameters, the id sequence and the virtual time.
+ * parameters, S3 buckets and objects, the id sequence and the virtual time.
+ *
+ * S3 objects are saved as key, size and SHA-256, plus their text when they may be templates (valid
+ * UTF-8 up to 1 MB): TemplateURL reads need the body, a zip's bytes are never read back. `buckets`
+ * is optional, so state files written before it still load (same STATE_VERSION).
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
@@ -59,6 +63,11 @@ const changeSet = z.object({
   execution: z.enum(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED']).optional(),
 });
 
+const s3Object = z.object({
+  key: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/), contentType: z.string().optional(), text: z.string().optional(),
+});
+const bucket = z.object({ name: z.string().min(1), region: z.string().min(1), objects: z.array(s3Object) });
+
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   time: z.number(),
@@ -67,6 +76,7 @@ export const stateSchema = z.object({
   changeSets: z.array(changeSet),
   exports: z.array(z.object({ name: z.string(), value: z.string(), stackId: z.string(), stackName: z.string() })),
   ssm: z.array(z.object({ name: z.string(), type: z.string(), value: z.string(), version: z.number().int() })),
+  buckets: z.array(bucket).optional(),
 });
 
 export type SimState = z.infer<typeof stateSchema>;
@@ -89,6 +99,7 @@ export function exportState(account: SimAccount): SimState {
   return JSON.parse(JSON.stringify({
     version: STATE_VERSION, time: account.now(), idState: account.ids.current, stacks, changeSets,
     exports: [...account.exports.values()], ssm: [...account.ssm.values()],
+    buckets: [...account.s3.buckets].map(([name, b]) => ({ name, region: b.region, objects: [...b.objects].map(([key, o]) => ({ key, ...o })) })),
   })) as SimState;
 }
 
@@ -110,5 +121,10 @@ export function importState(account: SimAccount, state: SimState): void {
   for (const c of state.changeSets) account.changeSets.set(c.id, c as SimChangeSet);
   for (const e of state.exports) account.exports.set(e.name, { ...e });
   for (const p of state.ssm) account.ssm.set(p.name, { ...p });
+  for (const b of state.buckets ?? []) {
+    account.s3.createBucket(b.name, b.region);
+    const objects = account.s3.buckets.get(b.name)?.objects;
+    for (const { key, ...object } of b.objects) objects?.set(key, object);
+  }
   account.restoreIds(state.idState);
 }
