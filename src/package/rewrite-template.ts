@@ -29,7 +29,7 @@ export function rewriteTemplate(text: string, replacements: readonly Replacement
     }
     const [start, end] = node.range;
     // A block scalar's range takes in its line break; keep it so the next key stays on its line.
-    const tail = /\n*$/.exec(text.slice(start, end))?.[0] ?? '';
+    const tail = /[\r\n]*$/.exec(text.slice(start, end))?.[0] ?? '';
     // The range starts after any anchor or tag (`&code ./src`), so those stay.
     return { start, end, text: `${toFlow(replacement.value)}${tail}` };
   });

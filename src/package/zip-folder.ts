@@ -13,6 +13,8 @@ const DOS_EPOCH = new Date(1980, 0, 1, 0, 0, 0);
 /** Creator OS "Unix" (APPNOTE 4.4.2.2): readers then take the mode from the high 16 attribute bits. */
 const OS_UNIX = 3;
 const REGULAR_FILE = 0o100000;
+/** fflate writes no ZIP64 records: past this many entries the archive would be corrupt. */
+const MAX_ENTRIES = 65_535;
 
 /**
  * Left out of every zip, and listed in `skipped`: Finder metadata and Python byte-code caches.
@@ -23,7 +25,7 @@ const REGULAR_FILE = 0o100000;
 const SKIPPED_FILES = new Set(['.DS_Store']);
 const SKIPPED_FOLDERS = new Set(['__pycache__']);
 
-export type ZipInputReason = 'not-found' | 'empty' | 'too-large' | 'symlink-outside' | 'symlink-broken' | 'unsupported-file';
+export type ZipInputReason = 'not-found' | 'empty' | 'too-large' | 'too-many-files' | 'symlink-outside' | 'symlink-broken' | 'unsupported-file';
 
 /** Something in the folder keeps it from being zipped; the packager turns it into a located problem. */
 export class ZipInputError extends StackpilotError {
@@ -80,6 +82,10 @@ export async function zipFolder(path: string, options: ZipOptions = {}): Promise
   const unzippedBytes = entries.reduce((sum, e) => sum + e.size, 0);
   if (options.maxUnzippedBytes !== undefined && unzippedBytes > options.maxUnzippedBytes) {
     throw new ZipInputError('too-large', `${path} holds ${unzippedBytes.toLocaleString('en-US')} bytes unzipped, over the limit of ${options.maxUnzippedBytes.toLocaleString('en-US')}`);
+  }
+  if (entries.length > MAX_ENTRIES) {
+    throw new ZipInputError('too-many-files', `${path} holds ${entries.length.toLocaleString('en-US')} files, more than a zip without ZIP64 can list (${MAX_ENTRIES.toLocaleString('en-US')})`,
+      'bundle the code (esbuild, a wheel) or zip it yourself and name the .zip file');
   }
   // Code unit order, not locale order: the same on every machine.
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
