@@ -14,6 +14,7 @@ import { parseAllowReplace } from './allow-replace.js';
 import type { AccountOptions } from './open-account.js';
 import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
 import { runPlan } from './command-plan.js';
+import { packageStacks } from '../engine/package-stacks.js';
 
 export interface DeployOptions extends GlobalOptions {
   profile?: string;
@@ -57,6 +58,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     ...pickAccount(options), apiRate, watched: wantsDashboard(ctx, options.ci === true, options.output),
   });
   const { ports, clock } = account;
+  // Local code is zipped and checked (and the bucket with it) before any stack is touched.
+  const packaging = await packageStacks({ project, stacks: selected, s3: ports.s3, clock });
 
   const requireApproval = options.requireApproval;
   const historyFile = durationsFile(project.config.configDir, project.config.stage, account.simulated);
@@ -97,6 +100,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       allowReplace: parseAllowReplace(options.allowReplace, project),
       replaceFailed: options.replaceFailed === true,
       settleTimeoutMs: waitMinutes * 60_000,
+      packaging,
       stopSignal: stop.signal,
       cancelSignal: cancel.signal,
     });

@@ -8,6 +8,7 @@ import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { openAccount } from './open-account.js';
+import { packageStacks } from '../engine/package-stacks.js';
 import { parseAllowReplace } from './allow-replace.js';
 import { formatWarnings } from './report-problems.js';
 import type { EngineEvent } from '../engine/events.js';
@@ -47,6 +48,8 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
   });
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
+  // A change set needs the code in S3: plan packages (and uploads) first, as deploy does.
+  const packaging = await packageStacks({ project, stacks: selected, s3: account.ports.s3, clock: account.clock });
   const renderer = planRenderer(ctx, options.output, project, {
     project: project.config.project, stage: project.config.stage, region: project.config.region, command: 'plan', concurrency, simulated: account.simulated,
   }, () => account.clock.now());
@@ -60,7 +63,7 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
     stop.abort(new Error('interrupted'));
   });
   try {
-    const result = await planRun({ project, stacks: selected, ports: account.ports, clock: account.clock, emit, concurrency, stopSignal: stop.signal, allowReplace: parseAllowReplace(options.allowReplace, project) });
+    const result = await planRun({ project, stacks: selected, ports: account.ports, clock: account.clock, emit, concurrency, stopSignal: stop.signal, allowReplace: parseAllowReplace(options.allowReplace, project), packaging });
     if (options.output === 'text') ctx.stdout.write(formatPlan(result, ctx.colors.stdout));
     if (options.detailedExitcode) return result.detailedExitCode;
     return result.detailedExitCode === 1 ? EXIT_FAILURE : EXIT_OK;

@@ -8,6 +8,8 @@ import { runGraph } from './command-graph.js';
 import { runValidate } from './command-validate.js';
 import type { ValidateOptions } from './command-validate.js';
 import { runDeploy } from './command-deploy.js';
+import { runPackage } from './command-package.js';
+import type { PackageOptions } from './command-package.js';
 import { runPlan } from './command-plan.js';
 import type { PlanOptions } from './command-plan.js';
 import { DEFAULT_CONCURRENCY } from '../engine/deploy-run.js';
@@ -134,6 +136,33 @@ Examples:
   $ stackpilot plan --simulate`)
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(await runPlan(stacks, command.optsWithGlobals<PlanOptions>(), ctx));
+    });
+
+  program.command('package')
+    .description('zip and upload local code and nested templates, and write the packaged templates to a folder; deploys nothing')
+    .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
+    .option('-d, --output-dir <dir>', 'where the packaged templates are written', '.stackpilot/packaged')
+    .option('--simulate [scenario]', "upload to the built-in simulator's S3 instead of AWS")
+    .option('--simulate-state <path>', 'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)')
+    .option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. an emulator')
+    .option('--profile <name>', 'the AWS profile')
+    .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
+    .option('--exclusively', 'only the named stacks, without their upstream stacks')
+    .option('--with-dependents', 'add every stack downstream of the named stacks')
+    .addHelpText('after', `
+Local paths in templates (AWS::Lambda::Function Code, AWS::Lambda::LayerVersion Content,
+AWS::Serverless::Function CodeUri, AWS::Serverless::LayerVersion ContentUri,
+AWS::CloudFormation::Stack TemplateURL) are relative to the template that names them. Folders
+are zipped deterministically (sorted entries, fixed timestamps and modes) and uploaded to the
+config's artifacts bucket under content-hash keys: an object already there is not uploaded
+again, so unchanged code is no change. Nested templates are packaged recursively. plan and
+deploy do all this themselves; this command is for review or for another tool.
+
+Examples:
+  $ stackpilot package
+  $ stackpilot package app --output-dir build/templates`)
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(await runPackage(stacks, command.optsWithGlobals<PackageOptions>(), ctx));
     });
 
   program.command('deploy')

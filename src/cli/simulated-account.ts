@@ -66,6 +66,10 @@ export async function openSimulatedAccount(project: Project, options: {
     ...(scenarioFile ? { scenario: resolveScenario(scenarioFile, infos, options.scenario === true ? 'scenario' : displayPath(resolve(options.cwd, options.scenario), options.cwd)) } : {}),
     ...(state === undefined ? {} : { state, stateSource: displayPath(statePath, options.cwd) }),
     ...(project.config.region ? { region: project.config.region } : {}),
+    // The simulated account has the config's artifacts bucket, as a real one would have to;
+    // a scenario that lists `buckets` decides itself (e.g. none, to see the missing-bucket error).
+    ...(project.config.artifacts && scenarioFile?.buckets === undefined
+      ? { buckets: { [project.config.artifacts.bucket]: { region: project.config.region ?? 'us-east-1' } } } : {}),
   });
   const limiter = new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)), clock });
   return {

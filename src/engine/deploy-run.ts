@@ -16,6 +16,7 @@ import { writeOutputsFile } from './outputs-file.js';
 import { deployedOutputsReader } from './deployed-outputs.js';
 import { planSchedule } from './schedule-plan.js';
 import { planApprovalRequest, sameChanges, staleReason } from './plan-first.js';
+import type { Packaging } from './package-stacks.js';
 import type { ResourceChange } from '../aws/ports.js';
 import { approvalNeeded } from './approvals.js';
 import type { SchedulingPolicy, StackDurations } from './schedule-plan.js';
@@ -53,6 +54,8 @@ export interface DeployRunOptions {
    * Stacks fed by upstream stacks with changes get theirs in their turn, under `requireApproval`.
    */
   planFirst?: { approvePlan: Approver };
+  /** Local code and nested templates, packaged (`packageStacks`) and uploading while the run goes. */
+  packaging?: Packaging;
 }
 
 export interface DeployRunResult {
@@ -117,6 +120,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
     ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
+    ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
     outputsOf: async (upstream) => {
       const outputs = await outputsOf(upstream);
       if (!outputs) {
@@ -350,6 +354,13 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   for (const id of plan.order) {
     const on = plan.dependencies(id);
     if (on.length > 0) emit({ type: 'stack:waiting', stack: id, stackName: byId.get(id)?.stackName ?? id, on });
+  }
+  // Uploads started before the run; each stack says what its packaging did when it is done.
+  for (const id of plan.order) {
+    const stack = byId.get(id);
+    const packaging = options.packaging?.of(id);
+    if (!stack || !packaging) continue;
+    background.push(packaging.stats.then((stats) => emit({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats }), () => undefined));
   }
   const onStop = (): void => pump();
   stopSignal.addEventListener('abort', onStop, { once: true });

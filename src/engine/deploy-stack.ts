@@ -19,6 +19,7 @@ import { checkStatefulChanges } from './stateful-guard.js';
 import { exportsInUse } from './exports-guard.js';
 import { parseTemplate } from '../template/parse-template.js';
 import type { TemplateObject } from '../template/parse-template.js';
+import type { PackagedTemplate } from './package-stacks.js';
 
 export interface StackDeployContext {
   ports: AwsPorts;
@@ -46,6 +47,11 @@ export interface StackDeployContext {
   polling?: FollowPolling;
   /** What this stack's execution took in an earlier run, if recorded: paces the polling. */
   expectedExecuteMs?: number;
+  /**
+   * The packaged template (local code uploaded, issue 7), awaited before the change set is made;
+   * undefined: the template deploys as written.
+   */
+  packaged?: () => Promise<PackagedTemplate> | undefined;
 }
 
 export interface StackDeployResult {
@@ -94,7 +100,8 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
   let pending: { changeSetId: string; stackId: string; type: 'CREATE' | 'UPDATE' } | undefined;
   try {
     if (ctx.stopSignal.aborted) throw new AbortError('interrupted before this stack was deployed');
-    const templateBody = template.body;
+    const packaged = await ctx.packaged?.();
+    const templateBody = packaged?.body ?? template.body;
     const { parameters } = await resolveParameters(stack, template, ctx.outputsOf, ctx.ports.ssm);
 
     let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
@@ -146,7 +153,8 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     let created;
     try {
       created = await cf.createChangeSet({
-        stackName: stack.stackName, changeSetName, changeSetType: type, templateBody, parameters,
+        stackName: stack.stackName, changeSetName, changeSetType: type, parameters,
+        ...(packaged?.templateUrl ? { templateUrl: packaged.templateUrl } : { templateBody }),
         tags: stack.tags, capabilities: [...stack.capabilities], clientToken: `${token}-create`.slice(0, 128),
         description: `stackpilot run ${ctx.runId}`,
       });

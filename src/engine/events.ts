@@ -98,6 +98,16 @@ export type EngineEvent =
   | (StackRef & { type: 'stack:resource'; logicalId: string; resourceType: string; status: string; reason: string | undefined; timestamp: string })
   | (StackRef & { type: 'stack:outputs'; outputs: Record<string, string> })
   | (StackRef & { type: 'stack:warning'; message: string })
+  /**
+   * Local code and nested templates packaged and in the artifacts bucket (issue 7): zipped bytes,
+   * what was uploaded and what was already there under the same content hash.
+   */
+  | (StackRef & {
+    type: 'stack:packaged'; artifacts: number; files: number; bytes: number; uploaded: number; uploadedBytes: number; reused: number;
+    /** The template went to S3 too (over CloudFormation's 51,200-byte TemplateBody limit). */
+    templateByUrl: boolean;
+    durationMs: number;
+  })
   | (StackRef & {
     type: 'stack:done';
     status: StackOutcome;

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Project } from '../graph/load-project.js';
 import { DeployError } from './deploy-errors.js';
 import { discardPrepared, prepareStack } from './deploy-stack.js';
+import type { Packaging } from './package-stacks.js';
 import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from './events.js';
 import { DEFAULT_CONCURRENCY } from './schedule-plan.js';
 import { deployedOutputsReader } from './deployed-outputs.js';
@@ -41,6 +42,8 @@ export interface PlanRunOptions {
   /** As for deploy: stateful resources allowed to be removed or replaced. */
   allowReplace?: ReadonlySet<string>;
   runId?: string;
+  /** Local code and nested templates, packaged and uploading (`packageStacks`): change sets need them in S3. */
+  packaging?: Packaging;
 }
 
 export interface PlanRunResult {
@@ -86,6 +89,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
       // A plan asks nobody: it shows every change and executes none.
       approve: () => Promise.resolve({ approved: true }), requireApproval: 'never',
       ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
+      ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
       outputsOf: async (upstream) => {
         const outputs = await outputsOfDeployed(upstream);
         if (!outputs) {
@@ -117,7 +121,14 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
 
   // Bounded by the queue's concurrency, not by the number of stacks.
   const queue = new PQueue({ concurrency });
+  // What packaging did, per stack, once its uploads are done (they run beside the change sets).
+  const packagedEvents = selected.map((id) => {
+    const packaging = options.packaging?.of(id);
+    const stackName = byId.get(id)?.stackName ?? id;
+    return packaging ? packaging.stats.then((stats) => emit({ type: 'stack:packaged', stack: id, stackName, ...stats }), () => undefined) : Promise.resolve();
+  });
   const planned = await Promise.all(selected.map((id) => queue.add(() => planOne(id))));
+  await Promise.all(packagedEvents);
   const status = new Map(planned.map((p) => [p.stack, p.status]));
   for (const p of planned) {
     const feeding = project.graph.edges.filter((e) => e.stack === p.stack && (e.via === 'output' || e.via === 'ssm') && status.get(e.dependsOn) === 'changes');

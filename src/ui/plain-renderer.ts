@@ -1,3 +1,4 @@
+import { packagedText } from './packaged-text.js';
 import type { EngineEvent, StackOutcome } from '../engine/events.js';
 import type { Colors } from './colors.js';
 import { formatDuration } from '../format-duration.js';
@@ -96,6 +97,9 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
         return;
       case 'stack:warning':
         line(event.stack, `warning: ${event.message}`, c.yellow);
+        return;
+      case 'stack:packaged':
+        line(event.stack, packagedText(event));
         return;
       case 'stack:done': {
         const details = event.status === 'failed' || event.status === 'skipped' || event.status === 'blocked' ? `: ${event.reason ?? ''}` : '';

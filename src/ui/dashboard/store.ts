@@ -1,3 +1,4 @@
+import { packagedText } from '../packaged-text.js';
 import type { ApprovalRequest } from '../../engine/approvals.js';
 import type { EngineEvent, ResourceChangeSummary, RootCause, StackOutcome } from '../../engine/events.js';
 import type { StackDurations } from '../../engine/schedule-plan.js';
@@ -174,6 +175,8 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
       return update(state, event.stack, (s) => ({ ...s, warnings: [...s.warnings, event.message] }));
     case 'stack:outputs':
       return state;
+    case 'stack:packaged':
+      return notice(state, `${event.stack}: ${packagedText(event)}`);
     case 'stack:done':
       return {
         ...update(state, event.stack, (s) => ({

@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { displayPath } from '../config/resolve-config.js';
+import { packageStacks } from '../engine/package-stacks.js';
+import { loadProject } from '../graph/load-project.js';
+import { selectStacks } from '../graph/select-stacks.js';
+import { packagedText } from '../ui/packaged-text.js';
+import { pickAccount, positiveNumber } from './command-deploy.js';
+import { pick } from './command-validate.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { EXIT_FAILURE, EXIT_OK } from './context.js';
+import { openAccount } from './open-account.js';
+import { formatWarnings } from './report-problems.js';
+
+export interface PackageOptions extends GlobalOptions {
+  outputDir: string;
+  profile?: string;
+  endpointUrl?: string;
+  simulate?: string | true;
+  simulateState?: string;
+  apiRate: string;
+  exclusively?: boolean;
+  withDependents?: boolean;
+}
+
+/**
+ * `stackpilot package`: local code and nested templates zipped and uploaded to the artifacts
+ * bucket, and the packaged templates written to a folder, for review or for another tool;
+ * nothing is deployed.
+ */
+export async function runPackage(stacks: string[], options: PackageOptions, ctx: CliContext): Promise<number> {
+  const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const project = await loadProject({ cwd: ctx.cwd, command: 'package', ...pick(options) });
+  const selected = selectStacks(project.graph, stacks, {
+    ...(options.exclusively ? { exclusively: true } : {}),
+    ...(options.withDependents ? { withDependents: true } : {}),
+  });
+  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+  const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
+  const c = ctx.colors.stdout;
+  try {
+    const packaging = await packageStacks({ project, stacks: selected, s3: account.ports.s3, clock: account.clock });
+    const outDir = resolve(ctx.cwd, options.outputDir);
+    await mkdir(outDir, { recursive: true });
+    let failed = 0;
+    for (const id of project.orderings.order.filter((s) => selected.includes(s))) {
+      const stack = project.config.stacks.find((s) => s.id === id);
+      const template = project.templates.get(id);
+      if (!stack || !template) continue;
+      const file = join(outDir, `${id}${extname(stack.templatePath) || '.yaml'}`);
+      const packaging1 = packaging.of(id);
+      if (!packaging1) {
+        await writeFile(file, template.body);
+        ctx.stdout.write(`${c.bold(id)}: nothing to package → ${displayPath(file, ctx.cwd)}\n`);
+        continue;
+      }
+      try {
+        const ready = await packaging1.ready;
+        const stats = await packaging1.stats;
+        await writeFile(file, ready.body);
+        // Nested templates live in S3 (their URLs are in the parent); a copy here is for review.
+        for (const nested of packaging1.nested) {
+          const nestedFile = join(outDir, `${id}.nested`, `${basename(nested.template, extname(nested.template))}-${nested.key.split('/').at(-1)?.slice(0, 12) ?? ''}${extname(nested.template)}`);
+          await mkdir(join(outDir, `${id}.nested`), { recursive: true });
+          await writeFile(nestedFile, nested.body);
+        }
+        ctx.stdout.write(`${c.bold(id)}: ${packagedText({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats })} → ${displayPath(file, ctx.cwd)}\n`);
+        for (const a of packaging1.artifacts) {
+          ctx.stdout.write(c.dim(`  ${a.logicalId}.${a.property}  ${a.path}  → s3://${project.config.artifacts?.bucket ?? ''}/${a.key}${a.uploaded ? '  (uploaded)' : '  (already there)'}\n`));
+        }
+      } catch (error) {
+        failed += 1;
+        ctx.stdout.write(`${c.bold(id)}: ${c.red(error instanceof Error ? error.message : String(error))}\n`);
+      }
+    }
+    await packaging.settled();
+    return failed > 0 ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    await account.save();
+  }
+}

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import PQueue from 'p-queue';
+import { AwsError } from '../aws/errors.js';
+import type { S3Port } from '../aws/ports.js';
+import { displayPath } from '../config/resolve-config.js';
+import { ConfigError, ValidationError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import type { Project } from '../graph/load-project.js';
+import { findArtifacts, packageTemplate, templateUrl } from '../package/index.js';
+import type { ArtifactRef, ArtifactStat, ArtifactStore, PackagedNestedTemplate } from '../package/index.js';
+import { parseTemplate } from '../template/parse-template.js';
+import { DeployError } from './deploy-errors.js';
+
+/** CloudFormation's limit on TemplateBody (§ quotas); a larger template goes by TemplateURL. */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
+/** Uploads at once: S3 takes thousands of PUTs a second per prefix; the link is the limit. */
+const UPLOAD_CONCURRENCY = 8;
+
+/** What a stack deploys once packaged: its template text, and where CloudFormation reads it when too large to send. */
+export interface PackagedTemplate {
+  body: string;
+  templateUrl: string | undefined;
+}
+
+/** What packaging did for one stack, for the UI (`stack:packaged`). */
+export interface PackagingStats {
+  artifacts: number;
+  files: number;
+  /** Zipped bytes of every artifact (and packaged templates). */
+  bytes: number;
+  uploaded: number;
+  uploadedBytes: number;
+  /** Already in the bucket under the same content hash: not uploaded again. */
+  reused: number;
+  /** The template itself went to S3 (over 51,200 bytes). */
+  templateByUrl: boolean;
+  durationMs: number;
+}
+
+export interface StackPackaging {
+  /** Resolves when every artifact of the stack is in the bucket: its change set may then be made. */
+  ready: Promise<PackagedTemplate>;
+  stats: Promise<PackagingStats>;
+  artifacts: readonly ArtifactStat[];
+  /** Packaged nested templates (uploaded; their URLs are in the parent). */
+  nested: readonly PackagedNestedTemplate[];
+}
+
+export interface Packaging {
+  /** Undefined for a stack with nothing to package (its template deploys as written). */
+  of(id: string): StackPackaging | undefined;
+  /** Every upload finished (or failed). */
+  settled(): Promise<void>;
+}
+
+interface Upload {
+  key: string;
+  body: Uint8Array;
+  contentType: string;
+  done?: Promise<void>;
+}
+
+/**
+ * Packages the selected stacks' local code and nested templates (issue 7). Before it returns,
+ * everything a user can get wrong is checked, so no stack is touched when something is: local
+ * paths (exist, not empty, within Lambda's limits), the config's `artifacts` bucket (exists, can
+ * be read), and, when something must be uploaded, that it can be written (the smallest upload
+ * goes first, awaited). The other uploads go on in the background while upstream stacks deploy;
+ * a stack's change set waits for its own (`ready`).
+ */
+export async function packageStacks(options: { project: Project; stacks: readonly string[]; s3: S3Port; clock?: { now(): number } }): Promise<Packaging> {
+  const { project } = options;
+  const now = (): number => options.clock?.now() ?? Date.now();
+  const started = now();
+  const config = project.config;
+  const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
+  const localPaths = new Map(selected.map((id) => [id, localPathsOf(project, id)]));
+  const needs = selected.filter((id) => (localPaths.get(id)?.length ?? 0) > 0 || Buffer.byteLength(project.templates.get(id)?.body ?? '') > TEMPLATE_BODY_LIMIT);
+  if (needs.length === 0) return { of: () => undefined, settled: () => Promise.resolve() };
+
+  const artifacts = config.artifacts;
+  if (!artifacts) {
+    const problems: Problem[] = needs.map((id) => {
+      const first = localPaths.get(id)?.[0];
+      return {
+        stack: id, path: `stacks.${id}.template`,
+        ...(first ? { location: first.location } : {}),
+        message: first ? `${first.logicalId}.${first.property} is a local path (${first.value}), and no artifacts bucket is configured` : `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`,
+        hint: "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)",
+      };
+    });
+    throw new ValidationError('NO_ARTIFACTS_BUCKET', `${needs.length} ${needs.length === 1 ? 'stack needs' : 'stacks need'} packaging to S3:`, problems);
+  }
+
+  const bucketRegion = await options.s3.bucketRegion(artifacts.bucket).catch((error: unknown) => {
+    throw bucketError(artifacts.bucket, error, displayPath(config.configFile, process.cwd()));
+  });
+  const region = bucketRegion ?? config.region ?? 'us-east-1';
+  const uploads = new Map<string, Upload>();
+  /**
+   * Content-addressed: a key already in the bucket is never uploaded again. Puts are collected
+   * (once per key across stacks) and made after every check has passed; each stack remembers
+   * the keys it needs, also those another stack queued first.
+   */
+  const storeFor = (needed: Set<string>): ArtifactStore => ({
+    exists: async (key) => {
+      if (uploads.has(key)) {
+        needed.add(key);
+        return false;
+      }
+      return options.s3.objectExists(artifacts.bucket, key);
+    },
+    put: (key, body, contentType) => {
+      needed.add(key);
+      if (!uploads.has(key)) uploads.set(key, { key, body, contentType });
+      return Promise.resolve();
+    },
+  });
+
+  const packaged = new Map<string, { body: string; templateUrl: string | undefined; artifacts: ArtifactStat[]; nested: PackagedNestedTemplate[]; keys: string[] }>();
+  const problems: Problem[] = [];
+  for (const id of needs) {
+    const template = project.templates.get(id);
+    const stack = config.stacks.find((s) => s.id === id);
+    if (!template || !stack) continue;
+    const needed = new Set<string>();
+    const store = storeFor(needed);
+    try {
+      const result = await packageTemplate({ templateFile: stack.templatePath, templateText: template.body, bucket: artifacts.bucket, prefix: artifacts.prefix, region, store });
+      let url: string | undefined;
+      if (Buffer.byteLength(result.body) > TEMPLATE_BODY_LIMIT) {
+        const key = `${artifacts.prefix ? `${artifacts.prefix}/` : ''}${createHash('sha256').update(result.body).digest('hex')}.template`;
+        if (!(await store.exists(key))) await store.put(key, Buffer.from(result.body), 'text/plain; charset=utf-8');
+        url = templateUrl(artifacts.bucket, region, key);
+      }
+      const keys = [...needed];
+      packaged.set(id, { body: result.body, templateUrl: url, artifacts: result.artifacts, nested: result.nested, keys });
+    } catch (error) {
+      if (error instanceof ValidationError) problems.push(...error.problems.map((p) => ({ ...p, stack: p.stack ?? id })));
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new ValidationError('PACKAGING', `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} with local code and templates:`, problems);
+
+  const queue = new PQueue({ concurrency: UPLOAD_CONCURRENCY });
+  const upload = (u: Upload): Promise<void> => (u.done ??= queue.add(() => options.s3.putObject({ bucket: artifacts.bucket, key: u.key, body: u.body, contentType: u.contentType })));
+  // The write check: the smallest upload first, before any stack is touched.
+  const smallest = [...uploads.values()].sort((a, b) => a.body.byteLength - b.body.byteLength)[0];
+  if (smallest) {
+    await upload(smallest).catch((error: unknown) => {
+      throw bucketError(artifacts.bucket, error, displayPath(config.configFile, process.cwd()), 'write');
+    });
+  }
+  for (const u of uploads.values()) void upload(u).catch(() => undefined);
+
+  const perStack = new Map<string, StackPackaging>();
+  for (const [id, p] of packaged) {
+    const mine = p.keys.map((k) => uploads.get(k)).filter((u): u is Upload => u !== undefined);
+    const all = Promise.all(mine.map(upload)).catch((error: unknown) => {
+      throw new DeployError('UPLOAD_FAILED', `could not upload ${id}'s artifacts to s3://${artifacts.bucket}: ${error instanceof Error ? error.message : String(error)}`, {
+        hint: 'check the network and your s3:PutObject permission on the bucket, then deploy again (uploaded artifacts are reused)',
+      });
+    });
+    const stats = all.then((): PackagingStats => ({
+      artifacts: p.artifacts.length,
+      files: p.artifacts.reduce((n, a) => n + a.files, 0),
+      bytes: p.artifacts.reduce((n, a) => n + a.bytes, 0) + (p.templateUrl ? Buffer.byteLength(p.body) : 0),
+      uploaded: mine.length,
+      uploadedBytes: mine.reduce((n, u) => n + u.body.byteLength, 0),
+      reused: p.artifacts.length + (p.templateUrl ? 1 : 0) - mine.length,
+      templateByUrl: p.templateUrl !== undefined,
+      durationMs: now() - started,
+    }));
+    perStack.set(id, { ready: all.then(() => ({ body: p.body, templateUrl: p.templateUrl })), stats, artifacts: p.artifacts, nested: p.nested });
+  }
+  // Nobody may be left with an unobserved rejection; each stack reports its own failure.
+  for (const s of perStack.values()) {
+    s.ready.catch(() => undefined);
+    s.stats.catch(() => undefined);
+  }
+  return {
+    of: (id) => perStack.get(id),
+    settled: async () => {
+      await Promise.allSettled([...uploads.values()].map(upload));
+    },
+  };
+}
+
+/** The local paths a stack's template names (not those of its nested templates: enough to know it needs packaging). */
+function localPathsOf(project: Project, id: string): ArtifactRef[] {
+  const template = project.templates.get(id);
+  const stack = project.config.stacks.find((s) => s.id === id);
+  if (!template || !stack) return [];
+  return findArtifacts(parseTemplate(template.body, template.file), dirname(stack.templatePath)).refs;
+}
+
+/** The bucket cannot be used: said before any stack is touched, with what to do. */
+function bucketError(bucket: string, error: unknown, configFile: string, action: 'read' | 'write' = 'read'): Error {
+  if (!(error instanceof AwsError)) return error instanceof Error ? error : new Error(String(error));
+  const missing = error.awsCode === 'NoSuchBucket' || error.awsCode === 'NotFound' || error.httpStatus === 404;
+  const denied = error.awsCode === 'AccessDenied' || error.awsCode === 'Forbidden' || error.httpStatus === 403;
+  const what = missing ? `the artifacts bucket ${bucket} does not exist`
+    : denied ? `the artifacts bucket ${bucket} cannot be ${action === 'write' ? 'written' : 'read'} with these credentials (${error.awsCode})`
+      : `the artifacts bucket ${bucket} could not be ${action === 'write' ? 'written' : 'checked'}: ${error.message}`;
+  return new ConfigError(what, { file: configFile }, {
+    hint: missing ? `create it (aws s3 mb s3://${bucket}) or set artifacts.bucket in ${configFile} to a bucket that exists; nothing was deployed`
+      : `grant s3:ListBucket, s3:GetObject and s3:PutObject on ${bucket}, or use another bucket; nothing was deployed`,
+  });
+}
