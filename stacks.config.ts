@@ -33,8 +33,6 @@ export default defineConfig(({ stage }) => ({
         Project: 'orders',
         Stage: stage,
         DataBucketName: output('data', 'BucketName'),
-        LayerBucket: `orders-${stage}-artifacts`,
-        LayerKey: 'layers/shared.zip',
       },
     },
     backup: {
@@ -42,6 +40,9 @@ export default defineConfig(({ stage }) => ({
       parameters: { Project: 'orders', Stage: stage },
     },
   },
+  // Where stackpilot puts packaged code (app's functions and layer, its nested alarms template).
+  // The bucket must exist: aws s3 mb s3://orders-dev-artifacts
+  artifacts: { bucket: `orders-${stage}-artifacts`, prefix: 'stackpilot' },
   stages: {
     prod: {
       region: 'eu-west-1',

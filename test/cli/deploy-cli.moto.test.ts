@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { motoEnv, useMoto } from '../harness/aws-env.js';
-import { copyExample, putS3Object } from '../helpers/example-project.js';
+import { copyExample, createS3Bucket } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const { endpoint } = useMoto();
@@ -12,7 +12,7 @@ const { endpoint } = useMoto();
 describe('stackpilot deploy against moto', () => {
   it('deploys the example system, then finds every stack unchanged; --output json is the event stream', async () => {
     const dir = await copyExample();
-    await putS3Object(endpoint, 'orders-dev-artifacts', 'layers/shared.zip', 'layer');
+    await createS3Bucket(endpoint, 'orders-dev-artifacts');
     // A dead AWS_ENDPOINT_URL: only --endpoint-url can make this work.
     const env = { ...motoEnv(endpoint), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
 

@@ -18,18 +18,28 @@ export async function copyExample(): Promise<string> {
   copies.push(dir);
   await cp(join(REPO_ROOT, 'stacks.config.ts'), join(dir, 'stacks.config.ts'));
   await cp(join(REPO_ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
+  // app's functions and shared layer: local folders the templates name, packaged by stackpilot.
+  await cp(join(REPO_ROOT, 'functions'), join(dir, 'functions'), { recursive: true });
+  await cp(join(REPO_ROOT, 'layers'), join(dir, 'layers'), { recursive: true });
   return dir;
 }
 
+const S3_HEADERS = { Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' };
+
 /**
- * Puts an object into moto's S3 (the app stack's layer zip must exist there). No S3 client is a
- * dependency yet, so this is one raw request; moto routes it to S3 by the credential scope of the
- * Authorization header and does not check the signature.
+ * Creates a bucket in moto's S3 (the example's artifacts bucket must exist, as in a real
+ * account): one raw request; moto routes it to S3 by the credential scope of the Authorization
+ * header and does not check the signature.
  */
+export async function createS3Bucket(endpoint: string, bucket: string): Promise<void> {
+  const response = await fetch(`${endpoint}/${bucket}`, { method: 'PUT', headers: S3_HEADERS });
+  if (!response.ok && response.status !== 409) throw new Error(`moto S3 create bucket ${bucket}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** Puts an object into moto's S3, creating the bucket if needed. */
 export async function putS3Object(endpoint: string, bucket: string, key: string, body: string): Promise<void> {
-  const headers = { Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' };
-  const bucketResponse = await fetch(`${endpoint}/${bucket}`, { method: 'PUT', headers });
-  if (!bucketResponse.ok && bucketResponse.status !== 409) throw new Error(`moto S3 create bucket ${bucket}: HTTP ${bucketResponse.status} ${await bucketResponse.text()}`);
+  const headers = S3_HEADERS;
+  await createS3Bucket(endpoint, bucket);
   const objectResponse = await fetch(`${endpoint}/${bucket}/${key}`, { method: 'PUT', headers, body });
   if (!objectResponse.ok) throw new Error(`moto S3 put ${bucket}/${key}: HTTP ${objectResponse.status} ${await objectResponse.text()}`);
 }

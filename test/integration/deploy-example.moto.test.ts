@@ -14,7 +14,7 @@ import { deployRun } from '../../src/engine/deploy-run.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { MOTO_REGION, useMoto } from '../harness/aws-env.js';
-import { copyExample, putS3Object } from '../helpers/example-project.js';
+import { copyExample, createS3Bucket } from '../helpers/example-project.js';
 import { useTestCredentials } from '../harness/test-credentials.js';
 
 const { endpoint } = useMoto();
@@ -58,7 +58,7 @@ describe('deploying the example system to moto', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await copyExample();
-    await putS3Object(endpoint, 'orders-dev-artifacts', 'layers/shared.zip', 'not really a zip');
+    await createS3Bucket(endpoint, 'orders-dev-artifacts');
   });
 
   it('creates every stack from nothing, in dependency order, and writes the outputs file', async () => {

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { motoEnv, useMoto } from '../harness/aws-env.js';
-import { copyExample, putS3Object } from '../helpers/example-project.js';
+import { copyExample, createS3Bucket } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const { endpoint } = useMoto();
@@ -40,7 +40,7 @@ async function account(): Promise<{ stacks: string[]; changeSets: number }> {
 describe('stackpilot plan against moto', () => {
   it('plans the example from nothing and after a deploy, leaving the account as it was', async () => {
     const dir = await copyExample();
-    await putS3Object(endpoint, 'orders-dev-artifacts', 'layers/shared.zip', 'layer');
+    await createS3Bucket(endpoint, 'orders-dev-artifacts');
     // Not the GitHub Actions renderer even when the tests run under GitHub Actions: stderr stays empty.
     const env = { ...motoEnv(endpoint), GITHUB_ACTIONS: '' };
 

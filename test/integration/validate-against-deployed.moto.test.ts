@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { motoEnv, useMoto } from '../harness/aws-env.js';
-import { copyExample, putS3Object } from '../helpers/example-project.js';
+import { copyExample, createS3Bucket } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const { endpoint } = useMoto();
@@ -12,7 +12,7 @@ const { endpoint } = useMoto();
 describe('stackpilot validate --against-deployed against moto', () => {
   it('predicts creation before a deploy and no changes after it', async () => {
     const dir = await copyExample();
-    await putS3Object(endpoint, 'orders-dev-artifacts', 'layers/shared.zip', 'layer');
+    await createS3Bucket(endpoint, 'orders-dev-artifacts');
     const env = motoEnv(endpoint);
 
     const before = await runCli(['validate', '--against-deployed', '--endpoint-url', endpoint], { cwd: dir, env });
