@@ -25,6 +25,10 @@ export class MemoryS3 implements S3Port {
   private readonly buckets = new Map<string, { region: string; objects: Map<string, MemoryS3Object> }>();
   /** Buckets every call on which is refused (`denyBucket`). */
   private readonly denied = new Set<string>();
+  /** Buckets that may be read but not written (`denyWrites`). */
+  private readonly readOnly = new Set<string>();
+  /** While set, PutObject calls wait for it (`holdPuts`). */
+  private hold: Promise<void> | undefined;
 
   constructor(buckets: Record<string, { region: string }> = {}) {
     for (const [name, { region }] of Object.entries(buckets)) this.createBucket(name, region);
@@ -39,6 +43,27 @@ export class MemoryS3 implements S3Port {
   denyBucket(name: string): this {
     this.denied.add(name);
     return this;
+  }
+
+  /** From now on PutObject on the bucket fails with S3's 403; HeadBucket and HeadObject still answer (a read-only role). */
+  denyWrites(name: string): this {
+    this.readOnly.add(name);
+    return this;
+  }
+
+  /**
+   * From now on PutObject calls are logged but do not finish until the returned function is
+   * called (slow uploads, to see who waits for them).
+   */
+  holdPuts(): () => void {
+    let release = (): void => undefined;
+    this.hold = new Promise<void>((resolve) => {
+      release = () => {
+        this.hold = undefined;
+        resolve();
+      };
+    });
+    return release;
   }
 
   /** Setup without a logged call. */
@@ -83,10 +108,13 @@ export class MemoryS3 implements S3Port {
 
   putObject(input: { bucket: string; key: string; body: Uint8Array; contentType?: string }): Promise<void> {
     this.calls.push({ operation: 'PutObject', bucket: input.bucket, key: input.key, bytes: input.body.byteLength });
-    return this.answer('PutObject', input.bucket, () => {
+    const hold = this.hold;
+    const answer = (): Promise<void> => this.answer('PutObject', input.bucket, () => {
+      if (this.readOnly.has(input.bucket)) throw new AwsError('PutObject', 'AccessDenied', 'Access Denied', 403);
       // The SDK reads the body's bytes when it sends; a copy keeps later edits of the caller's buffer out.
       this.bucket('PutObject', input.bucket).objects.set(input.key, { body: new Uint8Array(input.body), contentType: input.contentType });
     });
+    return hold ? hold.then(answer) : answer();
   }
 
   private bucket(operation: string, name: string): { region: string; objects: Map<string, MemoryS3Object> } {
