@@ -11,6 +11,7 @@ import type { AwsPorts } from '../../src/aws/ports.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { systemClock } from '../../src/clock.js';
 import { deployRun } from '../../src/engine/deploy-run.js';
+import { packageStacks } from '../../src/engine/package-stacks.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { MOTO_REGION, useMoto } from '../harness/aws-env.js';
@@ -27,8 +28,12 @@ function ports(): AwsPorts {
 async function deploy(dir: string, options: { stacks?: string[]; ports?: AwsPorts } = {}): Promise<{ exitCode: number; events: EngineEvent[] }> {
   const project = await loadProject({ cwd: dir, command: 'deploy' });
   const events: EngineEvent[] = [];
+  const stacks = options.stacks ?? project.orderings.order;
+  const used = options.ports ?? ports();
+  // As `stackpilot deploy` does: app's code and nested template go to S3 first.
+  const packaging = await packageStacks({ project, stacks, s3: used.s3 });
   const result = await deployRun({
-    project, stacks: options.stacks ?? project.orderings.order, ports: options.ports ?? ports(), clock: systemClock,
+    project, stacks, ports: used, clock: systemClock, packaging,
     emit: (e) => events.push(e), approve: () => Promise.resolve({ approved: true }),
   });
   return { exitCode: result.exitCode, events };
