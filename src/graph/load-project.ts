@@ -8,6 +8,10 @@ import { analyzeTemplate } from '../template/analyze-template.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
 import { checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
 import { readTemplate } from '../template/parse-template.js';
+import type { ParsedTemplate } from '../template/parse-template.js';
+import { artifactProblem, findArtifacts } from '../package/find-artifacts.js';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { TemplateError } from '../errors.js';
 import { buildGraph } from './build-graph.js';
 import { describeCycle, findCycles } from './find-cycles.js';
@@ -37,6 +41,29 @@ export interface Project {
  * Config, templates and graph, checked offline. Every problem found on the way is collected and
  * reported at once; only a config that does not even match the schema stops early.
  */
+/**
+ * Local code and nested templates the template names (issue 7), checked offline so that
+ * `validate` reports them too: each path exists and a folder is not empty, and an artifacts bucket
+ * is configured. Zipping, limits and nested templates' own paths are the packager's (plan, deploy).
+ */
+async function checkLocalPaths(parsed: ParsedTemplate, templatePath: string, hasBucket: boolean): Promise<Problem[]> {
+  const found = findArtifacts(parsed, dirname(templatePath));
+  const problems = [...found.problems];
+  for (const ref of found.refs) {
+    const info = await stat(ref.absolutePath).catch(() => undefined);
+    if (!info) {
+      problems.push(artifactProblem(ref, `does not exist (looked for ${ref.absolutePath})`, 'paths are relative to the folder of the template that names them'));
+    } else if (info.isDirectory() && (await readdir(ref.absolutePath)).length === 0) {
+      problems.push(artifactProblem(ref, 'is an empty folder: there is nothing to deploy'));
+    }
+  }
+  const first = found.refs[0];
+  if (first && !hasBucket) {
+    problems.push(artifactProblem(first, `is a local path, and no artifacts bucket is configured to package ${found.refs.length === 1 ? 'it' : `it and ${found.refs.length - 1} more`} into`, "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)"));
+  }
+  return problems;
+}
+
 export async function loadProject(options: LoadProjectOptions): Promise<Project> {
   const file = findConfigFile(options.cwd, options.configPath);
   const envStage = options.stage ?? 'dev';
@@ -75,6 +102,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
       warnings.push(...info.warnings.map((p) => ({ ...p, stack: stack.id })));
       problems.push(...checkStackParameters(stack, info, locateConfig), ...checkStackOutputs(stack, info, locateConfig));
+      problems.push(...(await checkLocalPaths(parsed, stack.templatePath, config.artifacts !== undefined)).map((p) => ({ ...p, stack: stack.id })));
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       problems.push({ stack: stack.id, location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) });
