@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors.js';
 import type { CreateChangeSetInput, S3Port } from '../../src/aws/ports.js';
+import { DeployError } from '../../src/engine/deploy-errors.js';
 import { packageStacks, TEMPLATE_BODY_LIMIT } from '../../src/engine/package-stacks.js';
 import type { Packaging, StackPackaging } from '../../src/engine/package-stacks.js';
 import { ConfigError, ValidationError } from '../../src/errors.js';
@@ -24,6 +25,7 @@ import type { StackDef } from './support.js';
 
 const BUCKET = 'demo-artifacts';
 const ZIP_KEY = /^stackpilot\/[0-9a-f]{64}\.zip$/;
+const ZIP_KEY_IN_BODY = /"S3Key": "stackpilot\/[0-9a-f]{64}\.zip"/;
 
 /** makeProject with the config's `artifacts` set (makeProject leaves it unset). */
 async function projectWith(stacks: Record<string, StackDef>, options: { artifacts?: boolean; files?: Record<string, string>; dirs?: string[] } = {}): Promise<{ project: Project; dir: string }> {
@@ -291,6 +293,26 @@ ${extra}`;
     expect(s3.object(BUCKET, sharedKey ?? '')).toBeDefined();
     expect(s3.callsOf('PutObject').map((c) => c.key).filter((k) => k === sharedKey)).toHaveLength(1);
     expect(s3.callsOf('PutObject')).toHaveLength(2);
+  });
+});
+
+describe('packageStacks: a background upload that fails', () => {
+  it('fails only the stacks that need the object, with the bucket named, after the write check passed', async () => {
+    const { project } = await projectWith(
+      { a: { template: functionTemplate('../code/small') }, b: { template: functionTemplate('../code/big') } },
+      { files: { 'code/small/index.py': 'x = 1\n', 'code/big/index.py': noise(3000) } },
+    );
+    const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } });
+    const original = s3.putObject.bind(s3);
+    s3.putObject = (input) => (s3.callsOf('PutObject').length === 0 ? original(input) : Promise.reject(new Error('socket hang up')));
+    const packaging = await packageStacks({ project, stacks: ids(project), s3 });
+    expect((await packagingOf(packaging, 'a').ready).body).toMatch(ZIP_KEY_IN_BODY);
+    const error = await rejection(packagingOf(packaging, 'b').ready);
+    expect(error).toBeInstanceOf(DeployError);
+    expect((error as DeployError).code).toBe('UPLOAD_FAILED');
+    expect((error as DeployError).message).toBe(`could not upload b's artifacts to s3://${BUCKET}: socket hang up`);
+    await expect(packagingOf(packaging, 'b').stats).rejects.toBe(error);
+    await packaging.settled();
   });
 });
 
