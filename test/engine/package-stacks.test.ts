@@ -119,6 +119,17 @@ describe('packageStacks: refused before any stack is touched', () => {
     expect(s3.calls).toEqual([]);
   });
 
+  it('asks for `artifacts` for a template over 51,200 bytes too, even with no local path in it', async () => {
+    const { project } = await projectWith({ big: { template: bigTemplate(200) } }, { artifacts: false });
+    const s3 = new MemoryS3();
+    const error = await rejection(packageStacks({ project, stacks: ids(project), s3 }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).problems.map((p) => [p.stack, p.message])).toEqual([
+      ['big', `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`],
+    ]);
+    expect(s3.calls).toEqual([]);
+  });
+
   it('says the bucket does not exist, with the `aws s3 mb` hint, and uploads nothing', async () => {
     const { project } = await projectWith({ api: { template: functionTemplate('../code/fn') } }, { files: { 'code/fn/index.js': 'x\n' } });
     const s3 = new MemoryS3();
