@@ -1,3 +1,4 @@
+import { previewPackagedTemplates } from '../engine/package-stacks.js';
 import { loadProject } from '../graph/load-project.js';
 import type { Project } from '../graph/load-project.js';
 import { selectStacks } from '../graph/select-stacks.js';
@@ -65,7 +66,9 @@ async function runAgainstDeployed(stacks: string[], options: ValidateOptions, ct
     const spec = await loadResourceSpec();
     const results: StackPredictionResult[] = [];
     // One stack at a time: two read calls each, under the account's API budget anyway.
-    for (const id of selected) results.push(await predictStack(id, project, account.ports, spec, allowReplace));
+    // Local code is compared as deploy would send it: zipped and keyed by content, not uploaded.
+    const packaged = await previewPackagedTemplates({ project, stacks: selected, s3: account.ports.s3 });
+    for (const id of selected) results.push(await predictStack(id, project, account.ports, spec, allowReplace, packaged.get(id)));
     ctx.stdout.write(formatPrediction(results, spec.source, ctx.colors.stdout));
     return results.some((r) => r.blocked.length > 0 || r.problem !== undefined) ? EXIT_FAILURE : EXIT_OK;
   } finally {
@@ -73,12 +76,12 @@ async function runAgainstDeployed(stacks: string[], options: ValidateOptions, ct
   }
 }
 
-async function predictStack(id: string, project: Project, ports: AwsPorts, spec: ResourceSpec, allowReplace: ReadonlySet<string>): Promise<StackPredictionResult> {
+async function predictStack(id: string, project: Project, ports: AwsPorts, spec: ResourceSpec, allowReplace: ReadonlySet<string>, packagedBody: string | undefined): Promise<StackPredictionResult> {
   const stack = project.config.stacks.find((s) => s.id === id);
   const template = project.templates.get(id);
   const base: StackPredictionResult = { stack: id, stackName: stack?.stackName ?? id, prediction: undefined, status: undefined, blocked: [], warnings: [], problem: undefined };
   if (!stack || !template) return { ...base, problem: 'not in the project' };
-  const local = parseTemplate(template.body, stack.templateDisplay).body;
+  const local = parseTemplate(packagedBody ?? template.body, stack.templateDisplay).body;
   const deployed = await ports.cloudFormation.describeStack(stack.stackName);
   // A stack under review (a CREATE change set) or whose first create failed holds nothing to diff with.
   if (!deployed || deployed.status === 'REVIEW_IN_PROGRESS' || deployed.status === 'ROLLBACK_COMPLETE') {

@@ -209,3 +209,28 @@ function bucketError(bucket: string, error: unknown, configFile: string, action:
       : `grant s3:ListBucket, s3:GetObject and s3:PutObject on ${bucket}, or use another bucket; nothing was deployed`,
   });
 }
+
+/**
+ * The templates as `deploy` would send them, without uploading anything: zipped and hashed
+ * locally, so the keys are the ones a deploy makes (for `validate --against-deployed`, which only
+ * reads). Stacks with nothing to package are left out.
+ */
+export async function previewPackagedTemplates(options: { project: Project; stacks: readonly string[]; s3: S3Port }): Promise<Map<string, string>> {
+  const { project } = options;
+  const artifacts = project.config.artifacts;
+  const bodies = new Map<string, string>();
+  if (!artifacts) return bodies;
+  const selected = project.orderings.order.filter((id) => options.stacks.includes(id) && localPathsOf(project, id).length > 0);
+  if (selected.length === 0) return bodies;
+  // The region only shapes nested templates' URLs; reading it is a read like any other here.
+  const region = (await options.s3.bucketRegion(artifacts.bucket).catch(() => undefined)) ?? project.config.region ?? 'us-east-1';
+  const store: ArtifactStore = { exists: () => Promise.resolve(true), put: () => Promise.reject(new Error('a preview uploads nothing')) };
+  for (const id of selected) {
+    const stack = project.config.stacks.find((s) => s.id === id);
+    const template = project.templates.get(id);
+    if (!stack || !template) continue;
+    const result = await packageTemplate({ templateFile: stack.templatePath, templateText: template.body, bucket: artifacts.bucket, prefix: artifacts.prefix, region, store });
+    bodies.set(id, result.body);
+  }
+  return bodies;
+}

@@ -45,7 +45,7 @@ describe('the example templates', () => {
     expect(tableName).toEqual([{
       exportName: { value: 'orders-dev-TableName', unknowns: [] },
       usedBy: 'GetOrderFunction',
-      location: { file: 'templates/app.yaml', line: 173, column: 13 },
+      location: { file: 'templates/app.yaml', line: 122, column: 13 },
     }]);
   });
 
