@@ -1,20 +1,6 @@
-import { previewPackagedTemplates } from '../engine/package-stacks.js';
 import { loadProject } from '../graph/load-project.js';
-import type { Project } from '../graph/load-project.js';
-import { selectStacks } from '../graph/select-stacks.js';
-import { asResourceChanges, predictChanges } from '../engine/predict-changes.js';
-import type { StackPredictionResult } from '../engine/predict-changes.js';
-import { checkStatefulChanges } from '../engine/stateful-guard.js';
-import { loadResourceSpec } from '../spec/resource-spec.js';
-import type { ResourceSpec } from '../spec/resource-spec.js';
-import { parseTemplate } from '../template/parse-template.js';
-import { formatPrediction } from '../ui/prediction-report.js';
-import type { AwsPorts } from '../aws/ports.js';
-import { pickAccount, positiveNumber } from './command-deploy.js';
-import { openAccount } from './open-account.js';
-import { parseAllowReplace } from './allow-replace.js';
 import type { CliContext, GlobalOptions } from './context.js';
-import { EXIT_FAILURE, EXIT_OK } from './context.js';
+import { EXIT_OK } from './context.js';
 import { formatWarnings } from './report-problems.js';
 import { displayPath } from '../config/resolve-config.js';
 
@@ -32,7 +18,8 @@ export interface ValidateOptions extends GlobalOptions {
 
 /** Config, templates and graph, offline: no AWS call. With `--against-deployed`, also a read-only diff with what is deployed. */
 export async function runValidate(options: ValidateOptions, ctx: CliContext, stacks: string[] = []): Promise<number> {
-  if (options.againstDeployed) return runAgainstDeployed(stacks, options, ctx);
+  // Loaded only when asked for: it brings the AWS SDK and the resource spec.
+  if (options.againstDeployed) return (await import('./command-validate-deployed.js')).runAgainstDeployed(stacks, options, ctx);
   const project = await loadProject({ cwd: ctx.cwd, command: 'validate', ...pick(options) });
   const c = ctx.colors.stdout;
   const { graph, orderings, config } = project;
@@ -46,58 +33,6 @@ export async function runValidate(options: ValidateOptions, ctx: CliContext, sta
     '',
   ].join('\n'));
   return EXIT_OK;
-}
-
-/**
- * `validate --against-deployed`: per selected stack, DescribeStacks and GetTemplate only, the
- * templates diffed offline and judged by the resource spec and the data guard of `deploy`.
- */
-async function runAgainstDeployed(stacks: string[], options: ValidateOptions, ctx: CliContext): Promise<number> {
-  const project = await loadProject({ cwd: ctx.cwd, command: 'validate', ...pick(options) });
-  const selected = selectStacks(project.graph, stacks, {
-    ...(options.exclusively ? { exclusively: true } : {}),
-    ...(options.withDependents ? { withDependents: true } : {}),
-  });
-  const allowReplace = parseAllowReplace(options.allowReplace, project);
-  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
-  const apiRate = positiveNumber(options.apiRate ?? '5', '--api-rate');
-  const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
-  try {
-    const spec = await loadResourceSpec();
-    const results: StackPredictionResult[] = [];
-    // One stack at a time: two read calls each, under the account's API budget anyway.
-    // Local code is compared as deploy would send it: zipped and keyed by content, not uploaded.
-    const packaged = await previewPackagedTemplates({ project, stacks: selected, s3: account.ports.s3 });
-    for (const id of selected) results.push(await predictStack(id, project, account.ports, spec, allowReplace, packaged.get(id)));
-    ctx.stdout.write(formatPrediction(results, spec.source, ctx.colors.stdout));
-    return results.some((r) => r.blocked.length > 0 || r.problem !== undefined) ? EXIT_FAILURE : EXIT_OK;
-  } finally {
-    await account.save();
-  }
-}
-
-async function predictStack(id: string, project: Project, ports: AwsPorts, spec: ResourceSpec, allowReplace: ReadonlySet<string>, packagedBody: string | undefined): Promise<StackPredictionResult> {
-  const stack = project.config.stacks.find((s) => s.id === id);
-  const template = project.templates.get(id);
-  const base: StackPredictionResult = { stack: id, stackName: stack?.stackName ?? id, prediction: undefined, status: undefined, blocked: [], warnings: [], problem: undefined };
-  if (!stack || !template) return { ...base, problem: 'not in the project' };
-  const local = parseTemplate(packagedBody ?? template.body, stack.templateDisplay).body;
-  const deployed = await ports.cloudFormation.describeStack(stack.stackName);
-  // A stack under review (a CREATE change set) or whose first create failed holds nothing to diff with.
-  if (!deployed || deployed.status === 'REVIEW_IN_PROGRESS' || deployed.status === 'ROLLBACK_COMPLETE') {
-    return { ...base, status: deployed?.status, prediction: predictChanges({ deployed: undefined, local, spec }) };
-  }
-  let deployedBody;
-  try {
-    // The deployed text may be JSON or YAML; JSON is YAML, so one parser reads both.
-    deployedBody = parseTemplate(await ports.cloudFormation.getTemplate(deployed.stackId), `${stack.stackName} (deployed).yaml`).body;
-  } catch (error) {
-    return { ...base, status: deployed.status, problem: `cannot read the deployed template: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  const prediction = predictChanges({ deployed: deployedBody, local, spec });
-  if (!prediction.deployed) return { ...base, status: deployed.status, prediction };
-  const guard = checkStatefulChanges({ stack: id, stateful: stack.stateful, changes: asResourceChanges(prediction.resources), deployedTemplate: deployedBody, allowReplace });
-  return { ...base, status: deployed.status, prediction, blocked: guard.blocked, warnings: guard.warnings };
 }
 
 export function pick(options: GlobalOptions): { configPath?: string; stage?: string; region?: string } {

@@ -1,18 +1,14 @@
+// Commands are imported when run: `--version`, `--help` and `validate` do not load the AWS SDK or Ink.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { colorsFor } from '../ui/colors.js';
 import { GRAPH_FORMATS } from '../ui/render-graph.js';
 import type { GraphFormat } from '../ui/render-graph.js';
-import { runGraph } from './command-graph.js';
-import { runValidate } from './command-validate.js';
 import type { ValidateOptions } from './command-validate.js';
-import { runDeploy } from './command-deploy.js';
-import { runPackage } from './command-package.js';
 import type { PackageOptions } from './command-package.js';
-import { runPlan } from './command-plan.js';
 import type { PlanOptions } from './command-plan.js';
-import { DEFAULT_CONCURRENCY } from '../engine/deploy-run.js';
+import { DEFAULT_CONCURRENCY } from '../engine/schedule-plan.js';
 import { APPROVAL_LEVELS } from '../engine/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
 import type { CliContext, GlobalOptions } from './context.js';
@@ -80,7 +76,7 @@ Examples:
       if (!options.againstDeployed && stacks.length > 0) {
         throw new UsageError(`validate checks the whole project; stack names (${stacks.join(', ')}) only select stacks with --against-deployed`, { hint: 'drop the names, or add --against-deployed' });
       }
-      setExit(await runValidate(options, ctx, stacks));
+      setExit(await (await import('./command-validate.js')).runValidate(options, ctx, stacks));
     });
 
   program.command('graph')
@@ -105,7 +101,7 @@ Examples:
   $ stackpilot graph data --with-dependents --format json`)
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & { format: GraphFormat; exclusively?: boolean; withDependents?: boolean }>();
-      setExit(await runGraph(stacks, options, ctx));
+      setExit(await (await import('./command-graph.js')).runGraph(stacks, options, ctx));
     });
 
   program.command('plan')
@@ -135,7 +131,7 @@ Examples:
   $ stackpilot plan app --detailed-exitcode
   $ stackpilot plan --simulate`)
     .action(async (stacks: string[], _options: unknown, command: Command) => {
-      setExit(await runPlan(stacks, command.optsWithGlobals<PlanOptions>(), ctx));
+      setExit(await (await import('./command-plan.js')).runPlan(stacks, command.optsWithGlobals<PlanOptions>(), ctx));
     });
 
   program.command('package')
@@ -162,7 +158,7 @@ Examples:
   $ stackpilot package
   $ stackpilot package app --output-dir build/templates`)
     .action(async (stacks: string[], _options: unknown, command: Command) => {
-      setExit(await runPackage(stacks, command.optsWithGlobals<PackageOptions>(), ctx));
+      setExit(await (await import('./command-package.js')).runPackage(stacks, command.optsWithGlobals<PackageOptions>(), ctx));
     });
 
   program.command('deploy')
@@ -209,7 +205,7 @@ Examples:
   $ stackpilot deploy --endpoint-url http://127.0.0.1:5000 --yes --ci
   $ stackpilot deploy --output json > events.ndjson`)
     .action(async (stacks: string[], _options: unknown, command: Command) => {
-      setExit(await runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx));
+      setExit(await (await import('./command-deploy.js')).runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx));
     });
 
   return program;

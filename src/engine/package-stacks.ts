@@ -206,7 +206,8 @@ function bucketError(bucket: string, error: unknown, configFile: string, action:
       : `the artifacts bucket ${bucket} could not be ${action === 'write' ? 'written' : 'checked'}: ${error.message}`;
   return new ConfigError(what, { file: configFile }, {
     hint: missing ? `create it (aws s3 mb s3://${bucket}) or set artifacts.bucket in ${configFile} to a bucket that exists; nothing was deployed`
-      : `grant s3:ListBucket, s3:GetObject and s3:PutObject on ${bucket}, or use another bucket; nothing was deployed`,
+      : denied ? `grant s3:ListBucket, s3:GetObject and s3:PutObject on ${bucket}, or use another bucket; nothing was deployed`
+        : 'check your AWS credentials, region and network, then run again; nothing was deployed',
   });
 }
 
