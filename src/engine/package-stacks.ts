@@ -104,7 +104,9 @@ export async function packageStacks(options: { project: Project; stacks: readonl
    * (once per key across stacks) and made after every check has passed; each stack remembers
    * the keys it needs, also those another stack queued first.
    */
-  const storeFor = (needed: Set<string>): ArtifactStore => ({
+  /** The stack that queued each upload: it counts as that stack's upload, a reuse for the others. */
+  const owner = new Map<string, string>();
+  const storeFor = (id: string, needed: Set<string>): ArtifactStore => ({
     exists: async (key) => {
       if (uploads.has(key)) {
         needed.add(key);
@@ -114,7 +116,10 @@ export async function packageStacks(options: { project: Project; stacks: readonl
     },
     put: (key, body, contentType) => {
       needed.add(key);
-      if (!uploads.has(key)) uploads.set(key, { key, body, contentType });
+      if (!uploads.has(key)) {
+        uploads.set(key, { key, body, contentType });
+        owner.set(key, id);
+      }
       return Promise.resolve();
     },
   });
@@ -126,7 +131,7 @@ export async function packageStacks(options: { project: Project; stacks: readonl
     const stack = config.stacks.find((s) => s.id === id);
     if (!template || !stack) continue;
     const needed = new Set<string>();
-    const store = storeFor(needed);
+    const store = storeFor(id, needed);
     try {
       const result = await packageTemplate({ templateFile: stack.templatePath, templateText: template.body, bucket: artifacts.bucket, prefix: artifacts.prefix, region, store });
       let url: string | undefined;
@@ -163,13 +168,14 @@ export async function packageStacks(options: { project: Project; stacks: readonl
         hint: 'check the network and your s3:PutObject permission on the bucket, then deploy again (uploaded artifacts are reused)',
       });
     });
+    const ownUploads = mine.filter((u) => owner.get(u.key) === id);
     const stats = all.then((): PackagingStats => ({
       artifacts: p.artifacts.length,
       files: p.artifacts.reduce((n, a) => n + a.files, 0),
       bytes: p.artifacts.reduce((n, a) => n + a.bytes, 0) + (p.templateUrl ? Buffer.byteLength(p.body) : 0),
-      uploaded: mine.length,
-      uploadedBytes: mine.reduce((n, u) => n + u.body.byteLength, 0),
-      reused: p.artifacts.length + (p.templateUrl ? 1 : 0) - mine.length,
+      uploaded: ownUploads.length,
+      uploadedBytes: ownUploads.reduce((n, u) => n + u.body.byteLength, 0),
+      reused: p.artifacts.length + (p.templateUrl ? 1 : 0) - ownUploads.length,
       templateByUrl: p.templateUrl !== undefined,
       durationMs: now() - started,
     }));

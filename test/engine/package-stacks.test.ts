@@ -304,6 +304,10 @@ ${extra}`;
     expect(s3.object(BUCKET, sharedKey ?? '')).toBeDefined();
     expect(s3.callsOf('PutObject').map((c) => c.key).filter((k) => k === sharedKey)).toHaveLength(1);
     expect(s3.callsOf('PutObject')).toHaveLength(2);
+    // The one upload counts once: for the stack that queued it; the other reuses it.
+    const [statsA, statsB] = await Promise.all([a.stats, b.stats]);
+    expect(statsA.uploaded + statsB.uploaded).toBe(2);
+    expect(statsB).toMatchObject({ uploaded: 0, uploadedBytes: 0, reused: 1 });
   });
 });
 
