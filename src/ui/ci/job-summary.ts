@@ -48,6 +48,11 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
   ];
   if (problems.length > 0) out.push(...problems, '');
 
+  const packaged = stacks.filter((s) => s.packaged !== undefined);
+  if (packaged.length > 0) {
+    out.push('Packaging (content-hash keys: unchanged code is never uploaded twice):', ...packaged.map((s) => `- 📦 **${markdownText(s.id)}**: ${markdownText(s.packaged ?? '')}`), '');
+  }
+
   if (stacks.length > 0) {
     const timeline = runTimeline(run, graph);
     out.push('### Dependency graph', '', '```mermaid', renderRunFlowchart(run, header.project, header.stage, graph).trimEnd(), '```', '');

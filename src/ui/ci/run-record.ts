@@ -1,3 +1,4 @@
+import { packagedText } from '../packaged-text.js';
 import type { EngineEvent, RootCause, StackOutcome } from '../../engine/events.js';
 
 type Of<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
@@ -20,6 +21,8 @@ export interface StackRecord {
   /** From the ready change set; zeros when unchanged. */
   changes: { add: number; modify: number; remove: number } | undefined;
   warnings: string[];
+  /** What packaging did (`stack:packaged`), one line. */
+  packaged: string | undefined;
 }
 
 export interface RunRecord {
@@ -44,7 +47,7 @@ function stackRecord(run: RunRecord, id: string): StackRecord {
   if (!record) {
     record = {
       id, startedAt: undefined, changeSetAt: undefined, executingAt: undefined, doneAt: undefined, outcome: undefined,
-      durationMs: undefined, reason: undefined, rootCause: undefined, changes: undefined, warnings: [],
+      durationMs: undefined, reason: undefined, rootCause: undefined, changes: undefined, warnings: [], packaged: undefined,
     };
     run.stacks.set(id, record);
   }
@@ -99,6 +102,9 @@ export function recordEvent(run: RunRecord, event: EngineEvent, at: number): voi
       record.rootCause = event.rootCause;
       return;
     }
+    case 'stack:packaged':
+      stackRecord(run, event.stack).packaged = packagedText(event);
+      return;
     case 'stack:waiting':
     case 'stack:settling':
     case 'stack:replacing-failed':

@@ -313,6 +313,18 @@ describe('the GitHub Actions renderer: the job summary', () => {
     expect(text).toContain('- ⚠️ a \\| pipe, \\<b\\>html\\</b\\> and \\*stars\\*\n');
   });
 
+  it('lists what packaging did per stack: uploaded or already in the bucket', async () => {
+    const dir = await testdir();
+    const file = join(dir, 'summary.md');
+    await github(graphOf(['svc']), timed([
+      ev.runStart(['svc']),
+      { type: 'stack:packaged', stack: 'svc', stackName: 'p-svc', artifacts: 3, files: 7, bytes: 5120, uploaded: 1, uploadedBytes: 2048, reused: 2, templateByUrl: false, durationMs: 300 },
+      ev.start('svc'), ev.ready('svc', ['Modify']), ev.executing('svc', 1), ev.done('svc', 'updated'),
+      ev.runDone(0, { updated: 1 }),
+    ]), file);
+    expect(await readFile(file, 'utf8')).toContain('- 📦 **svc**: packaged 3 artifacts, 7 files, 5.0 KB zipped: 1 uploaded (2.0 KB), 2 already in the bucket\n');
+  });
+
   it('writes no summary without $GITHUB_STEP_SUMMARY, and warns instead of failing when it cannot', async () => {
     const dir = await testdir();
     const { graph, events } = loadRun('example-run.json');
