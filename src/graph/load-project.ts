@@ -11,7 +11,7 @@ import { readTemplate } from '../template/parse-template.js';
 import type { ParsedTemplate } from '../template/parse-template.js';
 import { artifactProblem, findArtifacts } from '../package/find-artifacts.js';
 import { readdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { TemplateError } from '../errors.js';
 import { buildGraph } from './build-graph.js';
 import { describeCycle, findCycles } from './find-cycles.js';
@@ -64,6 +64,29 @@ async function checkLocalPaths(parsed: ParsedTemplate, templatePath: string, has
   return problems;
 }
 
+/**
+ * The local nested templates (`AWS::CloudFormation::Stack` `TemplateURL: nested/x.yaml`) under a
+ * template, recursively, analysed like stack templates. Their parameters come from the parent, so
+ * names built from them stay patterns. Paths that do not exist are `checkLocalPaths`' to report.
+ */
+async function analyzeNestedTemplates(parsed: ParsedTemplate, templatePath: string, cwd: string, region: string | undefined, seen = new Set([resolvePath(templatePath)])): Promise<TemplateInfo[]> {
+  const found: TemplateInfo[] = [];
+  for (const ref of findArtifacts(parsed, dirname(templatePath)).refs) {
+    if (ref.kind !== 'template' || seen.has(resolvePath(ref.absolutePath))) continue;
+    const info = await stat(ref.absolutePath).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    seen.add(resolvePath(ref.absolutePath));
+    try {
+      const child = await readTemplate(ref.absolutePath, displayPath(ref.absolutePath, cwd));
+      found.push(analyzeTemplate(child, region === undefined ? {} : { region }), ...(await analyzeNestedTemplates(child, ref.absolutePath, cwd, region, seen)));
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      found.push({ file: ref.absolutePath, body: '', description: undefined, parameters: [], resources: [], outputs: [], imports: [], ssmReads: [], ssmWrites: [], warnings: [], errors: [{ location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) }] });
+    }
+  }
+  return found;
+}
+
 export async function loadProject(options: LoadProjectOptions): Promise<Project> {
   const file = findConfigFile(options.cwd, options.configPath);
   const envStage = options.stage ?? 'dev';
@@ -94,10 +117,19 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
         if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') literals.set(name, String(value));
         else if (Array.isArray(value)) literals.set(name, value.join(','));
       }
-      const info = analyzeTemplate(parsed, {
+      const analyzed = analyzeTemplate(parsed, {
         stackName: stack.stackName, parameterValues: literals,
         ...(config.region === undefined ? {} : { region: config.region }),
       });
+      // A nested template's imports and SSM reads are the stack's: they make edges too.
+      const nested = await analyzeNestedTemplates(parsed, stack.templatePath, options.cwd, config.region);
+      const info: TemplateInfo = {
+        ...analyzed,
+        imports: [...analyzed.imports, ...nested.flatMap((n) => n.imports)],
+        ssmReads: [...analyzed.ssmReads, ...nested.flatMap((n) => n.ssmReads)],
+        warnings: [...analyzed.warnings, ...nested.flatMap((n) => n.warnings)],
+        errors: [...analyzed.errors, ...nested.flatMap((n) => n.errors)],
+      };
       templates.set(stack.id, info);
       problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
       warnings.push(...info.warnings.map((p) => ({ ...p, stack: stack.id })));

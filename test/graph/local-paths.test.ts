@@ -44,3 +44,26 @@ describe('local code paths in templates', () => {
     expect(problems).toEqual([expect.stringMatching(/^app templates\/app\.yaml:\d+ Resources\.SharedLayer\.Properties\.Content: `\.\.\/layers\/shared` is a local path, and no artifacts bucket is configured to package it and 3 more into → add `artifacts: \{ bucket: /)]);
   });
 });
+
+describe('nested templates in the graph', () => {
+  it("adds an edge for an import that only a nested template makes, located in the nested file", async () => {
+    const dir = await copyExample();
+    const nested = join(dir, 'templates', 'nested', 'alarms.yaml');
+    await writeFile(nested, (await readFile(nested, 'utf8')).replace(
+      "      AlarmDescription: !Sub 'Errors of ${CreateOrderFunctionName}'",
+      "      AlarmDescription:\n        Fn::ImportValue: orders-dev-BackupVaultName",
+    ));
+    const project = await loadProject({ cwd: dir, command: 'validate' });
+    const edge = project.graph.edges.find((e) => e.stack === 'app' && e.dependsOn === 'backup');
+    expect(edge?.via).toBe('import');
+    expect(edge?.location?.file).toBe('templates/nested/alarms.yaml');
+    expect(project.orderings.order.indexOf('backup')).toBeLessThan(project.orderings.order.indexOf('app'));
+  });
+
+  it('reports a nested template that does not parse, in its own file', async () => {
+    const dir = await copyExample();
+    await writeFile(join(dir, 'templates', 'nested', 'alarms.yaml'), 'Resources:\n  A: [unclosed\n');
+    const problems = await problemsOf(dir);
+    expect(problems).toEqual([expect.stringMatching(/^app templates\/nested\/alarms\.yaml:\d+/)]);
+  });
+});
