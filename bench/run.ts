@@ -20,6 +20,7 @@ import type { BenchScenario } from './scenarios.js';
 import { STRATEGIES } from './strategies.js';
 import type { Strategy } from './strategies.js';
 import { syntheticProject } from './synthetic-project.js';
+import { benchPackaging, formatPackaging } from './packaging.js';
 
 const API_RATE = 5;
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -181,7 +182,9 @@ async function main(): Promise<void> {
   const runMs = performance.now() - t1;
   const overhead = { stacks: 1000, graphBuildMs: Math.round(graphMs), simulatedDeployRealMs: Math.round(runMs), perStackMs: round(runMs / 1000, 2), makespanSeconds: bigRun.makespanSeconds, ratio: bigRun.ratio };
 
-  const report = { apiRatePerSecond: API_RATE, scenarios: results, overhead1000: overhead };
+  const packaging = await benchPackaging(REPO_ROOT);
+
+  const report = { apiRatePerSecond: API_RATE, scenarios: results, overhead1000: overhead, packaging };
   await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   if (json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -195,6 +198,7 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(`\noverhead, 1,000 stacks (real time): graph ${overhead.graphBuildMs} ms, simulated deploy ${overhead.simulatedDeployRealMs} ms (${overhead.perStackMs} ms per stack), ratio ${overhead.ratio}\n`);
+  process.stdout.write(`${formatPackaging(packaging)}\n`);
   process.stdout.write('results written to bench/results.json\n');
 }
 
