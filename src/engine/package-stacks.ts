@@ -28,7 +28,11 @@ export interface PackagedTemplate {
 export interface PackagingStats {
   artifacts: number;
   files: number;
-  /** Zipped bytes of every artifact (and packaged templates). */
+  /**
+   * Bytes this run had in hand: the zips it made, `.zip`/`.jar` files and packaged templates (and
+   * the template when sent by URL). A zip already in the bucket under its source hash is never
+   * made, so it counts 0: its size is not known without zipping.
+   */
   bytes: number;
   uploaded: number;
   uploadedBytes: number;

@@ -10,8 +10,8 @@ import type { ArtifactRef } from './find-artifacts.js';
 import { rewriteTemplate } from './rewrite-template.js';
 import type { Replacement } from './rewrite-template.js';
 import { artifactKey, s3Uri, sha256Hex, templateUrl } from './s3-location.js';
-import { zipFolder, ZipInputError } from './zip-folder.js';
-import type { ZipResult } from './zip-folder.js';
+import { folderManifest, zipManifest, ZipInputError } from './zip-folder.js';
+import type { FolderManifest } from './zip-folder.js';
 
 /** Where artifacts go; an S3Port adapter in production, a Map in tests. */
 export interface ArtifactStore {
@@ -42,15 +42,25 @@ export interface ArtifactStat {
   property: string;
   /** The local path as written in the template. */
   path: string;
-  /** `zip`: a folder or file zipped here; `file`: a .zip/.jar uploaded as it is; `template`: a packaged nested template. */
+  /** `zip`: a folder or file, zipped here when the store lacks it; `file`: a .zip/.jar uploaded as it is; `template`: a packaged nested template. */
   kind: 'zip' | 'file' | 'template';
   key: string;
-  /** sha256 hex of the uploaded bytes. */
+  /**
+   * The hash in the key. For a `zip`, sha256 hex of its sources (FolderManifest.hash: paths,
+   * modes, sizes and contents), so an unchanged folder is found in the store without zipping it;
+   * for a `file` or a `template`, sha256 hex of the uploaded bytes.
+   */
   hash: string;
   files: number;
-  /** Size of the uploaded object. */
+  /**
+   * Size of the object when this run had it in hand: always for a `file` or a `template`; for a
+   * `zip` only when this run zipped it (`zipped`), else 0: it was already in the bucket, and its
+   * size is not known without zipping.
+   */
   bytes: number;
   unzippedBytes: number;
+  /** A `zip` this run compressed (it was missing from the store); false for one found there. */
+  zipped: boolean;
   /** Put into the store by this run. */
   uploaded: boolean;
   /** Already in the store (or put earlier in this run for another property): not uploaded. */
@@ -82,25 +92,28 @@ const DEFAULT_LIMIT = 8;
 
 interface Upload {
   key: string;
-  body: Uint8Array;
+  /** Made only when the store lacks the key: zipping is the expensive part. */
+  body: () => Promise<Uint8Array>;
   contentType: string;
   stats: ArtifactStat[];
+  /** Set for a zip, whose body is made from the folder: where a failure to zip is reported. */
+  ref?: ArtifactRef;
 }
 
 /**
- * Zips every local artifact of a template and its nested templates, rewrites their paths to
- * content-hash S3 locations, then uploads what the store lacks. All problems of the whole tree
- * are collected first and thrown as one ValidationError, before anything is uploaded.
+ * Hashes every local artifact of a template and its nested templates (a folder by its sources,
+ * see folderManifest), rewrites their paths to content-hash S3 locations, then zips and uploads
+ * only what the store lacks. All problems of the whole tree are collected first and thrown as one
+ * ValidationError, before anything is uploaded (but a file changed between its hash and its zip).
  */
 export async function packageTemplate(input: PackageInput): Promise<PackageResult> {
   const packager = new Packager(input);
   const rootFile = resolve(input.templateFile);
   const body = await packager.buildTemplate(rootFile, input.templateText, [rootFile]);
-  if (body === undefined || packager.problems.length > 0) {
-    const count = packager.problems.length;
-    throw new ValidationError('PACKAGE', `Cannot package ${displayPath(rootFile)}: ${count} problem${count === 1 ? '' : 's'} with local artifacts.`, packager.problems);
-  }
+  if (body === undefined || packager.problems.length > 0) throw packagingFailed(rootFile, packager.problems);
   await packager.upload(input.limit ?? DEFAULT_LIMIT);
+  // Only a folder that changed between its hash and its zip gets here; the rest is in the store.
+  if (packager.problems.length > 0) throw packagingFailed(rootFile, packager.problems);
   return { body, artifacts: packager.artifacts, nested: [...packager.nested.values()] };
 }
 
@@ -109,7 +122,7 @@ class Packager {
   readonly artifacts: ArtifactStat[] = [];
   readonly nested = new Map<string, PackagedNestedTemplate>();
   private readonly uploads = new Map<string, Upload>();
-  private readonly zips = new Map<string, Promise<ZipResult | ZipInputError>>();
+  private readonly manifests = new Map<string, Promise<FolderManifest | ZipInputError>>();
 
   constructor(private readonly input: PackageInput) {}
 
@@ -133,10 +146,9 @@ class Packager {
       return undefined;
     }
     const prebuilt = info.isFile() && /\.(zip|jar)$/i.test(ref.absolutePath);
-    const result = prebuilt ? await readPrebuiltZip(ref.absolutePath) : await this.zip(ref.absolutePath);
+    const result = prebuilt ? await readPrebuiltZip(ref.absolutePath) : await this.manifest(ref.absolutePath);
     if (result instanceof ZipInputError) {
-      const hint = result.reason === 'too-large' ? 'move large dependencies into a layer, or use a container image' : result.hint;
-      this.problems.push(artifactProblem(ref, zipProblemMessage(result), hint));
+      this.problems.push(zipProblem(ref, result));
       return undefined;
     }
     if (result.unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
@@ -144,13 +156,20 @@ class Packager {
         'move large dependencies into a layer, or use a container image'));
       return undefined;
     }
-    const hash = sha256Hex(result.bytes);
-    const key = artifactKey(this.input.prefix, hash, 'zip');
-    this.record(key, result.bytes, 'application/zip', {
+    const key = artifactKey(this.input.prefix, result.hash, 'zip');
+    const artifact: ArtifactStat = {
       template: templateName, logicalId: ref.logicalId, resourceType: ref.resourceType, property: ref.property, path: ref.value,
-      kind: prebuilt ? 'file' : 'zip', key, hash, files: result.files, bytes: result.bytes.length, unzippedBytes: result.unzippedBytes,
-      uploaded: false, reused: false, skipped: result.skipped,
-    });
+      kind: prebuilt ? 'file' : 'zip', key, hash: result.hash, files: result.files, bytes: 0, unzippedBytes: result.unzippedBytes,
+      zipped: false, uploaded: false, reused: false, skipped: result.skipped,
+    };
+    if ('bytes' in result) {
+      const { bytes } = result;
+      artifact.bytes = bytes.length;
+      this.record(key, () => Promise.resolve(bytes), 'application/zip', artifact);
+    } else {
+      // Zipped only if the store lacks the key: an unchanged folder costs a walk and a hash.
+      this.record(key, async () => (await zipManifest(result)).bytes, 'application/zip', artifact, ref);
+    }
     return ref.shape === 'bucket-key' ? { S3Bucket: this.input.bucket, S3Key: key } : s3Uri(this.input.bucket, key);
   }
 
@@ -192,45 +211,74 @@ class Packager {
     const url = templateUrl(this.input.bucket, this.input.region, key);
     if (!this.nested.has(file)) this.nested.set(file, { template: displayPath(file), key, url, body });
     const contentType = extname(file).toLowerCase() === '.json' ? 'application/json' : 'application/yaml';
-    this.record(key, bytes, contentType, {
+    this.record(key, () => Promise.resolve(bytes), contentType, {
       template: templateName, logicalId: ref.logicalId, resourceType: ref.resourceType, property: ref.property, path: ref.value,
-      kind: 'template', key, hash, files: 1, bytes: bytes.length, unzippedBytes: bytes.length, uploaded: false, reused: false, skipped: [],
+      kind: 'template', key, hash, files: 1, bytes: bytes.length, unzippedBytes: bytes.length, zipped: false, uploaded: false, reused: false, skipped: [],
     });
     return url;
   }
 
-  /** One zip per folder, however many properties name it. */
-  private zip(path: string): Promise<ZipResult | ZipInputError> {
-    let pending = this.zips.get(path);
+  /** One walk per folder, however many properties name it. */
+  private manifest(path: string): Promise<FolderManifest | ZipInputError> {
+    let pending = this.manifests.get(path);
     if (!pending) {
-      pending = zipFolder(path, { maxUnzippedBytes: LAMBDA_UNZIPPED_LIMIT }).catch((error: unknown) => {
+      pending = folderManifest(path, { maxUnzippedBytes: LAMBDA_UNZIPPED_LIMIT }).catch((error: unknown) => {
         if (error instanceof ZipInputError) return error;
         throw error;
       });
-      this.zips.set(path, pending);
+      this.manifests.set(path, pending);
     }
     return pending;
   }
 
-  private record(key: string, body: Uint8Array, contentType: string, artifact: ArtifactStat): void {
+  private record(key: string, body: Upload['body'], contentType: string, artifact: ArtifactStat, ref?: ArtifactRef): void {
     this.artifacts.push(artifact);
     const upload = this.uploads.get(key);
     if (upload) upload.stats.push(artifact);
-    else this.uploads.set(key, { key, body, contentType, stats: [artifact] });
+    else this.uploads.set(key, { key, body, contentType, stats: [artifact], ...(ref ? { ref } : {}) });
   }
 
-  /** Each key once: checked, then put only when missing. */
+  /**
+   * Each key once: checked, then made (zipped) and put only when missing. A zip can still fail
+   * here (a file changed since it was hashed): that is a problem like the others, reported after
+   * the other uploads have settled.
+   */
   async upload(limit: number): Promise<void> {
     const queue = new PQueue({ concurrency: Math.max(1, limit) });
     await Promise.all([...this.uploads.values()].map((upload) => queue.add(async () => {
       const exists = await this.input.store.exists(upload.key);
-      if (!exists) await this.input.store.put(upload.key, upload.body, upload.contentType);
+      if (!exists) {
+        let body: Uint8Array;
+        try {
+          body = await upload.body();
+        } catch (error) {
+          if (!(error instanceof ZipInputError) || !upload.ref) throw error;
+          this.problems.push(zipProblem(upload.ref, error));
+          return;
+        }
+        await this.input.store.put(upload.key, body, upload.contentType);
+        for (const artifact of upload.stats) {
+          if (artifact.kind !== 'zip') continue;
+          artifact.zipped = true;
+          artifact.bytes = body.length;
+        }
+      }
       upload.stats.forEach((artifact, index) => {
         artifact.uploaded = !exists && index === 0;
         artifact.reused = !artifact.uploaded;
       });
     })));
   }
+}
+
+function packagingFailed(rootFile: string, problems: Problem[]): ValidationError {
+  const count = problems.length;
+  return new ValidationError('PACKAGE', `Cannot package ${displayPath(rootFile)}: ${count} problem${count === 1 ? '' : 's'} with local artifacts.`, problems);
+}
+
+function zipProblem(ref: ArtifactRef, error: ZipInputError): Problem {
+  const hint = error.reason === 'too-large' ? 'move large dependencies into a layer, or use a container image' : error.hint;
+  return artifactProblem(ref, zipProblemMessage(error), hint);
 }
 
 function zipProblemMessage(error: ZipInputError): string {
@@ -242,8 +290,17 @@ function zipProblemMessage(error: ZipInputError): string {
   }
 }
 
+interface PrebuiltZip {
+  bytes: Uint8Array;
+  /** Of the bytes: hashing a file is cheap, and its sources are unknown. */
+  hash: string;
+  files: number;
+  unzippedBytes: number;
+  skipped: string[];
+}
+
 /** A .zip or .jar named directly goes up as it is, as `aws cloudformation package` does. */
-async function readPrebuiltZip(path: string): Promise<ZipResult | ZipInputError> {
+async function readPrebuiltZip(path: string): Promise<PrebuiltZip | ZipInputError> {
   const bytes = new Uint8Array(await readFile(path));
   let files = 0;
   let unzippedBytes = 0;
@@ -262,7 +319,7 @@ async function readPrebuiltZip(path: string): Promise<ZipResult | ZipInputError>
     return new ZipInputError('unsupported-file', `${path} is not a readable zip archive (${String(error)})`, 'rebuild the archive, or point the property at the folder');
   }
   if (files === 0) return new ZipInputError('unsupported-file', `${path} is an empty archive`, 'rebuild the archive with the code in it');
-  return { bytes, files, unzippedBytes, skipped: [] };
+  return { bytes, hash: sha256Hex(bytes), files, unzippedBytes, skipped: [] };
 }
 
 function displayPath(file: string): string {

@@ -1,8 +1,11 @@
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
 import { StackpilotError } from '../errors.js';
+import { sha256Hex } from './s3-location.js';
 
 /**
  * The DOS epoch, the earliest time a zip entry can hold. fflate encodes the date with the
@@ -25,7 +28,7 @@ const MAX_ENTRIES = 65_535;
 const SKIPPED_FILES = new Set(['.DS_Store']);
 const SKIPPED_FOLDERS = new Set(['__pycache__']);
 
-export type ZipInputReason = 'not-found' | 'empty' | 'too-large' | 'too-many-files' | 'symlink-outside' | 'symlink-broken' | 'unsupported-file';
+export type ZipInputReason = 'not-found' | 'empty' | 'too-large' | 'too-many-files' | 'symlink-outside' | 'symlink-broken' | 'unsupported-file' | 'changed';
 
 /** Something in the folder keeps it from being zipped; the packager turns it into a located problem. */
 export class ZipInputError extends StackpilotError {
@@ -41,6 +44,45 @@ export interface ZipOptions {
   maxUnzippedBytes?: number;
 }
 
+/**
+ * Names the rules that turn a manifest into zip bytes (entry order, DOS epoch, modes, level 6).
+ * Change it whenever those rules change, so that sources zipped the new way get new keys. The
+ * fflate version is left out on purpose: a zip an older version made from the same sources still
+ * holds exactly those files with those modes, so reusing it is correct.
+ */
+export const ZIP_FORMAT = 'stackpilot-zip-v1';
+
+/** One file of a folder as it goes into the zip. */
+export interface ManifestEntry {
+  /** POSIX path inside the zip. */
+  name: string;
+  /** Where it is read from (a symlink already resolved). */
+  file: string;
+  /** Normalised: only whether the file is executable survives. */
+  mode: 0o644 | 0o755;
+  size: number;
+  /** sha256 hex of the content. */
+  sha256: string;
+}
+
+/** What zipFolder would put in the zip, and a hash of it that stands for the zip's bytes. */
+export interface FolderManifest {
+  /** In zip order (code unit order of the names). */
+  entries: readonly ManifestEntry[];
+  /** Entries in the zip (files only: folders are not stored as entries). */
+  files: number;
+  /** Sum of the file sizes, what Lambda counts against its unzipped limit. */
+  unzippedBytes: number;
+  /** Paths (POSIX, relative to the folder) left out on purpose; see SKIPPED_FILES. */
+  skipped: string[];
+  /**
+   * sha256 hex over ZIP_FORMAT and, per entry in order, its name, mode, size and content hash:
+   * the same sources give the same hash whatever their timestamps or 600/644 modes, and the zip
+   * made from them is byte for byte a function of it.
+   */
+  hash: string;
+}
+
 export interface ZipResult {
   bytes: Uint8Array;
   /** Entries in the zip (files only: folders are not stored as entries). */
@@ -51,8 +93,7 @@ export interface ZipResult {
   skipped: string[];
 }
 
-interface Entry {
-  /** POSIX path inside the zip. */
+interface Found {
   name: string;
   file: string;
   size: number;
@@ -60,56 +101,133 @@ interface Entry {
 }
 
 /**
- * Zips a folder (or a single file, stored under its base name) so that the same contents always
- * give the same bytes: entries sorted by path, every timestamp the DOS epoch, modes reduced to
- * 0644/0755, no folder entries. Symlinks are followed when they stay inside the folder.
+ * The walk and the reads use the synchronous calls: for many small files they are an order of
+ * magnitude faster than the promise API (measured: 2,000 files of 10 KB, 50 ms against 900 ms
+ * read one by one, 300 ms sixteen at a time), and that walk is all a rerun costs. The event loop
+ * gets a turn after each folder and every YIELD_BYTES read, so spinners keep turning.
  */
-export async function zipFolder(path: string, options: ZipOptions = {}): Promise<ZipResult> {
+const YIELD_BYTES = 8 * 1024 * 1024;
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * Walks a folder (or takes a single file, stored under its base name) the way zipFolder zips
+ * it: sorted by path, `.DS_Store` and `__pycache__/` left out, symlinks followed when they stay
+ * inside the folder, the size and entry limits checked before any file is read. Then reads and
+ * hashes every file; nothing is compressed.
+ */
+export async function folderManifest(path: string, options: ZipOptions = {}): Promise<FolderManifest> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new ZipInputError('not-found', `${path} does not exist`);
   const skipped: string[] = [];
-  const entries: Entry[] = [];
+  const found: Found[] = [];
   if (info.isFile()) {
-    entries.push({ name: basename(path), file: path, size: info.size, executable: (info.mode & 0o111) !== 0 });
+    found.push({ name: basename(path), file: path, size: info.size, executable: (info.mode & 0o111) !== 0 });
   } else {
     const root = await realpath(path);
-    await walk(root, root, '', new Set([root]), entries, skipped);
+    await walk(root, root, '', new Set([root]), found, skipped);
   }
-  if (entries.length === 0) {
+  if (found.length === 0) {
     throw new ZipInputError('empty', `${path} is an empty folder${skipped.length > 0 ? ` (only ${skipped.join(', ')}, which are left out)` : ''}`,
       'put the code in it, or point the property at the right folder');
   }
-  const unzippedBytes = entries.reduce((sum, e) => sum + e.size, 0);
+  const unzippedBytes = found.reduce((sum, e) => sum + e.size, 0);
   if (options.maxUnzippedBytes !== undefined && unzippedBytes > options.maxUnzippedBytes) {
     throw new ZipInputError('too-large', `${path} holds ${unzippedBytes.toLocaleString('en-US')} bytes unzipped, over the limit of ${options.maxUnzippedBytes.toLocaleString('en-US')}`);
   }
-  if (entries.length > MAX_ENTRIES) {
-    throw new ZipInputError('too-many-files', `${path} holds ${entries.length.toLocaleString('en-US')} files, more than a zip without ZIP64 can list (${MAX_ENTRIES.toLocaleString('en-US')})`,
+  if (found.length > MAX_ENTRIES) {
+    throw new ZipInputError('too-many-files', `${path} holds ${found.length.toLocaleString('en-US')} files, more than a zip without ZIP64 can list (${MAX_ENTRIES.toLocaleString('en-US')})`,
       'bundle the code (esbuild, a wheel) or zip it yourself and name the .zip file');
   }
   // Code unit order, not locale order: the same on every machine.
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries: ManifestEntry[] = [];
+  const buffer = Buffer.allocUnsafe(READ_CHUNK);
+  let sinceYield = 0;
+  for (const f of found) {
+    const content = hashFile(f.file, buffer);
+    if (content.size !== f.size) throw changedError(f.name);
+    entries.push({ name: f.name, file: f.file, mode: f.executable ? 0o755 : 0o644, size: f.size, sha256: content.sha256 });
+    sinceYield += f.size;
+    if (sinceYield >= YIELD_BYTES) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
+  }
+  return { entries, files: entries.length, unzippedBytes, skipped: skipped.sort(), hash: manifestHash(entries) };
+}
+
+/** NUL cannot occur in a path, and the other fields have fixed forms: the text parses one way only. */
+function manifestHash(entries: readonly ManifestEntry[]): string {
+  const hash = createHash('sha256').update(`${ZIP_FORMAT}\n`);
+  for (const e of entries) hash.update(`${e.name}\0${e.mode.toString(8)}\0${e.size}\0${e.sha256}\n`);
+  return hash.digest('hex');
+}
+
+/**
+ * Zips what a manifest lists so that the same manifest always gives the same bytes: entries in
+ * manifest order, every timestamp the DOS epoch, modes 0644/0755, no folder entries. Each file is
+ * hashed again as it is read: a zip stored under the manifest's hash must hold exactly those
+ * sources, so a file that changed since the walk fails the zip instead.
+ */
+export async function zipManifest(manifest: FolderManifest): Promise<ZipResult> {
   const zippable: Zippable = {};
-  for (const entry of entries) {
-    const mode = REGULAR_FILE | (entry.executable ? 0o755 : 0o644);
-    zippable[entry.name] = [await readFile(entry.file), { mtime: DOS_EPOCH, os: OS_UNIX, attrs: mode << 16, level: 6 }];
+  let sinceYield = 0;
+  for (const entry of manifest.entries) {
+    const content = readFileSync(entry.file);
+    if (content.length !== entry.size || sha256Hex(content) !== entry.sha256) throw changedError(entry.name);
+    zippable[entry.name] = [content, { mtime: DOS_EPOCH, os: OS_UNIX, attrs: (REGULAR_FILE | entry.mode) << 16, level: 6 }];
+    sinceYield += entry.size;
+    if (sinceYield >= YIELD_BYTES) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
   }
   // fflate writes entries in the object's key order, which is insertion order except for keys
   // that look like array indices ("0", "42"): a root-level file named that way comes first.
-  // Still the same bytes every time, only not lexical for such names.
-  return { bytes: zipSync(zippable), files: entries.length, unzippedBytes, skipped: skipped.sort() };
+  // Still the same bytes for the same manifest, only not lexical for such names.
+  return { bytes: zipSync(zippable), files: manifest.files, unzippedBytes: manifest.unzippedBytes, skipped: [...manifest.skipped] };
 }
 
-async function walk(root: string, dir: string, prefix: string, ancestors: Set<string>, entries: Entry[], skipped: string[]): Promise<void> {
-  const names = (await readdir(dir)).sort();
+/** Zips a folder (or a single file): folderManifest, then zipManifest. */
+export async function zipFolder(path: string, options: ZipOptions = {}): Promise<ZipResult> {
+  return zipManifest(await folderManifest(path, options));
+}
+
+function changedError(name: string): ZipInputError {
+  return new ZipInputError('changed', `${name} changed while it was being packaged`, 'run again once whatever writes into the folder (a build, a watcher) has finished');
+}
+
+/** Streams the file through a reused buffer: a rerun never holds a whole file in memory. */
+function hashFile(file: string, buffer: Buffer): { sha256: string; size: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
+      hash.update(buffer.subarray(0, n));
+      size += n;
+    }
+    return { sha256: hash.digest('hex'), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function walk(root: string, dir: string, prefix: string, ancestors: Set<string>, entries: Found[], skipped: string[]): Promise<void> {
+  await yieldToEventLoop();
+  const names = readdirSync(dir).sort();
   for (const name of names) {
     const file = join(dir, name);
     const inside = prefix === '' ? name : `${prefix}/${name}`;
-    const link = await lstat(file);
+    const link = lstatSync(file);
     let target = file;
     let info = link;
     if (link.isSymbolicLink()) {
-      const resolved = await realpath(file).catch(() => undefined);
+      const resolved = realpathOrUndefined(file);
       if (resolved === undefined) {
         throw new ZipInputError('symlink-broken', `${inside} is a symlink to nothing`, 'remove the link or create its target');
       }
@@ -118,7 +236,7 @@ async function walk(root: string, dir: string, prefix: string, ancestors: Set<st
           'copy the file into the folder (a build step), or point the property at a folder that contains both');
       }
       target = resolved;
-      info = await stat(resolved);
+      info = statSync(resolved);
     }
     if (info.isDirectory()) {
       if (SKIPPED_FOLDERS.has(name)) {
@@ -139,6 +257,14 @@ async function walk(root: string, dir: string, prefix: string, ancestors: Set<st
     } else {
       throw new ZipInputError('unsupported-file', `${inside} is neither a file nor a folder (a socket, FIFO or device)`, 'remove it from the folder');
     }
+  }
+}
+
+function realpathOrUndefined(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,8 +1,16 @@
 import type { EngineEvent } from '../engine/events.js';
 
-/** `3 artifacts, 14 files, 9.1 KB zipped: 2 uploaded (6.0 KB), 1 already in the bucket`. */
+/**
+ * `packaged 4 artifacts, 4 files: 1 uploaded (590 B), 3 already in the bucket`. No total of
+ * zipped bytes: code already in the bucket is found by a hash of its sources and never zipped,
+ * so only what was uploaded has a size worth showing.
+ */
 export function packagedText(event: Extract<EngineEvent, { type: 'stack:packaged' }>): string {
-  const kb = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`);
-  const parts = [event.uploaded > 0 ? `${event.uploaded} uploaded (${kb(event.uploadedBytes)})` : '', event.reused > 0 ? `${event.reused} already in the bucket` : ''].filter(Boolean);
-  return `packaged ${event.artifacts} ${event.artifacts === 1 ? 'artifact' : 'artifacts'}, ${event.files} files, ${kb(event.bytes)} zipped: ${parts.join(', ') || 'nothing to upload'}${event.templateByUrl ? '; template sent by URL (over 51,200 bytes)' : ''}`;
+  const parts = [event.uploaded > 0 ? `${event.uploaded} uploaded (${size(event.uploadedBytes)})` : '', event.reused > 0 ? `${event.reused} already in the bucket` : ''].filter(Boolean);
+  return `packaged ${event.artifacts} ${event.artifacts === 1 ? 'artifact' : 'artifacts'}, ${event.files} files: ${parts.join(', ') || 'nothing to upload'}${event.templateByUrl ? '; template sent by URL (over 51,200 bytes)' : ''}`;
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

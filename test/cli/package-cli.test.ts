@@ -58,7 +58,7 @@ describe('stackpilot deploy --simulate --ci: packaging the example', () => {
     const r = await runCli(['deploy', '--simulate', '--ci'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files, \d+\.\d KB zipped: 4 uploaded \(\d+\.\d KB\)$/);
+    expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files: 4 uploaded \(\d+(?:\.\d)? (?:B|KB)\)$/);
     // Only app has local code.
     for (const id of ['core-infra', 'data', 'backup']) expect(linesOf(r.stdout, id).some((t) => t.startsWith('packaged'))).toBe(false);
     const app = linesOf(r.stdout, 'app');
@@ -73,7 +73,7 @@ describe('stackpilot deploy --simulate --ci: packaging the example', () => {
   it('finds all 4 already in the bucket on the second run, every stack unchanged', async () => {
     const r = await runCli(['deploy', '--simulate', '--ci'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files, \d+\.\d KB zipped: 4 already in the bucket$/);
+    expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files: 4 already in the bucket$/);
     for (const id of STACKS) expect(linesOf(r.stdout, id).some((t) => t.startsWith('unchanged in '))).toBe(true);
     expect(linesOf(r.stdout, 'run').at(-1)).toMatch(/^done in .*: 4 unchanged/);
     expect(keysIn(await state(dir))).toHaveLength(4);
@@ -85,7 +85,7 @@ describe('stackpilot deploy --simulate --ci: packaging the example', () => {
     await writeFile(handler, `${await readFile(handler, 'utf8')}\n# edited by the test\n`);
     const r = await runCli(['deploy', '--simulate', '--ci'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files, \d+\.\d KB zipped: 1 uploaded \(\d+\.\d KB\), 3 already in the bucket$/);
+    expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files: 1 uploaded \(\d+(?:\.\d)? (?:B|KB)\), 3 already in the bucket$/);
     expect(linesOf(r.stdout, 'app').some((t) => t.startsWith('updated in '))).toBe(true);
     expect(linesOf(r.stdout, 'app').some((t) => /^\s*~ GetOrderFunction AWS::Lambda::Function/.test(t))).toBe(true);
     expect(linesOf(r.stdout, 'app').some((t) => /^\s*~ CreateOrderFunction /.test(t))).toBe(false);
@@ -119,7 +119,7 @@ describe('stackpilot package --simulate -d out', () => {
     expect(app.split('\n').filter((line) => !line.trimStart().startsWith('#') && /\.\.\/(functions|layers)|nested\/alarms/.test(line))).toEqual([]);
     // Everything else as written: comments kept.
     expect(app).toContain('# app: the orders API');
-    expect(r.stdout).toMatch(/^app: packaged 4 artifacts, 4 files, .*: 4 uploaded \(.*\) → out\/app\.yaml$/m);
+    expect(r.stdout).toMatch(/^app: packaged 4 artifacts, 4 files: 4 uploaded \(\d+(?:\.\d)? (?:B|KB)\) → out\/app\.yaml$/m);
   });
 
   it('writes the nested template under app.nested/, and the uploaded objects are in the simulated bucket', async () => {

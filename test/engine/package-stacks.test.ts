@@ -231,7 +231,11 @@ describe('packageStacks: content-hash reuse on the example system', () => {
     s3.calls.length = 0;
     const second = await packageStacks({ project: await load(), stacks: ids(project1), s3 });
     const app2 = packagingOf(second, 'app');
-    expect(await app2.stats).toMatchObject({ artifacts: 4, uploaded: 0, uploadedBytes: 0, reused: 4 });
+    const stats2 = await app2.stats;
+    expect(stats2).toMatchObject({ artifacts: 4, files: 4, uploaded: 0, uploadedBytes: 0, reused: 4 });
+    // Found by their source hash, the 3 zips are not made again: only the nested template's bytes are in hand.
+    expect(app2.artifacts.filter((a) => a.kind === 'zip').map((a) => [a.zipped, a.bytes])).toEqual([[false, 0], [false, 0], [false, 0]]);
+    expect(stats2.bytes).toBe(Buffer.byteLength(app2.nested[0]?.body ?? ''));
     expect((await app2.ready).body).toBe(body1);
     await second.settled();
     expect(s3.callsOf('PutObject')).toEqual([]);
@@ -248,6 +252,8 @@ describe('packageStacks: content-hash reuse on the example system', () => {
     expect(stats3).toMatchObject({ artifacts: 4, uploaded: 1, reused: 3 });
     const puts = s3.callsOf('PutObject');
     expect(puts).toHaveLength(1);
+    expect(stats3.uploadedBytes).toBe(puts[0]?.bytes);
+    expect(app3.artifacts.filter((a) => a.zipped).map((a) => a.logicalId)).toEqual(['GetOrderFunction']);
     const added = s3.keys('orders-dev-artifacts').filter((k) => !keys1.includes(k));
     expect(added).toEqual([puts[0]?.key]);
     // The only change in the packaged template is GetOrderFunction's S3Key.

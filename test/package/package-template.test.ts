@@ -1,13 +1,24 @@
-import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { packageTemplate } from '../../src/package/package-template.js';
 import type { ArtifactStore, PackageInput } from '../../src/package/package-template.js';
 import { sha256Hex, templateUrl } from '../../src/package/s3-location.js';
-import { zipFolder } from '../../src/package/zip-folder.js';
+import { folderManifest, zipFolder, zipManifest } from '../../src/package/zip-folder.js';
+import type * as ZipFolderModule from '../../src/package/zip-folder.js';
 import { parseTemplate } from '../../src/template/parse-template.js';
 import { testdir } from '../helpers/testdir.js';
+
+// The real zipper, counted: a folder already in the store must not be zipped at all.
+vi.mock('../../src/package/zip-folder.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof ZipFolderModule>();
+  return { ...actual, zipManifest: vi.fn(actual.zipManifest) };
+});
+
+beforeEach(() => {
+  vi.mocked(zipManifest).mockClear();
+});
 
 class MapStore implements ArtifactStore {
   readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
@@ -105,8 +116,9 @@ function input(dir: string, store: ArtifactStore, overrides: Partial<PackageInpu
   return { templateFile: join(dir, 'template.yaml'), templateText: ROOT, bucket: 'bkt', prefix: '/app/', region: 'eu-west-1', store, ...overrides };
 }
 
+/** Keyed by the sources, not by the zip's bytes. */
 async function zipKey(folder: string): Promise<string> {
-  return `app/${sha256Hex((await zipFolder(folder)).bytes)}.zip`;
+  return `app/${(await folderManifest(folder)).hash}.zip`;
 }
 
 describe('packageTemplate', () => {
@@ -147,6 +159,10 @@ describe('packageTemplate', () => {
     // One upload per distinct key: the same folder named twice is zipped and put once.
     expect([...store.puts].sort()).toEqual([api, layer, worker, grandKey, childKey].sort());
     expect(store.objects.get(api)?.contentType).toBe('application/zip');
+    // What is stored under the source hash is the deterministic zip of those sources.
+    const apiZip = await zipFolder(join(dir, 'functions/api'));
+    expect(Buffer.from(store.objects.get(api)?.body ?? []).equals(Buffer.from(apiZip.bytes))).toBe(true);
+    expect(vi.mocked(zipManifest)).toHaveBeenCalledTimes(3);
     expect(result.artifacts.map((a) => [a.template, a.logicalId, a.property, a.kind, a.key, a.uploaded, a.reused])).toEqual([
       [expect.stringMatching(/template\.yaml$/), 'Api', 'Code', 'zip', api, true, false],
       [expect.stringMatching(/template\.yaml$/), 'Shared', 'Content', 'zip', layer, true, false],
@@ -158,7 +174,9 @@ describe('packageTemplate', () => {
       [expect.stringMatching(/template\.yaml$/), 'Child', 'TemplateURL', 'template', childKey, true, false],
     ]);
     const apiStat = result.artifacts.find((a) => a.logicalId === 'Api');
-    expect(apiStat).toMatchObject({ path: './functions/api', files: 1, unzippedBytes: FILES['functions/api/index.js'].length, hash: api.slice(4, -4) });
+    expect(apiStat).toMatchObject({ path: './functions/api', files: 1, unzippedBytes: FILES['functions/api/index.js'].length, hash: api.slice(4, -4), zipped: true, bytes: apiZip.bytes.length });
+    // Zipped once per key, and every property naming it says so.
+    expect(result.artifacts.filter((a) => a.kind === 'zip').every((a) => a.zipped && a.bytes > 0)).toBe(true);
   });
 
   it('uploads nothing the store already has, and gives the same text again', async () => {
@@ -166,10 +184,17 @@ describe('packageTemplate', () => {
     const store = new MapStore();
     const first = await packageTemplate(input(dir, store));
     const putsAfterFirst = store.puts.length;
+    vi.mocked(zipManifest).mockClear();
     const second = await packageTemplate(input(dir, store));
     expect(store.puts.length).toBe(putsAfterFirst);
     expect(second.body).toBe(first.body);
     expect(second.artifacts.every((a) => a.reused && !a.uploaded)).toBe(true);
+    // Found by the hash of its sources: nothing zipped, so no size either.
+    expect(vi.mocked(zipManifest)).not.toHaveBeenCalled();
+    const zips = second.artifacts.filter((a) => a.kind === 'zip');
+    expect(zips).toHaveLength(6);
+    expect(zips.every((a) => !a.zipped && a.bytes === 0)).toBe(true);
+    expect(second.artifacts.filter((a) => a.kind === 'template').every((a) => a.bytes > 0)).toBe(true);
     // Checked once per distinct key, not per property.
     expect(new Set(store.checks).size).toBe(store.checks.length / 2);
   });
@@ -199,7 +224,7 @@ describe('packageTemplate', () => {
     const dir = await testdir({ 'stack.json': json, 'src/index.js': 'x' });
     const store = new MapStore();
     const result = await packageTemplate({ templateFile: join(dir, 'stack.json'), templateText: json, bucket: 'bkt', region: 'us-east-1', store });
-    const key = `${sha256Hex((await zipFolder(join(dir, 'src'))).bytes)}.zip`;
+    const key = `${(await folderManifest(join(dir, 'src'))).hash}.zip`;
     expect(result.body).toBe(json.replace('"Code": "src"', `"Code": {"S3Bucket": "bkt", "S3Key": "${key}"}`));
     expect(JSON.parse(result.body)).toMatchObject({ Resources: { Fn: { Properties: { Code: { S3Bucket: 'bkt', S3Key: key } } } } });
   });
@@ -211,7 +236,55 @@ describe('packageTemplate', () => {
     await writeFile(join(dir, 'build/fn.zip'), zip.bytes);
     const store = new MapStore();
     const result = await packageTemplate({ ...input(dir, store), templateText: await readFile(join(dir, 'template.yaml'), 'utf8') });
-    expect(result.artifacts[0]).toMatchObject({ kind: 'file', files: 1, unzippedBytes: 1, key: `app/${sha256Hex(zip.bytes)}.zip` });
+    expect(result.artifacts[0]).toMatchObject({ kind: 'file', files: 1, unzippedBytes: 1, key: `app/${sha256Hex(zip.bytes)}.zip`, bytes: zip.bytes.length, zipped: false });
+    expect(vi.mocked(zipManifest)).not.toHaveBeenCalled();
+  });
+
+  it('keys a folder by its sources: the same after a touch and a 600/644 chmod, new for new content or a 755 mode', async () => {
+    const dir = await testdir(FILES);
+    const keyNow = async (): Promise<string | undefined> => (await packageTemplate(input(dir, new MapStore()))).artifacts.find((a) => a.logicalId === 'Api')?.key;
+    const handler = join(dir, 'functions/api/index.js');
+    const first = await keyNow();
+    expect(first).toMatch(/^app\/[0-9a-f]{64}\.zip$/);
+
+    const later = new Date('2031-05-06T07:08:09Z');
+    await utimes(handler, later, later);
+    await utimes(join(dir, 'functions/api'), later, later);
+    await chmod(handler, 0o600);
+    expect(await keyNow()).toBe(first);
+    await chmod(handler, 0o644);
+    expect(await keyNow()).toBe(first);
+
+    await chmod(handler, 0o755);
+    const executable = await keyNow();
+    expect(executable).not.toBe(first);
+    await chmod(handler, 0o644);
+    await writeFile(handler, 'exports.handler = async () => ({ statusCode: 201 });\n');
+    const edited = await keyNow();
+    expect([first, executable]).not.toContain(edited);
+  });
+
+  it('refuses to store a zip of a file that changed after it was hashed, and puts nothing', async () => {
+    const root = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: src\n';
+    const dir = await testdir({ 'template.yaml': root, 'src/index.js': 'v1' });
+    const puts: string[] = [];
+    // The check comes between the hash and the zip: a build writing into the folder right then.
+    const store: ArtifactStore = {
+      exists: async () => {
+        await writeFile(join(dir, 'src/index.js'), 'v2');
+        return false;
+      },
+      put: (key) => {
+        puts.push(key);
+        return Promise.resolve();
+      },
+    };
+    const error = await packageTemplate({ ...input(dir, store), templateText: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).problems.map((p) => [p.path, p.message])).toEqual([
+      ['Resources.Fn.Properties.Code', '`src` cannot be zipped: index.js changed while it was being packaged'],
+    ]);
+    expect(puts).toEqual([]);
   });
 
   it('reports every problem of the tree at once, with file, line, resource and property, and uploads nothing', async () => {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { zipFolder, ZipInputError } from '../../src/package/zip-folder.js';
+import { folderManifest, ZIP_FORMAT, zipFolder, ZipInputError, zipManifest } from '../../src/package/zip-folder.js';
 import { testdir } from '../helpers/testdir.js';
 
 const FILES = {
@@ -123,5 +124,83 @@ describe('zipFolder', () => {
     await expect(zipFolder(join(dir, 'empty'))).rejects.toMatchObject({ reason: 'empty' });
     await expect(zipFolder(join(dir, 'missing'))).rejects.toMatchObject({ reason: 'not-found' });
     await expect(zipFolder(join(dir, 'big'), { maxUnzippedBytes: 999 })).rejects.toMatchObject({ reason: 'too-large' });
+  });
+});
+
+describe('folderManifest', () => {
+  const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+  it('hashes a format tag, then each entry\'s path, mode, size and content hash, in zip order', async () => {
+    const dir = await testdir({ 'b.txt': 'bb', 'a/z.txt': 'z', 'run.sh': 'echo\n' });
+    await chmod(join(dir, 'run.sh'), 0o755);
+    const manifest = await folderManifest(dir);
+    expect(ZIP_FORMAT).toBe('stackpilot-zip-v1');
+    expect(manifest.entries.map((e) => [e.name, e.mode, e.size, e.sha256])).toEqual([
+      ['a/z.txt', 0o644, 1, sha('z')],
+      ['b.txt', 0o644, 2, sha('bb')],
+      ['run.sh', 0o755, 5, sha('echo\n')],
+    ]);
+    // Pinned: a change here changes every key in every bucket, so it must come with a new ZIP_FORMAT.
+    const line = (...fields: (string | number)[]): string => `${fields.join('\u0000')}\n`;
+    const canonical = `stackpilot-zip-v1\n${line('a/z.txt', '644', 1, sha('z'))}${line('b.txt', '644', 2, sha('bb'))}${line('run.sh', '755', 5, sha('echo\n'))}`;
+    expect(manifest.hash).toBe(sha(canonical));
+    expect(manifest).toMatchObject({ files: 3, unzippedBytes: 8, skipped: [] });
+  });
+
+  it('keeps its hash across a touch of every file and a 600/644 chmod; a 755 mode or new content changes it', async () => {
+    const dir = await testdir(FILES);
+    const first = (await folderManifest(dir)).hash;
+    const later = new Date('2031-05-06T07:08:09Z');
+    for (const name of Object.keys(FILES)) await utimes(join(dir, name), later, later);
+    await utimes(join(dir, 'lib'), later, later);
+    await chmod(join(dir, 'handler.py'), 0o600);
+    expect((await folderManifest(dir)).hash).toBe(first);
+    await chmod(join(dir, 'handler.py'), 0o644);
+    expect((await folderManifest(dir)).hash).toBe(first);
+
+    await chmod(join(dir, 'handler.py'), 0o755);
+    const executable = (await folderManifest(dir)).hash;
+    expect(executable).not.toBe(first);
+    await chmod(join(dir, 'handler.py'), 0o644);
+    await writeFile(join(dir, 'lib/util.py'), 'X = 2\n');
+    expect([first, executable]).not.toContain((await folderManifest(dir)).hash);
+  });
+
+  it('lists exactly what zipFolder zips: same order, same skips, symlinks resolved', async () => {
+    const dir = await testdir({ 'code/b.py': 'b', 'code/A.py': 'A', 'code/.DS_Store': 'junk', 'code/pkg/__pycache__/m.pyc': 'pyc', 'code/pkg/m.py': 'm' });
+    await symlink(join(dir, 'code/b.py'), join(dir, 'code/alias.py'));
+    const manifest = await folderManifest(join(dir, 'code'));
+    const zip = await zipFolder(join(dir, 'code'));
+    expect(manifest.entries.map((e) => e.name)).toEqual(centralDirectory(zip.bytes).map((e) => e.name));
+    expect(manifest.entries.map((e) => e.name)).toEqual(['A.py', 'alias.py', 'b.py', 'pkg/m.py']);
+    expect(manifest.skipped).toEqual(zip.skipped);
+    expect(manifest.entries.find((e) => e.name === 'alias.py')?.file).toBe(join(dir, 'code/b.py'));
+  });
+
+  it('zips a manifest to the same bytes as zipFolder, twice', async () => {
+    const dir = await testdir(FILES);
+    const manifest = await folderManifest(dir);
+    const once = await zipManifest(manifest);
+    const twice = await zipManifest(manifest);
+    const direct = await zipFolder(dir);
+    expect(Buffer.from(once.bytes).equals(Buffer.from(twice.bytes))).toBe(true);
+    expect(Buffer.from(once.bytes).equals(Buffer.from(direct.bytes))).toBe(true);
+  });
+
+  it('refuses to zip a file that changed since the manifest was made', async () => {
+    const dir = await testdir(FILES);
+    const manifest = await folderManifest(dir);
+    await writeFile(join(dir, 'lib/util.py'), 'X = 9\n');
+    const error = await zipManifest(manifest).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZipInputError);
+    expect(error).toMatchObject({ reason: 'changed', message: 'lib/util.py changed while it was being packaged' });
+  });
+
+  it('refuses what zipFolder refuses', async () => {
+    const dir = await testdir({ 'big/file.bin': 'x'.repeat(1000) });
+    await mkdir(join(dir, 'empty'));
+    await expect(folderManifest(join(dir, 'empty'))).rejects.toMatchObject({ reason: 'empty' });
+    await expect(folderManifest(join(dir, 'missing'))).rejects.toMatchObject({ reason: 'not-found' });
+    await expect(folderManifest(join(dir, 'big'), { maxUnzippedBytes: 999 })).rejects.toMatchObject({ reason: 'too-large' });
   });
 });

@@ -322,7 +322,7 @@ describe('the GitHub Actions renderer: the job summary', () => {
       ev.start('svc'), ev.ready('svc', ['Modify']), ev.executing('svc', 1), ev.done('svc', 'updated'),
       ev.runDone(0, { updated: 1 }),
     ]), file);
-    expect(await readFile(file, 'utf8')).toContain('- 📦 **svc**: packaged 3 artifacts, 7 files, 5.0 KB zipped: 1 uploaded (2.0 KB), 2 already in the bucket\n');
+    expect(await readFile(file, 'utf8')).toContain('- 📦 **svc**: packaged 3 artifacts, 7 files: 1 uploaded (2.0 KB), 2 already in the bucket\n');
   });
 
   it('writes no summary without $GITHUB_STEP_SUMMARY, and warns instead of failing when it cannot', async () => {
