@@ -1,8 +1,8 @@
 /**
  * Packaging, in real time (issue 7): the example's app stack (two functions, a layer, a nested
  * template) and a synthetic 20 MB layer of 2,000 files, each packaged twice into an in-memory
- * bucket: the first run zips, hashes and uploads; the rerun zips and hashes again (that is how it
- * knows nothing changed) and uploads nothing.
+ * bucket: the first run hashes the sources, zips and uploads; the rerun hashes the sources (that
+ * is how it knows nothing changed: keys are source hashes) and neither zips nor uploads.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

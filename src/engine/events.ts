@@ -99,8 +99,10 @@ export type EngineEvent =
   | (StackRef & { type: 'stack:outputs'; outputs: Record<string, string> })
   | (StackRef & { type: 'stack:warning'; message: string })
   /**
-   * Local code and nested templates packaged and in the artifacts bucket (issue 7): zipped bytes,
-   * what was uploaded and what was already there under the same content hash.
+   * Local code and nested templates packaged and in the artifacts bucket (issue 7): `bytes` are
+   * those this run had in hand (zipped or templates; 0 for code already in the bucket, which is
+   * found by the hash of its sources and not zipped again), what was uploaded, and what was
+   * already there.
    */
   | (StackRef & {
     type: 'stack:packaged'; artifacts: number; files: number; bytes: number; uploaded: number; uploadedBytes: number; reused: number;

@@ -112,9 +112,10 @@ export async function packageStacks(options: { project: Project; stacks: readonl
   const owner = new Map<string, string>();
   const storeFor = (id: string, needed: Set<string>): ArtifactStore => ({
     exists: async (key) => {
+      // Queued by another stack in this run: not zipped or queued again; this stack waits for it.
       if (uploads.has(key)) {
         needed.add(key);
-        return false;
+        return true;
       }
       return options.s3.objectExists(artifacts.bucket, key);
     },
