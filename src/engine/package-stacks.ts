@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import PQueue from 'p-queue';
 import { AwsError } from '../aws/errors.js';
@@ -7,7 +6,7 @@ import { displayPath } from '../config/resolve-config.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { Project } from '../graph/load-project.js';
-import { findArtifacts, packageTemplate, templateUrl } from '../package/index.js';
+import { artifactKey, findArtifacts, packageTemplate, sha256Hex, templateUrl } from '../package/index.js';
 import type { ArtifactRef, ArtifactStat, ArtifactStore, PackagedNestedTemplate } from '../package/index.js';
 import { parseTemplate } from '../template/parse-template.js';
 import { DeployError } from './deploy-errors.js';
@@ -141,7 +140,7 @@ export async function packageStacks(options: { project: Project; stacks: readonl
       const result = await packageTemplate({ templateFile: stack.templatePath, templateText: template.body, bucket: artifacts.bucket, prefix: artifacts.prefix, region, store });
       let url: string | undefined;
       if (Buffer.byteLength(result.body) > TEMPLATE_BODY_LIMIT) {
-        const key = `${artifacts.prefix ? `${artifacts.prefix}/` : ''}${createHash('sha256').update(result.body).digest('hex')}.template`;
+        const key = artifactKey(artifacts.prefix, sha256Hex(result.body), 'template');
         if (!(await store.exists(key))) await store.put(key, Buffer.from(result.body), 'text/plain; charset=utf-8');
         url = templateUrl(artifacts.bucket, region, key);
       }
