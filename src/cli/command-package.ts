@@ -48,24 +48,24 @@ export async function runPackage(stacks: string[], options: PackageOptions, ctx:
       const template = project.templates.get(id);
       if (!stack || !template) continue;
       const file = join(outDir, `${id}${extname(stack.templatePath) || '.yaml'}`);
-      const packaging1 = packaging.of(id);
-      if (!packaging1) {
+      const stackPackaging = packaging.of(id);
+      if (!stackPackaging) {
         await writeFile(file, template.body);
         ctx.stdout.write(`${c.bold(id)}: nothing to package → ${displayPath(file, ctx.cwd)}\n`);
         continue;
       }
       try {
-        const ready = await packaging1.ready;
-        const stats = await packaging1.stats;
+        const ready = await stackPackaging.ready;
+        const stats = await stackPackaging.stats;
         await writeFile(file, ready.body);
         // Nested templates live in S3 (their URLs are in the parent); a copy here is for review.
-        for (const nested of packaging1.nested) {
+        for (const nested of stackPackaging.nested) {
           const nestedFile = join(outDir, `${id}.nested`, `${basename(nested.template, extname(nested.template))}-${nested.key.split('/').at(-1)?.slice(0, 12) ?? ''}${extname(nested.template)}`);
           await mkdir(join(outDir, `${id}.nested`), { recursive: true });
           await writeFile(nestedFile, nested.body);
         }
         ctx.stdout.write(`${c.bold(id)}: ${packagedText({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats })} → ${displayPath(file, ctx.cwd)}\n`);
-        for (const a of packaging1.artifacts) {
+        for (const a of stackPackaging.artifacts) {
           ctx.stdout.write(c.dim(`  ${a.logicalId}.${a.property}  ${a.path}  → s3://${project.config.artifacts?.bucket ?? ''}/${a.key}${a.uploaded ? '  (uploaded)' : '  (already there)'}\n`));
         }
       } catch (error) {
