@@ -16,6 +16,7 @@ import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
 import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-status.js';
 import { formatDuration } from '../format-duration.js';
 import { checkStatefulChanges } from './stateful-guard.js';
+import { checkNestedStatefulChanges } from './nested-guard.js';
 import { exportsInUse } from './exports-guard.js';
 import { parseTemplate } from '../template/parse-template.js';
 import type { TemplateObject } from '../template/parse-template.js';
@@ -182,16 +183,27 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({ action: c.action, logicalId: c.logicalId, resourceType: c.resourceType, replacement: c.replacement }));
     ctx.emit({ type: 'stack:changeset', ...ref, phase: 'ready', changeSetType: type, changes });
 
-    // The data guard: a stateful resource is never removed or replaced by accident.
-    if (deployed && changeSet.changes.some((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional')) {
-      deployedTemplate ??= await cf.getTemplate(deployed.stackId);
-      const guard = checkStatefulChanges({
-        stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace: ctx.allowReplace ?? new Set(),
-        deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
-      });
-      for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
-      if (guard.blocked.length > 0) {
-        const reason = `refused to lose data: ${guard.blocked.join('; ')}`;
+    // The data guard: a stateful resource is never removed or replaced by accident, in this stack
+    // or in its nested stacks.
+    if (deployed) {
+      const allowReplace = ctx.allowReplace ?? new Set<string>();
+      const blocked: string[] = [];
+      if (changeSet.changes.some((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional')) {
+        deployedTemplate ??= await cf.getTemplate(deployed.stackId);
+        const guard = checkStatefulChanges({
+          stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace,
+          deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+        });
+        for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
+        blocked.push(...guard.blocked);
+      }
+      if (changeSet.changes.some((c) => c.nestedChangeSetId !== undefined)) {
+        const guard = await checkNestedStatefulChanges({ cf, stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace });
+        for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
+        blocked.push(...guard.blocked);
+      }
+      if (blocked.length > 0) {
+        const reason = `refused to lose data: ${blocked.join('; ')}`;
         ctx.emit({ type: 'stack:blocked', ...ref, reason });
         return { done: { status: 'blocked', stackStatus: deployed.status, outputs: undefined, reason } };
       }
