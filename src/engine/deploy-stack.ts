@@ -76,6 +76,8 @@ export interface PreparedStack {
   changes: ResourceChangeSummary[];
   /** The change set's changes with their details (which properties, why). */
   resourceChanges: ResourceChange[];
+  /** Nested stacks' change sets the data guard described, by id: read once, shown by plan. */
+  nestedChangeSets: ReadonlyMap<string, ChangeSetDescription | AwsError>;
   deployed: StackDescription | undefined;
 }
 
@@ -185,6 +187,7 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
 
     // The data guard: a stateful resource is never removed or replaced by accident, in this stack
     // or in its nested stacks.
+    const nestedChangeSets = new Map<string, ChangeSetDescription | AwsError>();
     if (deployed) {
       const allowReplace = ctx.allowReplace ?? new Set<string>();
       const blocked: string[] = [];
@@ -198,7 +201,7 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
         blocked.push(...guard.blocked);
       }
       if (changeSet.changes.some((c) => c.nestedChangeSetId !== undefined)) {
-        const guard = await checkNestedStatefulChanges({ cf, stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace });
+        const guard = await checkNestedStatefulChanges({ cf, stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace, described: nestedChangeSets });
         for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
         blocked.push(...guard.blocked);
       }
@@ -234,7 +237,7 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
       }
     }
 
-    const prepared: PreparedStack = { stack, type, changeSetId: created.changeSetId, stackId: created.stackId, changeSetName, token, changes, resourceChanges: changeSet.changes, deployed };
+    const prepared: PreparedStack = { stack, type, changeSetId: created.changeSetId, stackId: created.stackId, changeSetName, token, changes, resourceChanges: changeSet.changes, nestedChangeSets, deployed };
     pending = undefined;
     return { prepared };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { AwsError } from '../aws/errors.js';
-import type { CloudFormationPort, ResourceChange } from '../aws/ports.js';
+import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from '../aws/ports.js';
 import { parseTemplate } from '../template/parse-template.js';
 import { checkStatefulChanges } from './stateful-guard.js';
 import type { GuardResult } from './stateful-guard.js';
@@ -21,6 +21,8 @@ export async function checkNestedStatefulChanges(input: {
   stateful: boolean;
   changes: readonly ResourceChange[];
   allowReplace: ReadonlySet<string>;
+  /** Filled with every nested change set described, so that nobody describes one twice (plan shows them). */
+  described?: Map<string, ChangeSetDescription | AwsError>;
 }): Promise<GuardResult> {
   const blocked: string[] = [];
   const warnings: string[] = [];
@@ -35,9 +37,12 @@ export async function checkNestedStatefulChanges(input: {
       }
       let nested: ResourceChange[];
       try {
-        nested = (await input.cf.describeChangeSet(change.nestedChangeSetId)).changes;
+        const description = await input.cf.describeChangeSet(change.nestedChangeSetId);
+        input.described?.set(change.nestedChangeSetId, description);
+        nested = description.changes;
       } catch (error) {
         if (!(error instanceof AwsError)) throw error;
+        input.described?.set(change.nestedChangeSetId, error);
         warnings.push(`could not read the change set of ${label} (${error.serviceMessage}): its changes were not checked for data loss`);
         continue;
       }

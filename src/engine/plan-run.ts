@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
-import type { AwsPorts, CloudFormationPort, ResourceChange } from '../aws/ports.js';
+import type { AwsPorts, ChangeSetDescription, CloudFormationPort, ResourceChange } from '../aws/ports.js';
 import { AwsError, isNoChangesReason } from '../aws/errors.js';
 import { isOutputRef } from '../config/resolve-config.js';
 import type { ResolvedStack } from '../config/resolve-config.js';
@@ -109,7 +109,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     try {
       const cf = options.ports.cloudFormation;
       const described = await cf.describeChangeSet(prepared.changeSetId);
-      const nested = await describeNested(cf, described.changes, 1);
+      const nested = await describeNested(cf, described.changes, 1, prepared.nestedChangeSets);
       return {
         ...base, status: 'changes', changeSetType: prepared.type, changes: described.changes.map((c) => plannedChange(c, stack)),
         ...(nested.length > 0 ? { nested } : {}),
@@ -160,7 +160,7 @@ function plannedChange(change: ResourceChange, stack: ResolvedStack | undefined)
  * The change sets of nested stacks (IncludeNestedStacks), one after the other and all pages each,
  * under the `AWS::CloudFormation::Stack` change that names them. They are deleted with the root.
  */
-async function describeNested(cf: CloudFormationPort, changes: readonly ResourceChange[], depth: number): Promise<NestedPlan[]> {
+async function describeNested(cf: CloudFormationPort, changes: readonly ResourceChange[], depth: number, known: ReadonlyMap<string, ChangeSetDescription | AwsError>): Promise<NestedPlan[]> {
   const out: NestedPlan[] = [];
   for (const change of changes) {
     const changeSetId = change.nestedChangeSetId;
@@ -170,8 +170,11 @@ async function describeNested(cf: CloudFormationPort, changes: readonly Resource
       continue;
     }
     try {
-      const described = await cf.describeChangeSet(changeSetId);
-      const nested = await describeNested(cf, described.changes, depth + 1);
+      // The data guard has read it already when the stack was deployed before.
+      const earlier = known.get(changeSetId);
+      if (earlier instanceof AwsError) throw earlier;
+      const described = earlier ?? await cf.describeChangeSet(changeSetId);
+      const nested = await describeNested(cf, described.changes, depth + 1, known);
       const reason = described.status === 'CREATE_COMPLETE' || isNoChanges(described.status, described.statusReason) ? undefined
         : `its change set is ${described.status}${described.statusReason ? `: ${described.statusReason}` : ''}`;
       out.push({

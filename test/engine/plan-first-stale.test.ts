@@ -14,7 +14,7 @@ const changeSet = (over: Partial<ChangeSetDescription> = {}): ChangeSetDescripti
 });
 const prepared = (deployed: StackDescription | undefined): PreparedStack => ({
   stack: { id: 'app', stackName: 'app' } as PreparedStack['stack'], type: deployed ? 'UPDATE' : 'CREATE', changeSetId: 'arn:cs/1', stackId: 'arn:stack/app/1',
-  changeSetName: 'stackpilot-x', token: 't', changes: [], resourceChanges: [], deployed,
+  changeSetName: 'stackpilot-x', token: 't', changes: [], resourceChanges: [], nestedChangeSets: new Map(), deployed,
 });
 function port(cs: () => Promise<ChangeSetDescription>, now: StackDescription | undefined): CloudFormationPort {
   return { describeChangeSet: cs, describeStack: () => Promise.resolve(now) } as unknown as CloudFormationPort;
