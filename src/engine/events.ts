@@ -4,6 +4,8 @@
  * part of the public interface.
  */
 
+import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
+
 export type StackOutcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'blocked';
 
 export interface ResourceChangeSummary {
@@ -22,32 +24,15 @@ export interface RootCause {
 
 export type PlanStatus = 'changes' | 'unchanged' | 'pending' | 'blocked' | 'failed' | 'skipped';
 
-/** Why a property changes, as CloudFormation's change set says (ResourceChangeDetail). */
-export interface PlannedChangeDetail {
-  /** e.g. `Properties`, `Metadata`, `Tags`. */
-  attribute: string | undefined;
-  name: string | undefined;
-  requiresRecreation: string | undefined;
-  /** `DirectModification`, `ParameterReference`, `ResourceReference`, `ResourceAttribute`, `Automatic`. */
-  changeSource: string | undefined;
-  causingEntity: string | undefined;
-  evaluation: string | undefined;
+/** Why a property changes, as CloudFormation's change set says, and the upstream output behind a parameter. */
+export interface PlannedChangeDetail extends ResourceChangeDetail {
   /** A ParameterReference to a parameter the config feeds with `output()`: the upstream output behind it. */
   upstreamOutput?: { stack: string; output: string };
 }
 
-/** One resource change of a change set, with every detail. */
-export interface PlannedChange {
-  action: string;
-  logicalId: string;
-  physicalId: string | undefined;
-  resourceType: string;
-  /** `True` | `False` | `Conditional`, for Modify. */
-  replacement: string | undefined;
-  scope: string[];
+/** One resource change of a change set (ResourceChange, nested change set id included), with every detail. */
+export interface PlannedChange extends Omit<ResourceChange, 'details'> {
   details: PlannedChangeDetail[];
-  /** For an `AWS::CloudFormation::Stack` change: the nested stack's change set id. */
-  nestedChangeSetId?: string;
 }
 
 /** A nested stack's change set, under the parent's `AWS::CloudFormation::Stack` change of the same logical id. */

@@ -107,11 +107,10 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     }
     const prepared = outcome.prepared;
     try {
-      const cf = options.ports.cloudFormation;
-      const described = await cf.describeChangeSet(prepared.changeSetId);
-      const nested = await describeNested(cf, described.changes, 1, prepared.nestedChangeSets);
+      // prepareStack has described the change set (all pages) and the data guard its nested ones.
+      const nested = await describeNested(options.ports.cloudFormation, prepared.resourceChanges, 1, prepared.nestedChangeSets);
       return {
-        ...base, status: 'changes', changeSetType: prepared.type, changes: described.changes.map((c) => plannedChange(c, stack)),
+        ...base, status: 'changes', changeSetType: prepared.type, changes: prepared.resourceChanges.map((c) => plannedChange(c, stack)),
         ...(nested.length > 0 ? { nested } : {}),
       };
     } finally {
