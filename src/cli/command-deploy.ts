@@ -1,17 +1,13 @@
+import { loadSelection, pickAccount, positiveInteger, positiveNumber } from './command-options.js';
 import { UsageError } from '../errors.js';
 import { deployRun } from '../engine/deploy-run.js';
 import type { EngineEvent } from '../engine/events.js';
-import { loadProject } from '../graph/load-project.js';
-import { selectStacks } from '../graph/select-stacks.js';
 import { createApprover } from './approver.js';
 import type { ApprovalLevel } from '../engine/approvals.js';
-import { pick } from './command-validate.js';
 import type { CliContext, GlobalOptions } from './context.js';
-import { formatWarnings } from './report-problems.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
 import { openAccount } from './open-account.js';
 import { parseAllowReplace } from './allow-replace.js';
-import type { AccountOptions } from './open-account.js';
 import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
 import { runPlan } from './command-plan.js';
 import { packageStacks } from '../engine/package-stacks.js';
@@ -47,12 +43,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   const waitMinutes = positiveNumber(options.waitTimeout, '--wait-timeout');
   const apiRate = positiveNumber(options.apiRate, '--api-rate');
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
-  const project = await loadProject({ cwd: ctx.cwd, command: 'deploy', ...pick(options) });
-  const selected = selectStacks(project.graph, stacks, {
-    ...(options.exclusively ? { exclusively: true } : {}),
-    ...(options.withDependents ? { withDependents: true } : {}),
-  });
-  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+  const { project, selected } = await loadSelection('deploy', stacks, options, ctx);
 
   const account = await openAccount(project, ctx, {
     ...pickAccount(options), apiRate, watched: wantsDashboard(ctx, options.ci === true, options.output),
@@ -111,26 +102,4 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     await renderer.close();
     await account.save();
   }
-}
-
-export function positiveInteger(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${flag} must be a whole number above 0, got "${text}"`);
-  return value;
-}
-
-export function positiveNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
-  return value;
-}
-
-/** The account flags of a command's options, without undefined values. */
-export function pickAccount(options: { simulate?: string | true; simulateState?: string; endpointUrl?: string; profile?: string }): Pick<AccountOptions, 'simulate' | 'simulateState' | 'endpointUrl' | 'profile'> {
-  return {
-    ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
-    ...(options.simulateState === undefined ? {} : { simulateState: options.simulateState }),
-    ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
-  };
 }

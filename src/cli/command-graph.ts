@@ -4,7 +4,7 @@ import { renderGraph } from '../ui/render-graph.js';
 import type { GraphFormat } from '../ui/render-graph.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_OK } from './context.js';
-import { pick } from './command-validate.js';
+import { pick } from './command-options.js';
 import { formatWarnings } from './report-problems.js';
 
 export interface GraphOptions extends GlobalOptions {

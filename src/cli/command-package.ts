@@ -1,16 +1,13 @@
+import { loadSelection, pickAccount, positiveNumber } from './command-options.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { displayPath } from '../config/resolve-config.js';
 import { packageStacks } from '../engine/package-stacks.js';
-import { loadProject } from '../graph/load-project.js';
-import { selectStacks } from '../graph/select-stacks.js';
 import { packagedText } from '../ui/packaged-text.js';
-import { pickAccount, positiveNumber } from './command-deploy.js';
-import { pick } from './command-validate.js';
+
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { openAccount } from './open-account.js';
-import { formatWarnings } from './report-problems.js';
 
 export interface PackageOptions extends GlobalOptions {
   outputDir: string;
@@ -30,12 +27,7 @@ export interface PackageOptions extends GlobalOptions {
  */
 export async function runPackage(stacks: string[], options: PackageOptions, ctx: CliContext): Promise<number> {
   const apiRate = positiveNumber(options.apiRate, '--api-rate');
-  const project = await loadProject({ cwd: ctx.cwd, command: 'package', ...pick(options) });
-  const selected = selectStacks(project.graph, stacks, {
-    ...(options.exclusively ? { exclusively: true } : {}),
-    ...(options.withDependents ? { withDependents: true } : {}),
-  });
-  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+  const { project, selected } = await loadSelection('package', stacks, options, ctx);
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
   const c = ctx.colors.stdout;
   try {

@@ -1,16 +1,13 @@
+import { loadSelection, pickAccount, positiveInteger, positiveNumber } from './command-options.js';
 import { planRun } from '../engine/plan-run.js';
-import { loadProject } from '../graph/load-project.js';
 import type { Project } from '../graph/load-project.js';
-import { selectStacks } from '../graph/select-stacks.js';
 import { formatPlan } from '../ui/plan-report.js';
-import { pickAccount, positiveInteger, positiveNumber } from './command-deploy.js';
-import { pick } from './command-validate.js';
+
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { openAccount } from './open-account.js';
 import { packageStacks } from '../engine/package-stacks.js';
 import { parseAllowReplace } from './allow-replace.js';
-import { formatWarnings } from './report-problems.js';
 import type { EngineEvent } from '../engine/events.js';
 import { createGithubRenderer } from '../ui/ci/github-renderer.js';
 import { createJsonRenderer } from '../ui/plain-renderer.js';
@@ -41,12 +38,7 @@ export interface PlanOptions extends GlobalOptions {
 export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliContext): Promise<number> {
   const apiRate = positiveNumber(options.apiRate, '--api-rate');
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
-  const project = await loadProject({ cwd: ctx.cwd, command: 'plan', ...pick(options) });
-  const selected = selectStacks(project.graph, stacks, {
-    ...(options.exclusively ? { exclusively: true } : {}),
-    ...(options.withDependents ? { withDependents: true } : {}),
-  });
-  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+  const { project, selected } = await loadSelection('plan', stacks, options, ctx);
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
   // A change set needs the code in S3: plan packages (and uploads) first, as deploy does.
   const packaging = await packageStacks({ project, stacks: selected, s3: account.ports.s3, clock: account.clock });

@@ -1,7 +1,6 @@
+import { loadSelection, pickAccount, positiveNumber } from './command-options.js';
 import { previewPackagedTemplates } from '../engine/package-stacks.js';
-import { loadProject } from '../graph/load-project.js';
 import type { Project } from '../graph/load-project.js';
-import { selectStacks } from '../graph/select-stacks.js';
 import { asResourceChanges, predictChanges } from '../engine/predict-changes.js';
 import type { StackPredictionResult } from '../engine/predict-changes.js';
 import { checkStatefulChanges } from '../engine/stateful-guard.js';
@@ -10,13 +9,11 @@ import type { ResourceSpec } from '../spec/resource-spec.js';
 import { parseTemplate } from '../template/parse-template.js';
 import { formatPrediction } from '../ui/prediction-report.js';
 import type { AwsPorts } from '../aws/ports.js';
-import { pickAccount, positiveNumber } from './command-deploy.js';
+
 import { openAccount } from './open-account.js';
 import { parseAllowReplace } from './allow-replace.js';
 import type { CliContext } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
-import { formatWarnings } from './report-problems.js';
-import { pick } from './command-validate.js';
 import type { ValidateOptions } from './command-validate.js';
 
 /**
@@ -24,13 +21,8 @@ import type { ValidateOptions } from './command-validate.js';
  * templates diffed offline and judged by the resource spec and the data guard of `deploy`.
  */
 export async function runAgainstDeployed(stacks: string[], options: ValidateOptions, ctx: CliContext): Promise<number> {
-  const project = await loadProject({ cwd: ctx.cwd, command: 'validate', ...pick(options) });
-  const selected = selectStacks(project.graph, stacks, {
-    ...(options.exclusively ? { exclusively: true } : {}),
-    ...(options.withDependents ? { withDependents: true } : {}),
-  });
+  const { project, selected } = await loadSelection('validate', stacks, options, ctx);
   const allowReplace = parseAllowReplace(options.allowReplace, project);
-  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
   const apiRate = positiveNumber(options.apiRate ?? '5', '--api-rate');
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
   try {

@@ -1,3 +1,4 @@
+import { pick } from './command-options.js';
 import { loadProject } from '../graph/load-project.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_OK } from './context.js';
@@ -33,14 +34,6 @@ export async function runValidate(options: ValidateOptions, ctx: CliContext, sta
     '',
   ].join('\n'));
   return EXIT_OK;
-}
-
-export function pick(options: GlobalOptions): { configPath?: string; stage?: string; region?: string } {
-  return {
-    ...(options.config === undefined ? {} : { configPath: options.config }),
-    ...(options.stage === undefined ? {} : { stage: options.stage }),
-    ...(options.region === undefined ? {} : { region: options.region }),
-  };
 }
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

@@ -1,0 +1,53 @@
+import { UsageError } from '../errors.js';
+import { loadProject } from '../graph/load-project.js';
+import type { Project } from '../graph/load-project.js';
+import { selectStacks } from '../graph/select-stacks.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import type { AccountOptions } from './open-account.js';
+import { formatWarnings } from './report-problems.js';
+
+/** What the commands share: reading their options, and loading the project with the stacks they act on. */
+
+export function pick(options: GlobalOptions): { configPath?: string; stage?: string; region?: string } {
+  return {
+    ...(options.config === undefined ? {} : { configPath: options.config }),
+    ...(options.stage === undefined ? {} : { stage: options.stage }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  };
+}
+
+export function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${flag} must be a whole number above 0, got "${text}"`);
+  return value;
+}
+
+export function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
+  return value;
+}
+
+/** The account flags of a command's options, without undefined values. */
+export function pickAccount(options: { simulate?: string | true; simulateState?: string; endpointUrl?: string; profile?: string }): Pick<AccountOptions, 'simulate' | 'simulateState' | 'endpointUrl' | 'profile'> {
+  return {
+    ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
+    ...(options.simulateState === undefined ? {} : { simulateState: options.simulateState }),
+    ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  };
+}
+
+/**
+ * The project, and the stacks named on the command line with what the selection flags add (all
+ * of them when none is named); the project's warnings go to stderr.
+ */
+export async function loadSelection(command: string, stacks: readonly string[], options: GlobalOptions & { exclusively?: boolean; withDependents?: boolean }, ctx: CliContext): Promise<{ project: Project; selected: string[] }> {
+  const project = await loadProject({ cwd: ctx.cwd, command, ...pick(options) });
+  const selected = selectStacks(project.graph, [...stacks], {
+    ...(options.exclusively ? { exclusively: true } : {}),
+    ...(options.withDependents ? { withDependents: true } : {}),
+  });
+  ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+  return { project, selected };
+}
