@@ -1,3 +1,5 @@
+import { changeTableLines } from './change-table.js';
+import type { ChangeRow } from './change-table.js';
 import type { NestedPlan, PlannedChange, StackPlan } from '../engine/events.js';
 import type { PlanRunResult, PlannedStack } from '../engine/plan-run.js';
 import type { Colors } from './colors.js';
@@ -119,15 +121,7 @@ function stackSection(p: PlannedStack, c: Colors): string[] {
   lines.push(...noteLines);
   const planned = planRows(p.changes, p.nested);
   if (planned.length === 0) return lines;
-  const rows = planned.map((r) => [r.action, `${'  '.repeat(r.depth)}${r.depth > 0 && r.logicalId !== '' ? '↳ ' : ''}${r.logicalId}`, r.resourceType, r.replacement, r.what]);
-  const header = ['action', 'logical id', 'type', 'replacement', 'what changes'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
-  lines.push(c.dim(line(header)));
-  for (const row of rows) {
-    const text = line(row);
-    lines.push(row[0] === 'Remove' || row[3] === 'True' ? c.red(text) : row[3] === 'Conditional' ? c.yellow(text) : text);
-  }
+  lines.push(...changeTableLines(planned.map((r): ChangeRow => [r.action, `${'  '.repeat(r.depth)}${r.depth > 0 && r.logicalId !== '' ? '↳ ' : ''}${r.logicalId}`, r.resourceType, r.replacement, r.what]), c));
   return lines;
 }
 

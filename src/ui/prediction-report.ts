@@ -1,3 +1,5 @@
+import { changeTableLines } from './change-table.js';
+import type { ChangeRow } from './change-table.js';
 import type { PredictedOutputChange, PredictedProperty, PredictedResourceChange, StackPredictionResult } from '../engine/predict-changes.js';
 import type { Colors } from './colors.js';
 
@@ -31,15 +33,7 @@ function stackSection(r: StackPredictionResult, c: Colors): string[] {
   const n = (action: string): number => p.resources.filter((ch) => ch.action === action).length;
   const lines = [`${title}: ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${p.outputs.length ? `, ${p.outputs.length} ${p.outputs.length === 1 ? 'output' : 'outputs'} changed` : ''}`];
   if (p.resources.length > 0) {
-    const rows = p.resources.map((ch) => [ch.action, ch.logicalId, ch.resourceType, ch.replacement ?? '', what(ch)]);
-    const header = ['action', 'logical id', 'type', 'replacement', 'what changes'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-    const line = (cells: string[]): string => `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
-    lines.push(c.dim(line(header)));
-    for (const row of rows) {
-      const text = line(row);
-      lines.push(row[0] === 'Remove' || row[3] === 'True' ? c.red(text) : row[3] === 'Conditional' ? c.yellow(text) : text);
-    }
+    lines.push(...changeTableLines(p.resources.map((ch): ChangeRow => [ch.action, ch.logicalId, ch.resourceType, ch.replacement ?? '', what(ch)]), c));
   }
   for (const o of p.outputs) lines.push(`  output ${o.name} ${outputWhat(o)}`);
   for (const b of r.blocked) lines.push(c.red(`  deploy would block: ${b}`));
