@@ -31,7 +31,8 @@ function memoryBucket(bucket: string): S3Port & { objects: Map<string, Uint8Arra
   const objects = new Map<string, Uint8Array>();
   return {
     objects,
-    bucketRegion: (name) => (name === bucket ? Promise.resolve('us-east-1') : Promise.reject(new Error(`no bucket ${name}`))),
+    bucketRegion: (name) =>
+      name === bucket ? Promise.resolve('us-east-1') : Promise.reject(new Error(`no bucket ${name}`)),
     objectExists: (_name, key) => Promise.resolve(objects.has(key)),
     putObject: ({ key, body }) => {
       objects.set(key, body);
@@ -46,12 +47,32 @@ async function exampleRun(root: string, s3: S3Port): Promise<PackagingRun> {
   const packaging = await packageStacks({ project, stacks: project.orderings.order, s3 });
   const stats = await packaging.of('app')?.stats;
   await packaging.settled();
-  return { ms: Math.round(performance.now() - start), uploaded: stats?.uploaded ?? 0, uploadedBytes: stats?.uploadedBytes ?? 0, zippedBytes: stats?.bytes ?? 0 };
+  return {
+    ms: Math.round(performance.now() - start),
+    uploaded: stats?.uploaded ?? 0,
+    uploadedBytes: stats?.uploadedBytes ?? 0,
+    zippedBytes: stats?.bytes ?? 0,
+  };
 }
 
 /** Deterministic text that compresses like code (repeated words, varying identifiers). */
 function sourceLike(seed: number, bytes: number): string {
-  const words = ['import', 'def', 'return', 'self', 'value', 'items', 'for', 'in', 'if', 'else', 'None', 'True', 'json', 'data'];
+  const words = [
+    'import',
+    'def',
+    'return',
+    'self',
+    'value',
+    'items',
+    'for',
+    'in',
+    'if',
+    'else',
+    'None',
+    'True',
+    'json',
+    'data',
+  ];
   let state = seed;
   let out = '';
   while (out.length < bytes) {
@@ -76,7 +97,8 @@ export async function benchPackaging(root: string): Promise<PackagingBench> {
       await writeFile(join(folder, `module_${i}.py`), sourceLike(i, size));
     }
     const templateFile = join(dir, 'template.yaml');
-    const templateText = 'Resources:\n  Layer:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n      Content: layer\n';
+    const templateText =
+      'Resources:\n  Layer:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n      Content: layer\n';
     await writeFile(templateFile, templateText);
     const objects = new Map<string, Uint8Array>();
     const store: ArtifactStore = {
@@ -91,7 +113,12 @@ export async function benchPackaging(root: string): Promise<PackagingBench> {
       const start = performance.now();
       const result = await packageTemplate({ templateFile, templateText, bucket: 'bench', region: 'us-east-1', store });
       const uploaded = result.artifacts.filter((a) => a.uploaded);
-      return { ms: Math.round(performance.now() - start), uploaded: uploaded.length, uploadedBytes: uploaded.reduce((n, a) => n + a.bytes, 0), zippedBytes: result.artifacts.reduce((n, a) => n + a.bytes, 0) };
+      return {
+        ms: Math.round(performance.now() - start),
+        uploaded: uploaded.length,
+        uploadedBytes: uploaded.reduce((n, a) => n + a.bytes, 0),
+        zippedBytes: result.artifacts.reduce((n, a) => n + a.bytes, 0),
+      };
     };
     const first = await layerRun();
     const rerun = await layerRun();

@@ -12,7 +12,12 @@ import { RateLimiter, resilientPorts } from '../src/aws/index.js';
 import { deployRun } from '../src/engine/deploy-run.js';
 import { loadProject } from '../src/graph/load-project.js';
 import type { Project } from '../src/graph/load-project.js';
-import { createSimulator, createVirtualClock, DEFAULT_CHANGE_SET_SECONDS, defaultCreateSeconds } from '../src/sim/index.js';
+import {
+  createSimulator,
+  createVirtualClock,
+  DEFAULT_CHANGE_SET_SECONDS,
+  defaultCreateSeconds,
+} from '../src/sim/index.js';
 import type { StackScript } from '../src/sim/index.js';
 import type { StackDurations } from '../src/engine/schedule-plan.js';
 import { loadBenchScenario, randomScenario, realisticScenario } from './scenarios.js';
@@ -89,7 +94,12 @@ function lowerBound(work: Work): { bound: number; critical: number } {
   return { bound: Math.max(critical, total / work.concurrency), critical };
 }
 
-async function runStrategy(work: Work, strategy: Strategy, bound: number, history?: Record<string, StackDurations>): Promise<StrategyResult & { durations: Record<string, StackDurations> }> {
+async function runStrategy(
+  work: Work,
+  strategy: Strategy,
+  bound: number,
+  history?: Record<string, StackDurations>,
+): Promise<StrategyResult & { durations: Record<string, StackDurations> }> {
   const clock = createVirtualClock();
   const simulator = createSimulator({ clock, scenario: { stacks: work.scripts }, seed: 7 });
   // Burst 1: the budget holds in every one-second window, not only on average.
@@ -99,7 +109,10 @@ async function runStrategy(work: Work, strategy: Strategy, bound: number, histor
   let makespanMs = 0;
   let failed = 0;
   const run = await deployRun({
-    project: work.project, stacks: work.project.orderings.order, ports, clock,
+    project: work.project,
+    stacks: work.project.orderings.order,
+    ports,
+    clock,
     ...(history ? { durations: history } : {}),
     emit: (event) => {
       if (event.type === 'stack:done') {
@@ -168,7 +181,14 @@ async function main(): Promise<void> {
       strategies['stackpilot-first-run'] = withoutDurations(first);
       strategies.stackpilot = withoutDurations(await runStrategy(work, strategy, bound, first.durations));
     }
-    results.push({ name: work.name, stacks: work.project.config.stacks.length, concurrency: work.concurrency, lowerBoundSeconds: round(bound), criticalPathSeconds: round(critical), strategies });
+    results.push({
+      name: work.name,
+      stacks: work.project.config.stacks.length,
+      concurrency: work.concurrency,
+      lowerBoundSeconds: round(bound),
+      criticalPathSeconds: round(critical),
+      strategies,
+    });
   }
 
   // Real-time overhead: graph building and scheduling for 1,000 stacks.
@@ -180,7 +200,14 @@ async function main(): Promise<void> {
   const bigRun = await runStrategy(bigWork, STRATEGIES[3] as Strategy, lowerBound(bigWork).bound);
   void bigRun.durations;
   const runMs = performance.now() - t1;
-  const overhead = { stacks: 1000, graphBuildMs: Math.round(graphMs), simulatedDeployRealMs: Math.round(runMs), perStackMs: round(runMs / 1000, 2), makespanSeconds: bigRun.makespanSeconds, ratio: bigRun.ratio };
+  const overhead = {
+    stacks: 1000,
+    graphBuildMs: Math.round(graphMs),
+    simulatedDeployRealMs: Math.round(runMs),
+    perStackMs: round(runMs / 1000, 2),
+    makespanSeconds: bigRun.makespanSeconds,
+    ratio: bigRun.ratio,
+  };
 
   const packaging = await benchPackaging(REPO_ROOT);
 
@@ -191,13 +218,21 @@ async function main(): Promise<void> {
     return;
   }
   for (const r of results) {
-    process.stdout.write(`\n${r.name}: ${r.stacks} stacks, concurrency ${r.concurrency}, API budget ${API_RATE}/s, lower bound ${r.lowerBoundSeconds}s (critical path ${r.criticalPathSeconds}s)\n`);
-    process.stdout.write('  strategy              makespan    ratio  calls/stack  peak/s  detect median  detect max  failed\n');
+    process.stdout.write(
+      `\n${r.name}: ${r.stacks} stacks, concurrency ${r.concurrency}, API budget ${API_RATE}/s, lower bound ${r.lowerBoundSeconds}s (critical path ${r.criticalPathSeconds}s)\n`,
+    );
+    process.stdout.write(
+      '  strategy              makespan    ratio  calls/stack  peak/s  detect median  detect max  failed\n',
+    );
     for (const [name, s] of Object.entries(r.strategies)) {
-      process.stdout.write(`  ${name.padEnd(20)}  ${`${s.makespanSeconds}s`.padStart(8)}  ${s.ratio.toFixed(3).padStart(7)}  ${String(s.apiCallsPerStack).padStart(11)}  ${String(s.peakCallsPerSecond).padStart(6)}  ${`${s.detectMedianSeconds}s`.padStart(13)}  ${`${s.detectMaxSeconds}s`.padStart(10)}  ${String(s.failedStacks).padStart(6)}\n`);
+      process.stdout.write(
+        `  ${name.padEnd(20)}  ${`${s.makespanSeconds}s`.padStart(8)}  ${s.ratio.toFixed(3).padStart(7)}  ${String(s.apiCallsPerStack).padStart(11)}  ${String(s.peakCallsPerSecond).padStart(6)}  ${`${s.detectMedianSeconds}s`.padStart(13)}  ${`${s.detectMaxSeconds}s`.padStart(10)}  ${String(s.failedStacks).padStart(6)}\n`,
+      );
     }
   }
-  process.stdout.write(`\noverhead, 1,000 stacks (real time): graph ${overhead.graphBuildMs} ms, simulated deploy ${overhead.simulatedDeployRealMs} ms (${overhead.perStackMs} ms per stack), ratio ${overhead.ratio}\n`);
+  process.stdout.write(
+    `\noverhead, 1,000 stacks (real time): graph ${overhead.graphBuildMs} ms, simulated deploy ${overhead.simulatedDeployRealMs} ms (${overhead.perStackMs} ms per stack), ratio ${overhead.ratio}\n`,
+  );
   process.stdout.write(`${formatPackaging(packaging)}\n`);
   process.stdout.write('results written to bench/results.json\n');
 }

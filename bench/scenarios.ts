@@ -12,21 +12,27 @@ export interface BenchScenario {
 const fileSchema = z.strictObject({
   name: z.string().min(1),
   concurrency: z.number().int().positive(),
-  stacks: z.array(z.strictObject({
-    id: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/),
-    dependsOn: z.array(z.string()).default([]),
-    changeSetSeconds: z.number().positive(),
-    createSeconds: z.number().positive(),
-    resources: z.number().int().positive().optional(),
-    outputsFrom: z.array(z.string()).optional(),
-  })).min(1),
+  stacks: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/),
+        dependsOn: z.array(z.string()).default([]),
+        changeSetSeconds: z.number().positive(),
+        createSeconds: z.number().positive(),
+        resources: z.number().int().positive().optional(),
+        outputsFrom: z.array(z.string()).optional(),
+      }),
+    )
+    .min(1),
 });
 
 /** `--scenario FILE`: `{"name","concurrency","stacks":[{"id","dependsOn":[],"changeSetSeconds","createSeconds"}]}`. */
 export async function loadBenchScenario(file: string): Promise<BenchScenario> {
   const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')) as unknown);
   if (!parsed.success) {
-    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -37,8 +43,14 @@ export async function loadBenchScenario(file: string): Promise<BenchScenario> {
  * Durations are what such stacks take in CloudFormation (tables and CloudFront are slow).
  */
 export function realisticScenario(): BenchScenario {
-  const s = (id: string, dependsOn: string[], createSeconds: number, extra: Partial<SyntheticStack> = {}) =>
-    ({ id, dependsOn, changeSetSeconds: 6, createSeconds, resources: Math.max(2, Math.round(createSeconds / 25)), ...extra });
+  const s = (id: string, dependsOn: string[], createSeconds: number, extra: Partial<SyntheticStack> = {}) => ({
+    id,
+    dependsOn,
+    changeSetSeconds: 6,
+    createSeconds,
+    resources: Math.max(2, Math.round(createSeconds / 25)),
+    ...extra,
+  });
   return {
     name: 'realistic-12',
     concurrency: 8,
@@ -83,7 +95,10 @@ export function randomScenario(count = 200, seed = 42): BenchScenario {
     const createSeconds = Math.round(20 + 880 * random() ** 3);
     const dependsOn = [...deps];
     stacks.push({
-      id: `s${i}`, dependsOn, changeSetSeconds: 3 + Math.round(random() * 12), createSeconds,
+      id: `s${i}`,
+      dependsOn,
+      changeSetSeconds: 3 + Math.round(random() * 12),
+      createSeconds,
       resources: 1 + Math.floor(random() * 8),
       outputsFrom: dependsOn.filter(() => random() < 0.3),
     });

@@ -28,7 +28,8 @@ export const STRATEGIES: readonly Strategy[] = [
   },
   {
     name: 'ready-queue',
-    models: 'AWS CDK --concurrency / Terragrunt: ready queue, no priority, no early change sets, events every 2 s, status every 5 s',
+    models:
+      'AWS CDK --concurrency / Terragrunt: ready queue, no priority, no early change sets, events every 2 s, status every 5 s',
     policy: (concurrency) => ({ concurrency, prioritize: false, earlyChangeSets: false, waves: false }),
     polling: { mode: 'fixed', eventsMs: 2_000, statusMs: 5_000 },
   },

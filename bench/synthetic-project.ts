@@ -33,7 +33,9 @@ export function syntheticProject(name: string, stacks: readonly SyntheticStack[]
     templatePath: `/bench/${s.id}.yaml`,
     templateDisplay: `${s.id}.yaml`,
     dependsOn: [],
-    parameters: Object.fromEntries((s.outputsFrom ?? []).map((up) => [`From${pascal(up)}`, { output: { stack: up, name: 'Value' } }])),
+    parameters: Object.fromEntries(
+      (s.outputsFrom ?? []).map((up) => [`From${pascal(up)}`, { output: { stack: up, name: 'Value' } }]),
+    ),
     tags: {},
     capabilities: [],
     stateful: false,
@@ -45,12 +47,28 @@ export function syntheticProject(name: string, stacks: readonly SyntheticStack[]
   const templates = new Map<string, TemplateInfo>();
   for (const s of stacks) {
     const stackName = `${name}-${s.id}`;
-    templates.set(s.id, analyzeTemplate(parseTemplate(templateFor(name, s), `${s.id}.yaml`), { stackName, region: 'us-east-1' }));
+    templates.set(
+      s.id,
+      analyzeTemplate(parseTemplate(templateFor(name, s), `${s.id}.yaml`), { stackName, region: 'us-east-1' }),
+    );
   }
-  const config: ResolvedConfig = { configFile: '/bench/stacks.config.ts', configDir: '/bench', project: name, stage: 'bench', region: 'us-east-1', stacks: resolved, outputs: undefined, artifacts: undefined };
+  const config: ResolvedConfig = {
+    configFile: '/bench/stacks.config.ts',
+    configDir: '/bench',
+    project: name,
+    stage: 'bench',
+    region: 'us-east-1',
+    stacks: resolved,
+    outputs: undefined,
+    artifacts: undefined,
+  };
   const built = buildGraph(config, templates, nowhere);
-  const problems = [...built.problems, ...findCycles(built.graph).map((c) => ({ message: `cycle: ${c.stacks.join(', ')}` }))];
-  if (problems.length > 0) throw new Error(`scenario ${name} is not a valid project: ${problems.map((p) => p.message).join('; ')}`);
+  const problems = [
+    ...built.problems,
+    ...findCycles(built.graph).map((c) => ({ message: `cycle: ${c.stacks.join(', ')}` })),
+  ];
+  if (problems.length > 0)
+    throw new Error(`scenario ${name} is not a valid project: ${problems.map((p) => p.message).join('; ')}`);
   return { config, templates, graph: built.graph, orderings: computeOrderings(built.graph), warnings: built.warnings };
 }
 
@@ -69,14 +87,25 @@ function templateFor(project: string, stack: SyntheticStack): string {
     const imports = stack.dependsOn.filter((up) => !fed.has(up));
     if (i === 0 && (imports.length > 0 || fed.size > 0)) {
       lines.push('    Properties:', '      Tags:');
-      for (const up of imports) lines.push(`        - Key: ${up}`, `          Value: !ImportValue ${project}-${up}-value`);
+      for (const up of imports)
+        lines.push(`        - Key: ${up}`, `          Value: !ImportValue ${project}-${up}-value`);
       for (const up of fed) lines.push(`        - Key: from-${up}`, `          Value: !Ref From${pascal(up)}`);
     }
   }
-  lines.push('Outputs:', '  Value:', '    Value: !Ref Topic0', '    Export:', `      Name: ${project}-${stack.id}-value`);
+  lines.push(
+    'Outputs:',
+    '  Value:',
+    '    Value: !Ref Topic0',
+    '    Export:',
+    `      Name: ${project}-${stack.id}-value`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function pascal(id: string): string {
-  return id.split(/[^A-Za-z0-9]/).filter(Boolean).map((part) => part[0]?.toUpperCase() + part.slice(1)).join('');
+  return id
+    .split(/[^A-Za-z0-9]/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -68,7 +68,10 @@ export class ValidationError extends StackpilotError {
   readonly problems: readonly Problem[];
 
   constructor(code: string, summary: string, problems: readonly Problem[], options: StackpilotErrorOptions = {}) {
-    super(`${summary}\n${problems.map((p) => `  - ${formatProblem(p).replaceAll('\n', '\n    ')}`).join('\n')}`, options);
+    super(
+      `${summary}\n${problems.map((p) => `  - ${formatProblem(p).replaceAll('\n', '\n    ')}`).join('\n')}`,
+      options,
+    );
     this.code = code;
     this.problems = problems;
   }

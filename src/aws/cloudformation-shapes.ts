@@ -7,7 +7,15 @@ import type {
   StackEvent as SdkStackEvent,
   Tag,
 } from '@aws-sdk/client-cloudformation';
-import type { ChangeAction, Parameter, ResourceChange, ResourceChangeDetail, StackDescription, StackEvent, StackOutput } from './ports.js';
+import type {
+  ChangeAction,
+  Parameter,
+  ResourceChange,
+  ResourceChangeDetail,
+  StackDescription,
+  StackEvent,
+  StackOutput,
+} from './ports.js';
 
 /**
  * SDK shapes → the plain types of ports.ts. Dates stay Dates; absent or empty optional strings

@@ -26,13 +26,20 @@ export class AwsError extends StackpilotError {
 
 /** The synchronous "nothing to do" answer of UpdateStack / CreateChangeSet (CLOUDFORMATION.md §2.3). */
 export function isNoUpdatesError(error: unknown): boolean {
-  return error instanceof AwsError && error.awsCode === 'ValidationError' && /No updates are to be performed/.test(error.message);
+  return (
+    error instanceof AwsError &&
+    error.awsCode === 'ValidationError' &&
+    /No updates are to be performed/.test(error.message)
+  );
 }
 
 /** The two reasons of a FAILED change set that mean "no changes" (CLOUDFORMATION.md §2.3). */
 export function isNoChangesReason(reason: string | undefined): boolean {
   if (reason === undefined) return false;
-  return reason.includes("The submitted information didn't contain changes") || reason.includes('No updates are to be performed');
+  return (
+    reason.includes("The submitted information didn't contain changes") ||
+    reason.includes('No updates are to be performed')
+  );
 }
 
 /** `awsCode` of a call that never got an answer: connection refused or reset, DNS, timeout. */
@@ -40,5 +47,9 @@ export const NETWORK_ERROR = 'NetworkError';
 
 /** DescribeStacks' answer for a name that resolves to no live stack (CLOUDFORMATION.md §5). */
 export function isStackNotFoundError(error: unknown): boolean {
-  return error instanceof AwsError && error.awsCode === 'ValidationError' && /^Stack with id .* does not exist$/.test(error.serviceMessage);
+  return (
+    error instanceof AwsError &&
+    error.awsCode === 'ValidationError' &&
+    /^Stack with id .* does not exist$/.test(error.serviceMessage)
+  );
 }

@@ -26,4 +26,9 @@ export { RateLimiter } from './rate-limiter.js';
 export type { RateLimiterOptions, RateLimiterStats } from './rate-limiter.js';
 export { DEFAULT_RETRY_POLICY } from './retry-strategy.js';
 export type { RetryPolicy } from './retry-strategy.js';
-export { RESILIENT_RETRY_POLICY, isRetryableAwsError, resilientPorts, type ResilientPortsOptions } from './resilient-ports.js';
+export {
+  RESILIENT_RETRY_POLICY,
+  isRetryableAwsError,
+  resilientPorts,
+  type ResilientPortsOptions,
+} from './resilient-ports.js';

@@ -121,7 +121,10 @@ export interface CloudFormationPort {
   deleteChangeSet(changeSetId: string): Promise<void>;
   executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void>;
   /** One page of events, newest first. */
-  describeStackEvents(stackId: string, nextToken?: string): Promise<{ events: StackEvent[]; nextToken: string | undefined }>;
+  describeStackEvents(
+    stackId: string,
+    nextToken?: string,
+  ): Promise<{ events: StackEvent[]; nextToken: string | undefined }>;
   deleteStack(stackId: string, clientRequestToken?: string): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken?: string): Promise<void>;
   updateTerminationProtection(stackId: string, enabled: boolean): Promise<void>;

@@ -29,14 +29,29 @@ export interface ResilientPortsOptions {
 
 /** Throttling codes of AWS services (the SDK's list), plus transient failures worth another try. */
 const RETRYABLE_CODES = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
-  'RequestLimitExceeded', 'BandwidthLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException',
-  NETWORK_ERROR, 'UnknownError', 'RequestTimeout', 'RequestTimeoutException', 'InternalFailure', 'ServiceUnavailable',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  NETWORK_ERROR,
+  'UnknownError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalFailure',
+  'ServiceUnavailable',
 ]);
 
 export function isRetryableAwsError(error: unknown): error is AwsError {
   if (!(error instanceof AwsError)) return false;
-  return RETRYABLE_CODES.has(error.awsCode) || (error.httpStatus !== undefined && (error.httpStatus >= 500 || error.httpStatus === 429));
+  return (
+    RETRYABLE_CODES.has(error.awsCode) ||
+    (error.httpStatus !== undefined && (error.httpStatus >= 500 || error.httpStatus === 429))
+  );
 }
 
 /**
@@ -51,20 +66,22 @@ export function resilientPorts(ports: AwsPorts, options: ResilientPortsOptions):
   const policy: RetryPolicy = { ...RESILIENT_RETRY_POLICY, ...options.retry };
   const random = options.random ?? seededRandom(options.seed ?? 1);
 
-  const retrying = (limited: boolean): Caller => async <T>(operation: string, attempt: () => Promise<T>): Promise<T> => {
-    for (let tries = 1; ; tries += 1) {
-      if (limited) await options.limiter.acquire(options.signal);
-      else options.signal?.throwIfAborted();
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!isRetryableAwsError(error) || tries >= policy.maxAttempts) throw error;
-        const delayMs = backoffDelayMs(tries, policy, random);
-        options.onRetry?.({ operation, attempt: tries, delayMs, error });
-        await options.clock.sleep(delayMs, options.signal);
+  const retrying =
+    (limited: boolean): Caller =>
+    async <T>(operation: string, attempt: () => Promise<T>): Promise<T> => {
+      for (let tries = 1; ; tries += 1) {
+        if (limited) await options.limiter.acquire(options.signal);
+        else options.signal?.throwIfAborted();
+        try {
+          return await attempt();
+        } catch (error) {
+          if (!isRetryableAwsError(error) || tries >= policy.maxAttempts) throw error;
+          const delayMs = backoffDelayMs(tries, policy, random);
+          options.onRetry?.({ operation, attempt: tries, delayMs, error });
+          await options.clock.sleep(delayMs, options.signal);
+        }
       }
-    }
-  };
+    };
 
   const limited = retrying(true);
   return {
@@ -92,7 +109,11 @@ function wrap<P extends CloudFormationPort | SsmPort | S3Port>(port: P, call: Ca
 /** Own and prototype methods (a port may be a class instance). */
 function methodNames(port: object): string[] {
   const names = new Set<string>();
-  for (let o: object | null = port; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (
+    let o: object | null = port;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
     for (const name of Object.getOwnPropertyNames(o)) if (name !== 'constructor') names.add(name);
   }
   return [...names];

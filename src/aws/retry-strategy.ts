@@ -5,7 +5,10 @@ import { InternalError } from '../errors.js';
  * The SDK's retry-strategy interface, taken from the client config so that we depend on no
  * package beyond the clients themselves.
  */
-type RetryStrategyV2 = Extract<NonNullable<CloudFormationClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
+type RetryStrategyV2 = Extract<
+  NonNullable<CloudFormationClientConfig['retryStrategy']>,
+  { acquireInitialRetryToken: unknown }
+>;
 type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
 type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
 
@@ -72,7 +75,9 @@ export class FullJitterRetryStrategy implements RetryStrategyV2 {
 
   refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const retry = token.getRetryCount() + 1;
-    const limit = isConnectionRefused(errorInfo) ? Math.min(this.policy.maxAttempts, CONNECTION_REFUSED_ATTEMPTS) : this.policy.maxAttempts;
+    const limit = isConnectionRefused(errorInfo)
+      ? Math.min(this.policy.maxAttempts, CONNECTION_REFUSED_ATTEMPTS)
+      : this.policy.maxAttempts;
     if (retry >= limit || !isRetryable(errorInfo)) {
       // The middleware rethrows the failed attempt's own error, whatever we reject with.
       return Promise.reject(new InternalError('no retry'));

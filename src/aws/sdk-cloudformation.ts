@@ -11,9 +11,20 @@ import {
   ListImportsCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import type { Capability, Change, CloudFormationClient, DescribeChangeSetCommandOutput } from '@aws-sdk/client-cloudformation';
+import type {
+  Capability,
+  Change,
+  CloudFormationClient,
+  DescribeChangeSetCommandOutput,
+} from '@aws-sdk/client-cloudformation';
 import { InternalError } from '../errors.js';
-import { fromSdkChanges, fromSdkStack, fromSdkStackEvent, toSdkParameters, toSdkTags } from './cloudformation-shapes.js';
+import {
+  fromSdkChanges,
+  fromSdkStack,
+  fromSdkStackEvent,
+  toSdkParameters,
+  toSdkTags,
+} from './cloudformation-shapes.js';
 import { AwsError, isStackNotFoundError } from './errors.js';
 import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from './ports.js';
 import { callAws } from './to-aws-error.js';
@@ -34,7 +45,9 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
   return {
     async describeStack(stackName) {
       try {
-        const output = await callAws('DescribeStacks', () => client.send(new DescribeStacksCommand({ StackName: stackName })));
+        const output = await callAws('DescribeStacks', () =>
+          client.send(new DescribeStacksCommand({ StackName: stackName })),
+        );
         const stack = output.Stacks?.[0];
         return stack === undefined ? undefined : fromSdkStack(stack);
       } catch (error) {
@@ -44,7 +57,9 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
     },
 
     async getTemplate(stackName) {
-      const output = await callAws('GetTemplate', () => client.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })));
+      const output = await callAws('GetTemplate', () =>
+        client.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })),
+      );
       return output.TemplateBody ?? '';
     },
 
@@ -66,7 +81,8 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
             // stack, described through ResourceChange.ChangeSetId and deleted with the root. A
             // template sent by URL is not at hand to look into; the flag costs nothing without a
             // nested stack, so it is set.
-            IncludeNestedStacks: input.templateBody === undefined ? input.templateUrl !== undefined : hasNestedStack(input.templateBody),
+            IncludeNestedStacks:
+              input.templateBody === undefined ? input.templateUrl !== undefined : hasNestedStack(input.templateBody),
           }),
         ),
       );
@@ -99,7 +115,9 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
 
     async executeChangeSet(changeSetId, clientRequestToken) {
       await callAws('ExecuteChangeSet', () =>
-        client.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: clientRequestToken })),
+        client.send(
+          new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: clientRequestToken }),
+        ),
       );
     },
 
@@ -114,7 +132,9 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
     },
 
     async deleteStack(stackId, clientRequestToken) {
-      await callAws('DeleteStack', () => client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })));
+      await callAws('DeleteStack', () =>
+        client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
+      );
     },
 
     async cancelUpdateStack(stackId, clientRequestToken) {
@@ -125,7 +145,9 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
 
     async updateTerminationProtection(stackId, enabled) {
       await callAws('UpdateTerminationProtection', () =>
-        client.send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled })),
+        client.send(
+          new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled }),
+        ),
       );
     },
 
@@ -135,7 +157,9 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
       try {
         do {
           const token = nextToken;
-          const page = await callAws('ListImports', () => client.send(new ListImportsCommand({ ExportName: exportName, ...(token ? { NextToken: token } : {}) })));
+          const page = await callAws('ListImports', () =>
+            client.send(new ListImportsCommand({ ExportName: exportName, ...(token ? { NextToken: token } : {}) })),
+          );
           importers.push(...(page.Imports ?? []));
           nextToken = page.NextToken;
         } while (nextToken !== undefined);
@@ -149,7 +173,10 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
   };
 }
 
-function describeChangeSetResult(output: DescribeChangeSetCommandOutput, changes: readonly Change[]): ChangeSetDescription {
+function describeChangeSetResult(
+  output: DescribeChangeSetCommandOutput,
+  changes: readonly Change[],
+): ChangeSetDescription {
   return {
     changeSetId: output.ChangeSetId ?? '',
     changeSetName: output.ChangeSetName ?? '',

@@ -38,7 +38,13 @@ function headError(operation: string, error: unknown, bucket: string, key?: stri
   }
   if (status === 403) {
     const what = key === undefined ? `bucket ${bucket}` : `s3://${bucket}/${key}`;
-    return new AwsError(operation, ACCESS_DENIED, `Access Denied to ${what}: these credentials may not read it`, status, error);
+    return new AwsError(
+      operation,
+      ACCESS_DENIED,
+      `Access Denied to ${what}: these credentials may not read it`,
+      status,
+      error,
+    );
   }
   return toAwsError(operation, error);
 }

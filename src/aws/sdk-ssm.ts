@@ -9,7 +9,9 @@ export function createSdkSsm(client: SSMClient): SsmPort {
   return {
     async getParameter(name) {
       try {
-        const output = await callAws('GetParameter', () => client.send(new GetParameterCommand({ Name: name, WithDecryption: true })));
+        const output = await callAws('GetParameter', () =>
+          client.send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+        );
         const parameter = output.Parameter;
         if (parameter === undefined) return undefined;
         return {

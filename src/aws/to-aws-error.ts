@@ -11,7 +11,16 @@ const WIRE_CODE_BY_NAME: Readonly<Record<string, string>> = {
 };
 
 /** Node's socket/DNS failures and the SDK's request timeout: nothing reached the service. */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 const UNKNOWN = 'UnknownError';
 
@@ -68,7 +77,8 @@ function serviceCode(e: SdkErrorLike, name: string): string {
  * cause of our error it would flood `--debug` output and test failures. It stays readable.
  */
 function hideRawResponse(error: unknown): void {
-  if (typeof error !== 'object' || error === null || !Object.prototype.propertyIsEnumerable.call(error, '$response')) return;
+  if (typeof error !== 'object' || error === null || !Object.prototype.propertyIsEnumerable.call(error, '$response'))
+    return;
   Object.defineProperty(error, '$response', { enumerable: false });
 }
 

@@ -10,7 +10,9 @@ export function parseAllowReplace(values: readonly string[] | undefined, project
     const logicalId = value.slice(dot + 1);
     const template = project.templates.get(stack);
     if (dot <= 0 || logicalId === '' || !template) {
-      throw new UsageError(`--allow-replace ${value}: expected <stack>.<LogicalId> with a stack of this project`, { hint: `stacks are: ${project.config.stacks.map((s) => s.id).join(', ')}` });
+      throw new UsageError(`--allow-replace ${value}: expected <stack>.<LogicalId> with a stack of this project`, {
+        hint: `stacks are: ${project.config.stacks.map((s) => s.id).join(', ')}`,
+      });
     }
     allowed.add(`${stack}.${logicalId}`);
   }

@@ -53,15 +53,32 @@ export function chooseRenderer(input: {
       edges[e.stack] = [...new Set([...(edges[e.stack] ?? []), e.dependsOn])];
     }
     const ink = createInkRenderer({
-      header: input.header, edges, durations: input.durations, stdout: ctx.stdout, stdin: ctx.stdin, stderr: ctx.stderr,
-      now: () => clock.now(), onInterrupt: input.onInterrupt, colors: ctx.colors.stdout,
+      header: input.header,
+      edges,
+      durations: input.durations,
+      stdout: ctx.stdout,
+      stdin: ctx.stdin,
+      stderr: ctx.stderr,
+      now: () => clock.now(),
+      onInterrupt: input.onInterrupt,
+      colors: ctx.colors.stdout,
     });
-    return { emit: ink.emit, close: () => ink.close(), approver: ink.approver, cancelApprovals: ink.cancelApprovals, kind: 'dashboard' };
+    return {
+      emit: ink.emit,
+      close: () => ink.close(),
+      approver: ink.approver,
+      cancelApprovals: ink.cancelApprovals,
+      kind: 'dashboard',
+    };
   }
   if (ctx.env.GITHUB_ACTIONS === 'true') {
     const github = createGithubRenderer({
-      write, now: () => clock.now(), summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
-      graph: input.project.graph, header: input.header, colors: ctx.colors.stdout,
+      write,
+      now: () => clock.now(),
+      summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+      graph: input.project.graph,
+      header: input.header,
+      colors: ctx.colors.stdout,
     });
     return { emit: github.emit, close: () => github.close(), cancelApprovals: none, kind: 'github' };
   }

@@ -36,7 +36,10 @@ export interface DeployOptions extends GlobalOptions {
 
 export async function runDeploy(stacks: string[], options: DeployOptions, ctx: CliContext): Promise<number> {
   if (options.dryRun) {
-    if (options.planFirst) throw new UsageError('--dry-run and --plan-first do not go together: --dry-run executes nothing', { hint: 'use one of them' });
+    if (options.planFirst)
+      throw new UsageError('--dry-run and --plan-first do not go together: --dry-run executes nothing', {
+        hint: 'use one of them',
+      });
     return runPlan(stacks, { ...options, output: options.output }, ctx);
   }
   if (options.detailedExitcode) throw new UsageError('--detailed-exitcode goes with --dry-run (or stackpilot plan)');
@@ -46,7 +49,9 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   const { project, selected } = await loadSelection('deploy', stacks, options, ctx);
 
   const account = await openAccount(project, ctx, {
-    ...pickAccount(options), apiRate, watched: wantsDashboard(ctx, options.ci === true, options.output),
+    ...pickAccount(options),
+    apiRate,
+    watched: wantsDashboard(ctx, options.ci === true, options.output),
   });
   const { ports, clock } = account;
   // Local code is zipped and checked (and the bucket with it) before any stack is touched.
@@ -63,30 +68,64 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     // An approval prompt must not hold the run after Ctrl-C: the engine does not race it.
     renderer.cancelApprovals('interrupted');
     if (interrupts === 1) {
-      emit({ type: 'run:interrupt', message: 'interrupted: no new stack will start and change sets not yet executed are deleted; stacks being deployed are left to CloudFormation (press Ctrl-C again to cancel updates in progress)' });
+      emit({
+        type: 'run:interrupt',
+        message:
+          'interrupted: no new stack will start and change sets not yet executed are deleted; stacks being deployed are left to CloudFormation (press Ctrl-C again to cancel updates in progress)',
+      });
       stop.abort(new Error('interrupted'));
     } else if (interrupts === 2) {
-      emit({ type: 'run:interrupt', message: 'cancelling updates in progress (CancelUpdateStack); press Ctrl-C once more to quit at once' });
+      emit({
+        type: 'run:interrupt',
+        message: 'cancelling updates in progress (CancelUpdateStack); press Ctrl-C once more to quit at once',
+      });
       cancel.abort(new Error('cancelled'));
     } else {
       ctx.exit(130);
     }
   };
   const renderer = chooseRenderer({
-    ctx, project, selected, clock, output: options.output, ci: options.ci === true, durations: history, onInterrupt: () => onInterrupt(),
-    header: { project: project.config.project, stage: project.config.stage, region: project.config.region, command: 'deploy', concurrency, simulated: account.simulated },
+    ctx,
+    project,
+    selected,
+    clock,
+    output: options.output,
+    ci: options.ci === true,
+    durations: history,
+    onInterrupt: () => onInterrupt(),
+    header: {
+      project: project.config.project,
+      stage: project.config.stage,
+      region: project.config.region,
+      command: 'deploy',
+      concurrency,
+      simulated: account.simulated,
+    },
   });
   const emit = (event: EngineEvent): void => renderer.emit(event);
   const removeHandler = ctx.onInterrupt(onInterrupt);
   try {
     const result = await deployRun({
-      project, stacks: selected, ports, clock, emit,
+      project,
+      stacks: selected,
+      ports,
+      clock,
+      emit,
       policy: { concurrency, failFast: options.failFast === true },
       durations: history,
       approve: createApprover({ yes: options.yes === true, level: requireApproval, interactive: renderer.approver }),
-      ...(options.planFirst ? {
-        planFirst: { approvePlan: createApprover({ yes: options.yes === true, level: requireApproval, interactive: renderer.approver, askedBy: '--plan-first asks once for the whole plan' }) },
-      } : {}),
+      ...(options.planFirst
+        ? {
+            planFirst: {
+              approvePlan: createApprover({
+                yes: options.yes === true,
+                level: requireApproval,
+                interactive: renderer.approver,
+                askedBy: '--plan-first asks once for the whole plan',
+              }),
+            },
+          }
+        : {}),
       requireApproval,
       allowReplace: parseAllowReplace(options.allowReplace, project),
       replaceFailed: options.replaceFailed === true,

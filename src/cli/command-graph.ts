@@ -20,9 +20,17 @@ export async function runGraph(stacks: string[], options: GraphOptions, ctx: Cli
     ...(options.exclusively ? { exclusively: true } : {}),
     ...(options.withDependents ? { withDependents: true } : {}),
   });
-  ctx.stdout.write(renderGraph({
-    project: project.config.project, stage: project.config.stage, graph: project.graph, orderings: project.orderings,
-    ...(stacks.length > 0 ? { selected } : {}),
-  }, options.format));
+  ctx.stdout.write(
+    renderGraph(
+      {
+        project: project.config.project,
+        stage: project.config.stage,
+        graph: project.graph,
+        orderings: project.orderings,
+        ...(stacks.length > 0 ? { selected } : {}),
+      },
+      options.format,
+    ),
+  );
   return EXIT_OK;
 }

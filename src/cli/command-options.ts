@@ -18,7 +18,8 @@ export function pick(options: GlobalOptions): { configPath?: string; stage?: str
 
 export function positiveInteger(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${flag} must be a whole number above 0, got "${text}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new UsageError(`${flag} must be a whole number above 0, got "${text}"`);
   return value;
 }
 
@@ -29,7 +30,12 @@ export function positiveNumber(text: string, flag: string): number {
 }
 
 /** The account flags of a command's options, without undefined values. */
-export function pickAccount(options: { simulate?: string | true; simulateState?: string; endpointUrl?: string; profile?: string }): Pick<AccountOptions, 'simulate' | 'simulateState' | 'endpointUrl' | 'profile'> {
+export function pickAccount(options: {
+  simulate?: string | true;
+  simulateState?: string;
+  endpointUrl?: string;
+  profile?: string;
+}): Pick<AccountOptions, 'simulate' | 'simulateState' | 'endpointUrl' | 'profile'> {
   return {
     ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
     ...(options.simulateState === undefined ? {} : { simulateState: options.simulateState }),
@@ -42,7 +48,12 @@ export function pickAccount(options: { simulate?: string | true; simulateState?:
  * The project, and the stacks named on the command line with what the selection flags add (all
  * of them when none is named); the project's warnings go to stderr.
  */
-export async function loadSelection(command: string, stacks: readonly string[], options: GlobalOptions & { exclusively?: boolean; withDependents?: boolean }, ctx: CliContext): Promise<{ project: Project; selected: string[] }> {
+export async function loadSelection(
+  command: string,
+  stacks: readonly string[],
+  options: GlobalOptions & { exclusively?: boolean; withDependents?: boolean },
+  ctx: CliContext,
+): Promise<{ project: Project; selected: string[] }> {
   const project = await loadProject({ cwd: ctx.cwd, command, ...pick(options) });
   const selected = selectStacks(project.graph, [...stacks], {
     ...(options.exclusively ? { exclusively: true } : {}),

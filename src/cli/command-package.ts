@@ -52,13 +52,23 @@ export async function runPackage(stacks: string[], options: PackageOptions, ctx:
         await writeFile(file, ready.body);
         // Nested templates live in S3 (their URLs are in the parent); a copy here is for review.
         for (const nested of stackPackaging.nested) {
-          const nestedFile = join(outDir, `${id}.nested`, `${basename(nested.template, extname(nested.template))}-${nested.key.split('/').at(-1)?.slice(0, 12) ?? ''}${extname(nested.template)}`);
+          const nestedFile = join(
+            outDir,
+            `${id}.nested`,
+            `${basename(nested.template, extname(nested.template))}-${nested.key.split('/').at(-1)?.slice(0, 12) ?? ''}${extname(nested.template)}`,
+          );
           await mkdir(join(outDir, `${id}.nested`), { recursive: true });
           await writeFile(nestedFile, nested.body);
         }
-        ctx.stdout.write(`${c.bold(id)}: ${packagedText({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats })} → ${displayPath(file, ctx.cwd)}\n`);
+        ctx.stdout.write(
+          `${c.bold(id)}: ${packagedText({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats })} → ${displayPath(file, ctx.cwd)}\n`,
+        );
         for (const a of stackPackaging.artifacts) {
-          ctx.stdout.write(c.dim(`  ${a.logicalId}.${a.property}  ${a.path}  → s3://${project.config.artifacts?.bucket ?? ''}/${a.key}${a.uploaded ? '  (uploaded)' : '  (already there)'}\n`));
+          ctx.stdout.write(
+            c.dim(
+              `  ${a.logicalId}.${a.property}  ${a.path}  → s3://${project.config.artifacts?.bucket ?? ''}/${a.key}${a.uploaded ? '  (uploaded)' : '  (already there)'}\n`,
+            ),
+          );
         }
       } catch (error) {
         failed += 1;

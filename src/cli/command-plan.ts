@@ -42,9 +42,20 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
   // A change set needs the code in S3: plan packages (and uploads) first, as deploy does.
   const packaging = await packageStacks({ project, stacks: selected, s3: account.ports.s3, clock: account.clock });
-  const renderer = planRenderer(ctx, options.output, project, {
-    project: project.config.project, stage: project.config.stage, region: project.config.region, command: 'plan', concurrency, simulated: account.simulated,
-  }, () => account.clock.now());
+  const renderer = planRenderer(
+    ctx,
+    options.output,
+    project,
+    {
+      project: project.config.project,
+      stage: project.config.stage,
+      region: project.config.region,
+      command: 'plan',
+      concurrency,
+      simulated: account.simulated,
+    },
+    () => account.clock.now(),
+  );
   const emit = (event: EngineEvent): void => renderer?.emit(event);
   const stop = new AbortController();
   const removeHandler = ctx.onInterrupt(() => {
@@ -55,7 +66,17 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
     stop.abort(new Error('interrupted'));
   });
   try {
-    const result = await planRun({ project, stacks: selected, ports: account.ports, clock: account.clock, emit, concurrency, stopSignal: stop.signal, allowReplace: parseAllowReplace(options.allowReplace, project), packaging });
+    const result = await planRun({
+      project,
+      stacks: selected,
+      ports: account.ports,
+      clock: account.clock,
+      emit,
+      concurrency,
+      stopSignal: stop.signal,
+      allowReplace: parseAllowReplace(options.allowReplace, project),
+      packaging,
+    });
     if (options.output === 'text') ctx.stdout.write(formatPlan(result, ctx.colors.stdout));
     if (options.detailedExitcode) return result.detailedExitCode;
     return result.detailedExitCode === 1 ? EXIT_FAILURE : EXIT_OK;
@@ -67,7 +88,13 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
 }
 
 /** NDJSON events for `--output json`; grouped progress and the job summary under GitHub Actions; else none. */
-function planRenderer(ctx: CliContext, output: 'text' | 'json', project: Project, header: RunHeader, now: () => number): Renderer | undefined {
+function planRenderer(
+  ctx: CliContext,
+  output: 'text' | 'json',
+  project: Project,
+  header: RunHeader,
+  now: () => number,
+): Renderer | undefined {
   if (output === 'json') {
     const emit = createJsonRenderer((text) => ctx.stdout.write(text));
     return { emit, close: () => Promise.resolve() };
@@ -75,8 +102,12 @@ function planRenderer(ctx: CliContext, output: 'text' | 'json', project: Project
   if (ctx.env.GITHUB_ACTIONS === 'true') {
     // stdout stays the plan; the log's progress and annotations go to stderr, which GitHub reads too.
     return createGithubRenderer({
-      write: (text) => ctx.stderr.write(text), now, summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
-      graph: project.graph, header, colors: ctx.colors.stderr,
+      write: (text) => ctx.stderr.write(text),
+      now,
+      summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+      graph: project.graph,
+      header,
+      colors: ctx.colors.stderr,
     });
   }
   return undefined;

@@ -31,7 +31,8 @@ export async function runAgainstDeployed(stacks: string[], options: ValidateOpti
     // One stack at a time: two read calls each, under the account's API budget anyway.
     // Local code is compared as deploy would send it: zipped and keyed by content, not uploaded.
     const packaged = await previewPackagedTemplates({ project, stacks: selected, s3: account.ports.s3 });
-    for (const id of selected) results.push(await predictStack(id, project, account.ports, spec, allowReplace, packaged.get(id)));
+    for (const id of selected)
+      results.push(await predictStack(id, project, account.ports, spec, allowReplace, packaged.get(id)));
     ctx.stdout.write(formatPrediction(results, spec.source, ctx.colors.stdout));
     return results.some((r) => r.blocked.length > 0 || r.problem !== undefined) ? EXIT_FAILURE : EXIT_OK;
   } finally {
@@ -39,10 +40,25 @@ export async function runAgainstDeployed(stacks: string[], options: ValidateOpti
   }
 }
 
-async function predictStack(id: string, project: Project, ports: AwsPorts, spec: ResourceSpec, allowReplace: ReadonlySet<string>, packagedBody: string | undefined): Promise<StackPredictionResult> {
+async function predictStack(
+  id: string,
+  project: Project,
+  ports: AwsPorts,
+  spec: ResourceSpec,
+  allowReplace: ReadonlySet<string>,
+  packagedBody: string | undefined,
+): Promise<StackPredictionResult> {
   const stack = project.config.stacks.find((s) => s.id === id);
   const template = project.templates.get(id);
-  const base: StackPredictionResult = { stack: id, stackName: stack?.stackName ?? id, prediction: undefined, status: undefined, blocked: [], warnings: [], problem: undefined };
+  const base: StackPredictionResult = {
+    stack: id,
+    stackName: stack?.stackName ?? id,
+    prediction: undefined,
+    status: undefined,
+    blocked: [],
+    warnings: [],
+    problem: undefined,
+  };
   if (!stack || !template) return { ...base, problem: 'not in the project' };
   const local = parseTemplate(packagedBody ?? template.body, stack.templateDisplay).body;
   const deployed = await ports.cloudFormation.describeStack(stack.stackName);
@@ -53,13 +69,25 @@ async function predictStack(id: string, project: Project, ports: AwsPorts, spec:
   let deployedBody;
   try {
     // The deployed text may be JSON or YAML; JSON is YAML, so one parser reads both.
-    deployedBody = parseTemplate(await ports.cloudFormation.getTemplate(deployed.stackId), `${stack.stackName} (deployed).yaml`).body;
+    deployedBody = parseTemplate(
+      await ports.cloudFormation.getTemplate(deployed.stackId),
+      `${stack.stackName} (deployed).yaml`,
+    ).body;
   } catch (error) {
-    return { ...base, status: deployed.status, problem: `cannot read the deployed template: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ...base,
+      status: deployed.status,
+      problem: `cannot read the deployed template: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const prediction = predictChanges({ deployed: deployedBody, local, spec });
   if (!prediction.deployed) return { ...base, status: deployed.status, prediction };
-  const guard = checkStatefulChanges({ stack: id, stateful: stack.stateful, changes: asResourceChanges(prediction.resources), deployedTemplate: deployedBody, allowReplace });
+  const guard = checkStatefulChanges({
+    stack: id,
+    stateful: stack.stateful,
+    changes: asResourceChanges(prediction.resources),
+    deployedTemplate: deployedBody,
+    allowReplace,
+  });
   return { ...base, status: deployed.status, prediction, blocked: guard.blocked, warnings: guard.warnings };
 }
-

@@ -20,19 +20,22 @@ export interface ValidateOptions extends GlobalOptions {
 /** Config, templates and graph, offline: no AWS call. With `--against-deployed`, also a read-only diff with what is deployed. */
 export async function runValidate(options: ValidateOptions, ctx: CliContext, stacks: string[] = []): Promise<number> {
   // Loaded only when asked for: it brings the AWS SDK and the resource spec.
-  if (options.againstDeployed) return (await import('./command-validate-deployed.js')).runAgainstDeployed(stacks, options, ctx);
+  if (options.againstDeployed)
+    return (await import('./command-validate-deployed.js')).runAgainstDeployed(stacks, options, ctx);
   const project = await loadProject({ cwd: ctx.cwd, command: 'validate', ...pick(options) });
   const c = ctx.colors.stdout;
   const { graph, orderings, config } = project;
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
   const pairs = new Set(graph.edges.map((e) => `${e.stack}>${e.dependsOn}`)).size;
-  ctx.stdout.write([
-    `${c.green('✔')} ${displayPath(config.configFile, ctx.cwd)} is valid: ${plural(graph.nodes.length, 'stack')}, ${plural(pairs, 'dependency', 'dependencies')} (${plural(graph.edges.length, 'edge')}), no cycles${project.warnings.length ? `, ${plural(project.warnings.length, 'warning')}` : ''}`,
-    `  project ${config.project}, stage ${config.stage}${config.region ? `, region ${config.region}` : ''}`,
-    `  order:  ${orderings.order.join(' → ')}`,
-    `  levels: ${orderings.levels.map((level) => `[${level.join(', ')}]`).join(' ')}`,
-    '',
-  ].join('\n'));
+  ctx.stdout.write(
+    [
+      `${c.green('✔')} ${displayPath(config.configFile, ctx.cwd)} is valid: ${plural(graph.nodes.length, 'stack')}, ${plural(pairs, 'dependency', 'dependencies')} (${plural(graph.edges.length, 'edge')}), no cycles${project.warnings.length ? `, ${plural(project.warnings.length, 'warning')}` : ''}`,
+      `  project ${config.project}, stage ${config.stage}${config.region ? `, region ${config.region}` : ''}`,
+      `  order:  ${orderings.order.join(' → ')}`,
+      `  levels: ${orderings.levels.map((level) => `[${level.join(', ')}]`).join(' ')}`,
+      '',
+    ].join('\n'),
+  );
   return EXIT_OK;
 }
 

@@ -15,14 +15,19 @@ export function durationsFile(configDir: string, stage: string, simulated = fals
 export async function readDurations(file: string): Promise<Record<string, StackDurations>> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, StackDurations>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, StackDurations>)
+      : {};
   } catch {
     return {};
   }
 }
 
 /** Blends the new measurements into the old (recent runs weigh more, one slow run does not dominate). */
-export function mergeDurations(previous: Record<string, StackDurations>, measured: ReadonlyMap<string, StackDurations>): Record<string, StackDurations> {
+export function mergeDurations(
+  previous: Record<string, StackDurations>,
+  measured: ReadonlyMap<string, StackDurations>,
+): Record<string, StackDurations> {
   const blend = (old: number | undefined, now: number | undefined): number | undefined =>
     now === undefined ? old : old === undefined ? now : Math.round(0.4 * old + 0.6 * now);
   const merged: Record<string, StackDurations> = { ...previous };
@@ -31,7 +36,10 @@ export function mergeDurations(previous: Record<string, StackDurations>, measure
     const changeSetMs = blend(old.changeSetMs, now.changeSetMs);
     // An unchanged stack has no execution: keep the last real one.
     const executeMs = blend(old.executeMs, now.executeMs);
-    merged[id] = { ...(changeSetMs === undefined ? {} : { changeSetMs }), ...(executeMs === undefined ? {} : { executeMs }) };
+    merged[id] = {
+      ...(changeSetMs === undefined ? {} : { changeSetMs }),
+      ...(executeMs === undefined ? {} : { executeMs }),
+    };
   }
   return merged;
 }

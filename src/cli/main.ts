@@ -18,13 +18,20 @@ import { formatError } from './print-error.js';
 /** Repeatable options collect into a list. */
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
   const program = new Command('stackpilot')
-    .description('Deploy multi-stack AWS CloudFormation systems through change sets, in dependency order and in parallel.')
+    .description(
+      'Deploy multi-stack AWS CloudFormation systems through change sets, in dependency order and in parallel.',
+    )
     .version(version, '-V, --version', 'print the version')
-    .option('-c, --config <path>', 'the config file (default: stacks.config.{ts,mts,js,mjs,json} in the current folder)')
+    .option(
+      '-c, --config <path>',
+      'the config file (default: stacks.config.{ts,mts,js,mjs,json} in the current folder)',
+    )
     .option('-s, --stage <name>', "the stage to act on (default: the config's `stage`, else dev)")
     .option('-r, --region <region>', 'the AWS region (default: the config, then AWS_REGION and the AWS config file)')
     .option('--debug', 'show causes and stack traces of errors')
@@ -35,7 +42,9 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
     })
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ stackpilot validate                      check config, templates and graph (offline)
   $ stackpilot graph --format mermaid        the dependency graph as a Mermaid diagram
@@ -44,20 +53,35 @@ Examples:
   $ stackpilot deploy                        deploy every stack through change sets
   $ stackpilot deploy --simulate             the same on the built-in simulator, no AWS account
 
-Exit codes: 0 ok, 1 failure, 2 bad usage.`);
+Exit codes: 0 ok, 1 failure, 2 bad usage.`,
+    );
 
-  program.command('validate')
+  program
+    .command('validate')
     .description('check the config, the templates and the dependency graph, offline (no AWS call)')
     .argument('[stacks...]', 'with --against-deployed: these stacks and everything upstream of them (default: all)')
-    .option('--against-deployed', 'also diff the templates with the deployed stacks and predict replacements (read-only AWS calls)')
+    .option(
+      '--against-deployed',
+      'also diff the templates with the deployed stacks and predict replacements (read-only AWS calls)',
+    )
     .option('--simulate [scenario]', 'with --against-deployed: read the built-in simulator instead of AWS')
-    .option('--simulate-state <path>', 'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)')
+    .option(
+      '--simulate-state <path>',
+      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
+    )
     .option('--endpoint-url <url>', 'send CloudFormation calls to this endpoint, e.g. an emulator')
     .option('--profile <name>', 'the AWS profile')
-    .option('--allow-replace <stack.LogicalId>', 'as for deploy: this stateful resource may be removed or replaced (repeatable)', collect, [])
+    .option(
+      '--allow-replace <stack.LogicalId>',
+      'as for deploy: this stateful resource may be removed or replaced (repeatable)',
+      collect,
+      [],
+    )
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Reports every problem at once, each with its file, line, stack and field, and what to do.
 
 --against-deployed reads each deployed stack (DescribeStacks, GetTemplate; no change set) and
@@ -70,22 +94,29 @@ Examples:
   $ stackpilot validate
   $ stackpilot validate --config infra/stacks.config.ts --stage prod
   $ stackpilot validate --against-deployed
-  $ stackpilot validate data --against-deployed --simulate`)
+  $ stackpilot validate data --against-deployed --simulate`,
+    )
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<ValidateOptions>();
       if (!options.againstDeployed && stacks.length > 0) {
-        throw new UsageError(`validate checks the whole project; stack names (${stacks.join(', ')}) only select stacks with --against-deployed`, { hint: 'drop the names, or add --against-deployed' });
+        throw new UsageError(
+          `validate checks the whole project; stack names (${stacks.join(', ')}) only select stacks with --against-deployed`,
+          { hint: 'drop the names, or add --against-deployed' },
+        );
       }
       setExit(await (await import('./command-validate.js')).runValidate(options, ctx, stacks));
     });
 
-  program.command('graph')
+  program
+    .command('graph')
     .description('print the dependency graph of the stacks')
     .argument('[stacks...]', 'show only these stacks and everything upstream of them')
     .addOption(new Option('-f, --format <format>', 'output format').choices(GRAPH_FORMATS).default('text'))
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Edges point from a stack to the stacks it needs: declared (dependsOn), output (a parameter
 from another stack's output), import (Fn::ImportValue of another stack's export) and
 ssm (an SSM parameter another stack writes, read at deploy time).
@@ -98,27 +129,45 @@ The JSON format is stable for scripts:
 Examples:
   $ stackpilot graph
   $ stackpilot graph --format mermaid > graph.mmd
-  $ stackpilot graph data --with-dependents --format json`)
+  $ stackpilot graph data --with-dependents --format json`,
+    )
     .action(async (stacks: string[], _options: unknown, command: Command) => {
-      const options = command.optsWithGlobals<GlobalOptions & { format: GraphFormat; exclusively?: boolean; withDependents?: boolean }>();
+      const options = command.optsWithGlobals<
+        GlobalOptions & { format: GraphFormat; exclusively?: boolean; withDependents?: boolean }
+      >();
       setExit(await (await import('./command-graph.js')).runGraph(stacks, options, ctx));
     });
 
-  program.command('plan')
+  program
+    .command('plan')
     .description('show what deploy would change: every change set is made, shown and deleted; nothing is changed')
     .argument('[stacks...]', 'plan these stacks and everything upstream of them (default: all)')
     .option('--simulate [scenario]', 'plan against the built-in simulator instead of AWS')
-    .option('--simulate-state <path>', 'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)')
+    .option(
+      '--simulate-state <path>',
+      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
+    )
     .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator')
     .option('--profile <name>', 'the AWS profile')
     .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on error')
-    .option('--allow-replace <stack.LogicalId>', 'allow this stateful resource to be removed or replaced (repeatable)', collect, [])
-    .addOption(new Option('-o, --output <format>', 'tables, or the engine events as NDJSON (each stack\'s plan in stack:planned)').choices(['text', 'json']).default('text'))
+    .option(
+      '--allow-replace <stack.LogicalId>',
+      'allow this stateful resource to be removed or replaced (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('-o, --output <format>', "tables, or the engine events as NDJSON (each stack's plan in stack:planned)")
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
     .option('--concurrency <n>', 'change sets made at once', String(DEFAULT_CONCURRENCY))
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Each stack's change set is created, described (all pages) and deleted, and so is the
 REVIEW_IN_PROGRESS stack a CREATE change set leaves, also on failure and Ctrl-C. Stacks whose
 inputs come from an upstream stack with changes are marked "depends on pending changes in …":
@@ -129,23 +178,32 @@ Under GitHub Actions the plan also goes to the job summary ($GITHUB_STEP_SUMMARY
 Examples:
   $ stackpilot plan
   $ stackpilot plan app --detailed-exitcode
-  $ stackpilot plan --simulate`)
+  $ stackpilot plan --simulate`,
+    )
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(await (await import('./command-plan.js')).runPlan(stacks, command.optsWithGlobals<PlanOptions>(), ctx));
     });
 
-  program.command('package')
-    .description('zip and upload local code and nested templates, and write the packaged templates to a folder; deploys nothing')
+  program
+    .command('package')
+    .description(
+      'zip and upload local code and nested templates, and write the packaged templates to a folder; deploys nothing',
+    )
     .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
     .option('-d, --output-dir <dir>', 'where the packaged templates are written', '.stackpilot/packaged')
     .option('--simulate [scenario]', "upload to the built-in simulator's S3 instead of AWS")
-    .option('--simulate-state <path>', 'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)')
+    .option(
+      '--simulate-state <path>',
+      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
+    )
     .option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. an emulator')
     .option('--profile <name>', 'the AWS profile')
     .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Local paths in templates (AWS::Lambda::Function Code, AWS::Lambda::LayerVersion Content,
 AWS::Serverless::Function CodeUri, AWS::Serverless::LayerVersion ContentUri,
 AWS::CloudFormation::Stack TemplateURL) are relative to the template that names them. Folders
@@ -156,34 +214,71 @@ deploy do all this themselves; this command is for review or for another tool.
 
 Examples:
   $ stackpilot package
-  $ stackpilot package app --output-dir build/templates`)
+  $ stackpilot package app --output-dir build/templates`,
+    )
     .action(async (stacks: string[], _options: unknown, command: Command) => {
-      setExit(await (await import('./command-package.js')).runPackage(stacks, command.optsWithGlobals<PackageOptions>(), ctx));
+      setExit(
+        await (await import('./command-package.js')).runPackage(stacks, command.optsWithGlobals<PackageOptions>(), ctx),
+      );
     });
 
-  program.command('deploy')
+  program
+    .command('deploy')
     .description('deploy the stacks through change sets, in dependency order')
     .argument('[stacks...]', 'deploy these stacks and everything upstream of them (default: all)')
     .option('--profile <name>', 'the AWS profile (default: AWS_PROFILE, then the default chain)')
-    .option('--simulate [scenario]', 'deploy to the built-in CloudFormation simulator instead of AWS, optionally with a scenario file (timings, failures, throttling, existing stacks)')
-    .option('--simulate-state <path>', 'where the simulated account is kept between runs (default: .stackpilot/simulator-state.json beside the config)')
-    .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL, else AWS)')
+    .option(
+      '--simulate [scenario]',
+      'deploy to the built-in CloudFormation simulator instead of AWS, optionally with a scenario file (timings, failures, throttling, existing stacks)',
+    )
+    .option(
+      '--simulate-state <path>',
+      'where the simulated account is kept between runs (default: .stackpilot/simulator-state.json beside the config)',
+    )
+    .option(
+      '--endpoint-url <url>',
+      'send CloudFormation and SSM calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL, else AWS)',
+    )
     .option('-y, --yes', 'approve every change set that needs approval, without asking')
-    .option('--plan-first', 'make every change set that can be made up front, show them and ask once (or --yes), then execute those change sets')
+    .option(
+      '--plan-first',
+      'make every change set that can be made up front, show them and ask once (or --yes), then execute those change sets',
+    )
     .option('--dry-run', 'the same as stackpilot plan: show every change set, change nothing')
-    .option('--detailed-exitcode', 'with --dry-run: exit 0 when nothing would change, 2 when something would, 1 on error')
-    .addOption(new Option('--require-approval <level>', 'which change sets need a yes: never, destructive (removals, replacements, IAM/security-group changes to existing stacks), any-change').choices(APPROVAL_LEVELS).default('destructive'))
+    .option(
+      '--detailed-exitcode',
+      'with --dry-run: exit 0 when nothing would change, 2 when something would, 1 on error',
+    )
+    .addOption(
+      new Option(
+        '--require-approval <level>',
+        'which change sets need a yes: never, destructive (removals, replacements, IAM/security-group changes to existing stacks), any-change',
+      )
+        .choices(APPROVAL_LEVELS)
+        .default('destructive'),
+    )
     .option('--ci', 'plain, non-interactive output and no prompts (also when CI is set or there is no terminal)')
-    .addOption(new Option('-o, --output <format>', 'text lines, or the engine events as NDJSON').choices(['text', 'json']).default('text'))
-    .option('--allow-replace <stack.LogicalId>', 'allow this stateful resource to be removed or replaced (repeatable)', collect, [])
+    .addOption(
+      new Option('-o, --output <format>', 'text lines, or the engine events as NDJSON')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option(
+      '--allow-replace <stack.LogicalId>',
+      'allow this stateful resource to be removed or replaced (repeatable)',
+      collect,
+      [],
+    )
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
-    .option('--wait-timeout <minutes>', "how long to wait for another operation on a stack to end", '30')
+    .option('--wait-timeout <minutes>', 'how long to wait for another operation on a stack to end', '30')
     .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
     .option('--concurrency <n>', 'stacks deployed at once (change sets made or executed)', String(DEFAULT_CONCURRENCY))
     .option('--fail-fast', 'after a stack fails, start nothing new (stacks already deploying finish)')
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Stacks deploy in parallel as their dependencies finish (longest remaining path first), under
 --concurrency and one shared --api-rate budget. A change set is made early, while upstream
 stacks still deploy, when the stack needs none of their data (only imports or dependsOn).
@@ -203,9 +298,12 @@ Examples:
   $ stackpilot deploy --simulate=fail-data.json   a scenario: timings, a failure, throttling
   $ stackpilot deploy --plan-first                 see every change set, approve once
   $ stackpilot deploy --endpoint-url http://127.0.0.1:5000 --yes --ci
-  $ stackpilot deploy --output json > events.ndjson`)
+  $ stackpilot deploy --output json > events.ndjson`,
+    )
     .action(async (stacks: string[], _options: unknown, command: Command) => {
-      setExit(await (await import('./command-deploy.js')).runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx));
+      setExit(
+        await (await import('./command-deploy.js')).runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx),
+      );
     });
 
   return program;
@@ -228,7 +326,12 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not errors; commander has already printed its message otherwise.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT_OK;
       return EXIT_USAGE;
     }
     ctx.stderr.write(formatError(error, debug, ctx.colors.stderr));

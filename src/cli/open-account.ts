@@ -28,19 +28,28 @@ export interface Account {
 /** AWS (or an emulator at --endpoint-url), or the simulator with --simulate; one API budget either way. */
 export async function openAccount(project: Project, ctx: CliContext, options: AccountOptions): Promise<Account> {
   if (options.simulate !== undefined && options.endpointUrl !== undefined) {
-    throw new UsageError('--simulate and --endpoint-url cannot be used together', { hint: 'the simulator replaces AWS entirely; pick one' });
+    throw new UsageError('--simulate and --endpoint-url cannot be used together', {
+      hint: 'the simulator replaces AWS entirely; pick one',
+    });
   }
   if (options.simulate !== undefined) {
     const sim = await openSimulatedAccount(project, {
-      cwd: ctx.cwd, scenario: options.simulate, statePath: options.simulateState, apiRate: options.apiRate, watched: options.watched,
+      cwd: ctx.cwd,
+      scenario: options.simulate,
+      statePath: options.simulateState,
+      apiRate: options.apiRate,
+      watched: options.watched,
     });
     return { ports: sim.ports, clock: sim.clock, simulated: true, save: () => sim.save() };
   }
   const region = project.config.region;
-  const ports = createAwsPorts({
-    ...(region === undefined ? {} : { region }),
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
-    ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
-  }, { limiter: new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)) }) });
+  const ports = createAwsPorts(
+    {
+      ...(region === undefined ? {} : { region }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+    },
+    { limiter: new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)) }) },
+  );
   return { ports, clock: systemClock, simulated: false, save: () => Promise.resolve() };
 }

@@ -27,7 +27,12 @@ function debugDetails(error: unknown): string[] {
   let depth = 0;
   while (current !== undefined && depth < 5) {
     const label = depth === 0 ? 'stack' : 'caused by';
-    lines.push(`  ${label}: ${current instanceof Error ? current.stack ?? current.message : JSON.stringify(current)}`.replaceAll('\n', '\n    '));
+    lines.push(
+      `  ${label}: ${current instanceof Error ? (current.stack ?? current.message) : JSON.stringify(current)}`.replaceAll(
+        '\n',
+        '\n    ',
+      ),
+    );
     current = current instanceof Error ? current.cause : undefined;
     depth += 1;
   }

@@ -3,9 +3,11 @@ import type { Problem } from '../errors.js';
 import type { Colors } from '../ui/colors.js';
 
 export function formatWarnings(warnings: readonly Problem[], c: Colors): string {
-  return warnings.map((w) => {
-    const where = w.location ? `${formatLocation(w.location)}: ` : '';
-    const hint = w.hint ? `\n    ${c.dim(`→ ${w.hint}`)}` : '';
-    return `${c.yellow('warning:')} ${where}${w.message}${hint}\n`;
-  }).join('');
+  return warnings
+    .map((w) => {
+      const where = w.location ? `${formatLocation(w.location)}: ` : '';
+      const hint = w.hint ? `\n    ${c.dim(`→ ${w.hint}`)}` : '';
+      return `${c.yellow('warning:')} ${where}${w.message}${hint}\n`;
+    })
+    .join('');
 }

@@ -2,7 +2,9 @@ import type { ConfigEnv, ConfigExport, OutputRef, SsmRef, StackpilotConfig } fro
 
 /** Types a config without changing it; accepts the config or a function of the environment. */
 export function defineConfig(config: StackpilotConfig): StackpilotConfig;
-export function defineConfig(config: (env: ConfigEnv) => StackpilotConfig | Promise<StackpilotConfig>): (env: ConfigEnv) => StackpilotConfig | Promise<StackpilotConfig>;
+export function defineConfig(
+  config: (env: ConfigEnv) => StackpilotConfig | Promise<StackpilotConfig>,
+): (env: ConfigEnv) => StackpilotConfig | Promise<StackpilotConfig>;
 export function defineConfig(config: ConfigExport): ConfigExport {
   return config;
 }

@@ -18,6 +18,10 @@ export function parseJsonStrict(text: string, file: string): JsonParseResult {
       location.line = before.length;
       location.column = (before.at(-1)?.length ?? 0) + 1;
     }
-    return { ok: false, message: message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, ''), location };
+    return {
+      ok: false,
+      message: message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, ''),
+      location,
+    };
   }
 }

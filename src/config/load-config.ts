@@ -8,7 +8,13 @@ import type { SourceLocation } from '../errors.js';
 import type { ConfigEnv } from './types.js';
 import { parseJsonStrict } from './json-syntax.js';
 
-export const CONFIG_FILE_NAMES = ['stacks.config.ts', 'stacks.config.mts', 'stacks.config.js', 'stacks.config.mjs', 'stacks.config.json'];
+export const CONFIG_FILE_NAMES = [
+  'stacks.config.ts',
+  'stacks.config.mts',
+  'stacks.config.js',
+  'stacks.config.mjs',
+  'stacks.config.json',
+];
 
 export interface LoadedConfigFile {
   /** Absolute path. */
@@ -52,7 +58,9 @@ export async function loadConfigFile(file: string, env: ConfigEnv): Promise<Load
     try {
       value = await (exported as (env: ConfigEnv) => unknown)(env);
     } catch (error) {
-      throw new ConfigError(`the config function threw: ${errorMessage(error)}`, errorLocation(error, file), { cause: error });
+      throw new ConfigError(`the config function threw: ${errorMessage(error)}`, errorLocation(error, file), {
+        cause: error,
+      });
     }
     return { file, source, value, isFunction: true };
   }
@@ -74,14 +82,20 @@ async function importModule(file: string): Promise<unknown> {
     const mod = await jiti.import<{ default?: unknown }>(file);
     const exported = Object.hasOwn(mod, 'default') && mod.default !== mod ? mod.default : undefined;
     if (exported === undefined || exported === null) {
-      throw new ConfigError('the config file has no default export', { file }, {
-        hint: "end it with `export default defineConfig({ ... })` (import { defineConfig } from 'stackpilot')",
-      });
+      throw new ConfigError(
+        'the config file has no default export',
+        { file },
+        {
+          hint: "end it with `export default defineConfig({ ... })` (import { defineConfig } from 'stackpilot')",
+        },
+      );
     }
     return exported;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`cannot load the config: ${errorMessage(error)}`, errorLocation(error, file), { cause: error });
+    throw new ConfigError(`cannot load the config: ${errorMessage(error)}`, errorLocation(error, file), {
+      cause: error,
+    });
   }
 }
 
@@ -101,15 +115,16 @@ function parseJson(source: string, file: string): unknown {
 function errorLocation(error: unknown, file: string): SourceLocation {
   // Syntax errors from the TypeScript transform carry `loc`; runtime errors have a stack frame in the file.
   const loc = (error as { loc?: { line?: number; column?: number } } | null)?.loc;
-  if (loc?.line !== undefined) return { file, line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column + 1 }) };
-  const stack = error instanceof Error ? error.stack ?? '' : '';
+  if (loc?.line !== undefined)
+    return { file, line: loc.line, ...(loc.column === undefined ? {} : { column: loc.column + 1 }) };
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
   const frame = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`).exec(stack);
   if (frame) return { file, line: Number(frame[1]), column: Number(frame[2]) };
   return { file };
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 }
 
 function escapeRegExp(text: string): string {

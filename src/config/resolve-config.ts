@@ -5,7 +5,15 @@ import type { z } from 'zod';
 import type { Problem, SourceLocation } from '../errors.js';
 import { locateInSource } from './locate-in-source.js';
 import { allowedKeysAt, configSchema, STACK_ID_PATTERN } from './schema.js';
-import type { Capability, OutputRef, OutputsFileConfig, ParameterValue, SsmRef, StackConfig, StackpilotConfig } from './types.js';
+import type {
+  Capability,
+  OutputRef,
+  OutputsFileConfig,
+  ParameterValue,
+  SsmRef,
+  StackConfig,
+  StackpilotConfig,
+} from './types.js';
 
 /** CloudFormation's own rule for stack names. */
 const STACK_NAME_PATTERN = /^[A-Za-z][-A-Za-z0-9]*$/;
@@ -65,7 +73,8 @@ export interface ResolveOptions {
   envStage?: string;
 }
 
-export type ResolveResult = { config: ResolvedConfig; problems: Problem[] } | { config: undefined; problems: Problem[] };
+export type ResolveResult =
+  { config: ResolvedConfig; problems: Problem[] } | { config: undefined; problems: Problem[] };
 
 export function isOutputRef(value: unknown): value is OutputRef {
   return typeof value === 'object' && value !== null && 'output' in value;
@@ -81,7 +90,8 @@ export function isSsmRef(value: unknown): value is SsmRef {
  * Rules that need the templates live with the templates (`check-stack-parameters`).
  */
 export function resolveConfig(value: unknown, file: string, source: string, options: ResolveOptions): ResolveResult {
-  const where = (path: readonly PropertyKey[]): SourceLocation => locateInSource(source, displayPath(file, options.cwd), path);
+  const where = (path: readonly PropertyKey[]): SourceLocation =>
+    locateInSource(source, displayPath(file, options.cwd), path);
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
     return { config: undefined, problems: parsed.error.issues.map((issue) => schemaProblem(issue, where)) };
@@ -92,7 +102,8 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
 
   if (options.isFunction && raw.stage !== undefined && options.stage === undefined && raw.stage !== options.envStage) {
     problems.push({
-      path: 'stage', location: where(['stage']),
+      path: 'stage',
+      location: where(['stage']),
       message: `the config function returned stage "${raw.stage}" but was called with env.stage "${options.envStage}"`,
       hint: 'a config function takes its stage from env.stage: remove `stage` from what it returns, or pass --stage',
     });
@@ -101,20 +112,38 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   const stageOverrides = raw.stages?.[stage];
   const region = options.region ?? stageOverrides?.region ?? raw.region;
   const namePattern = stageOverrides?.stackName ?? raw.stackName ?? DEFAULT_STACK_NAME;
-  const defaults = { ...raw.defaults, ...stageOverrides?.defaults, tags: { ...raw.defaults?.tags, ...stageOverrides?.defaults?.tags } };
+  const defaults = {
+    ...raw.defaults,
+    ...stageOverrides?.defaults,
+    tags: { ...raw.defaults?.tags, ...stageOverrides?.defaults?.tags },
+  };
 
   // Every stage, not only the active one: a typo in stages.prod must not wait for a prod deploy.
   for (const [stageName, overrides] of Object.entries(raw.stages ?? {})) {
     for (const id of Object.keys(overrides.stacks ?? {})) {
       if (!(id in raw.stacks)) {
-        problems.push({ path: `stages.${stageName}.stacks.${id}`, location: where(['stages', stageName, 'stacks', id]), message: `stage "${stageName}" overrides stack "${id}", which is not in \`stacks\``, hint: didYouMean(id, Object.keys(raw.stacks)) ?? `stacks are: ${Object.keys(raw.stacks).join(', ')}` });
+        problems.push({
+          path: `stages.${stageName}.stacks.${id}`,
+          location: where(['stages', stageName, 'stacks', id]),
+          message: `stage "${stageName}" overrides stack "${id}", which is not in \`stacks\``,
+          hint: didYouMean(id, Object.keys(raw.stacks)) ?? `stacks are: ${Object.keys(raw.stacks).join(', ')}`,
+        });
       }
     }
   }
-  const usesRegion = [raw.stackName, stageOverrides?.stackName, ...Object.values(raw.stacks).map((s) => s.stackName), ...Object.values(stageOverrides?.stacks ?? {}).map((s) => s.stackName)]
-    .some((pattern) => pattern?.includes('${region}'));
+  const usesRegion = [
+    raw.stackName,
+    stageOverrides?.stackName,
+    ...Object.values(raw.stacks).map((s) => s.stackName),
+    ...Object.values(stageOverrides?.stacks ?? {}).map((s) => s.stackName),
+  ].some((pattern) => pattern?.includes('${region}'));
   if (usesRegion && region === undefined) {
-    problems.push({ path: 'region', location: where(['region']), message: 'a stack name uses ${region}, but no region is set', hint: 'set `region` in the config (or the stage), or pass --region' });
+    problems.push({
+      path: 'region',
+      location: where(['region']),
+      message: 'a stack name uses ${region}, but no region is set',
+      hint: 'set `region` in the config (or the stage), or pass --region',
+    });
   }
 
   const ids = Object.keys(raw.stacks);
@@ -123,7 +152,8 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     const base = raw.stacks[id] as StackConfig;
     const override = stageOverrides?.stacks?.[id] ?? {};
     const merged: StackConfig = {
-      ...base, ...override,
+      ...base,
+      ...override,
       parameters: { ...base.parameters, ...override.parameters },
       tags: { ...base.tags, ...override.tags },
     };
@@ -131,17 +161,35 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     // A field a stage override replaced is reported where the override wrote it.
     const overridePath = ['stages', stage, 'stacks', id];
     if (!STACK_ID_PATTERN.test(id)) {
-      problems.push({ path: `stacks.${id}`, stack: id, location: where(stackPath), message: `stack id "${id}" is not valid`, hint: 'use letters, digits and hyphens, starting with a letter (ids become part of CloudFormation stack names)' });
+      problems.push({
+        path: `stacks.${id}`,
+        stack: id,
+        location: where(stackPath),
+        message: `stack id "${id}" is not valid`,
+        hint: 'use letters, digits and hyphens, starting with a letter (ids become part of CloudFormation stack names)',
+      });
     }
-    const stackName = fillNamePattern(merged.stackName ?? namePattern, { project: raw.project, stage, id, region: region ?? '' });
+    const stackName = fillNamePattern(merged.stackName ?? namePattern, {
+      project: raw.project,
+      stage,
+      id,
+      region: region ?? '',
+    });
     if (!STACK_NAME_PATTERN.test(stackName) || stackName.length > STACK_NAME_MAX) {
       // Point at whichever pattern made the name; with the built-in one, the id (or project) did.
-      const namePath = override.stackName !== undefined ? [...overridePath, 'stackName']
-        : base.stackName !== undefined ? [...stackPath, 'stackName']
-          : stageOverrides?.stackName !== undefined ? ['stages', stage, 'stackName']
-            : raw.stackName !== undefined ? ['stackName'] : stackPath;
+      const namePath =
+        override.stackName !== undefined
+          ? [...overridePath, 'stackName']
+          : base.stackName !== undefined
+            ? [...stackPath, 'stackName']
+            : stageOverrides?.stackName !== undefined
+              ? ['stages', stage, 'stackName']
+              : raw.stackName !== undefined
+                ? ['stackName']
+                : stackPath;
       problems.push({
-        path: dotted(namePath), stack: id,
+        path: dotted(namePath),
+        stack: id,
         location: where(namePath),
         message: `stack name "${stackName}" is not accepted by CloudFormation`,
         hint: `a stack name must match [A-Za-z][-A-Za-z0-9]* and be at most ${STACK_NAME_MAX} characters (this one has ${stackName.length})`,
@@ -150,9 +198,21 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     (merged.dependsOn ?? []).forEach((dependency, index) => {
       const path = [...(override.dependsOn === undefined ? stackPath : overridePath), 'dependsOn', index];
       if (dependency === id) {
-        problems.push({ path: dotted(path), stack: id, location: where(path), message: `stack "${id}" depends on itself`, hint: 'remove it from its own dependsOn' });
+        problems.push({
+          path: dotted(path),
+          stack: id,
+          location: where(path),
+          message: `stack "${id}" depends on itself`,
+          hint: 'remove it from its own dependsOn',
+        });
       } else if (!(dependency in raw.stacks)) {
-        problems.push({ path: dotted(path), stack: id, location: where(path), message: `unknown stack "${dependency}" in dependsOn`, hint: didYouMean(dependency, ids) ?? `stacks are: ${ids.join(', ')}` });
+        problems.push({
+          path: dotted(path),
+          stack: id,
+          location: where(path),
+          message: `unknown stack "${dependency}" in dependsOn`,
+          hint: didYouMean(dependency, ids) ?? `stacks are: ${ids.join(', ')}`,
+        });
       }
     });
     for (const [name, parameter] of Object.entries(merged.parameters ?? {})) {
@@ -160,25 +220,47 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       const path = [...(override.parameters?.[name] === undefined ? stackPath : overridePath), 'parameters', name];
       const target = parameter.output.stack;
       if (target === id) {
-        problems.push({ path: dotted(path), stack: id, location: where(path), message: `parameter ${name} takes an output of its own stack "${id}"`, hint: 'a stack cannot read its own outputs before it is deployed; use a template expression (!GetAtt / !Ref) instead' });
+        problems.push({
+          path: dotted(path),
+          stack: id,
+          location: where(path),
+          message: `parameter ${name} takes an output of its own stack "${id}"`,
+          hint: 'a stack cannot read its own outputs before it is deployed; use a template expression (!GetAtt / !Ref) instead',
+        });
       } else if (!(target in raw.stacks)) {
-        problems.push({ path: dotted(path), stack: id, location: where(path), message: `parameter ${name} takes an output of unknown stack "${target}"`, hint: didYouMean(target, ids) ?? `stacks are: ${ids.join(', ')}` });
+        problems.push({
+          path: dotted(path),
+          stack: id,
+          location: where(path),
+          message: `parameter ${name} takes an output of unknown stack "${target}"`,
+          hint: didYouMean(target, ids) ?? `stacks are: ${ids.join(', ')}`,
+        });
       }
     }
     const templatePath = resolve(configDir, merged.template);
     const templateDisplay = displayPath(templatePath, options.cwd);
     if (!existsSync(templatePath)) {
-      problems.push({ path: `stacks.${id}.template`, stack: id, location: where([...stackPath, 'template']), message: `template file not found: ${templateDisplay}`, hint: 'template paths are relative to the config file' });
+      problems.push({
+        path: `stacks.${id}.template`,
+        stack: id,
+        location: where([...stackPath, 'template']),
+        message: `template file not found: ${templateDisplay}`,
+        hint: 'template paths are relative to the config file',
+      });
     }
     stacks.push({
-      id, stackName, templatePath, templateDisplay,
+      id,
+      stackName,
+      templatePath,
+      templateDisplay,
       dependsOn: merged.dependsOn ?? [],
       parameters: merged.parameters ?? {},
       tags: { ...defaults.tags, ...merged.tags },
       capabilities: merged.capabilities ?? defaults.capabilities ?? [],
       stateful: merged.stateful ?? false,
       // Stateful stacks are protected unless the stack itself says otherwise.
-      terminationProtection: merged.terminationProtection ?? (merged.stateful ? true : undefined) ?? defaults.terminationProtection ?? false,
+      terminationProtection:
+        merged.terminationProtection ?? (merged.stateful ? true : undefined) ?? defaults.terminationProtection ?? false,
       outputsToSsm: merged.outputsToSsm ?? {},
       timeoutMinutes: merged.timeoutMinutes,
       location: where(stackPath),
@@ -189,7 +271,13 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   for (const stack of stacks) {
     const other = byName.get(stack.stackName);
     if (other !== undefined) {
-      problems.push({ path: `stacks.${stack.id}`, stack: stack.id, location: stack.location, message: `stacks "${other}" and "${stack.id}" both get the CloudFormation name "${stack.stackName}"`, hint: 'give one of them its own `stackName`, or include ${id} in the stackName pattern' });
+      problems.push({
+        path: `stacks.${stack.id}`,
+        stack: stack.id,
+        location: stack.location,
+        message: `stacks "${other}" and "${stack.id}" both get the CloudFormation name "${stack.stackName}"`,
+        hint: 'give one of them its own `stackName`, or include ${id} in the stackName pattern',
+      });
     } else {
       byName.set(stack.stackName, stack.id);
     }
@@ -200,7 +288,12 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   for (const [name, ref] of Object.entries(outputsConfig?.values ?? {})) {
     if (!(ref.output.stack in raw.stacks)) {
       const path = [...outputsPath, 'values', name];
-      problems.push({ path: dotted(path), location: where(path), message: `output ${name} comes from unknown stack "${ref.output.stack}"`, hint: didYouMean(ref.output.stack, ids) ?? `stacks are: ${ids.join(', ')}` });
+      problems.push({
+        path: dotted(path),
+        location: where(path),
+        message: `output ${name} comes from unknown stack "${ref.output.stack}"`,
+        hint: didYouMean(ref.output.stack, ids) ?? `stacks are: ${ids.join(', ')}`,
+      });
     }
   }
 
@@ -208,7 +301,12 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   return {
     problems,
     config: {
-      configFile: file, configDir, project: raw.project, stage, region, stacks,
+      configFile: file,
+      configDir,
+      project: raw.project,
+      stage,
+      region,
+      stacks,
       artifacts: artifacts && { bucket: artifacts.bucket, prefix: (artifacts.prefix ?? '').replace(/^\/+|\/+$/g, '') },
       outputs: outputsConfig && {
         file: resolve(configDir, outputsConfig.file),
@@ -222,7 +320,8 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
 function schemaProblem(issue: z.core.$ZodIssue, where: (path: readonly PropertyKey[]) => SourceLocation): Problem {
   const path = issue.path;
   const stackAt = path[0] === 'stages' && path[2] === 'stacks' ? 3 : 1;
-  const stack = (path[0] === 'stacks' || stackAt === 3) && typeof path[stackAt] === 'string' ? path[stackAt] : undefined;
+  const stack =
+    (path[0] === 'stacks' || stackAt === 3) && typeof path[stackAt] === 'string' ? path[stackAt] : undefined;
   const base = { path: dotted(path) || '(top level)', location: where(path), ...(stack ? { stack } : {}) };
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(path);
@@ -230,7 +329,11 @@ function schemaProblem(issue: z.core.$ZodIssue, where: (path: readonly PropertyK
       ...base,
       location: where([...path, issue.keys[0] ?? '']),
       message: `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
-      hint: issue.keys.map((k) => didYouMean(k, allowed)).filter(Boolean).join('; ') || (allowed.length ? `allowed keys: ${allowed.join(', ')}` : 'remove it'),
+      hint:
+        issue.keys
+          .map((k) => didYouMean(k, allowed))
+          .filter(Boolean)
+          .join('; ') || (allowed.length ? `allowed keys: ${allowed.join(', ')}` : 'remove it'),
     };
   }
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
@@ -249,7 +352,9 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? `did you mean "${best}"?` : undefined;
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))
+    ? `did you mean "${best}"?`
+    : undefined;
 }
 
 function fillNamePattern(pattern: string, values: Record<string, string>): string {
@@ -257,7 +362,11 @@ function fillNamePattern(pattern: string, values: Record<string, string>): strin
 }
 
 export function dotted(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment)), '');
+  return path.reduce<string>(
+    (text, segment) =>
+      typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment),
+    '',
+  );
 }
 
 export function displayPath(file: string, cwd: string): string {

@@ -30,7 +30,12 @@ export const stackSchema = z.strictObject({
   stateful: z.boolean().optional(),
   terminationProtection: z.boolean().optional(),
   timeoutMinutes: z.number().int().positive().optional(),
-  outputsToSsm: z.record(z.string(), z.string().regex(/^\/?[a-zA-Z0-9_.\-/]+$/, 'must be an SSM parameter name (letters, digits, _ . - /)')).optional(),
+  outputsToSsm: z
+    .record(
+      z.string(),
+      z.string().regex(/^\/?[a-zA-Z0-9_.\-/]+$/, 'must be an SSM parameter name (letters, digits, _ . - /)'),
+    )
+    .optional(),
 });
 
 export const outputsSchema = z.strictObject({
@@ -41,8 +46,16 @@ export const outputsSchema = z.strictObject({
 
 /** S3 bucket names (the rules CloudFormation and S3 apply to new buckets). */
 export const artifactsSchema = z.strictObject({
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens'),
-  prefix: z.string().regex(/^[a-zA-Z0-9!_.*'()/-]*$/, 'must be an S3 key prefix: letters, digits and ! _ . * \' ( ) / -').optional(),
+  bucket: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens',
+    ),
+  prefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9!_.*'()/-]*$/, "must be an S3 key prefix: letters, digits and ! _ . * ' ( ) / -")
+    .optional(),
 });
 
 export const stageSchema = z.strictObject({
@@ -55,7 +68,12 @@ export const stageSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  project: z.string().regex(PROJECT_PATTERN, 'must start with a letter and hold only letters, digits and hyphens (it becomes part of stack names)'),
+  project: z
+    .string()
+    .regex(
+      PROJECT_PATTERN,
+      'must start with a letter and hold only letters, digits and hyphens (it becomes part of stack names)',
+    ),
   stage: z.string().min(1).optional(),
   region: z.string().min(1).optional(),
   stackName: z.string().min(1).optional(),

@@ -41,17 +41,33 @@ export function destructiveChanges(changes: readonly ResourceChangeSummary[]): R
  * security-group resources modified or removed, or added to an existing stack (a broadening).
  * A brand-new stack's own roles are part of creating it and are not flagged.
  */
-export function approvalNeeded(level: ApprovalLevel, changes: readonly ResourceChangeSummary[], changeSetType: 'CREATE' | 'UPDATE' = 'UPDATE'): { flagged: ResourceChangeSummary[]; reason: string } | undefined {
+export function approvalNeeded(
+  level: ApprovalLevel,
+  changes: readonly ResourceChangeSummary[],
+  changeSetType: 'CREATE' | 'UPDATE' = 'UPDATE',
+): { flagged: ResourceChangeSummary[]; reason: string } | undefined {
   if (level === 'never') return undefined;
   if (level === 'any-change') {
-    return { flagged: [...changes], reason: changes.length === 0 ? 'the change set edits outputs, tags or parameters' : `${changes.length} ${changes.length === 1 ? 'resource changes' : 'resources change'}` };
+    return {
+      flagged: [...changes],
+      reason:
+        changes.length === 0
+          ? 'the change set edits outputs, tags or parameters'
+          : `${changes.length} ${changes.length === 1 ? 'resource changes' : 'resources change'}`,
+    };
   }
   const lost = destructiveChanges(changes);
-  const security = changes.filter((c) => !lost.includes(c) && SECURITY_TYPES.test(c.resourceType) && (changeSetType === 'UPDATE' || c.action !== 'Add'));
+  const security = changes.filter(
+    (c) =>
+      !lost.includes(c) && SECURITY_TYPES.test(c.resourceType) && (changeSetType === 'UPDATE' || c.action !== 'Add'),
+  );
   const flagged = [...lost, ...security];
   if (flagged.length === 0) return undefined;
   const parts: string[] = [];
-  if (lost.length > 0) parts.push(`${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${lost.map((c) => c.logicalId).join(', ')}`);
+  if (lost.length > 0)
+    parts.push(
+      `${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${lost.map((c) => c.logicalId).join(', ')}`,
+    );
   if (security.length > 0) parts.push(`IAM or security-group changes: ${security.map((c) => c.logicalId).join(', ')}`);
   return { flagged, reason: parts.join('; ') };
 }

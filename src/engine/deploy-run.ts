@@ -81,7 +81,12 @@ type Phase = 'waiting' | 'preparing' | 'prepared' | 'executing' | 'done';
 export async function deployRun(options: DeployRunOptions): Promise<DeployRunResult> {
   const { project, clock, emit } = options;
   const runStart = clock.now();
-  const runId = options.runId ?? `${new Date(runStart).toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const runId =
+    options.runId ??
+    `${new Date(runStart)
+      .toISOString()
+      .replace(/[-:T.Z]/g, '')
+      .slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   const stopSignal = options.stopSignal ?? new AbortController().signal;
   const cancelSignal = options.cancelSignal ?? new AbortController().signal;
   const plan = planSchedule(project, options.stacks, options.policy ?? {}, options.durations ?? {});
@@ -110,23 +115,38 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
 
   // Outputs of stacks outside this run come from the deployed stacks, read once each.
   const readDeployed = deployedOutputsReader(runPorts.cloudFormation, (id) => byId.get(id)?.stackName);
-  const outputsOf = async (id: string): Promise<Record<string, string> | undefined> => results.get(id)?.outputs ?? (results.has(id) ? undefined : readDeployed(id));
+  const outputsOf = async (id: string): Promise<Record<string, string> | undefined> =>
+    results.get(id)?.outputs ?? (results.has(id) ? undefined : readDeployed(id));
 
-  const contextFor = (id: string, approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>): StackDeployContext => ({
+  const contextFor = (
+    id: string,
+    approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>,
+  ): StackDeployContext => ({
     ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
-    clock, emit, approve: approval?.approve ?? options.approve, requireApproval: approval?.requireApproval ?? options.requireApproval ?? 'destructive', runId,
+    clock,
+    emit,
+    approve: approval?.approve ?? options.approve,
+    requireApproval: approval?.requireApproval ?? options.requireApproval ?? 'destructive',
+    runId,
     ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
-    noteApprovalWait: (ms) => approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + ms), replaceFailed: options.replaceFailed ?? false,
-    settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000, stopSignal, cancelSignal,
+    noteApprovalWait: (ms) => approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + ms),
+    replaceFailed: options.replaceFailed ?? false,
+    settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000,
+    stopSignal,
+    cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
     ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
     ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
     outputsOf: async (upstream) => {
       const outputs = await outputsOf(upstream);
       if (!outputs) {
-        throw new DeployError('UPSTREAM_MISSING', `${id} needs outputs of stack ${upstream} (${byId.get(upstream)?.stackName ?? upstream}), which is not deployed`, {
-          hint: `deploy it too: stackpilot deploy ${id} (without --exclusively)`,
-        });
+        throw new DeployError(
+          'UPSTREAM_MISSING',
+          `${id} needs outputs of stack ${upstream} (${byId.get(upstream)?.stackName ?? upstream}), which is not deployed`,
+          {
+            hint: `deploy it too: stackpilot deploy ${id} (without --exclusively)`,
+          },
+        );
       }
       return outputs;
     },
@@ -134,7 +154,9 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
 
   const succeeded = (id: string): boolean => OK.includes(results.get(id)?.status ?? 'skipped');
   const isDone = (id: string): boolean => phase.get(id) === 'done';
-  const waveOpen = (id: string): boolean => !policy.waves || plan.order.every((other) => (plan.level.get(other) ?? 0) >= (plan.level.get(id) ?? 0) || isDone(other));
+  const waveOpen = (id: string): boolean =>
+    !policy.waves ||
+    plan.order.every((other) => (plan.level.get(other) ?? 0) >= (plan.level.get(id) ?? 0) || isDone(other));
 
   const finish = (id: string, result: StackDeployResult): void => {
     const stack = byId.get(id);
@@ -144,13 +166,19 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     // The time the stack was being worked on: its change set and its execution, not the wait between.
     const took = durations.get(id);
     emit({
-      type: 'stack:done', stack: id, stackName: stack.stackName, status: result.status, stackStatus: result.stackStatus,
-      durationMs: (took?.changeSetMs ?? 0) + (took?.executeMs ?? 0), apiCalls: counters.get(id)?.calls ?? 0,
+      type: 'stack:done',
+      stack: id,
+      stackName: stack.stackName,
+      status: result.status,
+      stackStatus: result.stackStatus,
+      durationMs: (took?.changeSetMs ?? 0) + (took?.executeMs ?? 0),
+      apiCalls: counters.get(id)?.calls ?? 0,
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.rootCause ? { rootCause: result.rootCause } : {}),
       ...(result.outputs ? { outputs: result.outputs } : {}),
     });
-    if (policy.failFast && !OK.includes(result.status) && stopReason === undefined) stopReason = `--fail-fast: ${id} ${result.status}`;
+    if (policy.failFast && !OK.includes(result.status) && stopReason === undefined)
+      stopReason = `--fail-fast: ${id} ${result.status}`;
   };
 
   /** Why a stack can no longer deploy: a dependency that did not succeed, or a stop. */
@@ -158,11 +186,13 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     const failed = plan.dependencies(id).filter((dep) => isDone(dep) && !succeeded(dep));
     if (failed.length > 0) {
       // A blocker that was itself skipped says why, so the stack that failed is named all the way down.
-      return failed.map((dep) => {
-        const blocker = results.get(dep);
-        const status = blocker?.status ?? 'skipped';
-        return status === 'skipped' && blocker?.reason ? `${dep} skipped (${blocker.reason})` : `${dep} ${status}`;
-      }).join(', ');
+      return failed
+        .map((dep) => {
+          const blocker = results.get(dep);
+          const status = blocker?.status ?? 'skipped';
+          return status === 'skipped' && blocker?.reason ? `${dep} skipped (${blocker.reason})` : `${dep} ${status}`;
+        })
+        .join(', ');
     }
     if (stopSignal.aborted) return 'interrupted';
     return stopReason;
@@ -192,7 +222,11 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     if (plan.order.every(isDone)) finishRun();
   };
 
-  const runPrepare = async (id: string, approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>, thenPump = true): Promise<void> => {
+  const runPrepare = async (
+    id: string,
+    approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>,
+    thenPump = true,
+  ): Promise<void> => {
     const stack = byId.get(id);
     const template = project.templates.get(id);
     if (!stack || !template) return;
@@ -261,15 +295,33 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     const stack = byId.get(id);
     const template = project.templates.get(id);
     if (!stack || !template) return ready;
-    emit({ type: 'stack:warning', stack: id, stackName: stack.stackName, message: `the approved change set went stale (${why}): making a new one` });
+    emit({
+      type: 'stack:warning',
+      stack: id,
+      stackName: stack.stackName,
+      message: `the approved change set went stale (${why}): making a new one`,
+    });
     await discardPrepared(ready, ctx);
-    const outcome = await prepareStack(stack, template, contextFor(id, { requireApproval: 'never', approve: options.approve }));
+    const outcome = await prepareStack(
+      stack,
+      template,
+      contextFor(id, { requireApproval: 'never', approve: options.approve }),
+    );
     if ('done' in outcome) return outcome.done;
     const remade = outcome.prepared;
-    const needed = options.requireApproval === 'never' || sameChanges(remade.resourceChanges, approvedUpFront.get(id) ?? []) ? undefined : approvalNeeded('any-change', remade.changes, remade.type);
+    const needed =
+      options.requireApproval === 'never' || sameChanges(remade.resourceChanges, approvedUpFront.get(id) ?? [])
+        ? undefined
+        : approvalNeeded('any-change', remade.changes, remade.type);
     if (needed) {
       const askedAt = clock.now();
-      const answer = await options.approve({ stack: id, stackName: stack.stackName, ...needed, reason: `its change set was made again (${why}) and differs from the approved plan: ${needed.reason}`, changes: remade.changes });
+      const answer = await options.approve({
+        stack: id,
+        stackName: stack.stackName,
+        ...needed,
+        reason: `its change set was made again (${why}) and differs from the approved plan: ${needed.reason}`,
+        changes: remade.changes,
+      });
       approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + clock.now() - askedAt);
       if (!answer.approved) {
         const reason = answer.reason ?? 'not approved';
@@ -291,15 +343,21 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     const deferred: string[] = [];
     for (const id of plan.order) {
       const inputs = plan.inputsFrom(id);
-      settled.set(id, (async () => {
-        await Promise.all(inputs.map((upstream) => settled.get(upstream) ?? Promise.resolve()));
-        if (stopSignal.aborted || !inputs.every((upstream) => isDone(upstream) && succeeded(upstream))) {
-          if (inputs.some((upstream) => phase.get(upstream) === 'prepared' || deferred.includes(upstream))) deferred.push(id);
-          return;
-        }
-        phase.set(id, 'preparing');
-        await queue.add(() => runPrepare(id, { requireApproval: 'never', approve: options.approve }, false), { priority: plan.priority.get(id) ?? 0 });
-      })());
+      settled.set(
+        id,
+        (async () => {
+          await Promise.all(inputs.map((upstream) => settled.get(upstream) ?? Promise.resolve()));
+          if (stopSignal.aborted || !inputs.every((upstream) => isDone(upstream) && succeeded(upstream))) {
+            if (inputs.some((upstream) => phase.get(upstream) === 'prepared' || deferred.includes(upstream)))
+              deferred.push(id);
+            return;
+          }
+          phase.set(id, 'preparing');
+          await queue.add(() => runPrepare(id, { requireApproval: 'never', approve: options.approve }, false), {
+            priority: plan.priority.get(id) ?? 0,
+          });
+        })(),
+      );
     }
     await Promise.all(settled.values());
     const ready = plan.order.flatMap((id) => prepared.get(id) ?? []);
@@ -310,10 +368,12 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       const askedAt = clock.now();
       answer = { reason: undefined, ...(await approvePlan(request)) };
       // Nobody's stack was working while a person read the plan.
-      for (const p of ready) approvalWaits.set(p.stack.id, (approvalWaits.get(p.stack.id) ?? 0) + clock.now() - askedAt);
+      for (const p of ready)
+        approvalWaits.set(p.stack.id, (approvalWaits.get(p.stack.id) ?? 0) + clock.now() - askedAt);
     }
     // Said once for the run; each stack's reason stays short.
-    if (!answer.approved) emit({ type: 'run:warning', message: `the plan was not approved: ${answer.reason ?? 'refused'}` });
+    if (!answer.approved)
+      emit({ type: 'run:warning', message: `the plan was not approved: ${answer.reason ?? 'refused'}` });
     for (const p of ready) {
       if (answer.approved) {
         approvedUpFront.set(p.stack.id, p.resourceChanges);
@@ -332,7 +392,12 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     try {
       return await work();
     } catch (error) {
-      finish(id, { status: 'failed', stackStatus: undefined, outputs: undefined, reason: `internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}` });
+      finish(id, {
+        status: 'failed',
+        stackStatus: undefined,
+        outputs: undefined,
+        reason: `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      });
       return undefined;
     }
   };
@@ -342,14 +407,23 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     if (stack && OK.includes(result.status) && result.outputs) {
       const ref = { stack: id, stackName: stack.stackName };
       emit({ type: 'stack:outputs', ...ref, outputs: result.outputs });
-      await publishOutputs(stack.outputsToSsm, result.outputs, contextFor(id).ports, (message) => emit({ type: 'stack:warning', ...ref, message }));
+      await publishOutputs(stack.outputsToSsm, result.outputs, contextFor(id).ports, (message) =>
+        emit({ type: 'stack:warning', ...ref, message }),
+      );
     }
     finish(id, result);
   };
 
   emit({
-    type: 'run:start', command: 'deploy', project: project.config.project, stage: project.config.stage, region: project.config.region,
-    stacks: plan.order, order: plan.order, concurrency: policy.concurrency, dryRun: false,
+    type: 'run:start',
+    command: 'deploy',
+    project: project.config.project,
+    stage: project.config.stage,
+    region: project.config.region,
+    stacks: plan.order,
+    order: plan.order,
+    concurrency: policy.concurrency,
+    dryRun: false,
   });
   for (const id of plan.order) {
     const on = plan.dependencies(id);
@@ -360,7 +434,12 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     const stack = byId.get(id);
     const packaging = options.packaging?.of(id);
     if (!stack || !packaging) continue;
-    background.push(packaging.stats.then((stats) => emit({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats }), () => undefined));
+    background.push(
+      packaging.stats.then(
+        (stats) => emit({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats }),
+        () => undefined,
+      ),
+    );
   }
   const onStop = (): void => pump();
   stopSignal.addEventListener('abort', onStop, { once: true });
@@ -377,17 +456,34 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const outputsFile = project.config.outputs;
   if (outputsFile) {
     const written = await writeOutputsFile(outputsFile, outputsOf);
-    emit({ type: 'run:outputs-file', file: displayPath(outputsFile.file, project.config.configDir), written: written.written, missing: written.missing });
+    emit({
+      type: 'run:outputs-file',
+      file: displayPath(outputsFile.file, project.config.configDir),
+      written: written.written,
+      missing: written.missing,
+    });
   }
 
-  const summary: Record<StackOutcome, number> = { created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0 };
+  const summary: Record<StackOutcome, number> = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: 0,
+    skipped: 0,
+    blocked: 0,
+  };
   for (const result of results.values()) summary[result.status] += 1;
   const exitCode = summary.failed + summary.skipped + summary.blocked > 0 ? 1 : 0;
   emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: runCounter.calls });
   return { exitCode, results, durations };
 }
 
-async function publishOutputs(mapping: Readonly<Record<string, string>>, outputs: Record<string, string>, ports: AwsPorts, warn: (message: string) => void): Promise<void> {
+async function publishOutputs(
+  mapping: Readonly<Record<string, string>>,
+  outputs: Record<string, string>,
+  ports: AwsPorts,
+  warn: (message: string) => void,
+): Promise<void> {
   for (const [output, parameterName] of Object.entries(mapping)) {
     const value = outputs[output];
     if (value === undefined) {
@@ -395,9 +491,16 @@ async function publishOutputs(mapping: Readonly<Record<string, string>>, outputs
       continue;
     }
     try {
-      await ports.ssm.putParameter({ name: parameterName, value, overwrite: true, description: `output ${output}, written by stackpilot` });
+      await ports.ssm.putParameter({
+        name: parameterName,
+        value,
+        overwrite: true,
+        description: `output ${output}, written by stackpilot`,
+      });
     } catch (error) {
-      warn(`could not write output ${output} to SSM parameter ${parameterName}: ${error instanceof Error ? error.message : String(error)}`);
+      warn(
+        `could not write output ${output} to SSM parameter ${parameterName}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

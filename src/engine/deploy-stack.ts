@@ -84,7 +84,11 @@ export interface PreparedStack {
 export type PrepareOutcome = { done: StackDeployResult } | { prepared: PreparedStack };
 
 /** Deploys one stack through a change set, from any state it can be in (DESIGN.md, "Deploying one stack"). */
-export async function deployStack(stack: ResolvedStack, template: TemplateInfo, ctx: StackDeployContext): Promise<StackDeployResult> {
+export async function deployStack(
+  stack: ResolvedStack,
+  template: TemplateInfo,
+  ctx: StackDeployContext,
+): Promise<StackDeployResult> {
   const outcome = await prepareStack(stack, template, ctx);
   return 'done' in outcome ? outcome.done : executeStack(outcome.prepared, ctx);
 }
@@ -94,7 +98,11 @@ export async function deployStack(stack: ResolvedStack, template: TemplateInfo, 
  * The scheduler may run this while upstream stacks still deploy, when the inputs allow it. A
  * prepared change set must then be executed or discarded (`discardPrepared`).
  */
-export async function prepareStack(stack: ResolvedStack, template: TemplateInfo, ctx: StackDeployContext): Promise<PrepareOutcome> {
+export async function prepareStack(
+  stack: ResolvedStack,
+  template: TemplateInfo,
+  ctx: StackDeployContext,
+): Promise<PrepareOutcome> {
   const cf = ctx.ports.cloudFormation;
   const ref = { stack: stack.id, stackName: stack.stackName };
   const changeSetName = `stackpilot-${ctx.runId}`.slice(0, 128);
@@ -110,42 +118,77 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
     if (existing && isFailedCreation(existing.status)) {
       if (!ctx.replaceFailed) {
-        throw new DeployError('FAILED_CREATE', `stack ${stack.stackName} is in ${existing.status}: its first create failed, and CloudFormation can only delete it`, {
-          hint: `rerun with --replace-failed to delete it and create it again, or delete it yourself: aws cloudformation delete-stack --stack-name ${stack.stackName}`,
-        });
+        throw new DeployError(
+          'FAILED_CREATE',
+          `stack ${stack.stackName} is in ${existing.status}: its first create failed, and CloudFormation can only delete it`,
+          {
+            hint: `rerun with --replace-failed to delete it and create it again, or delete it yourself: aws cloudformation delete-stack --stack-name ${stack.stackName}`,
+          },
+        );
       }
       ctx.emit({ type: 'stack:replacing-failed', ...ref, status: existing.status });
       await deleteAndWait(existing.stackId, ctx);
       existing = undefined;
     }
     if (existing?.status === 'UPDATE_ROLLBACK_FAILED') {
-      throw new DeployError('ROLLBACK_FAILED', `stack ${stack.stackName} is in UPDATE_ROLLBACK_FAILED: a rollback could not finish, and the stack cannot be updated until it does`, {
-        hint: `fix what blocked the rollback (see its events), then run: aws cloudformation continue-update-rollback --stack-name ${stack.stackName} (add --resources-to-skip LogicalId ... for resources that cannot be restored), and deploy again`,
-      });
+      throw new DeployError(
+        'ROLLBACK_FAILED',
+        `stack ${stack.stackName} is in UPDATE_ROLLBACK_FAILED: a rollback could not finish, and the stack cannot be updated until it does`,
+        {
+          hint: `fix what blocked the rollback (see its events), then run: aws cloudformation continue-update-rollback --stack-name ${stack.stackName} (add --resources-to-skip LogicalId ... for resources that cannot be restored), and deploy again`,
+        },
+      );
     }
     if (existing?.status === 'DELETE_FAILED') {
-      throw new DeployError('DELETE_FAILED', `stack ${stack.stackName} is in DELETE_FAILED: an earlier delete did not finish`, {
-        hint: `finish the delete (aws cloudformation delete-stack --stack-name ${stack.stackName}, with --retain-resources for resources that cannot be deleted), then deploy again`,
-      });
+      throw new DeployError(
+        'DELETE_FAILED',
+        `stack ${stack.stackName} is in DELETE_FAILED: an earlier delete did not finish`,
+        {
+          hint: `finish the delete (aws cloudformation delete-stack --stack-name ${stack.stackName}, with --retain-resources for resources that cannot be deleted), then deploy again`,
+        },
+      );
     }
     if (existing?.status === 'REVIEW_IN_PROGRESS') {
       // An earlier run or dry-run stopped after creating its change set: nothing is deployed. Delete
       // it (and its stale change sets) rather than add to it, as Sceptre does; emulators that do
       // not reuse the StackId for a second CREATE change set then behave like AWS.
-      ctx.emit({ type: 'stack:warning', ...ref, message: `removing ${stack.stackName}, left in REVIEW_IN_PROGRESS by an earlier run that did not execute its change set` });
+      ctx.emit({
+        type: 'stack:warning',
+        ...ref,
+        message: `removing ${stack.stackName}, left in REVIEW_IN_PROGRESS by an earlier run that did not execute its change set`,
+      });
       await deleteAndWait(existing.stackId, ctx);
       existing = undefined;
     }
     const deployed = existing;
     if (deployed && !isUpdatable(deployed.status)) {
-      throw new DeployError('NOT_UPDATABLE', `stack ${stack.stackName} is in ${deployed.status} and cannot be updated`, { hint: 'look at the stack in the CloudFormation console and bring it to a stable state first' });
+      throw new DeployError(
+        'NOT_UPDATABLE',
+        `stack ${stack.stackName} is in ${deployed.status} and cannot be updated`,
+        { hint: 'look at the stack in the CloudFormation console and bring it to a stable state first' },
+      );
     }
 
     let deployedTemplate: string | undefined;
     if (deployed && !resolvesSsmAtDeploy(template)) {
       deployedTemplate = await cf.getTemplate(deployed.stackId);
-      if (isSameDeployment({ deployed, deployedTemplate, templateBody, templateFile: stack.templateDisplay, template, parameters, tags: stack.tags })) {
-        ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: 'template, parameters and tags match the deployed stack' });
+      if (
+        isSameDeployment({
+          deployed,
+          deployedTemplate,
+          templateBody,
+          templateFile: stack.templateDisplay,
+          template,
+          parameters,
+          tags: stack.tags,
+        })
+      ) {
+        ctx.emit({
+          type: 'stack:changeset',
+          ...ref,
+          phase: 'unchanged',
+          reason: 'template, parameters and tags match the deployed stack',
+        });
         await applyTerminationProtection(stack, deployed, ctx);
         return { done: { status: 'unchanged', stackStatus: deployed.status, outputs: outputsRecord(deployed) } };
       }
@@ -156,15 +199,31 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     let created;
     try {
       created = await cf.createChangeSet({
-        stackName: stack.stackName, changeSetName, changeSetType: type, parameters,
+        stackName: stack.stackName,
+        changeSetName,
+        changeSetType: type,
+        parameters,
         ...(packaged?.templateUrl ? { templateUrl: packaged.templateUrl } : { templateBody }),
-        tags: stack.tags, capabilities: [...stack.capabilities], clientToken: `${token}-create`.slice(0, 128),
+        tags: stack.tags,
+        capabilities: [...stack.capabilities],
+        clientToken: `${token}-create`.slice(0, 128),
         description: `stackpilot run ${ctx.runId}`,
       });
     } catch (error) {
       if (isNoUpdatesError(error)) {
-        ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: 'CloudFormation: No updates are to be performed.' });
-        return { done: { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined } };
+        ctx.emit({
+          type: 'stack:changeset',
+          ...ref,
+          phase: 'unchanged',
+          reason: 'CloudFormation: No updates are to be performed.',
+        });
+        return {
+          done: {
+            status: 'unchanged',
+            stackStatus: deployed?.status,
+            outputs: deployed ? outputsRecord(deployed) : undefined,
+          },
+        };
       }
       throw error;
     }
@@ -175,14 +234,29 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
       if (isNoChangesReason(changeSet.statusReason)) {
         ctx.emit({ type: 'stack:changeset', ...ref, phase: 'unchanged', reason: changeSet.statusReason ?? '' });
         if (deployed) await applyTerminationProtection(stack, deployed, ctx);
-        return { done: { status: 'unchanged', stackStatus: deployed?.status, outputs: deployed ? outputsRecord(deployed) : undefined } };
+        return {
+          done: {
+            status: 'unchanged',
+            stackStatus: deployed?.status,
+            outputs: deployed ? outputsRecord(deployed) : undefined,
+          },
+        };
       }
-      throw new DeployError('CHANGE_SET_FAILED', `CloudFormation could not create the change set for ${stack.stackName}: ${changeSet.statusReason ?? 'no reason given'}`, {
-        hint: 'fix the template or parameters it names; the change set was deleted',
-      });
+      throw new DeployError(
+        'CHANGE_SET_FAILED',
+        `CloudFormation could not create the change set for ${stack.stackName}: ${changeSet.statusReason ?? 'no reason given'}`,
+        {
+          hint: 'fix the template or parameters it names; the change set was deleted',
+        },
+      );
     }
     // A ready change set with no Changes still carries output, tag or parameter edits (§2.3): execute it.
-    const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({ action: c.action, logicalId: c.logicalId, resourceType: c.resourceType, replacement: c.replacement }));
+    const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({
+      action: c.action,
+      logicalId: c.logicalId,
+      resourceType: c.resourceType,
+      replacement: c.replacement,
+    }));
     ctx.emit({ type: 'stack:changeset', ...ref, phase: 'ready', changeSetType: type, changes });
 
     // The data guard: a stateful resource is never removed or replaced by accident, in this stack
@@ -191,17 +265,31 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     if (deployed) {
       const allowReplace = ctx.allowReplace ?? new Set<string>();
       const blocked: string[] = [];
-      if (changeSet.changes.some((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional')) {
+      if (
+        changeSet.changes.some(
+          (c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional',
+        )
+      ) {
         deployedTemplate ??= await cf.getTemplate(deployed.stackId);
         const guard = checkStatefulChanges({
-          stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace,
+          stack: stack.id,
+          stateful: stack.stateful,
+          changes: changeSet.changes,
+          allowReplace,
           deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
         });
         for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
         blocked.push(...guard.blocked);
       }
       if (changeSet.changes.some((c) => c.nestedChangeSetId !== undefined)) {
-        const guard = await checkNestedStatefulChanges({ cf, stack: stack.id, stateful: stack.stateful, changes: changeSet.changes, allowReplace, described: nestedChangeSets });
+        const guard = await checkNestedStatefulChanges({
+          cf,
+          stack: stack.id,
+          stateful: stack.stateful,
+          changes: changeSet.changes,
+          allowReplace,
+          described: nestedChangeSets,
+        });
         for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
         blocked.push(...guard.blocked);
       }
@@ -216,7 +304,10 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
     if (deployed && deployed.outputs.some((o) => o.exportName !== undefined)) {
       deployedTemplate ??= await cf.getTemplate(deployed.stackId);
       const inUse = await exportsInUse({
-        cf, deployed, template, deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+        cf,
+        deployed,
+        template,
+        deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
         newTemplate: parseDeployedTemplate(templateBody, stack.templateDisplay) ?? {},
       });
       if (inUse.length > 0) {
@@ -233,11 +324,29 @@ export async function prepareStack(stack: ResolvedStack, template: TemplateInfo,
       ctx.noteApprovalWait?.(ctx.clock.now() - askedAt);
       if (!answer.approved) {
         ctx.emit({ type: 'stack:blocked', ...ref, reason: answer.reason ?? 'not approved' });
-        return { done: { status: 'blocked', stackStatus: deployed?.status, outputs: undefined, reason: answer.reason ?? 'not approved' } };
+        return {
+          done: {
+            status: 'blocked',
+            stackStatus: deployed?.status,
+            outputs: undefined,
+            reason: answer.reason ?? 'not approved',
+          },
+        };
       }
     }
 
-    const prepared: PreparedStack = { stack, type, changeSetId: created.changeSetId, stackId: created.stackId, changeSetName, token, changes, resourceChanges: changeSet.changes, nestedChangeSets, deployed };
+    const prepared: PreparedStack = {
+      stack,
+      type,
+      changeSetId: created.changeSetId,
+      stackId: created.stackId,
+      changeSetName,
+      token,
+      changes,
+      resourceChanges: changeSet.changes,
+      nestedChangeSets,
+      deployed,
+    };
     pending = undefined;
     return { prepared };
   } catch (error) {
@@ -264,23 +373,52 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
     const cancelToken = `${token}-cancel`.slice(0, 128);
     const onCancel = (): void => {
       if (type !== 'UPDATE') {
-        ctx.emit({ type: 'stack:warning', ...ref, message: `${stack.stackName} is being created; a create cannot be cancelled, CloudFormation goes on with it` });
+        ctx.emit({
+          type: 'stack:warning',
+          ...ref,
+          message: `${stack.stackName} is being created; a create cannot be cancelled, CloudFormation goes on with it`,
+        });
         return;
       }
       cf.cancelUpdateStack(created.stackId, cancelToken).then(
-        () => ctx.emit({ type: 'stack:warning', ...ref, message: `cancelled the update of ${stack.stackName}: CloudFormation rolls it back` }),
-        (error: unknown) => ctx.emit({ type: 'stack:warning', ...ref, message: `could not cancel the update of ${stack.stackName}: ${error instanceof Error ? error.message : String(error)}` }),
+        () =>
+          ctx.emit({
+            type: 'stack:warning',
+            ...ref,
+            message: `cancelled the update of ${stack.stackName}: CloudFormation rolls it back`,
+          }),
+        (error: unknown) =>
+          ctx.emit({
+            type: 'stack:warning',
+            ...ref,
+            message: `could not cancel the update of ${stack.stackName}: ${error instanceof Error ? error.message : String(error)}`,
+          }),
       );
     };
     ctx.cancelSignal.addEventListener('abort', onCancel, { once: true });
     let followed;
     try {
       followed = await followOperation(cf, {
-        stackId: created.stackId, stackName: stack.stackName, clientRequestToken: token, otherTokens: [cancelToken], operationStart, clock: ctx.clock, ...(ctx.polling ? { polling: ctx.polling } : {}),
-        totalChanges: changes.length, ...(ctx.expectedExecuteMs === undefined ? {} : { expectedMs: ctx.expectedExecuteMs }),
+        stackId: created.stackId,
+        stackName: stack.stackName,
+        clientRequestToken: token,
+        otherTokens: [cancelToken],
+        operationStart,
+        clock: ctx.clock,
+        ...(ctx.polling ? { polling: ctx.polling } : {}),
+        totalChanges: changes.length,
+        ...(ctx.expectedExecuteMs === undefined ? {} : { expectedMs: ctx.expectedExecuteMs }),
         onEvent: (e) => {
           if (isRootEvent(e, stack.stackName)) return;
-          ctx.emit({ type: 'stack:resource', ...ref, logicalId: e.logicalId, resourceType: e.resourceType, status: e.status, reason: e.reason, timestamp: e.timestamp.toISOString() });
+          ctx.emit({
+            type: 'stack:resource',
+            ...ref,
+            logicalId: e.logicalId,
+            resourceType: e.resourceType,
+            status: e.status,
+            reason: e.reason,
+            timestamp: e.timestamp.toISOString(),
+          });
         },
       });
     } finally {
@@ -289,11 +427,18 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
     const final = followed.stack;
     if (final && isSuccess(final.status)) {
       await applyTerminationProtection(stack, deployed ?? { ...final, terminationProtection: false }, ctx);
-      return { status: type === 'CREATE' ? 'created' : 'updated', stackStatus: final.status, outputs: outputsRecord(final) };
+      return {
+        status: type === 'CREATE' ? 'created' : 'updated',
+        stackStatus: final.status,
+        outputs: outputsRecord(final),
+      };
     }
     const rootCause = findRootCause(followed.events, stack.stackName, final);
     return {
-      status: 'failed', stackStatus: final?.status, outputs: undefined, ...(rootCause ? { rootCause } : {}),
+      status: 'failed',
+      stackStatus: final?.status,
+      outputs: undefined,
+      ...(rootCause ? { rootCause } : {}),
       reason: `${stack.stackName} ended in ${final?.status ?? 'an unknown state'}${rootCause ? `: ${rootCause.logicalId} (${rootCause.resourceType}) ${rootCause.status}: ${rootCause.reason}` : ''}`,
     };
   } catch (error) {
@@ -305,35 +450,78 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
 
 /** A prepared change set that will not be executed (upstream failed, fail-fast, Ctrl-C). */
 export async function discardPrepared(prepared: PreparedStack, ctx: StackDeployContext): Promise<void> {
-  await discardChangeSet({ changeSetId: prepared.changeSetId, stackId: prepared.stackId, type: prepared.type }, ctx, { stack: prepared.stack.id, stackName: prepared.stack.stackName });
+  await discardChangeSet({ changeSetId: prepared.changeSetId, stackId: prepared.stackId, type: prepared.type }, ctx, {
+    stack: prepared.stack.id,
+    stackName: prepared.stack.stackName,
+  });
 }
 
 function failureResult(error: unknown, ctx: StackDeployContext): StackDeployResult {
   if (error instanceof AbortError || (ctx.stopSignal.aborted && error === ctx.stopSignal.reason)) {
-    return { status: 'skipped', stackStatus: undefined, outputs: undefined, reason: error instanceof AbortError ? error.message : 'interrupted before this stack was deployed' };
+    return {
+      status: 'skipped',
+      stackStatus: undefined,
+      outputs: undefined,
+      reason: error instanceof AbortError ? error.message : 'interrupted before this stack was deployed',
+    };
   }
   if (error instanceof DeployError || error instanceof AwsError) {
-    return { status: 'failed', stackStatus: undefined, outputs: undefined, reason: error.hint ? `${error.message}\n→ ${error.hint}` : error.message };
+    return {
+      status: 'failed',
+      stackStatus: undefined,
+      outputs: undefined,
+      reason: error.hint ? `${error.message}\n→ ${error.hint}` : error.message,
+    };
   }
   throw error;
 }
 
 /** Someone else's operation is running on the stack: wait for it to end, saying so. */
-async function settle(stack: ResolvedStack, ctx: StackDeployContext, current: StackDescription | undefined): Promise<StackDescription | undefined> {
+async function settle(
+  stack: ResolvedStack,
+  ctx: StackDeployContext,
+  current: StackDescription | undefined,
+): Promise<StackDescription | undefined> {
   if (!current || !isInProgress(current.status) || current.status === 'REVIEW_IN_PROGRESS') return current;
   const start = ctx.clock.now();
-  ctx.emit({ type: 'stack:settling', stack: stack.id, stackName: stack.stackName, status: current.status, waitedSeconds: 0 });
+  ctx.emit({
+    type: 'stack:settling',
+    stack: stack.id,
+    stackName: stack.stackName,
+    status: current.status,
+    waitedSeconds: 0,
+  });
   let latest: StackDescription | undefined = current;
-  const settled = await pollUntil(async () => {
-    latest = await ctx.ports.cloudFormation.describeStack(current.stackId);
-    if (!latest || !isInProgress(latest.status)) return { value: latest };
-    ctx.emit({ type: 'stack:settling', stack: stack.id, stackName: stack.stackName, status: latest.status, waitedSeconds: Math.round((ctx.clock.now() - start) / 1000) });
-    return undefined;
-  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 2_000, maxDelayMs: 15_000, timeoutMs: ctx.settleTimeoutMs, delayFirst: true });
+  const settled = await pollUntil(
+    async () => {
+      latest = await ctx.ports.cloudFormation.describeStack(current.stackId);
+      if (!latest || !isInProgress(latest.status)) return { value: latest };
+      ctx.emit({
+        type: 'stack:settling',
+        stack: stack.id,
+        stackName: stack.stackName,
+        status: latest.status,
+        waitedSeconds: Math.round((ctx.clock.now() - start) / 1000),
+      });
+      return undefined;
+    },
+    {
+      clock: ctx.clock,
+      signal: ctx.stopSignal,
+      initialDelayMs: 2_000,
+      maxDelayMs: 15_000,
+      timeoutMs: ctx.settleTimeoutMs,
+      delayFirst: true,
+    },
+  );
   if (!settled) {
-    throw new DeployError('SETTLE_TIMEOUT', `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${formatDuration(ctx.settleTimeoutMs)}: another operation is still running on it`, {
-      hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout',
-    });
+    throw new DeployError(
+      'SETTLE_TIMEOUT',
+      `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${formatDuration(ctx.settleTimeoutMs)}: another operation is still running on it`,
+      {
+        hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout',
+      },
+    );
   }
   // A stack deleted by ARN answers DELETE_COMPLETE: that is the same as absent for a name lookup.
   return settled.value?.status === 'DELETE_COMPLETE' ? undefined : settled.value;
@@ -342,44 +530,80 @@ async function settle(stack: ResolvedStack, ctx: StackDeployContext, current: St
 async function deleteAndWait(stackId: string, ctx: StackDeployContext): Promise<void> {
   const cf = ctx.ports.cloudFormation;
   await cf.deleteStack(stackId);
-  const gone = await pollUntil(async () => {
-    const now = await cf.describeStack(stackId);
-    if (!now || now.status === 'DELETE_COMPLETE') return true;
-    if (now.status === 'DELETE_FAILED') throw new DeployError('DELETE_FAILED', `could not delete the failed stack ${now.stackName}: ${now.statusReason ?? 'DELETE_FAILED'}`);
-    return undefined;
-  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 1_000, maxDelayMs: 10_000, timeoutMs: ctx.settleTimeoutMs });
+  const gone = await pollUntil(
+    async () => {
+      const now = await cf.describeStack(stackId);
+      if (!now || now.status === 'DELETE_COMPLETE') return true;
+      if (now.status === 'DELETE_FAILED')
+        throw new DeployError(
+          'DELETE_FAILED',
+          `could not delete the failed stack ${now.stackName}: ${now.statusReason ?? 'DELETE_FAILED'}`,
+        );
+      return undefined;
+    },
+    {
+      clock: ctx.clock,
+      signal: ctx.stopSignal,
+      initialDelayMs: 1_000,
+      maxDelayMs: 10_000,
+      timeoutMs: ctx.settleTimeoutMs,
+    },
+  );
   if (!gone) throw new DeployError('DELETE_TIMEOUT', `the failed stack ${stackId} was not deleted in time`);
 }
 
 async function waitForChangeSet(changeSetId: string, ctx: StackDeployContext): Promise<ChangeSetDescription> {
-  const described = await pollUntil(async () => {
-    const changeSet = await ctx.ports.cloudFormation.describeChangeSet(changeSetId);
-    return changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS' ? undefined : changeSet;
-  }, { clock: ctx.clock, signal: ctx.stopSignal, initialDelayMs: 500, maxDelayMs: 5_000, timeoutMs: ctx.settleTimeoutMs }).catch((error: unknown) => {
+  const described = await pollUntil(
+    async () => {
+      const changeSet = await ctx.ports.cloudFormation.describeChangeSet(changeSetId);
+      return changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS' ? undefined : changeSet;
+    },
+    {
+      clock: ctx.clock,
+      signal: ctx.stopSignal,
+      initialDelayMs: 500,
+      maxDelayMs: 5_000,
+      timeoutMs: ctx.settleTimeoutMs,
+    },
+  ).catch((error: unknown) => {
     if (ctx.stopSignal.aborted) throw new AbortError('interrupted while the change set was being created');
     throw error;
   });
   if (!described) {
-    throw new DeployError('CHANGE_SET_TIMEOUT', `change set ${changeSetId} was not ready after ${formatDuration(ctx.settleTimeoutMs)}`, { hint: 'look at it in the CloudFormation console; it was deleted' });
+    throw new DeployError(
+      'CHANGE_SET_TIMEOUT',
+      `change set ${changeSetId} was not ready after ${formatDuration(ctx.settleTimeoutMs)}`,
+      { hint: 'look at it in the CloudFormation console; it was deleted' },
+    );
   }
   return described;
 }
 
 /** Termination protection is not part of a change set; it is set beside it. */
-async function applyTerminationProtection(stack: ResolvedStack, deployed: StackDescription, ctx: StackDeployContext): Promise<void> {
+async function applyTerminationProtection(
+  stack: ResolvedStack,
+  deployed: StackDescription,
+  ctx: StackDeployContext,
+): Promise<void> {
   if (deployed.terminationProtection === stack.terminationProtection) return;
   try {
     await ctx.ports.cloudFormation.updateTerminationProtection(deployed.stackId, stack.terminationProtection);
   } catch (error) {
     ctx.emit({
-      type: 'stack:warning', stack: stack.id, stackName: stack.stackName,
+      type: 'stack:warning',
+      stack: stack.id,
+      stackName: stack.stackName,
       message: `could not turn termination protection ${stack.terminationProtection ? 'on' : 'off'}: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
 }
 
 /** Deletes a change set that was not executed, and the REVIEW_IN_PROGRESS stack a CREATE one made. */
-async function discardChangeSet(pending: { changeSetId: string; stackId: string; type: 'CREATE' | 'UPDATE' }, ctx: StackDeployContext, ref: { stack: string; stackName: string }): Promise<void> {
+async function discardChangeSet(
+  pending: { changeSetId: string; stackId: string; type: 'CREATE' | 'UPDATE' },
+  ctx: StackDeployContext,
+  ref: { stack: string; stackName: string },
+): Promise<void> {
   const cf = ctx.ports.cloudFormation;
   try {
     await cf.deleteChangeSet(pending.changeSetId);
@@ -388,14 +612,21 @@ async function discardChangeSet(pending: { changeSetId: string; stackId: string;
       if (left?.status === 'REVIEW_IN_PROGRESS') {
         await cf.deleteStack(pending.stackId);
         // Wait until it is gone, so that the account is as it was when the run ends (a plan promises it).
-        await pollUntil(async () => {
-          const now = await cf.describeStack(pending.stackId);
-          return !now || now.status === 'DELETE_COMPLETE' ? true : undefined;
-        }, { clock: ctx.clock, initialDelayMs: 1_000, maxDelayMs: 5_000, timeoutMs: 120_000 });
+        await pollUntil(
+          async () => {
+            const now = await cf.describeStack(pending.stackId);
+            return !now || now.status === 'DELETE_COMPLETE' ? true : undefined;
+          },
+          { clock: ctx.clock, initialDelayMs: 1_000, maxDelayMs: 5_000, timeoutMs: 120_000 },
+        );
       }
     }
   } catch (error) {
-    ctx.emit({ type: 'stack:warning', ...ref, message: `could not clean up change set ${pending.changeSetId}: ${error instanceof Error ? error.message : String(error)}; delete it with: aws cloudformation delete-change-set --change-set-name ${pending.changeSetId}` });
+    ctx.emit({
+      type: 'stack:warning',
+      ...ref,
+      message: `could not clean up change set ${pending.changeSetId}: ${error instanceof Error ? error.message : String(error)}; delete it with: aws cloudformation delete-change-set --change-set-name ${pending.changeSetId}`,
+    });
   }
 }
 

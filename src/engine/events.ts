@@ -72,15 +72,38 @@ interface StackRef {
 }
 
 export type EngineEvent =
-  | { type: 'run:start'; command: string; project: string; stage: string; region: string | undefined; stacks: string[]; order: string[]; concurrency: number; dryRun: boolean }
+  | {
+      type: 'run:start';
+      command: string;
+      project: string;
+      stage: string;
+      region: string | undefined;
+      stacks: string[];
+      order: string[];
+      concurrency: number;
+      dryRun: boolean;
+    }
   | (StackRef & { type: 'stack:waiting'; on: string[] })
   | (StackRef & { type: 'stack:start' })
   | (StackRef & { type: 'stack:settling'; status: string; waitedSeconds: number })
   | (StackRef & { type: 'stack:replacing-failed'; status: string })
-  | (StackRef & { type: 'stack:changeset'; phase: 'creating' | 'ready' | 'unchanged'; changeSetType?: 'CREATE' | 'UPDATE'; changes?: ResourceChangeSummary[]; reason?: string })
+  | (StackRef & {
+      type: 'stack:changeset';
+      phase: 'creating' | 'ready' | 'unchanged';
+      changeSetType?: 'CREATE' | 'UPDATE';
+      changes?: ResourceChangeSummary[];
+      reason?: string;
+    })
   | (StackRef & { type: 'stack:blocked'; reason: string })
   | (StackRef & { type: 'stack:executing'; changeSetName: string; total: number })
-  | (StackRef & { type: 'stack:resource'; logicalId: string; resourceType: string; status: string; reason: string | undefined; timestamp: string })
+  | (StackRef & {
+      type: 'stack:resource';
+      logicalId: string;
+      resourceType: string;
+      status: string;
+      reason: string | undefined;
+      timestamp: string;
+    })
   | (StackRef & { type: 'stack:outputs'; outputs: Record<string, string> })
   | (StackRef & { type: 'stack:warning'; message: string })
   /**
@@ -90,24 +113,30 @@ export type EngineEvent =
    * already there.
    */
   | (StackRef & {
-    type: 'stack:packaged'; artifacts: number; files: number; bytes: number; uploaded: number; uploadedBytes: number; reused: number;
-    /** The template went to S3 too (over CloudFormation's 51,200-byte TemplateBody limit). */
-    templateByUrl: boolean;
-    durationMs: number;
-  })
+      type: 'stack:packaged';
+      artifacts: number;
+      files: number;
+      bytes: number;
+      uploaded: number;
+      uploadedBytes: number;
+      reused: number;
+      /** The template went to S3 too (over CloudFormation's 51,200-byte TemplateBody limit). */
+      templateByUrl: boolean;
+      durationMs: number;
+    })
   | (StackRef & {
-    type: 'stack:done';
-    status: StackOutcome;
-    /** Final CloudFormation status where one was reached. */
-    stackStatus: string | undefined;
-    durationMs: number;
-    /** Why it failed, was skipped or blocked; one line. */
-    reason?: string;
-    rootCause?: RootCause;
-    outputs?: Record<string, string>;
-    /** AWS API calls this stack made. */
-    apiCalls: number;
-  })
+      type: 'stack:done';
+      status: StackOutcome;
+      /** Final CloudFormation status where one was reached. */
+      stackStatus: string | undefined;
+      durationMs: number;
+      /** Why it failed, was skipped or blocked; one line. */
+      reason?: string;
+      rootCause?: RootCause;
+      outputs?: Record<string, string>;
+      /** AWS API calls this stack made. */
+      apiCalls: number;
+    })
   | { type: 'run:outputs-file'; file: string; written: boolean; missing: string[] }
   | { type: 'run:interrupt'; message: string }
   | { type: 'run:warning'; message: string }

@@ -18,21 +18,26 @@ export async function exportsInUse(input: {
   const problems: string[] = [];
   // The new template's export names may hold pieces known only at deploy time (`${AWS::AccountId}`):
   // those match the deployed name as a pattern.
-  const outputFor = (exportName: string): string | undefined => input.template.outputs.find((o) => {
-    if (!o.exportName) return false;
-    if (o.exportName.unknowns.length === 0) return o.exportName.value === exportName;
-    const parts = o.exportName.value.split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    return new RegExp(`^${parts.join('.+')}$`).test(exportName);
-  })?.name;
+  const outputFor = (exportName: string): string | undefined =>
+    input.template.outputs.find((o) => {
+      if (!o.exportName) return false;
+      if (o.exportName.unknowns.length === 0) return o.exportName.value === exportName;
+      const parts = o.exportName.value.split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      return new RegExp(`^${parts.join('.+')}$`).test(exportName);
+    })?.name;
   for (const output of input.deployed.outputs) {
     if (output.exportName === undefined) continue;
     const newOutput = outputFor(output.exportName);
     const removed = newOutput === undefined;
     const changed = !removed && valueOf(input.deployedTemplate, output.key) !== valueOf(input.newTemplate, newOutput);
     if (!removed && !changed) continue;
-    const importers = (await input.cf.listImports(output.exportName)).filter((name) => name !== input.deployed.stackName);
+    const importers = (await input.cf.listImports(output.exportName)).filter(
+      (name) => name !== input.deployed.stackName,
+    );
     if (importers.length === 0) continue;
-    problems.push(`export ${output.exportName} (output ${output.key}) would be ${removed ? 'removed' : 'changed'}, but ${importers.join(', ')} ${importers.length === 1 ? 'imports' : 'import'} it: first deploy ${importers.length === 1 ? 'that stack' : 'those stacks'} without the import (or have them read the value from an SSM parameter at run time), then this one`);
+    problems.push(
+      `export ${output.exportName} (output ${output.key}) would be ${removed ? 'removed' : 'changed'}, but ${importers.join(', ')} ${importers.length === 1 ? 'imports' : 'import'} it: first deploy ${importers.length === 1 ? 'that stack' : 'those stacks'} without the import (or have them read the value from an SSM parameter at run time), then this one`,
+    );
   }
   return problems;
 }

@@ -54,8 +54,8 @@ const STATUS_CHECK_EVERY = 5;
  */
 export async function followOperation(cf: CloudFormationPort, options: FollowOptions): Promise<FollowResult> {
   const polling = options.polling ?? { mode: 'adaptive' };
-  const minDelay = polling.mode === 'adaptive' ? polling.minDelayMs ?? 1_000 : polling.eventsMs;
-  const maxDelay = polling.mode === 'adaptive' ? polling.maxDelayMs ?? 15_000 : polling.eventsMs;
+  const minDelay = polling.mode === 'adaptive' ? (polling.minDelayMs ?? 1_000) : polling.eventsMs;
+  const maxDelay = polling.mode === 'adaptive' ? (polling.maxDelayMs ?? 15_000) : polling.eventsMs;
   let lastStatusCheck = options.clock.now();
   const seen = new Set<string>();
   const events: StackEvent[] = [];
@@ -72,7 +72,8 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
    * touches); with neither, the delay doubles while nothing happens.
    */
   const nextDelay = (): number => {
-    for (const e of events) if (!isRootEvent(e, options.stackName) && e.status.endsWith('_COMPLETE')) completed.add(e.logicalId);
+    for (const e of events)
+      if (!isRootEvent(e, options.stackName) && e.status.endsWith('_COMPLETE')) completed.add(e.logicalId);
     const total = options.totalChanges ?? 0;
     if (rootDone || (total > 0 && completed.size >= total)) return minDelay;
     const elapsed = options.clock.now() - options.operationStart;
@@ -84,7 +85,11 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
   };
 
   const belongs = (event: StackEvent): boolean => {
-    if (event.clientRequestToken !== undefined) return event.clientRequestToken === options.clientRequestToken || (options.otherTokens?.includes(event.clientRequestToken) ?? false);
+    if (event.clientRequestToken !== undefined)
+      return (
+        event.clientRequestToken === options.clientRequestToken ||
+        (options.otherTokens?.includes(event.clientRequestToken) ?? false)
+      );
     return event.timestamp.getTime() >= options.operationStart - CLOCK_SKEW_MS;
   };
 
@@ -110,9 +115,11 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
       events.push(event);
       options.onEvent(event);
     }
-    const statusDue = polling.mode === 'fixed'
-      ? options.clock.now() - lastStatusCheck >= polling.statusMs
-      : (rootDone ||= fresh.some((e) => isRootEvent(e, options.stackName) && !isInProgress(e.status))) || polls % STATUS_CHECK_EVERY === 0;
+    const statusDue =
+      polling.mode === 'fixed'
+        ? options.clock.now() - lastStatusCheck >= polling.statusMs
+        : (rootDone ||= fresh.some((e) => isRootEvent(e, options.stackName) && !isInProgress(e.status))) ||
+          polls % STATUS_CHECK_EVERY === 0;
     if (statusDue) {
       lastStatusCheck = options.clock.now();
       const stack = await cf.describeStack(options.stackId);
@@ -146,17 +153,42 @@ export function isRootEvent(event: StackEvent, stackName: string): boolean {
  * not a cancellation cascade; else the stack's own failure reason (template-level failures such
  * as `No export named X found` have no resource event, §3.2).
  */
-export function findRootCause(events: readonly StackEvent[], stackName: string, stack: StackDescription | undefined): RootCause | undefined {
+export function findRootCause(
+  events: readonly StackEvent[],
+  stackName: string,
+  stack: StackDescription | undefined,
+): RootCause | undefined {
   const resourceFailure = events.find((e) => !isRootEvent(e, stackName) && isRootCauseCandidate(e.status, e.reason));
   if (resourceFailure) {
-    return { logicalId: resourceFailure.logicalId, resourceType: resourceFailure.resourceType, status: resourceFailure.status, reason: resourceFailure.reason ?? '(no reason given)' };
+    return {
+      logicalId: resourceFailure.logicalId,
+      resourceType: resourceFailure.resourceType,
+      status: resourceFailure.status,
+      reason: resourceFailure.reason ?? '(no reason given)',
+    };
   }
-  const stackFailure = events.find((e) => isRootEvent(e, stackName) && e.reason !== undefined && /FAILED|ROLLBACK/.test(e.status) && e.reason !== 'User Initiated');
+  const stackFailure = events.find(
+    (e) =>
+      isRootEvent(e, stackName) &&
+      e.reason !== undefined &&
+      /FAILED|ROLLBACK/.test(e.status) &&
+      e.reason !== 'User Initiated',
+  );
   if (stackFailure) {
-    return { logicalId: stackFailure.logicalId, resourceType: stackFailure.resourceType, status: stackFailure.status, reason: stackFailure.reason ?? '' };
+    return {
+      logicalId: stackFailure.logicalId,
+      resourceType: stackFailure.resourceType,
+      status: stackFailure.status,
+      reason: stackFailure.reason ?? '',
+    };
   }
   if (stack?.statusReason) {
-    return { logicalId: stack.stackName, resourceType: 'AWS::CloudFormation::Stack', status: stack.status, reason: stack.statusReason };
+    return {
+      logicalId: stack.stackName,
+      resourceType: 'AWS::CloudFormation::Stack',
+      status: stack.status,
+      reason: stack.statusReason,
+    };
   }
   return undefined;
 }

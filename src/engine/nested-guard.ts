@@ -32,7 +32,9 @@ export async function checkNestedStatefulChanges(input: {
       const where = `${path}.${change.logicalId}`;
       const label = `nested stack ${where.slice(input.stack.length + 1)}`;
       if (depth > MAX_DEPTH) {
-        warnings.push(`${label} is nested more than ${MAX_DEPTH} levels deep: its changes were not checked for data loss`);
+        warnings.push(
+          `${label} is nested more than ${MAX_DEPTH} levels deep: its changes were not checked for data loss`,
+        );
         continue;
       }
       let nested: ResourceChange[];
@@ -43,13 +45,22 @@ export async function checkNestedStatefulChanges(input: {
       } catch (error) {
         if (!(error instanceof AwsError)) throw error;
         input.described?.set(change.nestedChangeSetId, error);
-        warnings.push(`could not read the change set of ${label} (${error.serviceMessage}): its changes were not checked for data loss`);
+        warnings.push(
+          `could not read the change set of ${label} (${error.serviceMessage}): its changes were not checked for data loss`,
+        );
         continue;
       }
       // The deletion policies of resources it removes are in the nested stack's deployed template.
       const removes = nested.some((c) => c.action === 'Remove');
-      const deployedTemplate = removes && change.physicalId ? await readTemplate(input.cf, change.physicalId) : undefined;
-      const guard = checkStatefulChanges({ stack: where, stateful: input.stateful, changes: nested, deployedTemplate, allowReplace: input.allowReplace });
+      const deployedTemplate =
+        removes && change.physicalId ? await readTemplate(input.cf, change.physicalId) : undefined;
+      const guard = checkStatefulChanges({
+        stack: where,
+        stateful: input.stateful,
+        changes: nested,
+        deployedTemplate,
+        allowReplace: input.allowReplace,
+      });
       blocked.push(...guard.blocked.map((line) => `in ${label}: ${line}`));
       warnings.push(...guard.warnings.map((line) => `in ${label}: ${line}`));
       await visit(nested, where, depth + 1);
@@ -59,7 +70,10 @@ export async function checkNestedStatefulChanges(input: {
   return { blocked, warnings };
 }
 
-async function readTemplate(cf: CloudFormationPort, stackId: string): Promise<ReturnType<typeof parseTemplate>['body'] | undefined> {
+async function readTemplate(
+  cf: CloudFormationPort,
+  stackId: string,
+): Promise<ReturnType<typeof parseTemplate>['body'] | undefined> {
   try {
     return parseTemplate(await cf.getTemplate(stackId), 'nested (deployed).yaml').body;
   } catch {

@@ -9,7 +9,9 @@ function dotenvLine(name: string, value: string): string {
 
 export function renderOutputsFile(format: 'json' | 'dotenv', values: Record<string, string>): string {
   if (format === 'json') return `${JSON.stringify(values, null, 2)}\n`;
-  return `${Object.entries(values).map(([name, value]) => dotenvLine(name, value)).join('\n')}\n`;
+  return `${Object.entries(values)
+    .map(([name, value]) => dotenvLine(name, value))
+    .join('\n')}\n`;
 }
 
 /**

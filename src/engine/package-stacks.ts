@@ -73,14 +73,23 @@ interface Upload {
  * goes first, awaited). The other uploads go on in the background while upstream stacks deploy;
  * a stack's change set waits for its own (`ready`).
  */
-export async function packageStacks(options: { project: Project; stacks: readonly string[]; s3: S3Port; clock?: { now(): number } }): Promise<Packaging> {
+export async function packageStacks(options: {
+  project: Project;
+  stacks: readonly string[];
+  s3: S3Port;
+  clock?: { now(): number };
+}): Promise<Packaging> {
   const { project } = options;
   const now = (): number => options.clock?.now() ?? Date.now();
   const started = now();
   const config = project.config;
   const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
   const localPaths = new Map(selected.map((id) => [id, localPathsOf(project, id)]));
-  const needs = selected.filter((id) => (localPaths.get(id)?.length ?? 0) > 0 || Buffer.byteLength(project.templates.get(id)?.body ?? '') > TEMPLATE_BODY_LIMIT);
+  const needs = selected.filter(
+    (id) =>
+      (localPaths.get(id)?.length ?? 0) > 0 ||
+      Buffer.byteLength(project.templates.get(id)?.body ?? '') > TEMPLATE_BODY_LIMIT,
+  );
   if (needs.length === 0) return { of: () => undefined, settled: () => Promise.resolve() };
 
   const artifacts = config.artifacts;
@@ -88,13 +97,20 @@ export async function packageStacks(options: { project: Project; stacks: readonl
     const problems: Problem[] = needs.map((id) => {
       const first = localPaths.get(id)?.[0];
       return {
-        stack: id, path: `stacks.${id}.template`,
+        stack: id,
+        path: `stacks.${id}.template`,
         ...(first ? { location: first.location } : {}),
-        message: first ? `${first.logicalId}.${first.property} is a local path (${first.value}), and no artifacts bucket is configured` : `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`,
+        message: first
+          ? `${first.logicalId}.${first.property} is a local path (${first.value}), and no artifacts bucket is configured`
+          : `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`,
         hint: "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)",
       };
     });
-    throw new ValidationError('NO_ARTIFACTS_BUCKET', `${needs.length} ${needs.length === 1 ? 'stack needs' : 'stacks need'} packaging to S3:`, problems);
+    throw new ValidationError(
+      'NO_ARTIFACTS_BUCKET',
+      `${needs.length} ${needs.length === 1 ? 'stack needs' : 'stacks need'} packaging to S3:`,
+      problems,
+    );
   }
 
   const bucketRegion = await options.s3.bucketRegion(artifacts.bucket).catch((error: unknown) => {
@@ -128,7 +144,16 @@ export async function packageStacks(options: { project: Project; stacks: readonl
     },
   });
 
-  const packaged = new Map<string, { body: string; templateUrl: string | undefined; artifacts: ArtifactStat[]; nested: PackagedNestedTemplate[]; keys: string[] }>();
+  const packaged = new Map<
+    string,
+    {
+      body: string;
+      templateUrl: string | undefined;
+      artifacts: ArtifactStat[];
+      nested: PackagedNestedTemplate[];
+      keys: string[];
+    }
+  >();
   const problems: Problem[] = [];
   for (const id of needs) {
     const template = project.templates.get(id);
@@ -137,7 +162,14 @@ export async function packageStacks(options: { project: Project; stacks: readonl
     const needed = new Set<string>();
     const store = storeFor(id, needed);
     try {
-      const result = await packageTemplate({ templateFile: stack.templatePath, templateText: template.body, bucket: artifacts.bucket, prefix: artifacts.prefix, region, store });
+      const result = await packageTemplate({
+        templateFile: stack.templatePath,
+        templateText: template.body,
+        bucket: artifacts.bucket,
+        prefix: artifacts.prefix,
+        region,
+        store,
+      });
       let url: string | undefined;
       if (Buffer.byteLength(result.body) > TEMPLATE_BODY_LIMIT) {
         const key = artifactKey(artifacts.prefix, sha256Hex(result.body), 'template');
@@ -145,16 +177,31 @@ export async function packageStacks(options: { project: Project; stacks: readonl
         url = templateUrl(artifacts.bucket, region, key);
       }
       const keys = [...needed];
-      packaged.set(id, { body: result.body, templateUrl: url, artifacts: result.artifacts, nested: result.nested, keys });
+      packaged.set(id, {
+        body: result.body,
+        templateUrl: url,
+        artifacts: result.artifacts,
+        nested: result.nested,
+        keys,
+      });
     } catch (error) {
-      if (error instanceof ValidationError) problems.push(...error.problems.map((p) => ({ ...p, stack: p.stack ?? id })));
+      if (error instanceof ValidationError)
+        problems.push(...error.problems.map((p) => ({ ...p, stack: p.stack ?? id })));
       else throw error;
     }
   }
-  if (problems.length > 0) throw new ValidationError('PACKAGING', `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} with local code and templates:`, problems);
+  if (problems.length > 0)
+    throw new ValidationError(
+      'PACKAGING',
+      `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} with local code and templates:`,
+      problems,
+    );
 
   const queue = new PQueue({ concurrency: UPLOAD_CONCURRENCY });
-  const upload = (u: Upload): Promise<void> => (u.done ??= queue.add(() => options.s3.putObject({ bucket: artifacts.bucket, key: u.key, body: u.body, contentType: u.contentType })));
+  const upload = (u: Upload): Promise<void> =>
+    (u.done ??= queue.add(() =>
+      options.s3.putObject({ bucket: artifacts.bucket, key: u.key, body: u.body, contentType: u.contentType }),
+    ));
   // The write check: the smallest upload first, before any stack is touched.
   const smallest = [...uploads.values()].sort((a, b) => a.body.byteLength - b.body.byteLength)[0];
   if (smallest) {
@@ -168,9 +215,13 @@ export async function packageStacks(options: { project: Project; stacks: readonl
   for (const [id, p] of packaged) {
     const mine = p.keys.map((k) => uploads.get(k)).filter((u): u is Upload => u !== undefined);
     const all = Promise.all(mine.map(upload)).catch((error: unknown) => {
-      throw new DeployError('UPLOAD_FAILED', `could not upload ${id}'s artifacts to s3://${artifacts.bucket}: ${error instanceof Error ? error.message : String(error)}`, {
-        hint: 'check the network and your s3:PutObject permission on the bucket, then deploy again (uploaded artifacts are reused)',
-      });
+      throw new DeployError(
+        'UPLOAD_FAILED',
+        `could not upload ${id}'s artifacts to s3://${artifacts.bucket}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: 'check the network and your s3:PutObject permission on the bucket, then deploy again (uploaded artifacts are reused)',
+        },
+      );
     });
     const ownUploads = mine.filter((u) => owner.get(u.key) === id);
     const stats = all.then((): PackagingStats => ({
@@ -183,7 +234,12 @@ export async function packageStacks(options: { project: Project; stacks: readonl
       templateByUrl: p.templateUrl !== undefined,
       durationMs: now() - started,
     }));
-    perStack.set(id, { ready: all.then(() => ({ body: p.body, templateUrl: p.templateUrl })), stats, artifacts: p.artifacts, nested: p.nested });
+    perStack.set(id, {
+      ready: all.then(() => ({ body: p.body, templateUrl: p.templateUrl })),
+      stats,
+      artifacts: p.artifacts,
+      nested: p.nested,
+    });
   }
   // Nobody may be left with an unobserved rejection; each stack reports its own failure.
   for (const s of perStack.values()) {
@@ -211,14 +267,22 @@ function bucketError(bucket: string, error: unknown, configFile: string, action:
   if (!(error instanceof AwsError)) return error instanceof Error ? error : new Error(String(error));
   const missing = error.awsCode === 'NoSuchBucket' || error.awsCode === 'NotFound' || error.httpStatus === 404;
   const denied = error.awsCode === 'AccessDenied' || error.awsCode === 'Forbidden' || error.httpStatus === 403;
-  const what = missing ? `the artifacts bucket ${bucket} does not exist`
-    : denied ? `the artifacts bucket ${bucket} cannot be ${action === 'write' ? 'written' : 'read'} with these credentials (${error.awsCode})`
+  const what = missing
+    ? `the artifacts bucket ${bucket} does not exist`
+    : denied
+      ? `the artifacts bucket ${bucket} cannot be ${action === 'write' ? 'written' : 'read'} with these credentials (${error.awsCode})`
       : `the artifacts bucket ${bucket} could not be ${action === 'write' ? 'written' : 'checked'}: ${error.message}`;
-  return new ConfigError(what, { file: configFile }, {
-    hint: missing ? `create it (aws s3 mb s3://${bucket}) or set artifacts.bucket in ${configFile} to a bucket that exists; nothing was deployed`
-      : denied ? `grant s3:ListBucket, s3:GetObject and s3:PutObject on ${bucket}, or use another bucket; nothing was deployed`
-        : 'check your AWS credentials, region and network, then run again; nothing was deployed',
-  });
+  return new ConfigError(
+    what,
+    { file: configFile },
+    {
+      hint: missing
+        ? `create it (aws s3 mb s3://${bucket}) or set artifacts.bucket in ${configFile} to a bucket that exists; nothing was deployed`
+        : denied
+          ? `grant s3:ListBucket, s3:GetObject and s3:PutObject on ${bucket}, or use another bucket; nothing was deployed`
+          : 'check your AWS credentials, region and network, then run again; nothing was deployed',
+    },
+  );
 }
 
 /**
@@ -226,21 +290,38 @@ function bucketError(bucket: string, error: unknown, configFile: string, action:
  * locally, so the keys are the ones a deploy makes (for `validate --against-deployed`, which only
  * reads). Stacks with nothing to package are left out.
  */
-export async function previewPackagedTemplates(options: { project: Project; stacks: readonly string[]; s3: S3Port }): Promise<Map<string, string>> {
+export async function previewPackagedTemplates(options: {
+  project: Project;
+  stacks: readonly string[];
+  s3: S3Port;
+}): Promise<Map<string, string>> {
   const { project } = options;
   const artifacts = project.config.artifacts;
   const bodies = new Map<string, string>();
   if (!artifacts) return bodies;
-  const selected = project.orderings.order.filter((id) => options.stacks.includes(id) && localPathsOf(project, id).length > 0);
+  const selected = project.orderings.order.filter(
+    (id) => options.stacks.includes(id) && localPathsOf(project, id).length > 0,
+  );
   if (selected.length === 0) return bodies;
   // The region only shapes nested templates' URLs; reading it is a read like any other here.
-  const region = (await options.s3.bucketRegion(artifacts.bucket).catch(() => undefined)) ?? project.config.region ?? 'us-east-1';
-  const store: ArtifactStore = { exists: () => Promise.resolve(true), put: () => Promise.reject(new Error('a preview uploads nothing')) };
+  const region =
+    (await options.s3.bucketRegion(artifacts.bucket).catch(() => undefined)) ?? project.config.region ?? 'us-east-1';
+  const store: ArtifactStore = {
+    exists: () => Promise.resolve(true),
+    put: () => Promise.reject(new Error('a preview uploads nothing')),
+  };
   for (const id of selected) {
     const stack = project.config.stacks.find((s) => s.id === id);
     const template = project.templates.get(id);
     if (!stack || !template) continue;
-    const result = await packageTemplate({ templateFile: stack.templatePath, templateText: template.body, bucket: artifacts.bucket, prefix: artifacts.prefix, region, store });
+    const result = await packageTemplate({
+      templateFile: stack.templatePath,
+      templateText: template.body,
+      bucket: artifacts.bucket,
+      prefix: artifacts.prefix,
+      region,
+      store,
+    });
     bodies.set(id, result.body);
   }
   return bodies;

@@ -11,11 +11,18 @@ import type { ResourceChangeSummary } from './events.js';
 
 /** The one question for the whole plan: every change of every prepared stack, `<stack>.<LogicalId>`. */
 export function planApprovalRequest(prepared: readonly PreparedStack[], deferred: readonly string[]): ApprovalRequest {
-  const changes: ResourceChangeSummary[] = prepared.flatMap((p) => p.changes.map((c) => ({ ...c, logicalId: `${p.stack.id}.${c.logicalId}` })));
-  const flagged = changes.filter((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional');
+  const changes: ResourceChangeSummary[] = prepared.flatMap((p) =>
+    p.changes.map((c) => ({ ...c, logicalId: `${p.stack.id}.${c.logicalId}` })),
+  );
+  const flagged = changes.filter(
+    (c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional',
+  );
   const n = (action: string): number => changes.filter((c) => c.action === action).length;
   const stacks = prepared.map((p) => p.stack.id);
-  const later = deferred.length > 0 ? `; ${deferred.join(', ')} ${deferred.length === 1 ? 'gets its' : 'get their'} change set after the stacks it depends on, approved under --require-approval` : '';
+  const later =
+    deferred.length > 0
+      ? `; ${deferred.join(', ')} ${deferred.length === 1 ? 'gets its' : 'get their'} change set after the stacks it depends on, approved under --require-approval`
+      : '';
   return {
     stack: 'plan',
     stackName: `${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'}: ${stacks.join(', ')}`,
@@ -38,7 +45,8 @@ export async function staleReason(cf: CloudFormationPort, prepared: PreparedStac
   });
   // Executing another change set of the stack deletes this one (§2.2).
   if (!changeSet) return 'its change set is gone: another change set of the stack was executed, or someone deleted it';
-  if (changeSet.executionStatus !== 'AVAILABLE') return `its change set is ${changeSet.executionStatus ?? changeSet.status}`;
+  if (changeSet.executionStatus !== 'AVAILABLE')
+    return `its change set is ${changeSet.executionStatus ?? changeSet.status}`;
   const now = await cf.describeStack(prepared.stackId);
   const before = prepared.deployed;
   if (!before) {
@@ -46,7 +54,8 @@ export async function staleReason(cf: CloudFormationPort, prepared: PreparedStac
   }
   if (!now || now.status === 'DELETE_COMPLETE') return 'the stack was deleted meanwhile';
   const moved = (now.lastUpdatedTime?.getTime() ?? 0) !== (before.lastUpdatedTime?.getTime() ?? 0);
-  if (moved || now.status !== before.status) return `the stack changed meanwhile (${now.status}${now.lastUpdatedTime ? ` at ${now.lastUpdatedTime.toISOString()}` : ''})`;
+  if (moved || now.status !== before.status)
+    return `the stack changed meanwhile (${now.status}${now.lastUpdatedTime ? ` at ${now.lastUpdatedTime.toISOString()}` : ''})`;
   return undefined;
 }
 

@@ -61,22 +61,42 @@ export interface PlanRunResult {
  */
 export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   const { project, clock, emit } = options;
-  const runId = options.runId ?? `plan-${new Date(clock.now()).toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const runId =
+    options.runId ??
+    `plan-${new Date(clock.now())
+      .toISOString()
+      .replace(/[-:T.Z]/g, '')
+      .slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   const stopSignal = options.stopSignal ?? new AbortController().signal;
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
   const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
-    const outputsOfDeployed = deployedOutputsReader(options.ports.cloudFormation, (id) => byId.get(id)?.stackName);
+  const outputsOfDeployed = deployedOutputsReader(options.ports.cloudFormation, (id) => byId.get(id)?.stackName);
   const startedAt = clock.now();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   emit({
-    type: 'run:start', command: 'plan', project: project.config.project, stage: project.config.stage, region: project.config.region,
-    stacks: selected, order: selected, concurrency, dryRun: true,
+    type: 'run:start',
+    command: 'plan',
+    project: project.config.project,
+    stage: project.config.stage,
+    region: project.config.region,
+    stacks: selected,
+    order: selected,
+    concurrency,
+    dryRun: true,
   });
 
   const planOne = async (id: string): Promise<PlannedStack> => {
     const stack = byId.get(id);
     const template = project.templates.get(id);
-    const base: PlannedStack = { stack: id, stackName: stack?.stackName ?? id, status: 'failed', changeSetType: undefined, changes: [], pendingUpstream: [], reason: undefined };
+    const base: PlannedStack = {
+      stack: id,
+      stackName: stack?.stackName ?? id,
+      status: 'failed',
+      changeSetType: undefined,
+      changes: [],
+      pendingUpstream: [],
+      reason: undefined,
+    };
     if (!stack || !template) return { ...base, status: 'failed', reason: 'not in the project' };
     if (stopSignal.aborted) return { ...base, status: 'skipped', reason: 'interrupted' };
     const ssmReads = [...new Set(template.ssmReads.map((read) => read.parameterName.value))];
@@ -84,10 +104,17 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     emit({ type: 'stack:start', stack: id, stackName: stack.stackName });
     let missingUpstream: string | undefined;
     const outcome = await prepareStack(stack, template, {
-      ports: options.ports, clock, emit, runId, replaceFailed: false, settleTimeoutMs: 30 * 60_000,
-      stopSignal, cancelSignal: new AbortController().signal,
+      ports: options.ports,
+      clock,
+      emit,
+      runId,
+      replaceFailed: false,
+      settleTimeoutMs: 30 * 60_000,
+      stopSignal,
+      cancelSignal: new AbortController().signal,
       // A plan asks nobody: it shows every change and executes none.
-      approve: () => Promise.resolve({ approved: true }), requireApproval: 'never',
+      approve: () => Promise.resolve({ approved: true }),
+      requireApproval: 'never',
       ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
       ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
       outputsOf: async (upstream) => {
@@ -101,20 +128,48 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     });
     if ('done' in outcome) {
       const result = outcome.done;
-      if (missingUpstream !== undefined) return { ...base, status: 'pending', reason: `will be created after ${missingUpstream}: its outputs are not known yet` };
+      if (missingUpstream !== undefined)
+        return {
+          ...base,
+          status: 'pending',
+          reason: `will be created after ${missingUpstream}: its outputs are not known yet`,
+        };
       if (result.status === 'unchanged') return { ...base, status: 'unchanged' };
-      return { ...base, status: result.status === 'skipped' || result.status === 'blocked' ? result.status : 'failed', reason: result.reason };
+      return {
+        ...base,
+        status: result.status === 'skipped' || result.status === 'blocked' ? result.status : 'failed',
+        reason: result.reason,
+      };
     }
     const prepared = outcome.prepared;
     try {
       // prepareStack has described the change set (all pages) and the data guard its nested ones.
-      const nested = await describeNested(options.ports.cloudFormation, prepared.resourceChanges, 1, prepared.nestedChangeSets);
+      const nested = await describeNested(
+        options.ports.cloudFormation,
+        prepared.resourceChanges,
+        1,
+        prepared.nestedChangeSets,
+      );
       return {
-        ...base, status: 'changes', changeSetType: prepared.type, changes: prepared.resourceChanges.map((c) => plannedChange(c, stack)),
+        ...base,
+        status: 'changes',
+        changeSetType: prepared.type,
+        changes: prepared.resourceChanges.map((c) => plannedChange(c, stack)),
         ...(nested.length > 0 ? { nested } : {}),
       };
     } finally {
-      await discardPrepared(prepared, { ports: options.ports, clock, emit, runId, approve: () => Promise.resolve({ approved: false }), outputsOf: () => Promise.resolve({}), replaceFailed: false, settleTimeoutMs: 0, stopSignal, cancelSignal: stopSignal });
+      await discardPrepared(prepared, {
+        ports: options.ports,
+        clock,
+        emit,
+        runId,
+        approve: () => Promise.resolve({ approved: false }),
+        outputsOf: () => Promise.resolve({}),
+        replaceFailed: false,
+        settleTimeoutMs: 0,
+        stopSignal,
+        cancelSignal: stopSignal,
+      });
     }
   };
 
@@ -124,20 +179,39 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   const packagedEvents = selected.map((id) => {
     const packaging = options.packaging?.of(id);
     const stackName = byId.get(id)?.stackName ?? id;
-    return packaging ? packaging.stats.then((stats) => emit({ type: 'stack:packaged', stack: id, stackName, ...stats }), () => undefined) : Promise.resolve();
+    return packaging
+      ? packaging.stats.then(
+          (stats) => emit({ type: 'stack:packaged', stack: id, stackName, ...stats }),
+          () => undefined,
+        )
+      : Promise.resolve();
   });
   const planned = await Promise.all(selected.map((id) => queue.add(() => planOne(id))));
   await Promise.all(packagedEvents);
   const status = new Map(planned.map((p) => [p.stack, p.status]));
   for (const p of planned) {
-    const feeding = project.graph.edges.filter((e) => e.stack === p.stack && (e.via === 'output' || e.via === 'ssm') && status.get(e.dependsOn) === 'changes');
+    const feeding = project.graph.edges.filter(
+      (e) => e.stack === p.stack && (e.via === 'output' || e.via === 'ssm') && status.get(e.dependsOn) === 'changes',
+    );
     p.pendingUpstream = [...new Set(feeding.map((e) => e.dependsOn))];
   }
   // A blocked stack is a deploy that would be refused: an error, like a stack that cannot be planned.
-  const detailedExitCode = planned.some((p) => p.status === 'failed' || p.status === 'skipped' || p.status === 'blocked') ? 1
-    : planned.some((p) => p.status === 'changes' || p.status === 'pending') ? 2 : 0;
+  const detailedExitCode = planned.some(
+    (p) => p.status === 'failed' || p.status === 'skipped' || p.status === 'blocked',
+  )
+    ? 1
+    : planned.some((p) => p.status === 'changes' || p.status === 'pending')
+      ? 2
+      : 0;
   for (const p of planned) emit({ type: 'stack:planned', ...p });
-  const summary: Record<PlanStatus, number> = { changes: 0, unchanged: 0, pending: 0, blocked: 0, failed: 0, skipped: 0 };
+  const summary: Record<PlanStatus, number> = {
+    changes: 0,
+    unchanged: 0,
+    pending: 0,
+    blocked: 0,
+    failed: 0,
+    skipped: 0,
+  };
   for (const p of planned) summary[p.status] += 1;
   emit({ type: 'plan:done', detailedExitCode, durationMs: clock.now() - startedAt, summary });
   return { stacks: planned, detailedExitCode };
@@ -149,8 +223,13 @@ function plannedChange(change: ResourceChange, stack: ResolvedStack | undefined)
     ...change,
     scope: [...change.scope],
     details: change.details.map((d) => {
-      const value = d.changeSource === 'ParameterReference' && d.causingEntity !== undefined ? stack?.parameters[d.causingEntity] : undefined;
-      return isOutputRef(value) ? { ...d, upstreamOutput: { stack: value.output.stack, output: value.output.name } } : { ...d };
+      const value =
+        d.changeSource === 'ParameterReference' && d.causingEntity !== undefined
+          ? stack?.parameters[d.causingEntity]
+          : undefined;
+      return isOutputRef(value)
+        ? { ...d, upstreamOutput: { stack: value.output.stack, output: value.output.name } }
+        : { ...d };
     }),
   };
 }
@@ -159,30 +238,50 @@ function plannedChange(change: ResourceChange, stack: ResolvedStack | undefined)
  * The change sets of nested stacks (IncludeNestedStacks), one after the other and all pages each,
  * under the `AWS::CloudFormation::Stack` change that names them. They are deleted with the root.
  */
-async function describeNested(cf: CloudFormationPort, changes: readonly ResourceChange[], depth: number, known: ReadonlyMap<string, ChangeSetDescription | AwsError>): Promise<NestedPlan[]> {
+async function describeNested(
+  cf: CloudFormationPort,
+  changes: readonly ResourceChange[],
+  depth: number,
+  known: ReadonlyMap<string, ChangeSetDescription | AwsError>,
+): Promise<NestedPlan[]> {
   const out: NestedPlan[] = [];
   for (const change of changes) {
     const changeSetId = change.nestedChangeSetId;
     if (changeSetId === undefined) continue;
     if (depth > MAX_NESTED_DEPTH) {
-      out.push({ logicalId: change.logicalId, changeSetId, changes: [], reason: `nested more than ${MAX_NESTED_DEPTH} levels deep: not described` });
+      out.push({
+        logicalId: change.logicalId,
+        changeSetId,
+        changes: [],
+        reason: `nested more than ${MAX_NESTED_DEPTH} levels deep: not described`,
+      });
       continue;
     }
     try {
       // The data guard has read it already when the stack was deployed before.
       const earlier = known.get(changeSetId);
       if (earlier instanceof AwsError) throw earlier;
-      const described = earlier ?? await cf.describeChangeSet(changeSetId);
+      const described = earlier ?? (await cf.describeChangeSet(changeSetId));
       const nested = await describeNested(cf, described.changes, depth + 1, known);
-      const reason = described.status === 'CREATE_COMPLETE' || isNoChanges(described.status, described.statusReason) ? undefined
-        : `its change set is ${described.status}${described.statusReason ? `: ${described.statusReason}` : ''}`;
+      const reason =
+        described.status === 'CREATE_COMPLETE' || isNoChanges(described.status, described.statusReason)
+          ? undefined
+          : `its change set is ${described.status}${described.statusReason ? `: ${described.statusReason}` : ''}`;
       out.push({
-        logicalId: change.logicalId, changeSetId, changes: described.changes.map((c) => plannedChange(c, undefined)),
-        ...(reason ? { reason } : {}), ...(nested.length > 0 ? { nested } : {}),
+        logicalId: change.logicalId,
+        changeSetId,
+        changes: described.changes.map((c) => plannedChange(c, undefined)),
+        ...(reason ? { reason } : {}),
+        ...(nested.length > 0 ? { nested } : {}),
       });
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      out.push({ logicalId: change.logicalId, changeSetId, changes: [], reason: `could not describe its change set: ${error.serviceMessage}` });
+      out.push({
+        logicalId: change.logicalId,
+        changeSetId,
+        changes: [],
+        reason: `could not describe its change set: ${error.serviceMessage}`,
+      });
     }
   }
   return out;

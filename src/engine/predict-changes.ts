@@ -44,14 +44,26 @@ export type StackPrediction =
   | { deployed: false; resourceCount: number }
   | { deployed: true; resources: PredictedResourceChange[]; outputs: PredictedOutputChange[] };
 
-const ATTRIBUTES = ['DeletionPolicy', 'UpdateReplacePolicy', 'Metadata', 'Condition', 'DependsOn', 'CreationPolicy', 'UpdatePolicy'] as const;
+const ATTRIBUTES = [
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'Metadata',
+  'Condition',
+  'DependsOn',
+  'CreationPolicy',
+  'UpdatePolicy',
+] as const;
 
 /** Custom resources' properties belong to their provider: a change never replaces them here. */
 function isCustom(type: string): boolean {
   return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 }
 
-export function predictChanges(input: { deployed: TemplateObject | undefined; local: TemplateObject; spec: ResourceSpec }): StackPrediction {
+export function predictChanges(input: {
+  deployed: TemplateObject | undefined;
+  local: TemplateObject;
+  spec: ResourceSpec;
+}): StackPrediction {
   const local = section(input.local, 'Resources');
   if (input.deployed === undefined) return { deployed: false, resourceCount: Object.keys(local).length };
   const deployed = section(input.deployed, 'Resources');
@@ -62,7 +74,15 @@ export function predictChanges(input: { deployed: TemplateObject | undefined; lo
     const type = typeOf(now);
     const was = deployed[logicalId];
     if (was === undefined) {
-      resources.push({ action: 'Add', logicalId, resourceType: type, replacement: undefined, properties: [], attributes: [], deletionPolicy: undefined });
+      resources.push({
+        action: 'Add',
+        logicalId,
+        resourceType: type,
+        replacement: undefined,
+        properties: [],
+        attributes: [],
+        deletionPolicy: undefined,
+      });
       continue;
     }
     const before = asObject(was);
@@ -73,28 +93,56 @@ export function predictChanges(input: { deployed: TemplateObject | undefined; lo
     const newProps = asObject(now.Properties);
     const properties = [...new Set([...Object.keys(oldProps), ...Object.keys(newProps)])]
       .filter((name) => !isDeepStrictEqual(oldProps[name], newProps[name]))
-      .map((name): PredictedProperty => ({ name, recreation: isCustom(type) ? 'Never' : input.spec.replacementOf(type, name) }));
+      .map((name): PredictedProperty => ({
+        name,
+        recreation: isCustom(type) ? 'Never' : input.spec.replacementOf(type, name),
+      }));
     if (attributes.length === 0 && properties.length === 0) continue;
-    const replacement = typeChanged || properties.some((p) => p.recreation === 'Always') ? 'True'
-      : properties.some((p) => p.recreation === 'Conditionally') ? 'Conditional' : 'False';
-    resources.push({ action: 'Modify', logicalId, resourceType: type, replacement, properties, attributes, deletionPolicy: undefined });
+    const replacement =
+      typeChanged || properties.some((p) => p.recreation === 'Always')
+        ? 'True'
+        : properties.some((p) => p.recreation === 'Conditionally')
+          ? 'Conditional'
+          : 'False';
+    resources.push({
+      action: 'Modify',
+      logicalId,
+      resourceType: type,
+      replacement,
+      properties,
+      attributes,
+      deletionPolicy: undefined,
+    });
   }
   for (const [logicalId, value] of Object.entries(deployed)) {
     if (logicalId in local) continue;
     const was = asObject(value);
     const policy = was.DeletionPolicy;
     resources.push({
-      action: 'Remove', logicalId, resourceType: typeOf(was), replacement: undefined, properties: [], attributes: [],
+      action: 'Remove',
+      logicalId,
+      resourceType: typeOf(was),
+      replacement: undefined,
+      properties: [],
+      attributes: [],
       deletionPolicy: typeof policy === 'string' ? policy : undefined,
     });
   }
-  return { deployed: true, resources, outputs: outputChanges(section(input.deployed, 'Outputs'), section(input.local, 'Outputs')) };
+  return {
+    deployed: true,
+    resources,
+    outputs: outputChanges(section(input.deployed, 'Outputs'), section(input.local, 'Outputs')),
+  };
 }
 
-function outputChanges(before: Record<string, TemplateValue>, after: Record<string, TemplateValue>): PredictedOutputChange[] {
+function outputChanges(
+  before: Record<string, TemplateValue>,
+  after: Record<string, TemplateValue>,
+): PredictedOutputChange[] {
   const changes: PredictedOutputChange[] = [];
   const exportOf = (output: Record<string, TemplateValue>): TemplateValue | undefined => asObject(output.Export).Name;
-  const label = (name: TemplateValue | undefined): string | undefined => (name === undefined ? undefined : typeof name === 'string' ? name : JSON.stringify(name));
+  const label = (name: TemplateValue | undefined): string | undefined =>
+    name === undefined ? undefined : typeof name === 'string' ? name : JSON.stringify(name);
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const was = before[name] === undefined ? undefined : asObject(before[name]);
     const now = after[name] === undefined ? undefined : asObject(after[name]);
@@ -105,7 +153,11 @@ function outputChanges(before: Record<string, TemplateValue>, after: Record<stri
     let exportChange: PredictedOutputChange['exportChange'];
     if (oldExport !== undefined && newExport === undefined) exportChange = 'removed';
     else if (oldExport === undefined && newExport !== undefined) exportChange = 'added';
-    else if (oldExport !== undefined && (!isDeepStrictEqual(oldExport, newExport) || !isDeepStrictEqual(was?.Value, now?.Value))) exportChange = 'changed';
+    else if (
+      oldExport !== undefined &&
+      (!isDeepStrictEqual(oldExport, newExport) || !isDeepStrictEqual(was?.Value, now?.Value))
+    )
+      exportChange = 'changed';
     changes.push({ action, name, exportName: label(oldExport ?? newExport), exportChange });
   }
   return changes;
@@ -124,8 +176,22 @@ export function asResourceChanges(resources: readonly PredictedResourceChange[])
     replacement: r.replacement,
     scope: r.properties.length > 0 ? ['Properties', ...r.attributes] : [...r.attributes],
     details: [
-      ...r.attributes.map((a) => ({ attribute: a === 'Type' ? 'Properties' : a, name: undefined, requiresRecreation: a === 'Type' ? 'Always' : 'Never', changeSource: 'DirectModification', evaluation: 'Static', causingEntity: undefined })),
-      ...r.properties.map((p) => ({ attribute: 'Properties', name: p.name, requiresRecreation: p.recreation ?? 'Never', changeSource: 'DirectModification', evaluation: 'Static', causingEntity: undefined })),
+      ...r.attributes.map((a) => ({
+        attribute: a === 'Type' ? 'Properties' : a,
+        name: undefined,
+        requiresRecreation: a === 'Type' ? 'Always' : 'Never',
+        changeSource: 'DirectModification',
+        evaluation: 'Static',
+        causingEntity: undefined,
+      })),
+      ...r.properties.map((p) => ({
+        attribute: 'Properties',
+        name: p.name,
+        requiresRecreation: p.recreation ?? 'Never',
+        changeSource: 'DirectModification',
+        evaluation: 'Static',
+        causingEntity: undefined,
+      })),
     ],
   }));
 }

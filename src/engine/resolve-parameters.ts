@@ -27,17 +27,25 @@ export async function resolveParameters(
       const outputs = await outputsOf(value.output.stack);
       const resolved = outputs[value.output.name];
       if (resolved === undefined) {
-        throw new DeployError('OUTPUT_MISSING', `parameter ${key} of ${stack.id} needs output ${value.output.name} of stack ${value.output.stack}, which the deployed stack does not have`, {
-          hint: `deploy ${value.output.stack} first (stackpilot deploy ${value.output.stack}), or check the output name`,
-        });
+        throw new DeployError(
+          'OUTPUT_MISSING',
+          `parameter ${key} of ${stack.id} needs output ${value.output.name} of stack ${value.output.stack}, which the deployed stack does not have`,
+          {
+            hint: `deploy ${value.output.stack} first (stackpilot deploy ${value.output.stack}), or check the output name`,
+          },
+        );
       }
       parameters.push({ key, value: resolved });
     } else if (isSsmRef(value)) {
       const found = await ssm.getParameter(value.ssm);
       if (!found) {
-        throw new DeployError('SSM_MISSING', `parameter ${key} of ${stack.id} reads SSM parameter ${value.ssm}, which does not exist`, {
-          hint: `create it (aws ssm put-parameter --name ${value.ssm} ...) or fix the name in the config`,
-        });
+        throw new DeployError(
+          'SSM_MISSING',
+          `parameter ${key} of ${stack.id} reads SSM parameter ${value.ssm}, which does not exist`,
+          {
+            hint: `create it (aws ssm put-parameter --name ${value.ssm} ...) or fix the name in the config`,
+          },
+        );
       }
       if (found.type === 'SecureString') secretKeys.add(key);
       parameters.push({ key, value: found.value });

@@ -15,9 +15,11 @@ export function isSameDeployment(input: {
   parameters: readonly Parameter[];
   tags: Readonly<Record<string, string>>;
 }): boolean {
-  return sameTemplate(input.deployedTemplate, input.templateBody, input.templateFile)
-    && sameParameters(input.deployed, input.template, input.parameters)
-    && sameRecord(input.deployed.tags, input.tags);
+  return (
+    sameTemplate(input.deployedTemplate, input.templateBody, input.templateFile) &&
+    sameParameters(input.deployed, input.template, input.parameters) &&
+    sameRecord(input.deployed.tags, input.tags)
+  );
 }
 
 /** Text first (YAML comes back as sent); else structure, since JSON may come back re-serialised. */

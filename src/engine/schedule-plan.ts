@@ -51,13 +51,33 @@ export function planSchedule(
   overrides: Partial<SchedulingPolicy>,
   durations: Readonly<Record<string, StackDurations>>,
 ): SchedulePlan {
-  const policy: SchedulingPolicy = { concurrency: DEFAULT_CONCURRENCY, prioritize: true, earlyChangeSets: true, waves: false, failFast: false, ...overrides };
+  const policy: SchedulingPolicy = {
+    concurrency: DEFAULT_CONCURRENCY,
+    prioritize: true,
+    earlyChangeSets: true,
+    waves: false,
+    failFast: false,
+    ...overrides,
+  };
   const selected = new Set(stacks);
   const order = project.orderings.order.filter((id) => selected.has(id));
   const edges = project.graph.edges.filter((e) => selected.has(e.stack) && selected.has(e.dependsOn));
-  const deps = new Map(order.map((id) => [id, [...new Set(edges.filter((e) => e.stack === id).map((e) => e.dependsOn))]]));
-  const inputs = new Map(order.map((id) => [id, [...new Set(edges.filter((e) => e.stack === id && (e.via === 'output' || e.via === 'ssm')).map((e) => e.dependsOn))]]));
-  const dependents = new Map(order.map((id) => [id, [...new Set(edges.filter((e) => e.dependsOn === id).map((e) => e.stack))]]));
+  const deps = new Map(
+    order.map((id) => [id, [...new Set(edges.filter((e) => e.stack === id).map((e) => e.dependsOn))]]),
+  );
+  const inputs = new Map(
+    order.map((id) => [
+      id,
+      [
+        ...new Set(
+          edges.filter((e) => e.stack === id && (e.via === 'output' || e.via === 'ssm')).map((e) => e.dependsOn),
+        ),
+      ],
+    ]),
+  );
+  const dependents = new Map(
+    order.map((id) => [id, [...new Set(edges.filter((e) => e.dependsOn === id).map((e) => e.stack))]]),
+  );
 
   const weight = (id: string): number => {
     const recorded = durations[id];
@@ -75,10 +95,16 @@ export function planSchedule(
 
   const priority = new Map(order.map((id) => [id, policy.prioritize ? Math.round(remaining.get(id) ?? 0) : 0]));
   const position = new Map(order.map((id, i) => [id, i]));
-  const byPriority = [...order].sort((a, b) => (priority.get(b) ?? 0) - (priority.get(a) ?? 0) || (position.get(a) ?? 0) - (position.get(b) ?? 0));
+  const byPriority = [...order].sort(
+    (a, b) => (priority.get(b) ?? 0) - (priority.get(a) ?? 0) || (position.get(a) ?? 0) - (position.get(b) ?? 0),
+  );
   return {
-    policy, order, byPriority, priority, level,
+    policy,
+    order,
+    byPriority,
+    priority,
+    level,
     dependencies: (id) => deps.get(id) ?? [],
-    inputsFrom: (id) => (policy.earlyChangeSets ? inputs.get(id) ?? [] : deps.get(id) ?? []),
+    inputsFrom: (id) => (policy.earlyChangeSets ? (inputs.get(id) ?? []) : (deps.get(id) ?? [])),
   };
 }

@@ -21,9 +21,14 @@ export function isFailure(status: string): boolean {
 /** Where a stack can be updated through an UPDATE change set (§1.3). */
 export function isUpdatable(status: string): boolean {
   return [
-    'CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE',
+    'CREATE_COMPLETE',
+    'UPDATE_COMPLETE',
+    'UPDATE_ROLLBACK_COMPLETE',
+    'IMPORT_COMPLETE',
+    'IMPORT_ROLLBACK_COMPLETE',
     // Paused after a failure with rollback disabled: a retry is an update.
-    'CREATE_FAILED', 'UPDATE_FAILED',
+    'CREATE_FAILED',
+    'UPDATE_FAILED',
   ].includes(status);
 }
 

@@ -3,10 +3,23 @@ import type { TemplateObject } from '../template/parse-template.js';
 
 /** Resource types that hold data: losing one loses the data (issue 6, "Guards"). */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
-  'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::S3::Bucket', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster',
-  'AWS::EFS::FileSystem', 'AWS::KMS::Key', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup', 'AWS::ElastiCache::ReplicationGroup',
-  'AWS::Neptune::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::OpenSearchService::Domain', 'AWS::Elasticsearch::Domain',
-  'AWS::Kinesis::Stream', 'AWS::Backup::BackupVault', 'AWS::SecretsManager::Secret',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::S3::Bucket',
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::EFS::FileSystem',
+  'AWS::KMS::Key',
+  'AWS::Cognito::UserPool',
+  'AWS::Logs::LogGroup',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::Neptune::DBCluster',
+  'AWS::DocDB::DBCluster',
+  'AWS::OpenSearchService::Domain',
+  'AWS::Elasticsearch::Domain',
+  'AWS::Kinesis::Stream',
+  'AWS::Backup::BackupVault',
+  'AWS::SecretsManager::Secret',
 ]);
 
 /** Deletion policies that keep the resource when the stack lets go of it. */
@@ -42,16 +55,33 @@ export function checkStatefulChanges(input: {
     const what = `${change.logicalId} (${change.resourceType})`;
     if (change.action === 'Remove') {
       const definition = deployed[change.logicalId];
-      const policy = definition && typeof definition === 'object' && !Array.isArray(definition) ? definition.DeletionPolicy : undefined;
+      const policy =
+        definition && typeof definition === 'object' && !Array.isArray(definition)
+          ? definition.DeletionPolicy
+          : undefined;
       if (typeof policy === 'string' && KEEPING_POLICIES.has(policy)) {
-        warnings.push(`${what} leaves the stack but is kept (DeletionPolicy ${policy}); it will no longer be managed by it`);
+        warnings.push(
+          `${what} leaves the stack but is kept (DeletionPolicy ${policy}); it will no longer be managed by it`,
+        );
       } else if (!input.allowReplace.has(key)) {
         blocked.push(`${what} would be deleted with its data; to allow it: --allow-replace ${key}`);
       }
-    } else if ((change.replacement === 'True' || change.replacement === 'Conditional') && !input.allowReplace.has(key)) {
-      const causes = [...new Set(change.details.filter((d) => d.requiresRecreation === 'Always' || d.requiresRecreation === 'Conditionally').map((d) => d.name ?? d.attribute ?? ''))].filter(Boolean);
-      const why = causes.length > 0 ? ` because ${causes.join(', ')} ${causes.length === 1 ? 'changes' : 'change'}` : '';
-      blocked.push(`${what} ${change.replacement === 'True' ? 'would be replaced' : 'may be replaced'}${why}, losing its data; to allow it: --allow-replace ${key}`);
+    } else if (
+      (change.replacement === 'True' || change.replacement === 'Conditional') &&
+      !input.allowReplace.has(key)
+    ) {
+      const causes = [
+        ...new Set(
+          change.details
+            .filter((d) => d.requiresRecreation === 'Always' || d.requiresRecreation === 'Conditionally')
+            .map((d) => d.name ?? d.attribute ?? ''),
+        ),
+      ].filter(Boolean);
+      const why =
+        causes.length > 0 ? ` because ${causes.join(', ')} ${causes.length === 1 ? 'changes' : 'change'}` : '';
+      blocked.push(
+        `${what} ${change.replacement === 'True' ? 'would be replaced' : 'may be replaced'}${why}, losing its data; to allow it: --allow-replace ${key}`,
+      );
     }
   }
   return { blocked, warnings };

@@ -97,9 +97,11 @@ function shortestCycle(start: string, edges: Edge[]): Edge[] {
 export function describeCycle(cycle: Cycle): string {
   const names = [...cycle.chain.map((e) => e.stack), cycle.chain[0]?.stack ?? ''];
   const lines: string[] = [];
-  lines.push(cycle.chain.length === 1
-    ? `stack ${names[0]} depends on itself`
-    : `dependency cycle between ${cycle.stacks.length} stacks: ${names.join(' → ')}`);
+  lines.push(
+    cycle.chain.length === 1
+      ? `stack ${names[0]} depends on itself`
+      : `dependency cycle between ${cycle.stacks.length} stacks: ${names.join(' → ')}`,
+  );
   lines.push('each needs the next one deployed first:');
   for (const edge of cycle.chain) lines.push(`  ${edge.stack} needs ${edge.dependsOn}: ${describeEdge(edge)}`);
   const extra = cycle.edges.filter((e) => !cycle.chain.includes(e));
@@ -109,7 +111,9 @@ export function describeCycle(cycle: Cycle): string {
   }
   lines.push('to break it, remove one link:');
   for (const edge of cycle.chain) lines.push(`  - ${edge.stack} → ${edge.dependsOn}: ${howToBreak(edge)}`);
-  lines.push(`  - or split a stack: move what ${cycle.chain.at(-1)?.dependsOn ?? ''} and ${cycle.chain.at(-1)?.stack ?? ''} both need into a new stack that both depend on`);
+  lines.push(
+    `  - or split a stack: move what ${cycle.chain.at(-1)?.dependsOn ?? ''} and ${cycle.chain.at(-1)?.stack ?? ''} both need into a new stack that both depend on`,
+  );
   return lines.join('\n');
 }
 

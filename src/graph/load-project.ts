@@ -52,14 +52,26 @@ async function checkLocalPaths(parsed: ParsedTemplate, templatePath: string, has
   for (const ref of found.refs) {
     const info = await stat(ref.absolutePath).catch(() => undefined);
     if (!info) {
-      problems.push(artifactProblem(ref, `does not exist (looked for ${ref.absolutePath})`, 'paths are relative to the folder of the template that names them'));
+      problems.push(
+        artifactProblem(
+          ref,
+          `does not exist (looked for ${ref.absolutePath})`,
+          'paths are relative to the folder of the template that names them',
+        ),
+      );
     } else if (info.isDirectory() && (await readdir(ref.absolutePath)).length === 0) {
       problems.push(artifactProblem(ref, 'is an empty folder: there is nothing to deploy'));
     }
   }
   const first = found.refs[0];
   if (first && !hasBucket) {
-    problems.push(artifactProblem(first, `is a local path, and no artifacts bucket is configured to package ${found.refs.length === 1 ? 'it' : `it and ${found.refs.length - 1} more`} into`, "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)"));
+    problems.push(
+      artifactProblem(
+        first,
+        `is a local path, and no artifacts bucket is configured to package ${found.refs.length === 1 ? 'it' : `it and ${found.refs.length - 1} more`} into`,
+        "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)",
+      ),
+    );
   }
   return problems;
 }
@@ -69,7 +81,13 @@ async function checkLocalPaths(parsed: ParsedTemplate, templatePath: string, has
  * template, recursively, analysed like stack templates. Their parameters come from the parent, so
  * names built from them stay patterns. Paths that do not exist are `checkLocalPaths`' to report.
  */
-async function analyzeNestedTemplates(parsed: ParsedTemplate, templatePath: string, cwd: string, region: string | undefined, seen = new Set([resolvePath(templatePath)])): Promise<TemplateInfo[]> {
+async function analyzeNestedTemplates(
+  parsed: ParsedTemplate,
+  templatePath: string,
+  cwd: string,
+  region: string | undefined,
+  seen = new Set([resolvePath(templatePath)]),
+): Promise<TemplateInfo[]> {
   const found: TemplateInfo[] = [];
   for (const ref of findArtifacts(parsed, dirname(templatePath)).refs) {
     if (ref.kind !== 'template' || seen.has(resolvePath(ref.absolutePath))) continue;
@@ -78,10 +96,25 @@ async function analyzeNestedTemplates(parsed: ParsedTemplate, templatePath: stri
     seen.add(resolvePath(ref.absolutePath));
     try {
       const child = await readTemplate(ref.absolutePath, displayPath(ref.absolutePath, cwd));
-      found.push(analyzeTemplate(child, region === undefined ? {} : { region }), ...(await analyzeNestedTemplates(child, ref.absolutePath, cwd, region, seen)));
+      found.push(
+        analyzeTemplate(child, region === undefined ? {} : { region }),
+        ...(await analyzeNestedTemplates(child, ref.absolutePath, cwd, region, seen)),
+      );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      found.push({ file: ref.absolutePath, body: '', description: undefined, parameters: [], resources: [], outputs: [], imports: [], ssmReads: [], ssmWrites: [], warnings: [], errors: [{ location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) }] });
+      found.push({
+        file: ref.absolutePath,
+        body: '',
+        description: undefined,
+        parameters: [],
+        resources: [],
+        outputs: [],
+        imports: [],
+        ssmReads: [],
+        ssmWrites: [],
+        warnings: [],
+        errors: [{ location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) }],
+      });
     }
   }
   return found;
@@ -93,12 +126,18 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const loaded = await loadConfigFile(file, { stage: envStage, command: options.command });
   const shownFile = displayPath(file, options.cwd);
   const resolved = resolveConfig(loaded.value, file, loaded.source, {
-    cwd: options.cwd, isFunction: loaded.isFunction, envStage,
+    cwd: options.cwd,
+    isFunction: loaded.isFunction,
+    envStage,
     ...(options.stage === undefined ? {} : { stage: options.stage }),
     ...(options.region === undefined ? {} : { region: options.region }),
   });
   const fail = (problems: Problem[]): never => {
-    throw new ValidationError('INVALID_PROJECT', `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in ${shownFile}:`, problems);
+    throw new ValidationError(
+      'INVALID_PROJECT',
+      `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in ${shownFile}:`,
+      problems,
+    );
   };
   if (!resolved.config) return fail(resolved.problems);
   const config = resolved.config;
@@ -114,11 +153,13 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       const parsed = await readTemplate(stack.templatePath, stack.templateDisplay);
       const literals = new Map<string, string>();
       for (const [name, value] of Object.entries(stack.parameters)) {
-        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') literals.set(name, String(value));
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+          literals.set(name, String(value));
         else if (Array.isArray(value)) literals.set(name, value.join(','));
       }
       const analyzed = analyzeTemplate(parsed, {
-        stackName: stack.stackName, parameterValues: literals,
+        stackName: stack.stackName,
+        parameterValues: literals,
         ...(config.region === undefined ? {} : { region: config.region }),
       });
       // A nested template's imports and SSM reads are the stack's: they make edges too.
@@ -133,11 +174,24 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       templates.set(stack.id, info);
       problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
       warnings.push(...info.warnings.map((p) => ({ ...p, stack: stack.id })));
-      problems.push(...checkStackParameters(stack, info, locateConfig), ...checkStackOutputs(stack, info, locateConfig));
-      problems.push(...(await checkLocalPaths(parsed, stack.templatePath, config.artifacts !== undefined)).map((p) => ({ ...p, stack: stack.id })));
+      problems.push(
+        ...checkStackParameters(stack, info, locateConfig),
+        ...checkStackOutputs(stack, info, locateConfig),
+      );
+      problems.push(
+        ...(await checkLocalPaths(parsed, stack.templatePath, config.artifacts !== undefined)).map((p) => ({
+          ...p,
+          stack: stack.id,
+        })),
+      );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      problems.push({ stack: stack.id, location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) });
+      problems.push({
+        stack: stack.id,
+        location: error.location,
+        message: error.detail,
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
     }
   }
 

@@ -60,7 +60,10 @@ export function isLocalPath(value: TemplateValue | undefined): value is string {
  * Every local path in the template's packageable properties, in template order. Pure: whether
  * the paths exist is the packager's question. An empty string is reported in `problems`.
  */
-export function findArtifacts(template: ParsedTemplate, templateDir: string): { refs: ArtifactRef[]; problems: Problem[] } {
+export function findArtifacts(
+  template: ParsedTemplate,
+  templateDir: string,
+): { refs: ArtifactRef[]; problems: Problem[] } {
   const refs: ArtifactRef[] = [];
   const problems: Problem[] = [];
   const resources = asObject(template.body.Resources);
@@ -73,15 +76,24 @@ export function findArtifacts(template: ParsedTemplate, templateDir: string): { 
       if (resource.Type !== spec.resourceType) continue;
       const value = properties[spec.property];
       if (!isLocalPath(value)) continue;
-      const location = template.locate(template.positionOfEntry(properties, spec.property) ?? template.positionOf(properties));
+      const location = template.locate(
+        template.positionOfEntry(properties, spec.property) ?? template.positionOf(properties),
+      );
       const ref: ArtifactRef = {
-        logicalId, resourceType: spec.resourceType, property: spec.property, kind: spec.kind, shape: spec.shape, value,
+        logicalId,
+        resourceType: spec.resourceType,
+        property: spec.property,
+        kind: spec.kind,
+        shape: spec.shape,
+        value,
         absolutePath: isAbsolute(value) ? value : resolve(templateDir, value),
         path: ['Resources', logicalId, 'Properties', spec.property],
         location,
       };
       if (value.trim() === '') {
-        problems.push(artifactProblem(ref, 'is an empty string', 'give a path relative to this template, or an s3:// location'));
+        problems.push(
+          artifactProblem(ref, 'is an empty string', 'give a path relative to this template, or an s3:// location'),
+        );
         continue;
       }
       refs.push(ref);

@@ -1,5 +1,11 @@
 export { packageTemplate } from './package-template.js';
-export type { ArtifactStat, ArtifactStore, PackageInput, PackageResult, PackagedNestedTemplate } from './package-template.js';
+export type {
+  ArtifactStat,
+  ArtifactStore,
+  PackageInput,
+  PackageResult,
+  PackagedNestedTemplate,
+} from './package-template.js';
 export { findArtifacts, isLocalPath, LAMBDA_UNZIPPED_LIMIT, PACKAGEABLE_PROPERTIES } from './find-artifacts.js';
 export type { ArtifactRef, ArtifactShape } from './find-artifacts.js';
 export { folderManifest, ZIP_FORMAT, zipFolder, ZipInputError, zipManifest } from './zip-folder.js';

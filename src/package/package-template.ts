@@ -133,7 +133,10 @@ class Packager {
     this.problems.push(...problems);
     const replacements: Replacement[] = [];
     for (const ref of refs) {
-      const location = ref.kind === 'zip' ? await this.buildZip(template.file, ref) : await this.buildNested(template.file, ref, chain);
+      const location =
+        ref.kind === 'zip'
+          ? await this.buildZip(template.file, ref)
+          : await this.buildNested(template.file, ref, chain);
       if (location !== undefined) replacements.push({ path: ref.path, value: location });
     }
     return rewriteTemplate(text, replacements);
@@ -142,7 +145,13 @@ class Packager {
   private async buildZip(templateName: string, ref: ArtifactRef): Promise<Replacement['value'] | undefined> {
     const info = await stat(ref.absolutePath).catch(() => undefined);
     if (!info) {
-      this.problems.push(artifactProblem(ref, `does not exist (looked for ${ref.absolutePath})`, 'paths are relative to the folder of the template that names them'));
+      this.problems.push(
+        artifactProblem(
+          ref,
+          `does not exist (looked for ${ref.absolutePath})`,
+          'paths are relative to the folder of the template that names them',
+        ),
+      );
       return undefined;
     }
     const prebuilt = info.isFile() && /\.(zip|jar)$/i.test(ref.absolutePath);
@@ -152,15 +161,32 @@ class Packager {
       return undefined;
     }
     if (result.unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
-      this.problems.push(artifactProblem(ref, `holds ${result.unzippedBytes.toLocaleString('en-US')} bytes unzipped, over Lambda's limit of ${LAMBDA_UNZIPPED_LIMIT.toLocaleString('en-US')} (250 MB) for a function or a layer`,
-        'move large dependencies into a layer, or use a container image'));
+      this.problems.push(
+        artifactProblem(
+          ref,
+          `holds ${result.unzippedBytes.toLocaleString('en-US')} bytes unzipped, over Lambda's limit of ${LAMBDA_UNZIPPED_LIMIT.toLocaleString('en-US')} (250 MB) for a function or a layer`,
+          'move large dependencies into a layer, or use a container image',
+        ),
+      );
       return undefined;
     }
     const key = artifactKey(this.input.prefix, result.hash, 'zip');
     const artifact: ArtifactStat = {
-      template: templateName, logicalId: ref.logicalId, resourceType: ref.resourceType, property: ref.property, path: ref.value,
-      kind: prebuilt ? 'file' : 'zip', key, hash: result.hash, files: result.files, bytes: 0, unzippedBytes: result.unzippedBytes,
-      zipped: false, uploaded: false, reused: false, skipped: result.skipped,
+      template: templateName,
+      logicalId: ref.logicalId,
+      resourceType: ref.resourceType,
+      property: ref.property,
+      path: ref.value,
+      kind: prebuilt ? 'file' : 'zip',
+      key,
+      hash: result.hash,
+      files: result.files,
+      bytes: 0,
+      unzippedBytes: result.unzippedBytes,
+      zipped: false,
+      uploaded: false,
+      reused: false,
+      skipped: result.skipped,
     };
     if ('bytes' in result) {
       const { bytes } = result;
@@ -173,20 +199,42 @@ class Packager {
     return ref.shape === 'bucket-key' ? { S3Bucket: this.input.bucket, S3Key: key } : s3Uri(this.input.bucket, key);
   }
 
-  private async buildNested(templateName: string, ref: ArtifactRef, chain: readonly string[]): Promise<string | undefined> {
+  private async buildNested(
+    templateName: string,
+    ref: ArtifactRef,
+    chain: readonly string[],
+  ): Promise<string | undefined> {
     const info = await stat(ref.absolutePath).catch(() => undefined);
     if (!info) {
-      this.problems.push(artifactProblem(ref, `does not exist (looked for ${ref.absolutePath})`, 'paths are relative to the folder of the template that names them'));
+      this.problems.push(
+        artifactProblem(
+          ref,
+          `does not exist (looked for ${ref.absolutePath})`,
+          'paths are relative to the folder of the template that names them',
+        ),
+      );
       return undefined;
     }
     if (!info.isFile()) {
-      this.problems.push(artifactProblem(ref, 'is not a file: TemplateURL needs a template file', 'point it at the nested template (.yaml, .yml, .json)'));
+      this.problems.push(
+        artifactProblem(
+          ref,
+          'is not a file: TemplateURL needs a template file',
+          'point it at the nested template (.yaml, .yml, .json)',
+        ),
+      );
       return undefined;
     }
     const file = await realpath(ref.absolutePath);
     if (chain.includes(file)) {
       const cycle = [...chain.slice(chain.indexOf(file)), file].map(displayPath).join(' → ');
-      this.problems.push(artifactProblem(ref, `makes nested templates include each other: ${cycle}`, 'a nested stack cannot contain its own template; remove one TemplateURL of the cycle'));
+      this.problems.push(
+        artifactProblem(
+          ref,
+          `makes nested templates include each other: ${cycle}`,
+          'a nested stack cannot contain its own template; remove one TemplateURL of the cycle',
+        ),
+      );
       return undefined;
     }
     let body = this.nested.get(file)?.body;
@@ -195,15 +243,24 @@ class Packager {
         body = await this.buildTemplate(file, await readFile(file, 'utf8'), [...chain, file]);
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
-        this.problems.push({ message: `nested template of ${ref.logicalId} in ${templateName}: ${error.detail}`, location: error.location, path: ref.path.join('.') });
+        this.problems.push({
+          message: `nested template of ${ref.logicalId} in ${templateName}: ${error.detail}`,
+          location: error.location,
+          path: ref.path.join('.'),
+        });
         return undefined;
       }
       if (body === undefined) return undefined;
     }
     const bytes = new TextEncoder().encode(body);
     if (bytes.length > TEMPLATE_URL_LIMIT) {
-      this.problems.push(artifactProblem(ref, `is ${bytes.length.toLocaleString('en-US')} bytes once packaged, over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} for a template in S3`,
-        'split it into more nested stacks'));
+      this.problems.push(
+        artifactProblem(
+          ref,
+          `is ${bytes.length.toLocaleString('en-US')} bytes once packaged, over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} for a template in S3`,
+          'split it into more nested stacks',
+        ),
+      );
       return undefined;
     }
     const hash = sha256Hex(bytes);
@@ -212,8 +269,21 @@ class Packager {
     if (!this.nested.has(file)) this.nested.set(file, { template: displayPath(file), key, url, body });
     const contentType = extname(file).toLowerCase() === '.json' ? 'application/json' : 'application/yaml';
     this.record(key, () => Promise.resolve(bytes), contentType, {
-      template: templateName, logicalId: ref.logicalId, resourceType: ref.resourceType, property: ref.property, path: ref.value,
-      kind: 'template', key, hash, files: 1, bytes: bytes.length, unzippedBytes: bytes.length, zipped: false, uploaded: false, reused: false, skipped: [],
+      template: templateName,
+      logicalId: ref.logicalId,
+      resourceType: ref.resourceType,
+      property: ref.property,
+      path: ref.value,
+      kind: 'template',
+      key,
+      hash,
+      files: 1,
+      bytes: bytes.length,
+      unzippedBytes: bytes.length,
+      zipped: false,
+      uploaded: false,
+      reused: false,
+      skipped: [],
     });
     return url;
   }
@@ -231,7 +301,13 @@ class Packager {
     return pending;
   }
 
-  private record(key: string, body: Upload['body'], contentType: string, artifact: ArtifactStat, ref?: ArtifactRef): void {
+  private record(
+    key: string,
+    body: Upload['body'],
+    contentType: string,
+    artifact: ArtifactStat,
+    ref?: ArtifactRef,
+  ): void {
     this.artifacts.push(artifact);
     const upload = this.uploads.get(key);
     if (upload) upload.stats.push(artifact);
@@ -245,48 +321,61 @@ class Packager {
    */
   async upload(limit: number): Promise<void> {
     const queue = new PQueue({ concurrency: Math.max(1, limit) });
-    await Promise.all([...this.uploads.values()].map((upload) => queue.add(async () => {
-      const exists = await this.input.store.exists(upload.key);
-      if (!exists) {
-        let body: Uint8Array;
-        try {
-          body = await upload.body();
-        } catch (error) {
-          if (!(error instanceof ZipInputError) || !upload.ref) throw error;
-          this.problems.push(zipProblem(upload.ref, error));
-          return;
-        }
-        await this.input.store.put(upload.key, body, upload.contentType);
-        for (const artifact of upload.stats) {
-          if (artifact.kind !== 'zip') continue;
-          artifact.zipped = true;
-          artifact.bytes = body.length;
-        }
-      }
-      upload.stats.forEach((artifact, index) => {
-        artifact.uploaded = !exists && index === 0;
-        artifact.reused = !artifact.uploaded;
-      });
-    })));
+    await Promise.all(
+      [...this.uploads.values()].map((upload) =>
+        queue.add(async () => {
+          const exists = await this.input.store.exists(upload.key);
+          if (!exists) {
+            let body: Uint8Array;
+            try {
+              body = await upload.body();
+            } catch (error) {
+              if (!(error instanceof ZipInputError) || !upload.ref) throw error;
+              this.problems.push(zipProblem(upload.ref, error));
+              return;
+            }
+            await this.input.store.put(upload.key, body, upload.contentType);
+            for (const artifact of upload.stats) {
+              if (artifact.kind !== 'zip') continue;
+              artifact.zipped = true;
+              artifact.bytes = body.length;
+            }
+          }
+          upload.stats.forEach((artifact, index) => {
+            artifact.uploaded = !exists && index === 0;
+            artifact.reused = !artifact.uploaded;
+          });
+        }),
+      ),
+    );
   }
 }
 
 function packagingFailed(rootFile: string, problems: Problem[]): ValidationError {
   const count = problems.length;
-  return new ValidationError('PACKAGE', `Cannot package ${displayPath(rootFile)}: ${count} problem${count === 1 ? '' : 's'} with local artifacts.`, problems);
+  return new ValidationError(
+    'PACKAGE',
+    `Cannot package ${displayPath(rootFile)}: ${count} problem${count === 1 ? '' : 's'} with local artifacts.`,
+    problems,
+  );
 }
 
 function zipProblem(ref: ArtifactRef, error: ZipInputError): Problem {
-  const hint = error.reason === 'too-large' ? 'move large dependencies into a layer, or use a container image' : error.hint;
+  const hint =
+    error.reason === 'too-large' ? 'move large dependencies into a layer, or use a container image' : error.hint;
   return artifactProblem(ref, zipProblemMessage(error), hint);
 }
 
 function zipProblemMessage(error: ZipInputError): string {
   switch (error.reason) {
-    case 'empty': return 'is an empty folder: there is nothing to deploy';
-    case 'too-large': return `is over Lambda's unzipped limit (250 MB) for a function or a layer: ${error.message}`;
-    case 'not-found': return 'does not exist';
-    default: return `cannot be zipped: ${error.message}`;
+    case 'empty':
+      return 'is an empty folder: there is nothing to deploy';
+    case 'too-large':
+      return `is over Lambda's unzipped limit (250 MB) for a function or a layer: ${error.message}`;
+    case 'not-found':
+      return 'does not exist';
+    default:
+      return `cannot be zipped: ${error.message}`;
   }
 }
 
@@ -316,9 +405,18 @@ async function readPrebuiltZip(path: string): Promise<PrebuiltZip | ZipInputErro
       },
     });
   } catch (error) {
-    return new ZipInputError('unsupported-file', `${path} is not a readable zip archive (${String(error)})`, 'rebuild the archive, or point the property at the folder');
+    return new ZipInputError(
+      'unsupported-file',
+      `${path} is not a readable zip archive (${String(error)})`,
+      'rebuild the archive, or point the property at the folder',
+    );
   }
-  if (files === 0) return new ZipInputError('unsupported-file', `${path} is an empty archive`, 'rebuild the archive with the code in it');
+  if (files === 0)
+    return new ZipInputError(
+      'unsupported-file',
+      `${path} is an empty archive`,
+      'rebuild the archive with the code in it',
+    );
   return { bytes, hash: sha256Hex(bytes), files, unzippedBytes, skipped: [] };
 }
 

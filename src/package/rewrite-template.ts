@@ -25,7 +25,9 @@ export function rewriteTemplate(text: string, replacements: readonly Replacement
   const edits = replacements.map((replacement) => {
     const node: unknown = doc.getIn(replacement.path, true);
     if (!isNode(node) || isAlias(node) || !node.range) {
-      throw new InternalError(`cannot find ${replacement.path.join('.')} in the template text to rewrite it (is it reached through a YAML alias?)`);
+      throw new InternalError(
+        `cannot find ${replacement.path.join('.')} in the template text to rewrite it (is it reached through a YAML alias?)`,
+      );
     }
     const [start, end] = node.range;
     // A block scalar's range takes in its line break; keep it so the next key stays on its line.
@@ -41,5 +43,7 @@ export function rewriteTemplate(text: string, replacements: readonly Replacement
 
 function toFlow(value: string | Record<string, string>): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(', ')}}`;
 }

@@ -28,13 +28,25 @@ const MAX_ENTRIES = 65_535;
 const SKIPPED_FILES = new Set(['.DS_Store']);
 const SKIPPED_FOLDERS = new Set(['__pycache__']);
 
-export type ZipInputReason = 'not-found' | 'empty' | 'too-large' | 'too-many-files' | 'symlink-outside' | 'symlink-broken' | 'unsupported-file' | 'changed';
+export type ZipInputReason =
+  | 'not-found'
+  | 'empty'
+  | 'too-large'
+  | 'too-many-files'
+  | 'symlink-outside'
+  | 'symlink-broken'
+  | 'unsupported-file'
+  | 'changed';
 
 /** Something in the folder keeps it from being zipped; the packager turns it into a located problem. */
 export class ZipInputError extends StackpilotError {
   readonly code = 'ZIP_INPUT';
   readonly source = 'user';
-  constructor(readonly reason: ZipInputReason, message: string, hint?: string) {
+  constructor(
+    readonly reason: ZipInputReason,
+    message: string,
+    hint?: string,
+  ) {
     super(message, hint === undefined ? {} : { hint });
   }
 }
@@ -127,16 +139,25 @@ export async function folderManifest(path: string, options: ZipOptions = {}): Pr
     await walk(root, root, '', new Set([root]), found, skipped);
   }
   if (found.length === 0) {
-    throw new ZipInputError('empty', `${path} is an empty folder${skipped.length > 0 ? ` (only ${skipped.join(', ')}, which are left out)` : ''}`,
-      'put the code in it, or point the property at the right folder');
+    throw new ZipInputError(
+      'empty',
+      `${path} is an empty folder${skipped.length > 0 ? ` (only ${skipped.join(', ')}, which are left out)` : ''}`,
+      'put the code in it, or point the property at the right folder',
+    );
   }
   const unzippedBytes = found.reduce((sum, e) => sum + e.size, 0);
   if (options.maxUnzippedBytes !== undefined && unzippedBytes > options.maxUnzippedBytes) {
-    throw new ZipInputError('too-large', `${path} holds ${unzippedBytes.toLocaleString('en-US')} bytes unzipped, over the limit of ${options.maxUnzippedBytes.toLocaleString('en-US')}`);
+    throw new ZipInputError(
+      'too-large',
+      `${path} holds ${unzippedBytes.toLocaleString('en-US')} bytes unzipped, over the limit of ${options.maxUnzippedBytes.toLocaleString('en-US')}`,
+    );
   }
   if (found.length > MAX_ENTRIES) {
-    throw new ZipInputError('too-many-files', `${path} holds ${found.length.toLocaleString('en-US')} files, more than a zip without ZIP64 can list (${MAX_ENTRIES.toLocaleString('en-US')})`,
-      'bundle the code (esbuild, a wheel) or zip it yourself and name the .zip file');
+    throw new ZipInputError(
+      'too-many-files',
+      `${path} holds ${found.length.toLocaleString('en-US')} files, more than a zip without ZIP64 can list (${MAX_ENTRIES.toLocaleString('en-US')})`,
+      'bundle the code (esbuild, a wheel) or zip it yourself and name the .zip file',
+    );
   }
   // Code unit order, not locale order: the same on every machine.
   found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -146,7 +167,13 @@ export async function folderManifest(path: string, options: ZipOptions = {}): Pr
   for (const f of found) {
     const content = hashFile(f.file, buffer);
     if (content.size !== f.size) throw changedError(f.name);
-    entries.push({ name: f.name, file: f.file, mode: f.executable ? 0o755 : 0o644, size: f.size, sha256: content.sha256 });
+    entries.push({
+      name: f.name,
+      file: f.file,
+      mode: f.executable ? 0o755 : 0o644,
+      size: f.size,
+      sha256: content.sha256,
+    });
     sinceYield += f.size;
     if (sinceYield >= YIELD_BYTES) {
       sinceYield = 0;
@@ -175,7 +202,10 @@ export async function zipManifest(manifest: FolderManifest): Promise<ZipResult> 
   for (const entry of manifest.entries) {
     const content = readFileSync(entry.file);
     if (content.length !== entry.size || sha256Hex(content) !== entry.sha256) throw changedError(entry.name);
-    zippable[entry.name] = [content, { mtime: DOS_EPOCH, os: OS_UNIX, attrs: (REGULAR_FILE | entry.mode) << 16, level: 6 }];
+    zippable[entry.name] = [
+      content,
+      { mtime: DOS_EPOCH, os: OS_UNIX, attrs: (REGULAR_FILE | entry.mode) << 16, level: 6 },
+    ];
     sinceYield += entry.size;
     if (sinceYield >= YIELD_BYTES) {
       sinceYield = 0;
@@ -185,7 +215,12 @@ export async function zipManifest(manifest: FolderManifest): Promise<ZipResult> 
   // fflate writes entries in the object's key order, which is insertion order except for keys
   // that look like array indices ("0", "42"): a root-level file named that way comes first.
   // Still the same bytes for the same manifest, only not lexical for such names.
-  return { bytes: zipSync(zippable), files: manifest.files, unzippedBytes: manifest.unzippedBytes, skipped: [...manifest.skipped] };
+  return {
+    bytes: zipSync(zippable),
+    files: manifest.files,
+    unzippedBytes: manifest.unzippedBytes,
+    skipped: [...manifest.skipped],
+  };
 }
 
 /** Zips a folder (or a single file): folderManifest, then zipManifest. */
@@ -194,7 +229,11 @@ export async function zipFolder(path: string, options: ZipOptions = {}): Promise
 }
 
 function changedError(name: string): ZipInputError {
-  return new ZipInputError('changed', `${name} changed while it was being packaged`, 'run again once whatever writes into the folder (a build, a watcher) has finished');
+  return new ZipInputError(
+    'changed',
+    `${name} changed while it was being packaged`,
+    'run again once whatever writes into the folder (a build, a watcher) has finished',
+  );
 }
 
 /** Streams the file through a reused buffer: a rerun never holds a whole file in memory. */
@@ -203,7 +242,11 @@ function hashFile(file: string, buffer: Buffer): { sha256: string; size: number 
   try {
     const hash = createHash('sha256');
     let size = 0;
-    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
+    for (
+      let n = readSync(fd, buffer, 0, buffer.length, null);
+      n > 0;
+      n = readSync(fd, buffer, 0, buffer.length, null)
+    ) {
       hash.update(buffer.subarray(0, n));
       size += n;
     }
@@ -217,7 +260,14 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-async function walk(root: string, dir: string, prefix: string, ancestors: Set<string>, entries: Found[], skipped: string[]): Promise<void> {
+async function walk(
+  root: string,
+  dir: string,
+  prefix: string,
+  ancestors: Set<string>,
+  entries: Found[],
+  skipped: string[],
+): Promise<void> {
   await yieldToEventLoop();
   const names = readdirSync(dir).sort();
   for (const name of names) {
@@ -229,11 +279,18 @@ async function walk(root: string, dir: string, prefix: string, ancestors: Set<st
     if (link.isSymbolicLink()) {
       const resolved = realpathOrUndefined(file);
       if (resolved === undefined) {
-        throw new ZipInputError('symlink-broken', `${inside} is a symlink to nothing`, 'remove the link or create its target');
+        throw new ZipInputError(
+          'symlink-broken',
+          `${inside} is a symlink to nothing`,
+          'remove the link or create its target',
+        );
       }
       if (!isInside(root, resolved)) {
-        throw new ZipInputError('symlink-outside', `${inside} is a symlink to ${resolved}, outside the folder being zipped`,
-          'copy the file into the folder (a build step), or point the property at a folder that contains both');
+        throw new ZipInputError(
+          'symlink-outside',
+          `${inside} is a symlink to ${resolved}, outside the folder being zipped`,
+          'copy the file into the folder (a build step), or point the property at a folder that contains both',
+        );
       }
       target = resolved;
       info = statSync(resolved);
@@ -245,7 +302,11 @@ async function walk(root: string, dir: string, prefix: string, ancestors: Set<st
       }
       // A link back to a folder we are inside would walk forever.
       if (ancestors.has(target)) {
-        throw new ZipInputError('symlink-outside', `${inside} is a symlink to one of its own parent folders`, 'remove the link');
+        throw new ZipInputError(
+          'symlink-outside',
+          `${inside} is a symlink to one of its own parent folders`,
+          'remove the link',
+        );
       }
       await walk(root, target, inside, new Set([...ancestors, target]), entries, skipped);
     } else if (info.isFile()) {
@@ -255,7 +316,11 @@ async function walk(root: string, dir: string, prefix: string, ancestors: Set<st
       }
       entries.push({ name: inside, file: target, size: info.size, executable: (info.mode & 0o111) !== 0 });
     } else {
-      throw new ZipInputError('unsupported-file', `${inside} is neither a file nor a folder (a socket, FIFO or device)`, 'remove it from the folder');
+      throw new ZipInputError(
+        'unsupported-file',
+        `${inside} is neither a file nor a folder (a socket, FIFO or device)`,
+        'remove it from the folder',
+      );
     }
   }
 }

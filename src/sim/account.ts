@@ -6,7 +6,15 @@
 import type { Parameter, SsmParameterValue, StackDescription, StackEvent } from '../aws/ports.js';
 import { AwsError } from '../aws/errors.js';
 import type { Clock } from '../clock.js';
-import type { OperationRecord, SimChangeSet, SimEvent, SimExport, SimSsmParameter, SimStack, StackScript } from './model.js';
+import type {
+  OperationRecord,
+  SimChangeSet,
+  SimEvent,
+  SimExport,
+  SimSsmParameter,
+  SimStack,
+  StackScript,
+} from './model.js';
 import { STACK_TYPE } from './model.js';
 import { Prng } from './random.js';
 import { SimS3 } from './s3.js';
@@ -18,7 +26,15 @@ export const ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
 
 /** §1.3: where an UPDATE change set is accepted. */
-const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE', 'CREATE_FAILED', 'UPDATE_FAILED']);
+const UPDATABLE = new Set([
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_COMPLETE',
+  'CREATE_FAILED',
+  'UPDATE_FAILED',
+]);
 
 export function isUpdatableStatus(status: string): boolean {
   return UPDATABLE.has(status);
@@ -59,7 +75,13 @@ export class SimAccount {
   /** Buckets and objects: the artifacts packaging uploads, the templates TemplateURL reads. */
   readonly s3 = new SimS3();
   readonly operations: OperationRecord[] = [];
-  readonly changeSetRecords: { stackName: string; changeSetId: string; createdAt: number; readyAt: number; status: string }[] = [];
+  readonly changeSetRecords: {
+    stackName: string;
+    changeSetId: string;
+    createdAt: number;
+    readyAt: number;
+    status: string;
+  }[] = [];
   /** Stacks with events still to show or an operation running. */
   private readonly active = new Set<SimStack>();
   private readonly eventIds = new WeakMap<SimStack, Set<string>>();
@@ -111,8 +133,19 @@ export class SimAccount {
   newStack(stackName: string, at: number): SimStack {
     const stack: SimStack = {
       stackId: `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${stackName}/${this.ids.uuid()}`,
-      stackName, createdAt: at, lastUpdatedAt: undefined, deletedAt: undefined, status: 'REVIEW_IN_PROGRESS', statusReason: 'User Initiated',
-      terminationProtection: false, generation: 0, deployed: undefined, attempted: undefined, events: [], applied: 0, op: undefined,
+      stackName,
+      createdAt: at,
+      lastUpdatedAt: undefined,
+      deletedAt: undefined,
+      status: 'REVIEW_IN_PROGRESS',
+      statusReason: 'User Initiated',
+      terminationProtection: false,
+      generation: 0,
+      deployed: undefined,
+      attempted: undefined,
+      events: [],
+      applied: 0,
+      op: undefined,
     };
     this.stacks.push(stack);
     return stack;
@@ -163,7 +196,13 @@ export class SimAccount {
       const before = stack.deployed;
       for (const [name, e] of this.exports) if (e.stackId === stack.stackId) this.exports.delete(name);
       for (const o of next.outputs) {
-        if (o.exportName !== undefined) this.exports.set(o.exportName, { name: o.exportName, value: o.value, stackId: stack.stackId, stackName: stack.stackName });
+        if (o.exportName !== undefined)
+          this.exports.set(o.exportName, {
+            name: o.exportName,
+            value: o.value,
+            stackId: stack.stackId,
+            stackName: stack.stackName,
+          });
       }
       const kept = new Set(next.ssm.map((p) => p.name));
       for (const p of before?.ssm ?? []) if (!kept.has(p.name) && !p.retain) this.ssm.delete(p.name);
@@ -195,7 +234,9 @@ export class SimAccount {
     }
     // At the same instant, a resource that ends comes before one that starts (it may be waiting for it).
     const rank = (step: Step): number => (!step.root && !step.status.endsWith('_IN_PROGRESS') ? 0 : 1);
-    const ordered = steps.map((step, index) => ({ step, index })).sort((a, b) => a.step.at - b.step.at || rank(a.step) - rank(b.step) || a.index - b.index);
+    const ordered = steps
+      .map((step, index) => ({ step, index }))
+      .sort((a, b) => a.step.at - b.step.at || rank(a.step) - rank(b.step) || a.index - b.index);
     const events: SimEvent[] = [];
     for (const { step } of ordered) {
       let at = step.at;
@@ -207,7 +248,11 @@ export class SimAccount {
       }
       ids.add(eventId);
       events.push({
-        at, eventId, token, root: step.root === true, reason: step.reason,
+        at,
+        eventId,
+        token,
+        root: step.root === true,
+        reason: step.reason,
         logicalId: step.root ? stack.stackName : step.logicalId,
         resourceType: step.root ? STACK_TYPE : step.type,
         physicalId: step.root ? stack.stackId : step.physicalId,
@@ -227,7 +272,10 @@ export class SimAccount {
     stack.events.length = stack.applied;
   }
 
-  describeStackEvents(nameOrArn: string, nextToken: string | undefined): { events: StackEvent[]; nextToken: string | undefined } {
+  describeStackEvents(
+    nameOrArn: string,
+    nextToken: string | undefined,
+  ): { events: StackEvent[]; nextToken: string | undefined } {
     const stack = this.find(nameOrArn);
     if (!stack) throw validation('DescribeStackEvents', `Stack [${nameOrArn}] does not exist`);
     // Newest first: visible event i (oldest = 0) is served in descending order.
@@ -278,7 +326,8 @@ export class SimAccount {
 
   updateTerminationProtection(nameOrArn: string, enabled: boolean): void {
     const stack = this.find(nameOrArn);
-    if (!stack || stack.status === 'DELETE_COMPLETE') throw validation('UpdateTerminationProtection', `Stack [${nameOrArn}] does not exist`);
+    if (!stack || stack.status === 'DELETE_COMPLETE')
+      throw validation('UpdateTerminationProtection', `Stack [${nameOrArn}] does not exist`);
     stack.terminationProtection = enabled;
   }
 
@@ -287,7 +336,11 @@ export class SimAccount {
     const names: string[] = [];
     for (const s of this.stacks) {
       if (s.stackId === except || s.status === 'DELETE_COMPLETE') continue;
-      if (s.deployed?.imports.includes(exportName) || (s.op?.outcome === 'success' && s.op.next?.imports.includes(exportName))) names.push(s.stackName);
+      if (
+        s.deployed?.imports.includes(exportName) ||
+        (s.op?.outcome === 'success' && s.op.next?.imports.includes(exportName))
+      )
+        names.push(s.stackName);
     }
     return names;
   }
@@ -319,7 +372,12 @@ export class SimAccount {
 
   putParameter(input: { name: string; value: string; overwrite: boolean }): void {
     if (this.ssm.has(input.name) && !input.overwrite) {
-      throw new AwsError('PutParameter', 'ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.', 400);
+      throw new AwsError(
+        'PutParameter',
+        'ParameterAlreadyExists',
+        'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+        400,
+      );
     }
     this.writeSsm(input.name, input.value, 'String');
   }
@@ -330,7 +388,10 @@ export class SimAccount {
   }
 
   /** Effective parameters (given, else default), as DescribeStacks lists them. */
-  static effectiveParameters(template: { parameters: readonly { name: string; default: string | undefined }[] }, given: readonly Parameter[]): Parameter[] {
+  static effectiveParameters(
+    template: { parameters: readonly { name: string; default: string | undefined }[] },
+    given: readonly Parameter[],
+  ): Parameter[] {
     const values = new Map(given.map((p) => [p.key, p.value]));
     return template.parameters.flatMap((p) => {
       const value = values.get(p.name) ?? p.default;
@@ -341,8 +402,16 @@ export class SimAccount {
 
 function toStackEvent(stack: SimStack, e: SimEvent): StackEvent {
   return {
-    eventId: e.eventId, stackId: stack.stackId, stackName: stack.stackName, logicalId: e.logicalId, physicalId: e.physicalId,
-    resourceType: e.resourceType, status: e.status, reason: e.reason, timestamp: new Date(e.at), clientRequestToken: e.token,
+    eventId: e.eventId,
+    stackId: stack.stackId,
+    stackName: stack.stackName,
+    logicalId: e.logicalId,
+    physicalId: e.physicalId,
+    resourceType: e.resourceType,
+    status: e.status,
+    reason: e.reason,
+    timestamp: new Date(e.at),
+    clientRequestToken: e.token,
   };
 }
 
@@ -356,7 +425,8 @@ export function decodeToken(token: string, owner: string): number | undefined {
     const text = Buffer.from(token, 'base64url').toString('utf8');
     const close = text.indexOf(']');
     const [length, index] = JSON.parse(text.slice(0, close + 1)) as [number, number];
-    if (text.slice(close + 1) !== owner || length !== owner.length || !Number.isInteger(index) || index < 0) return undefined;
+    if (text.slice(close + 1) !== owner || length !== owner.length || !Number.isInteger(index) || index < 0)
+      return undefined;
     return index;
   } catch {
     return undefined;

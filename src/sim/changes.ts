@@ -20,9 +20,15 @@ export interface DiffSide {
  * `Always` property changes statically, `Conditional` when one changes only dynamically or a
  * `Conditionally` one changes, else `False`.
  */
-export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: ReadonlyMap<string, string>): ResourceChange[] {
+export function computeChanges(
+  before: DiffSide,
+  after: DiffSide,
+  physicalIds: ReadonlyMap<string, string>,
+): ResourceChange[] {
   const changedParameters = new Set(
-    [...new Set([...Object.keys(before.resolved), ...Object.keys(after.resolved)])].filter((k) => before.resolved[k] !== after.resolved[k]),
+    [...new Set([...Object.keys(before.resolved), ...Object.keys(after.resolved)])].filter(
+      (k) => before.resolved[k] !== after.resolved[k],
+    ),
   );
   const old = new Map(before.resources.map((r) => [r.logicalId, r]));
   const replaced = new Set<string>();
@@ -32,8 +38,13 @@ export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: R
     const previous = old.get(resource.logicalId);
     if (!previous) {
       byId.set(resource.logicalId, {
-        action: 'Add', logicalId: resource.logicalId, physicalId: undefined, resourceType: resource.type,
-        replacement: undefined, scope: [], details: [],
+        action: 'Add',
+        logicalId: resource.logicalId,
+        physicalId: undefined,
+        resourceType: resource.type,
+        replacement: undefined,
+        scope: [],
+        details: [],
       });
       continue;
     }
@@ -56,7 +67,8 @@ export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: R
       const refs = now === undefined ? new Set<string>() : referencesIn(now);
       const parameters = [...refs].filter((name) => changedParameters.has(name));
       if (parameters.length > 0) {
-        for (const name of parameters) details.push(detail('Properties', key, recreation, 'ParameterReference', 'Static', name));
+        for (const name of parameters)
+          details.push(detail('Properties', key, recreation, 'ParameterReference', 'Static', name));
         details.push(detail('Properties', key, recreation, 'DirectModification', 'Dynamic'));
         scope.add('Properties');
         continue;
@@ -72,7 +84,10 @@ export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: R
       scope.add('Metadata');
     }
     for (const attribute of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
-      const a = attribute === 'DeletionPolicy' ? [previous.deletionPolicy, resource.deletionPolicy] : [previous.updateReplacePolicy, resource.updateReplacePolicy];
+      const a =
+        attribute === 'DeletionPolicy'
+          ? [previous.deletionPolicy, resource.deletionPolicy]
+          : [previous.updateReplacePolicy, resource.updateReplacePolicy];
       if (a[0] !== a[1]) {
         details.push(detail(attribute, undefined, 'Never', 'DirectModification', 'Static'));
         scope.add(attribute);
@@ -81,11 +96,18 @@ export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: R
     if (details.length === 0) continue;
     const replacement = details.some((d) => d.requiresRecreation === 'Always' && d.evaluation === 'Static')
       ? 'True'
-      : details.some((d) => d.requiresRecreation === 'Always' || d.requiresRecreation === 'Conditionally') ? 'Conditional' : 'False';
+      : details.some((d) => d.requiresRecreation === 'Always' || d.requiresRecreation === 'Conditionally')
+        ? 'Conditional'
+        : 'False';
     if (replacement === 'True') replaced.add(resource.logicalId);
     byId.set(resource.logicalId, {
-      action: 'Modify', logicalId: resource.logicalId, physicalId: physicalIds.get(resource.logicalId), resourceType: resource.type,
-      replacement, scope: [...scope], details,
+      action: 'Modify',
+      logicalId: resource.logicalId,
+      physicalId: physicalIds.get(resource.logicalId),
+      resourceType: resource.type,
+      replacement,
+      scope: [...scope],
+      details,
     });
   }
 
@@ -93,12 +115,27 @@ export function computeChanges(before: DiffSide, after: DiffSide, physicalIds: R
   const remaining = new Set(after.resources.map((r) => r.logicalId));
   for (const r of before.resources) {
     if (remaining.has(r.logicalId)) continue;
-    changes.push({ action: 'Remove', logicalId: r.logicalId, physicalId: physicalIds.get(r.logicalId), resourceType: r.type, replacement: undefined, scope: [], details: [] });
+    changes.push({
+      action: 'Remove',
+      logicalId: r.logicalId,
+      physicalId: physicalIds.get(r.logicalId),
+      resourceType: r.type,
+      replacement: undefined,
+      scope: [],
+      details: [],
+    });
   }
   return changes;
 }
 
-function detail(attribute: string, name: string | undefined, requiresRecreation: string, changeSource: string, evaluation: string, causingEntity?: string): ResourceChangeDetail {
+function detail(
+  attribute: string,
+  name: string | undefined,
+  requiresRecreation: string,
+  changeSource: string,
+  evaluation: string,
+  causingEntity?: string,
+): ResourceChangeDetail {
   return { attribute, name, requiresRecreation, changeSource, evaluation, causingEntity };
 }
 

@@ -35,7 +35,10 @@ interface Timer {
  * each followed by a turn for its continuations. Nothing ever waits on the wall clock, so hours
  * of simulated deploy pass in the time the code takes to run.
  */
-export function createVirtualClock(start: number = DEFAULT_VIRTUAL_START, options: VirtualClockOptions = {}): VirtualClock {
+export function createVirtualClock(
+  start: number = DEFAULT_VIRTUAL_START,
+  options: VirtualClockOptions = {},
+): VirtualClock {
   const ioGraceMs = options.ioGraceMs ?? 100;
   const heap: Timer[] = [];
   let time = start;
@@ -115,7 +118,8 @@ export function createScaledClock(timeScale: number, start: number = Date.now())
     // simulated time has really advanced by `ms`, so that sleep and now() never disagree.
     sleep: async (ms, signal) => {
       const until = now() + ms;
-      for (let left = ms; left > 0; left = until - now()) await systemClock.sleep(Math.max(1, left * timeScale), signal);
+      for (let left = ms; left > 0; left = until - now())
+        await systemClock.sleep(Math.max(1, left * timeScale), signal);
     },
   };
 }

@@ -47,10 +47,14 @@ export function planDeployment(input: PlanInput): Plan {
   let active = new Set<string>();
 
   const evaluator: Evaluator = new Evaluator({
-    stackName: input.stackName, stackId: input.stackId, region: input.region, accountId: input.accountId,
+    stackName: input.stackName,
+    stackId: input.stackId,
+    region: input.region,
+    accountId: input.accountId,
     parameters: new Map(Object.entries(input.resolved)),
     parameterTypes: new Map(template.parameters.map((p) => [p.name, p.type])),
-    conditions: template.conditions, mappings: template.mappings,
+    conditions: template.conditions,
+    mappings: template.mappings,
     resourceRef: (id) => {
       const r = resource(id);
       return r && refValue(r.type, r.physicalId, input.region, input.accountId);
@@ -76,16 +80,34 @@ export function planDeployment(input: PlanInput): Plan {
     const nameProp = nameProperty(def.type);
     const nameValue = nameProp === undefined ? undefined : def.properties[nameProp];
     const name = nameValue === undefined ? undefined : evaluator.string(nameValue);
-    const physicalId = keep ? before.physicalId : physicalIdFor({ type: def.type, stackName: input.stackName, stackId: input.stackId, logicalId, generation, name });
+    const physicalId = keep
+      ? before.physicalId
+      : physicalIdFor({
+          type: def.type,
+          stackName: input.stackName,
+          stackId: input.stackId,
+          logicalId,
+          generation,
+          name,
+        });
     const deployed: DeployedResource = {
-      type: def.type, physicalId, generation, deletionPolicy: def.deletionPolicy, updateReplacePolicy: def.updateReplacePolicy, dependsOn: def.dependsOn,
+      type: def.type,
+      physicalId,
+      generation,
+      deletionPolicy: def.deletionPolicy,
+      updateReplacePolicy: def.updateReplacePolicy,
+      dependsOn: def.dependsOn,
     };
     computing.delete(logicalId);
     physical.set(logicalId, deployed);
     return deployed;
   };
 
-  active = new Set(template.resources.filter((r) => r.condition === undefined || evaluator.condition(r.condition)).map((r) => r.logicalId));
+  active = new Set(
+    template.resources
+      .filter((r) => r.condition === undefined || evaluator.condition(r.condition))
+      .map((r) => r.logicalId),
+  );
   const activeDefs = template.resources.filter((r) => active.has(r.logicalId));
 
   const ssm: SsmWrite[] = [];
@@ -93,7 +115,12 @@ export function planDeployment(input: PlanInput): Plan {
     resource(def.logicalId);
     // Evaluated for its imports (a missing one fails the operation) and for SSM parameter values.
     const properties = evaluator.evaluate(def.properties);
-    if (def.type === 'AWS::SSM::Parameter' && properties !== null && typeof properties === 'object' && !Array.isArray(properties)) {
+    if (
+      def.type === 'AWS::SSM::Parameter' &&
+      properties !== null &&
+      typeof properties === 'object' &&
+      !Array.isArray(properties)
+    ) {
       ssm.push({
         name: physical.get(def.logicalId)?.physicalId ?? def.logicalId,
         value: toText(properties.Value),
@@ -108,7 +135,12 @@ export function planDeployment(input: PlanInput): Plan {
     if (output.condition !== undefined && !evaluator.condition(output.condition)) continue;
     const exportName = output.exportName === undefined ? undefined : evaluator.string(output.exportName);
     if (exportName !== undefined) exportNames.push(exportName);
-    outputs.push({ key: output.key, value: evaluator.string(output.value), exportName, description: output.description });
+    outputs.push({
+      key: output.key,
+      value: evaluator.string(output.value),
+      exportName,
+      description: output.description,
+    });
   }
   const resources: Record<string, DeployedResource> = {};
   for (const def of activeDefs) {
@@ -117,8 +149,15 @@ export function planDeployment(input: PlanInput): Plan {
   }
   return {
     deployment: {
-      templateBody: input.templateBody, parameters: input.parameters, resolved: input.resolved, tags: input.tags, capabilities: input.capabilities,
-      outputs, resources, imports: [...imported], ssm,
+      templateBody: input.templateBody,
+      parameters: input.parameters,
+      resolved: input.resolved,
+      tags: input.tags,
+      capabilities: input.capabilities,
+      outputs,
+      resources,
+      imports: [...imported],
+      ssm,
     },
     active: activeDefs,
     missingImports: evaluator.issues.missingImports,

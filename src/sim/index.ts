@@ -6,7 +6,14 @@ export { createSimulator } from './simulator.js';
 export type { SimInspector, Simulator, SimulatorOptions } from './simulator.js';
 export { createScaledClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clocks.js';
 export type { VirtualClock, VirtualClockOptions } from './clocks.js';
-export { clockForScenario, EXISTING_STATUSES, loadScenario, parseScenario, resolveScenario, scenarioSchema } from './scenario.js';
+export {
+  clockForScenario,
+  EXISTING_STATUSES,
+  loadScenario,
+  parseScenario,
+  resolveScenario,
+  scenarioSchema,
+} from './scenario.js';
 export type { ExistingStack, ExistingStatus, ScenarioFile, ScenarioStackInfo, SimScenario } from './scenario.js';
 export { parseState, STATE_VERSION } from './state.js';
 export type { SimState } from './state.js';

@@ -32,15 +32,24 @@ export function partitionOf(region: string): string {
 
 function pseudo(name: string, ctx: EvalContext): Evaluated | undefined {
   switch (name) {
-    case 'AWS::StackName': return ctx.stackName;
-    case 'AWS::StackId': return ctx.stackId;
-    case 'AWS::Region': return ctx.region;
-    case 'AWS::AccountId': return ctx.accountId;
-    case 'AWS::Partition': return partitionOf(ctx.region);
-    case 'AWS::URLSuffix': return ctx.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    case 'AWS::NotificationARNs': return [];
-    case 'AWS::NoValue': return undefined;
-    default: return null;
+    case 'AWS::StackName':
+      return ctx.stackName;
+    case 'AWS::StackId':
+      return ctx.stackId;
+    case 'AWS::Region':
+      return ctx.region;
+    case 'AWS::AccountId':
+      return ctx.accountId;
+    case 'AWS::Partition':
+      return partitionOf(ctx.region);
+    case 'AWS::URLSuffix':
+      return ctx.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    case 'AWS::NotificationARNs':
+      return [];
+    case 'AWS::NoValue':
+      return undefined;
+    default:
+      return null;
   }
 }
 
@@ -94,14 +103,18 @@ export class Evaluator {
         const parameter = ctx.parameters.get(name);
         if (parameter !== undefined) {
           const type = ctx.parameterTypes.get(name) ?? 'String';
-          return type.startsWith('List<') || type === 'CommaDelimitedList' ? parameter.split(',').map((s) => s.trim()) : parameter;
+          return type.startsWith('List<') || type === 'CommaDelimitedList'
+            ? parameter.split(',').map((s) => s.trim())
+            : parameter;
         }
         return ctx.resourceRef(name) ?? '';
       }
       case 'Condition':
         return typeof arg === 'string' ? this.condition(arg) : false;
       case 'Fn::GetAtt': {
-        const [resource, attribute] = Array.isArray(arg) ? [toText(this.evaluate(arg[0] ?? '')), toText(this.evaluate(arg[1] ?? ''))] : splitOnce(toText(this.evaluate(arg)));
+        const [resource, attribute] = Array.isArray(arg)
+          ? [toText(this.evaluate(arg[0] ?? '')), toText(this.evaluate(arg[1] ?? ''))]
+          : splitOnce(toText(this.evaluate(arg)));
         return ctx.resourceAttribute(resource, attribute) ?? '';
       }
       case 'Fn::Sub': {

@@ -59,7 +59,14 @@ export function nameProperty(type: string): string | undefined {
  * style id or CloudFormation's `<stack>-<LogicalId>-<RANDOM>`; a new generation (a replacement)
  * gets a new one.
  */
-export function physicalIdFor(input: { type: string; stackName: string; stackId: string; logicalId: string; generation: number; name: string | undefined }): string {
+export function physicalIdFor(input: {
+  type: string;
+  stackName: string;
+  stackId: string;
+  logicalId: string;
+  generation: number;
+  name: string | undefined;
+}): string {
   if (input.name !== undefined && input.name !== '') return input.name;
   const seed = `${input.stackId}/${input.logicalId}/${input.generation}`;
   const prefix = ID_PREFIX[input.type];
@@ -75,12 +82,17 @@ function service(type: string): string {
 function arnOf(type: string, physicalId: string, region: string, account: string): string {
   const partition = partitionOf(region);
   switch (type) {
-    case 'AWS::S3::Bucket': return `arn:${partition}:s3:::${physicalId}`;
-    case 'AWS::IAM::Role': return `arn:${partition}:iam::${account}:role/${physicalId}`;
-    case 'AWS::Lambda::Function': return `arn:${partition}:lambda:${region}:${account}:function:${physicalId}`;
+    case 'AWS::S3::Bucket':
+      return `arn:${partition}:s3:::${physicalId}`;
+    case 'AWS::IAM::Role':
+      return `arn:${partition}:iam::${account}:role/${physicalId}`;
+    case 'AWS::Lambda::Function':
+      return `arn:${partition}:lambda:${region}:${account}:function:${physicalId}`;
     case 'AWS::SNS::Topic':
-    case 'AWS::SQS::Queue': return `arn:${partition}:${service(type)}:${region}:${account}:${physicalId}`;
-    case 'AWS::SSM::Parameter': return `arn:${partition}:ssm:${region}:${account}:parameter/${physicalId.replace(/^\//, '')}`;
+    case 'AWS::SQS::Queue':
+      return `arn:${partition}:${service(type)}:${region}:${account}:${physicalId}`;
+    case 'AWS::SSM::Parameter':
+      return `arn:${partition}:ssm:${region}:${account}:parameter/${physicalId.replace(/^\//, '')}`;
     default: {
       const kind = (type.split('::')[2] ?? 'resource').toLowerCase();
       return `arn:${partition}:${service(type)}:${region}:${account}:${kind}/${physicalId}`;
@@ -91,17 +103,28 @@ function arnOf(type: string, physicalId: string, region: string, account: string
 /** What `Ref` of the resource gives. */
 export function refValue(type: string, physicalId: string, region: string, account: string): string {
   switch (type) {
-    case 'AWS::SNS::Topic': return arnOf(type, physicalId, region, account);
-    case 'AWS::SQS::Queue': return `https://sqs.${region}.amazonaws.com/${account}/${physicalId}`;
-    case 'AWS::Lambda::LayerVersion': return `arn:${partitionOf(region)}:lambda:${region}:${account}:layer:${physicalId}:1`;
-    default: return physicalId;
+    case 'AWS::SNS::Topic':
+      return arnOf(type, physicalId, region, account);
+    case 'AWS::SQS::Queue':
+      return `https://sqs.${region}.amazonaws.com/${account}/${physicalId}`;
+    case 'AWS::Lambda::LayerVersion':
+      return `arn:${partitionOf(region)}:lambda:${region}:${account}:layer:${physicalId}:1`;
+    default:
+      return physicalId;
   }
 }
 
 /** What `Fn::GetAtt` of the resource gives: an ARN for `Arn` / `*Arn`, the id for `*Id`, else a stable stand-in. */
-export function attributeValue(type: string, physicalId: string, attribute: string, region: string, account: string): string {
+export function attributeValue(
+  type: string,
+  physicalId: string,
+  attribute: string,
+  region: string,
+  account: string,
+): string {
   if (attribute === 'Arn') return arnOf(type, physicalId, region, account);
-  if (attribute.endsWith('Arn')) return `${arnOf(type, physicalId, region, account)}/${attribute.slice(0, -3).toLowerCase()}`;
+  if (attribute.endsWith('Arn'))
+    return `${arnOf(type, physicalId, region, account)}/${attribute.slice(0, -3).toLowerCase()}`;
   if (attribute === 'GroupId' || attribute === 'Id' || attribute === 'Name') return physicalId;
   return `${attribute.toLowerCase()}-${shortHash(`${physicalId}/${attribute}`, 10, 'hex')}`;
 }

@@ -106,7 +106,8 @@ export function parseS3Url(url: string): S3Location | undefined {
   if (parsed.protocol !== 'https:') return undefined;
   const host = parsed.hostname;
   const path = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  const regionOf = (label: string | undefined): string | undefined => (label === undefined || label === '' ? undefined : label);
+  const regionOf = (label: string | undefined): string | undefined =>
+    label === undefined || label === '' ? undefined : label;
   // Path style: the host starts with the S3 endpoint itself.
   const pathStyle = /^s3(?:[.-]([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/.exec(host);
   if (pathStyle) {

@@ -35,12 +35,26 @@ export const scenarioSchema = z.strictObject({
   /** Seeds every random choice (ids, throttled calls). @default 1 */
   seed: z.number().int().optional(),
   stacks: z.record(z.string(), stackScript).optional(),
-  throttle: z.strictObject({ rate: z.number().min(0).lt(1, 'must be below 1: at 1 every call is throttled and nothing can progress') }).optional(),
+  throttle: z
+    .strictObject({
+      rate: z.number().min(0).lt(1, 'must be below 1: at 1 every call is throttled and nothing can progress'),
+    })
+    .optional(),
   existing: z.record(z.string(), z.enum(EXISTING_STATUSES)).optional(),
   /** SSM parameters the account holds before the run: name → value, or { value, type }. */
-  ssm: z.record(z.string(), z.union([z.string(), z.strictObject({ value: z.string(), type: z.enum(['String', 'StringList', 'SecureString']) })])).optional(),
+  ssm: z
+    .record(
+      z.string(),
+      z.union([
+        z.string(),
+        z.strictObject({ value: z.string(), type: z.enum(['String', 'StringList', 'SecureString']) }),
+      ]),
+    )
+    .optional(),
   /** S3 buckets the account holds before the run (the artifacts bucket): name → { region }. */
-  buckets: z.record(z.string().regex(BUCKET_NAME, 'not a valid S3 bucket name'), z.strictObject({ region: z.string().min(1) })).optional(),
+  buckets: z
+    .record(z.string().regex(BUCKET_NAME, 'not a valid S3 bucket name'), z.strictObject({ region: z.string().min(1) }))
+    .optional(),
 });
 
 /** A scenario file as written: keyed by stack id. */
@@ -70,9 +84,14 @@ export async function loadScenario(file: string, displayPath = file): Promise<Sc
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read simulator scenario: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: displayPath }, {
-      hint: 'check the path given to --simulate=FILE', cause: error,
-    });
+    throw new ConfigError(
+      `cannot read simulator scenario: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file: displayPath },
+      {
+        hint: 'check the path given to --simulate=FILE',
+        cause: error,
+      },
+    );
   }
   return parseScenario(text, displayPath);
 }
@@ -87,9 +106,16 @@ export function parseScenario(text: string, file: string): ScenarioFile {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path, ...keys.slice(0, 1)];
     return {
-      message: keys.length > 0 ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
+      message:
+        keys.length > 0
+          ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.message,
       path: path.map(String).join('.') || '(root)',
-      location: locateInSource(text, file, path.filter((p): p is string | number => typeof p !== 'symbol')),
+      location: locateInSource(
+        text,
+        file,
+        path.filter((p): p is string | number => typeof p !== 'symbol'),
+      ),
       ...(issue.path[0] === 'existing' ? { hint: `an existing stack is one of ${EXISTING_STATUSES.join(', ')}` } : {}),
     };
   });
@@ -107,12 +133,22 @@ export interface ScenarioStackInfo {
 }
 
 /** Maps a scenario's stack ids to stack names; an id the config does not know is an error. */
-export function resolveScenario(scenario: ScenarioFile, stacks: ReadonlyMap<string, ScenarioStackInfo>, file = 'scenario'): SimScenario {
+export function resolveScenario(
+  scenario: ScenarioFile,
+  stacks: ReadonlyMap<string, ScenarioStackInfo>,
+  file = 'scenario',
+): SimScenario {
   const problems: Problem[] = [];
   const known = [...stacks.keys()];
   const lookup = (section: string, id: string): ScenarioStackInfo | undefined => {
     const info = stacks.get(id);
-    if (!info) problems.push({ message: `unknown stack "${id}"`, path: `${section}.${id}`, location: { file }, hint: `stacks are: ${known.join(', ')}` });
+    if (!info)
+      problems.push({
+        message: `unknown stack "${id}"`,
+        path: `${section}.${id}`,
+        location: { file },
+        hint: `stacks are: ${known.join(', ')}`,
+      });
     return info;
   };
   const scripts: Record<string, StackScript> = {};
@@ -132,9 +168,16 @@ export function resolveScenario(scenario: ScenarioFile, stacks: ReadonlyMap<stri
     };
   }
   if (problems.length > 0) throw new ValidationError('SCENARIO', `invalid simulator scenario ${file}`, problems);
-  const ssm = Object.fromEntries(Object.entries(scenario.ssm ?? {}).map(([name, v]) => [name, typeof v === 'string' ? { value: v, type: 'String' } : v]));
+  const ssm = Object.fromEntries(
+    Object.entries(scenario.ssm ?? {}).map(([name, v]) => [
+      name,
+      typeof v === 'string' ? { value: v, type: 'String' } : v,
+    ]),
+  );
   return {
-    stacks: scripts, existing, ssm,
+    stacks: scripts,
+    existing,
+    ssm,
     ...(scenario.buckets === undefined ? {} : { buckets: scenario.buckets }),
     ...(scenario.throttle === undefined ? {} : { throttle: scenario.throttle }),
     ...(scenario.seed === undefined ? {} : { seed: scenario.seed }),

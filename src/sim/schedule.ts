@@ -18,7 +18,12 @@ export interface Slot {
  * With `reverse`, dependencies are inverted: a task ends before the ones it depends on start
  * (deletion order).
  */
-export function scheduleTasks(tasks: readonly Task[], windowStart: number, windowEnd: number, reverse = false): Map<string, Slot> {
+export function scheduleTasks(
+  tasks: readonly Task[],
+  windowStart: number,
+  windowEnd: number,
+  reverse = false,
+): Map<string, Slot> {
   const ids = new Set(tasks.map((t) => t.id));
   const deps = new Map<string, string[]>(tasks.map((t) => [t.id, []]));
   for (const task of tasks) {

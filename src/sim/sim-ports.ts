@@ -31,7 +31,12 @@ export function createSimPorts(account: SimAccount, options: SimPortsOptions): A
     if (options.latencyMs > 0) await options.clock.sleep(options.latencyMs);
     account.advance();
     const throttled = options.throttleRate > 0 && options.throttleRandom.next() < options.throttleRate;
-    options.log.push({ at: account.now(), operation, stackName: stackRef === undefined ? undefined : account.stackNameOf(stackRef), throttled });
+    options.log.push({
+      at: account.now(),
+      operation,
+      stackName: stackRef === undefined ? undefined : account.stackNameOf(stackRef),
+      throttled,
+    });
     if (throttled) throw new AwsError(operation, 'Throttling', 'Rate exceeded', 400);
   };
   // S3 calls take the same latency but are neither throttled with CloudFormation's rate nor in

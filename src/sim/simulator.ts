@@ -79,15 +79,22 @@ Resources:
 export function createSimulator(options: SimulatorOptions): Simulator {
   const scenario = options.scenario ?? {};
   const seed = options.seed ?? scenario.seed ?? 1;
-  const pageSize = typeof options.pageSize === 'number' ? { events: options.pageSize, changes: options.pageSize } : options.pageSize ?? {};
+  const pageSize =
+    typeof options.pageSize === 'number'
+      ? { events: options.pageSize, changes: options.pageSize }
+      : (options.pageSize ?? {});
   const account = new SimAccount({
-    clock: options.clock, region: options.region ?? DEFAULT_REGION, idSeed: seed,
-    eventPageSize: Math.max(1, pageSize.events ?? 100), changeSetPageSize: Math.max(1, pageSize.changes ?? 100),
+    clock: options.clock,
+    region: options.region ?? DEFAULT_REGION,
+    idSeed: seed,
+    eventPageSize: Math.max(1, pageSize.events ?? 100),
+    changeSetPageSize: Math.max(1, pageSize.changes ?? 100),
     script: (name) => scenario.stacks?.[name],
   });
   if (options.state !== undefined) importState(account, parseState(options.state, options.stateSource));
   account.advance();
-  for (const [name, { region }] of Object.entries({ ...scenario.buckets, ...options.buckets })) account.s3.createBucket(name, region);
+  for (const [name, { region }] of Object.entries({ ...scenario.buckets, ...options.buckets }))
+    account.s3.createBucket(name, region);
   for (const [name, p] of Object.entries(scenario.ssm ?? {})) {
     const current = account.ssm.get(name);
     if (current?.value !== p.value || current.type !== p.type) account.writeSsm(name, p.value, p.type);
@@ -99,8 +106,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
 
   const log: SimCall[] = [];
   const ports = createSimPorts(account, {
-    clock: options.clock, log, latencyMs: options.latencyMs ?? 0,
-    throttleRate: scenario.throttle?.rate ?? 0, throttleRandom: new Prng(seed ^ 0x9e3779b9),
+    clock: options.clock,
+    log,
+    latencyMs: options.latencyMs ?? 0,
+    throttleRate: scenario.throttle?.rate ?? 0,
+    throttleRandom: new Prng(seed ^ 0x9e3779b9),
   });
   return {
     ports,
@@ -127,7 +137,12 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       },
       changeSets: () => {
         account.advance();
-        return [...account.changeSets.values()].map((c) => ({ id: c.id, name: c.name, stackName: c.stackName, ...changeSetStatus(account, c) }));
+        return [...account.changeSets.values()].map((c) => ({
+          id: c.id,
+          name: c.name,
+          stackName: c.stackName,
+          ...changeSetStatus(account, c),
+        }));
       },
       exports: () => {
         account.advance();
@@ -138,13 +153,15 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         return account.getParameter(name);
       },
       putSsmParameter: (name, value, type = 'String') => account.writeSsm(name, value, type),
-      buckets: () => [...account.s3.buckets].map(([name, b]) => ({ name, region: b.region, keys: [...b.objects.keys()].sort() })),
+      buckets: () =>
+        [...account.s3.buckets].map(([name, b]) => ({ name, region: b.region, keys: [...b.objects.keys()].sort() })),
       s3Object: (bucket, key) => {
         const object = account.s3.object(bucket, key);
         return object && { ...object };
       },
       createBucket: (name, region = account.region) => account.s3.createBucket(name, region),
-      putS3Object: (bucket, key, body, contentType) => account.s3.put(bucket, key, typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType),
+      putS3Object: (bucket, key, body, contentType) =>
+        account.s3.put(bucket, key, typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType),
       s3Calls: () => account.s3.calls.map((c) => ({ ...c })),
     },
   };
@@ -158,15 +175,21 @@ export function createSimulator(options: SimulatorOptions): Simulator {
 function seedExisting(account: SimAccount, stackName: string, existing: ExistingStack): void {
   const templateBody = existing.templateBody ?? PLACEHOLDER_TEMPLATE;
   const read = account.template(templateBody);
-  if (!read.ok) throw new ConfigError(`simulator: the template of existing stack ${stackName} is not valid: ${read.message}`);
+  if (!read.ok)
+    throw new ConfigError(`simulator: the template of existing stack ${stackName} is not valid: ${read.message}`);
   const template = read.template;
   // Parameters the caller did not give get their default, else a stand-in: the next deploy then sees a change.
   const given = new Map((existing.parameters ?? []).map((p) => [p.key, p.value]));
-  const parameters = template.parameters.map((p) => ({ key: p.name, value: given.get(p.name) ?? p.default ?? 'existing' }));
-  const resolved = Object.fromEntries(parameters.map((p) => {
-    const ssm = template.parameters.find((d) => d.name === p.key)?.ssm === true;
-    return [p.key, ssm ? account.ssm.get(p.value)?.value ?? p.value : p.value];
+  const parameters = template.parameters.map((p) => ({
+    key: p.name,
+    value: given.get(p.name) ?? p.default ?? 'existing',
   }));
+  const resolved = Object.fromEntries(
+    parameters.map((p) => {
+      const ssm = template.parameters.find((d) => d.name === p.key)?.ssm === true;
+      return [p.key, ssm ? (account.ssm.get(p.value)?.value ?? p.value) : p.value];
+    }),
+  );
   const script = account.script(stackName);
   const createMs = (script?.createSeconds ?? defaultCreateSeconds(template.resources.length)) * 1000;
   const now = account.now();
@@ -174,10 +197,15 @@ function seedExisting(account: SimAccount, stackName: string, existing: Existing
   const stack = account.newStack(stackName, t0);
   const source = { templateBody, parameters, resolved, tags: { ...existing.tags }, capabilities: [] };
   if (existing.status === 'ROLLBACK_COMPLETE') {
-    const scripted = script?.fail && template.resources.some((r) => r.logicalId === script.fail?.logicalId) ? script.fail : undefined;
+    const scripted =
+      script?.fail && template.resources.some((r) => r.logicalId === script.fail?.logicalId) ? script.fail : undefined;
     const first = template.resources[0]?.logicalId ?? 'Placeholder';
     startCreate(account, stack, source, t0, undefined, {
-      failure: scripted ?? { logicalId: first, reason: 'Resource handler returned message: "Simulated failure of an earlier deploy" (HandlerErrorCode: GeneralServiceException)' },
+      failure: scripted ?? {
+        logicalId: first,
+        reason:
+          'Resource handler returned message: "Simulated failure of an earlier deploy" (HandlerErrorCode: GeneralServiceException)',
+      },
     });
     return;
   }

@@ -13,7 +13,15 @@ import type { Plan } from './deployment.js';
 import type { Operation, OperationKind, SimChangeSet, SimStack, WorkItem } from './model.js';
 import type { SimTemplate } from './template-model.js';
 import {
-  createRollbackSteps, deletionSteps, forwardSteps, interrupt, phaseMargin, placeWork, rollbackDuration, root, updateRollbackSteps,
+  createRollbackSteps,
+  deletionSteps,
+  forwardSteps,
+  interrupt,
+  phaseMargin,
+  placeWork,
+  rollbackDuration,
+  root,
+  updateRollbackSteps,
 } from './timeline.js';
 import type { Removal, Step } from './timeline.js';
 
@@ -35,18 +43,30 @@ const TEMPLATE_FAILURE_MS = 1000;
 
 export function executeChangeSet(account: SimAccount, changeSetId: string, token: string): void {
   const cs = account.changeSets.get(changeSetId);
-  if (!cs) throw new AwsError('ExecuteChangeSet', 'ChangeSetNotFound', `ChangeSet [${changeSetId}] does not exist`, 404);
+  if (!cs)
+    throw new AwsError('ExecuteChangeSet', 'ChangeSetNotFound', `ChangeSet [${changeSetId}] does not exist`, 404);
   const { status, executionStatus } = changeSetStatus(account, cs);
   if (status !== 'CREATE_COMPLETE') {
-    throw new AwsError('ExecuteChangeSet', 'InvalidChangeSetStatus', `ChangeSet [${cs.id}] cannot be executed in its current status of [${status}]`, 400);
+    throw new AwsError(
+      'ExecuteChangeSet',
+      'InvalidChangeSetStatus',
+      `ChangeSet [${cs.id}] cannot be executed in its current status of [${status}]`,
+      400,
+    );
   }
   if (executionStatus !== 'AVAILABLE') {
-    throw new AwsError('ExecuteChangeSet', 'InvalidChangeSetStatus', `ChangeSet [${cs.id}] cannot be executed in its current execution status of [${executionStatus}]`, 400);
+    throw new AwsError(
+      'ExecuteChangeSet',
+      'InvalidChangeSetStatus',
+      `ChangeSet [${cs.id}] cannot be executed in its current execution status of [${executionStatus}]`,
+      400,
+    );
   }
   const stack = account.find(cs.stackId);
   if (!stack) throw validation('ExecuteChangeSet', `Stack [${cs.stackId}] does not exist`);
   // Executing one change set deletes the stack's others (§2.2).
-  for (const other of [...account.changeSets.values()]) if (other.stackId === stack.stackId && other.id !== cs.id) account.dropChangeSet(other);
+  for (const other of [...account.changeSets.values()])
+    if (other.stackId === stack.stackId && other.id !== cs.id) account.dropChangeSet(other);
   cs.execution = 'EXECUTE_IN_PROGRESS';
   if (cs.type === 'CREATE') startCreate(account, stack, cs, account.now(), token);
   else startUpdate(account, stack, cs, token);
@@ -67,11 +87,26 @@ interface Source {
 }
 
 /** `lenient`: laying out a stack's past, where an import of a stack not set up (yet) is simply empty. */
-function plan(account: SimAccount, stack: SimStack, source: Source, replaced: ReadonlySet<string>, lenient = false): Plan {
+function plan(
+  account: SimAccount,
+  stack: SimStack,
+  source: Source,
+  replaced: ReadonlySet<string>,
+  lenient = false,
+): Plan {
   return planDeployment({
-    template: parsed(account, source.templateBody), templateBody: source.templateBody, stackName: stack.stackName, stackId: stack.stackId,
-    region: account.region, accountId: account.accountId, parameters: source.parameters, resolved: source.resolved, tags: source.tags,
-    capabilities: source.capabilities, previous: stack.deployed, replaced,
+    template: parsed(account, source.templateBody),
+    templateBody: source.templateBody,
+    stackName: stack.stackName,
+    stackId: stack.stackId,
+    region: account.region,
+    accountId: account.accountId,
+    parameters: source.parameters,
+    resolved: source.resolved,
+    tags: source.tags,
+    capabilities: source.capabilities,
+    previous: stack.deployed,
+    replaced,
     exportValue: (name) => account.exports.get(name)?.value ?? (lenient ? '' : undefined),
   });
 }
@@ -84,13 +119,17 @@ function templateFailure(account: SimAccount, stack: SimStack, planned: Plan): s
     const owner = account.exporterOf(name, stack.stackId);
     if (owner !== undefined) return `Export with name ${name} is already exported by stack ${owner}`;
   }
-  const next = new Map(planned.deployment.outputs.flatMap((o) => (o.exportName === undefined ? [] : [[o.exportName, o.value] as const])));
+  const next = new Map(
+    planned.deployment.outputs.flatMap((o) => (o.exportName === undefined ? [] : [[o.exportName, o.value] as const])),
+  );
   for (const o of stack.deployed?.outputs ?? []) {
     if (o.exportName === undefined) continue;
     const importers = account.importersOf(o.exportName, stack.stackId);
     if (importers.length === 0) continue;
-    if (!next.has(o.exportName)) return `Export ${o.exportName} cannot be deleted as it is in use by ${importers.join(' and ')}`;
-    if (next.get(o.exportName) !== o.value) return `Export ${o.exportName} cannot be updated as it is in use by ${importers.join(' and ')}`;
+    if (!next.has(o.exportName))
+      return `Export ${o.exportName} cannot be deleted as it is in use by ${importers.join(' and ')}`;
+    if (next.get(o.exportName) !== o.value)
+      return `Export ${o.exportName} cannot be updated as it is in use by ${importers.join(' and ')}`;
   }
   return undefined;
 }
@@ -98,11 +137,25 @@ function templateFailure(account: SimAccount, stack: SimStack, planned: Plan): s
 function begin(account: SimAccount, stack: SimStack, op: Operation, steps: Step[]): void {
   stack.op = op;
   stack.generation += 1;
-  account.operations.push({ stackName: stack.stackName, stackId: stack.stackId, kind: op.kind, token: op.token, startedAt: op.startedAt, finishedAt: op.endsAt, finalStatus: op.finalStatus });
+  account.operations.push({
+    stackName: stack.stackName,
+    stackId: stack.stackId,
+    kind: op.kind,
+    token: op.token,
+    startedAt: op.startedAt,
+    finishedAt: op.endsAt,
+    finalStatus: op.finalStatus,
+  });
   account.record(stack, steps, op.token);
 }
 
-function operation(kind: OperationKind, t0: number, token: string | undefined, cs: SimChangeSet | undefined, rest: Pick<Operation, 'endsAt' | 'outcome' | 'finalStatus' | 'next' | 'work'>): Operation {
+function operation(
+  kind: OperationKind,
+  t0: number,
+  token: string | undefined,
+  cs: SimChangeSet | undefined,
+  rest: Pick<Operation, 'endsAt' | 'outcome' | 'finalStatus' | 'next' | 'work'>,
+): Operation {
   return { kind, token, changeSetId: cs?.id, startedAt: t0, ...rest };
 }
 
@@ -113,7 +166,11 @@ function operation(kind: OperationKind, t0: number, token: string | undefined, c
  * exports and imports are not checked, and `history.failure` makes it fail (ROLLBACK_COMPLETE).
  */
 export function startCreate(
-  account: SimAccount, stack: SimStack, source: Source & { id?: string }, t0: number, token: string | undefined,
+  account: SimAccount,
+  stack: SimStack,
+  source: Source & { id?: string },
+  t0: number,
+  token: string | undefined,
   history?: { failure?: { logicalId: string; reason: string } },
 ): void {
   const cs = source.id === undefined ? undefined : account.changeSets.get(source.id);
@@ -126,35 +183,78 @@ export function startCreate(
   const problem = history ? undefined : templateFailure(account, stack, planned);
   if (problem !== undefined) {
     const endsAt = t0 + 3 * TEMPLATE_FAILURE_MS;
-    begin(account, stack, operation('create', t0, token, cs, { endsAt, outcome: 'rollback', finalStatus: 'ROLLBACK_COMPLETE', next: undefined, work: [] }), [
-      start, root(t0 + TEMPLATE_FAILURE_MS, 'ROLLBACK_IN_PROGRESS', `${problem}. Rollback requested by user.`), root(endsAt, 'ROLLBACK_COMPLETE'),
-    ]);
+    begin(
+      account,
+      stack,
+      operation('create', t0, token, cs, {
+        endsAt,
+        outcome: 'rollback',
+        finalStatus: 'ROLLBACK_COMPLETE',
+        next: undefined,
+        work: [],
+      }),
+      [
+        start,
+        root(t0 + TEMPLATE_FAILURE_MS, 'ROLLBACK_IN_PROGRESS', `${problem}. Rollback requested by user.`),
+        root(endsAt, 'ROLLBACK_COMPLETE'),
+      ],
+    );
     return;
   }
   const lead = phaseMargin(durationMs);
-  const work = placeWork(planned.active.map((r) => ({
-    logicalId: r.logicalId, type: r.type, action: 'create' as const, physicalId: planned.deployment.resources[r.logicalId]?.physicalId ?? '',
-    oldPhysicalId: undefined, dependsOn: r.dependsOn, deletionPolicy: r.deletionPolicy,
-  })), t0 + lead, t0 + durationMs - lead);
+  const work = placeWork(
+    planned.active.map((r) => ({
+      logicalId: r.logicalId,
+      type: r.type,
+      action: 'create' as const,
+      physicalId: planned.deployment.resources[r.logicalId]?.physicalId ?? '',
+      oldPhysicalId: undefined,
+      dependsOn: r.dependsOn,
+      deletionPolicy: r.deletionPolicy,
+    })),
+    t0 + lead,
+    t0 + durationMs - lead,
+  );
   const fail = history ? history.failure : script?.fail;
   const failing = fail && work.find((w) => w.logicalId === fail.logicalId);
   if (fail && failing) {
     const cutoff = failing.end;
     const cut = interrupt(work, cutoff, fail);
     const rollback = createRollbackSteps({
-      at: cutoff + TEMPLATE_FAILURE_MS, durationMs: rollbackDuration(cutoff - t0), cutoff,
+      at: cutoff + TEMPLATE_FAILURE_MS,
+      durationMs: rollbackDuration(cutoff - t0),
+      cutoff,
       reason: `The following resource(s) failed to create: [${cut.failedIds.join(', ')}]. Rollback requested by user.`,
-      made: [...cut.completed, ...cut.interrupted], retain: (id) => work.find((w) => w.logicalId === id)?.deletionPolicy === 'Retain',
+      made: [...cut.completed, ...cut.interrupted],
+      retain: (id) => work.find((w) => w.logicalId === id)?.deletionPolicy === 'Retain',
     });
-    begin(account, stack, operation('create', t0, token, cs, { endsAt: rollback.endsAt, outcome: 'rollback', finalStatus: 'ROLLBACK_COMPLETE', next: undefined, work }), [
-      start, ...cut.before, ...cut.failures, ...rollback.steps,
-    ]);
+    begin(
+      account,
+      stack,
+      operation('create', t0, token, cs, {
+        endsAt: rollback.endsAt,
+        outcome: 'rollback',
+        finalStatus: 'ROLLBACK_COMPLETE',
+        next: undefined,
+        work,
+      }),
+      [start, ...cut.before, ...cut.failures, ...rollback.steps],
+    );
     return;
   }
   const endsAt = t0 + durationMs;
-  begin(account, stack, operation('create', t0, token, cs, { endsAt, outcome: 'success', finalStatus: 'CREATE_COMPLETE', next: planned.deployment, work }), [
-    start, ...forwardSteps(work), root(endsAt, 'CREATE_COMPLETE'),
-  ]);
+  begin(
+    account,
+    stack,
+    operation('create', t0, token, cs, {
+      endsAt,
+      outcome: 'success',
+      finalStatus: 'CREATE_COMPLETE',
+      next: planned.deployment,
+      work,
+    }),
+    [start, ...forwardSteps(work), root(endsAt, 'CREATE_COMPLETE')],
+  );
 }
 
 /**
@@ -164,7 +264,9 @@ export function startCreate(
 function startUpdate(account: SimAccount, stack: SimStack, cs: SimChangeSet, token: string): void {
   const t0 = account.now();
   const previous = stack.deployed;
-  const replaced = new Set(cs.changes.filter((c) => c.action === 'Modify' && c.replacement === 'True').map((c) => c.logicalId));
+  const replaced = new Set(
+    cs.changes.filter((c) => c.action === 'Modify' && c.replacement === 'True').map((c) => c.logicalId),
+  );
   const planned = plan(account, stack, cs, replaced);
   const script = account.script(stack.stackName);
   const durationMs = Math.round((script?.updateSeconds ?? defaultUpdateSeconds(planned.active.length)) * 1000);
@@ -175,10 +277,23 @@ function startUpdate(account: SimAccount, stack: SimStack, cs: SimChangeSet, tok
   if (problem !== undefined) {
     const endsAt = t0 + 3 * TEMPLATE_FAILURE_MS;
     // §4: an export in use fails the update with no resource *_FAILED before it.
-    begin(account, stack, operation('update', t0, token, cs, { endsAt, outcome: 'rollback', finalStatus: 'UPDATE_ROLLBACK_COMPLETE', next: undefined, work: [] }), [
-      start, root(t0 + TEMPLATE_FAILURE_MS, 'UPDATE_ROLLBACK_IN_PROGRESS', problem),
-      root(t0 + 2 * TEMPLATE_FAILURE_MS, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'), root(endsAt, 'UPDATE_ROLLBACK_COMPLETE'),
-    ]);
+    begin(
+      account,
+      stack,
+      operation('update', t0, token, cs, {
+        endsAt,
+        outcome: 'rollback',
+        finalStatus: 'UPDATE_ROLLBACK_COMPLETE',
+        next: undefined,
+        work: [],
+      }),
+      [
+        start,
+        root(t0 + TEMPLATE_FAILURE_MS, 'UPDATE_ROLLBACK_IN_PROGRESS', problem),
+        root(t0 + 2 * TEMPLATE_FAILURE_MS, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'),
+        root(endsAt, 'UPDATE_ROLLBACK_COMPLETE'),
+      ],
+    );
     return;
   }
   const defs = new Map(planned.active.map((r) => [r.logicalId, r]));
@@ -187,17 +302,42 @@ function startUpdate(account: SimAccount, stack: SimStack, cs: SimChangeSet, tok
     if (c.action === 'Remove' || !def) return [];
     const before = previous?.resources[c.logicalId];
     const action = c.action === 'Add' || !before ? 'create' : replaced.has(c.logicalId) ? 'replace' : 'update';
-    return [{
-      logicalId: c.logicalId, type: def.type, action, physicalId: planned.deployment.resources[c.logicalId]?.physicalId ?? '',
-      oldPhysicalId: before?.physicalId, dependsOn: def.dependsOn, deletionPolicy: def.deletionPolicy,
-    }];
+    return [
+      {
+        logicalId: c.logicalId,
+        type: def.type,
+        action,
+        physicalId: planned.deployment.resources[c.logicalId]?.physicalId ?? '',
+        oldPhysicalId: before?.physicalId,
+        dependsOn: def.dependsOn,
+        deletionPolicy: def.deletionPolicy,
+      },
+    ];
   });
   const removals: Removal[] = cs.changes.flatMap((c): Removal[] => {
     const before = previous?.resources[c.logicalId];
     if (!before) return [];
-    if (c.action === 'Remove') return [{ logicalId: c.logicalId, type: before.type, physicalId: before.physicalId, dependsOn: before.dependsOn, retain: before.deletionPolicy === 'Retain' }];
+    if (c.action === 'Remove')
+      return [
+        {
+          logicalId: c.logicalId,
+          type: before.type,
+          physicalId: before.physicalId,
+          dependsOn: before.dependsOn,
+          retain: before.deletionPolicy === 'Retain',
+        },
+      ];
     // The old copy of a replaced resource goes in cleanup (UpdateReplacePolicy, §6).
-    if (replaced.has(c.logicalId)) return [{ logicalId: c.logicalId, type: before.type, physicalId: before.physicalId, dependsOn: [], retain: before.updateReplacePolicy === 'Retain' }];
+    if (replaced.has(c.logicalId))
+      return [
+        {
+          logicalId: c.logicalId,
+          type: before.type,
+          physicalId: before.physicalId,
+          dependsOn: [],
+          retain: before.updateReplacePolicy === 'Retain',
+        },
+      ];
     return [];
   });
   const lead = phaseMargin(durationMs);
@@ -210,20 +350,46 @@ function startUpdate(account: SimAccount, stack: SimStack, cs: SimChangeSet, tok
     const cutoff = failing.end;
     const cut = interrupt(work, cutoff, fail);
     const rollback = updateRollbackSteps({
-      at: cutoff + TEMPLATE_FAILURE_MS, durationMs: rollbackDuration(cutoff - t0), cutoff, touched: [...cut.completed, ...cut.interrupted],
+      at: cutoff + TEMPLATE_FAILURE_MS,
+      durationMs: rollbackDuration(cutoff - t0),
+      cutoff,
+      touched: [...cut.completed, ...cut.interrupted],
       reason: `The following resource(s) failed to ${failing.action === 'create' ? 'create' : 'update'}: [${failing.logicalId}].`,
     });
-    begin(account, stack, operation('update', t0, token, cs, { endsAt: rollback.endsAt, outcome: 'rollback', finalStatus: 'UPDATE_ROLLBACK_COMPLETE', next: undefined, work }), [
-      start, ...cut.before, ...cut.failures, ...rollback.steps,
-    ]);
+    begin(
+      account,
+      stack,
+      operation('update', t0, token, cs, {
+        endsAt: rollback.endsAt,
+        outcome: 'rollback',
+        finalStatus: 'UPDATE_ROLLBACK_COMPLETE',
+        next: undefined,
+        work,
+      }),
+      [start, ...cut.before, ...cut.failures, ...rollback.steps],
+    );
     return;
   }
   const endsAt = t0 + durationMs;
   const cleanupLead = phaseMargin(cleanupMs);
-  begin(account, stack, operation('update', t0, token, cs, { endsAt, outcome: 'success', finalStatus: 'UPDATE_COMPLETE', next: planned.deployment, work }), [
-    start, ...forwardSteps(work), root(mainEnd, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'),
-    ...deletionSteps(removals, mainEnd + cleanupLead, endsAt - cleanupLead), root(endsAt, 'UPDATE_COMPLETE'),
-  ]);
+  begin(
+    account,
+    stack,
+    operation('update', t0, token, cs, {
+      endsAt,
+      outcome: 'success',
+      finalStatus: 'UPDATE_COMPLETE',
+      next: planned.deployment,
+      work,
+    }),
+    [
+      start,
+      ...forwardSteps(work),
+      root(mainEnd, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'),
+      ...deletionSteps(removals, mainEnd + cleanupLead, endsAt - cleanupLead),
+      root(endsAt, 'UPDATE_COMPLETE'),
+    ],
+  );
 }
 
 /** §1.2, §1.3, §4: DeleteStack, including the export-in-use refusal. */
@@ -231,7 +397,11 @@ export function deleteStack(account: SimAccount, nameOrArn: string, token: strin
   const stack = account.find(nameOrArn);
   // An unknown name, or a stack already going or gone: a silent success (§1.5).
   if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return;
-  if (stack.terminationProtection) throw validation('DeleteStack', `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`);
+  if (stack.terminationProtection)
+    throw validation(
+      'DeleteStack',
+      `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`,
+    );
   if (isBusy(stack.status)) throw validation('DeleteStack', `Stack cannot be deleted while in status ${stack.status}`);
   const t0 = account.now();
   const start = root(t0, 'DELETE_IN_PROGRESS', 'User Initiated');
@@ -241,20 +411,53 @@ export function deleteStack(account: SimAccount, nameOrArn: string, token: strin
     if (importers.length === 0) continue;
     // §1.2: back to the previous status with the reason, never DELETE_FAILED.
     const endsAt = t0 + TEMPLATE_FAILURE_MS;
-    begin(account, stack, operation('delete', t0, token, undefined, { endsAt, outcome: 'delete-refused', finalStatus: stack.status, next: undefined, work: [] }), [
-      start, root(endsAt, stack.status, `Export ${o.exportName} cannot be deleted as it is in use by ${importers.join(' and ')}`),
-    ]);
+    begin(
+      account,
+      stack,
+      operation('delete', t0, token, undefined, {
+        endsAt,
+        outcome: 'delete-refused',
+        finalStatus: stack.status,
+        next: undefined,
+        work: [],
+      }),
+      [
+        start,
+        root(
+          endsAt,
+          stack.status,
+          `Export ${o.exportName} cannot be deleted as it is in use by ${importers.join(' and ')}`,
+        ),
+      ],
+    );
     return;
   }
   const resources = Object.entries(stack.deployed?.resources ?? {});
-  const seconds = account.script(stack.stackName)?.deleteSeconds ?? (stack.status === 'REVIEW_IN_PROGRESS' ? 2 : defaultDeleteSeconds(resources.length));
+  const seconds =
+    account.script(stack.stackName)?.deleteSeconds ??
+    (stack.status === 'REVIEW_IN_PROGRESS' ? 2 : defaultDeleteSeconds(resources.length));
   const durationMs = Math.round(seconds * 1000);
   const lead = phaseMargin(durationMs);
   const endsAt = t0 + durationMs;
-  const removals: Removal[] = resources.map(([logicalId, r]) => ({ logicalId, type: r.type, physicalId: r.physicalId, dependsOn: r.dependsOn, retain: r.deletionPolicy === 'Retain' }));
-  begin(account, stack, operation('delete', t0, token, undefined, { endsAt, outcome: 'deleted', finalStatus: 'DELETE_COMPLETE', next: undefined, work: [] }), [
-    start, ...deletionSteps(removals, t0 + lead, endsAt - lead), root(endsAt, 'DELETE_COMPLETE'),
-  ]);
+  const removals: Removal[] = resources.map(([logicalId, r]) => ({
+    logicalId,
+    type: r.type,
+    physicalId: r.physicalId,
+    dependsOn: r.dependsOn,
+    retain: r.deletionPolicy === 'Retain',
+  }));
+  begin(
+    account,
+    stack,
+    operation('delete', t0, token, undefined, {
+      endsAt,
+      outcome: 'deleted',
+      finalStatus: 'DELETE_COMPLETE',
+      next: undefined,
+      work: [],
+    }),
+    [start, ...deletionSteps(removals, t0 + lead, endsAt - lead), root(endsAt, 'DELETE_COMPLETE')],
+  );
 }
 
 /**
@@ -272,7 +475,10 @@ export function cancelUpdateStack(account: SimAccount, nameOrArn: string, token:
   account.truncateFuture(stack);
   const cut = interrupt(op.work, now);
   const rollback = updateRollbackSteps({
-    at: now + TEMPLATE_FAILURE_MS, durationMs: rollbackDuration(now - op.startedAt), cutoff: now, touched: [...cut.completed, ...cut.interrupted],
+    at: now + TEMPLATE_FAILURE_MS,
+    durationMs: rollbackDuration(now - op.startedAt),
+    cutoff: now,
+    touched: [...cut.completed, ...cut.interrupted],
     reason: 'Stack update cancelled',
   });
   op.outcome = 'rollback';
@@ -292,13 +498,41 @@ export function startForeignUpdate(account: SimAccount, stack: SimStack, duratio
   const t0 = account.now();
   const deployed = stack.deployed;
   const lead = phaseMargin(durationMs);
-  const work = placeWork(Object.entries(deployed?.resources ?? {}).map(([logicalId, r]) => ({
-    logicalId, type: r.type, action: 'update' as const, physicalId: r.physicalId, oldPhysicalId: r.physicalId, dependsOn: r.dependsOn, deletionPolicy: r.deletionPolicy,
-  })), t0 + lead, t0 + durationMs - 3 * lead);
+  const work = placeWork(
+    Object.entries(deployed?.resources ?? {}).map(([logicalId, r]) => ({
+      logicalId,
+      type: r.type,
+      action: 'update' as const,
+      physicalId: r.physicalId,
+      oldPhysicalId: r.physicalId,
+      dependsOn: r.dependsOn,
+      deletionPolicy: r.deletionPolicy,
+    })),
+    t0 + lead,
+    t0 + durationMs - 3 * lead,
+  );
   const endsAt = t0 + durationMs;
   const token = `Console-UpdateStack-${account.ids.uuid()}`;
   stack.lastUpdatedAt = t0;
-  begin(account, stack, { kind: 'foreign-update', token, changeSetId: undefined, startedAt: t0, endsAt, outcome: 'success', finalStatus: 'UPDATE_COMPLETE', next: deployed, work }, [
-    root(t0, 'UPDATE_IN_PROGRESS', 'User Initiated'), ...forwardSteps(work), root(endsAt - 2 * lead, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'), root(endsAt, 'UPDATE_COMPLETE'),
-  ]);
+  begin(
+    account,
+    stack,
+    {
+      kind: 'foreign-update',
+      token,
+      changeSetId: undefined,
+      startedAt: t0,
+      endsAt,
+      outcome: 'success',
+      finalStatus: 'UPDATE_COMPLETE',
+      next: deployed,
+      work,
+    },
+    [
+      root(t0, 'UPDATE_IN_PROGRESS', 'User Initiated'),
+      ...forwardSteps(work),
+      root(endsAt - 2 * lead, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'),
+      root(endsAt, 'UPDATE_COMPLETE'),
+    ],
+  );
 }

@@ -19,52 +19,126 @@ const KEPT_EVENTS = 100;
 
 const parameter = z.object({ key: z.string(), value: z.string() });
 const record = z.record(z.string(), z.string());
-const output = z.object({ key: z.string(), value: z.string(), exportName: z.string().optional(), description: z.string().optional() });
+const output = z.object({
+  key: z.string(),
+  value: z.string(),
+  exportName: z.string().optional(),
+  description: z.string().optional(),
+});
 const resource = z.object({
-  type: z.string(), physicalId: z.string(), generation: z.number().int(), deletionPolicy: z.string(), updateReplacePolicy: z.string(), dependsOn: z.array(z.string()),
+  type: z.string(),
+  physicalId: z.string(),
+  generation: z.number().int(),
+  deletionPolicy: z.string(),
+  updateReplacePolicy: z.string(),
+  dependsOn: z.array(z.string()),
 });
 const deployment = z.object({
-  templateBody: z.string(), parameters: z.array(parameter), resolved: record, tags: record, capabilities: z.array(z.string()),
-  outputs: z.array(output), resources: z.record(z.string(), resource), imports: z.array(z.string()),
+  templateBody: z.string(),
+  parameters: z.array(parameter),
+  resolved: record,
+  tags: record,
+  capabilities: z.array(z.string()),
+  outputs: z.array(output),
+  resources: z.record(z.string(), resource),
+  imports: z.array(z.string()),
   ssm: z.array(z.object({ name: z.string(), value: z.string(), type: z.string(), retain: z.boolean() })),
 });
 const event = z.object({
-  at: z.number(), eventId: z.string(), logicalId: z.string(), physicalId: z.string().optional(), resourceType: z.string(), status: z.string(),
-  reason: z.string().optional(), token: z.string().optional(), root: z.boolean(),
+  at: z.number(),
+  eventId: z.string(),
+  logicalId: z.string(),
+  physicalId: z.string().optional(),
+  resourceType: z.string(),
+  status: z.string(),
+  reason: z.string().optional(),
+  token: z.string().optional(),
+  root: z.boolean(),
 });
 const workItem = z.object({
-  logicalId: z.string(), type: z.string(), action: z.enum(['create', 'update', 'replace']), start: z.number(), initiated: z.number(), end: z.number(),
-  physicalId: z.string(), oldPhysicalId: z.string().optional(), dependsOn: z.array(z.string()), deletionPolicy: z.string(),
+  logicalId: z.string(),
+  type: z.string(),
+  action: z.enum(['create', 'update', 'replace']),
+  start: z.number(),
+  initiated: z.number(),
+  end: z.number(),
+  physicalId: z.string(),
+  oldPhysicalId: z.string().optional(),
+  dependsOn: z.array(z.string()),
+  deletionPolicy: z.string(),
 });
 const operation = z.object({
-  kind: z.enum(['create', 'update', 'delete', 'foreign-update']), token: z.string().optional(), changeSetId: z.string().optional(),
-  startedAt: z.number(), endsAt: z.number(), outcome: z.enum(['success', 'rollback', 'deleted', 'delete-refused']), finalStatus: z.string(),
-  next: deployment.optional(), work: z.array(workItem),
+  kind: z.enum(['create', 'update', 'delete', 'foreign-update']),
+  token: z.string().optional(),
+  changeSetId: z.string().optional(),
+  startedAt: z.number(),
+  endsAt: z.number(),
+  outcome: z.enum(['success', 'rollback', 'deleted', 'delete-refused']),
+  finalStatus: z.string(),
+  next: deployment.optional(),
+  work: z.array(workItem),
 });
 const stack = z.object({
-  stackId: z.string(), stackName: z.string(), createdAt: z.number(), lastUpdatedAt: z.number().optional(), deletedAt: z.number().optional(),
-  status: z.string(), statusReason: z.string().optional(), terminationProtection: z.boolean(), generation: z.number().int(),
-  deployed: deployment.optional(), attempted: z.object({ templateBody: z.string(), parameters: z.array(parameter), tags: record }).optional(),
-  events: z.array(event), applied: z.number().int().nonnegative(), op: operation.optional(),
+  stackId: z.string(),
+  stackName: z.string(),
+  createdAt: z.number(),
+  lastUpdatedAt: z.number().optional(),
+  deletedAt: z.number().optional(),
+  status: z.string(),
+  statusReason: z.string().optional(),
+  terminationProtection: z.boolean(),
+  generation: z.number().int(),
+  deployed: deployment.optional(),
+  attempted: z.object({ templateBody: z.string(), parameters: z.array(parameter), tags: record }).optional(),
+  events: z.array(event),
+  applied: z.number().int().nonnegative(),
+  op: operation.optional(),
 });
 const detail = z.object({
-  attribute: z.string().optional(), name: z.string().optional(), requiresRecreation: z.string().optional(), changeSource: z.string().optional(),
-  causingEntity: z.string().optional(), evaluation: z.string().optional(),
+  attribute: z.string().optional(),
+  name: z.string().optional(),
+  requiresRecreation: z.string().optional(),
+  changeSource: z.string().optional(),
+  causingEntity: z.string().optional(),
+  evaluation: z.string().optional(),
 });
 const change = z.object({
-  action: z.enum(['Add', 'Modify', 'Remove', 'Import', 'Dynamic']), logicalId: z.string(), physicalId: z.string().optional(), resourceType: z.string(),
-  replacement: z.string().optional(), scope: z.array(z.string()), details: z.array(detail),
+  action: z.enum(['Add', 'Modify', 'Remove', 'Import', 'Dynamic']),
+  logicalId: z.string(),
+  physicalId: z.string().optional(),
+  resourceType: z.string(),
+  replacement: z.string().optional(),
+  scope: z.array(z.string()),
+  details: z.array(detail),
 });
 const changeSet = z.object({
-  id: z.string(), name: z.string(), stackId: z.string(), stackName: z.string(), type: z.enum(['CREATE', 'UPDATE']), clientToken: z.string(),
-  createdAt: z.number(), readyAt: z.number(), generation: z.number().int(), templateBody: z.string(), givenParameters: z.array(parameter),
-  parameters: z.array(parameter), resolved: record, tags: record, capabilities: z.array(z.string()), description: z.string().optional(),
-  final: z.object({ status: z.enum(['CREATE_COMPLETE', 'FAILED']), reason: z.string().optional() }), changes: z.array(change),
+  id: z.string(),
+  name: z.string(),
+  stackId: z.string(),
+  stackName: z.string(),
+  type: z.enum(['CREATE', 'UPDATE']),
+  clientToken: z.string(),
+  createdAt: z.number(),
+  readyAt: z.number(),
+  generation: z.number().int(),
+  templateBody: z.string(),
+  givenParameters: z.array(parameter),
+  parameters: z.array(parameter),
+  resolved: record,
+  tags: record,
+  capabilities: z.array(z.string()),
+  description: z.string().optional(),
+  final: z.object({ status: z.enum(['CREATE_COMPLETE', 'FAILED']), reason: z.string().optional() }),
+  changes: z.array(change),
   execution: z.enum(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED']).optional(),
 });
 
 const s3Object = z.object({
-  key: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/), contentType: z.string().optional(), text: z.string().optional(),
+  key: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  contentType: z.string().optional(),
+  text: z.string().optional(),
 });
 const bucket = z.object({ name: z.string().min(1), region: z.string().min(1), objects: z.array(s3Object) });
 
@@ -84,23 +158,36 @@ export type SimState = z.infer<typeof stateSchema>;
 /** A JSON-ready copy of the account. Deleted stacks and finished change sets are left out. */
 export function exportState(account: SimAccount): SimState {
   account.advance();
-  const stacks = account.stacks.filter((s) => s.status !== 'DELETE_COMPLETE').map((s): SimStack => {
-    const copy = structuredClone(s);
-    const drop = Math.max(0, copy.applied - KEPT_EVENTS);
-    copy.events = copy.events.slice(drop);
-    copy.applied -= drop;
-    return copy;
-  });
+  const stacks = account.stacks
+    .filter((s) => s.status !== 'DELETE_COMPLETE')
+    .map((s): SimStack => {
+      const copy = structuredClone(s);
+      const drop = Math.max(0, copy.applied - KEPT_EVENTS);
+      copy.events = copy.events.slice(drop);
+      copy.applied -= drop;
+      return copy;
+    });
   const kept = new Set(stacks.map((s) => s.stackId));
   const changeSets = [...account.changeSets.values()]
     .filter((c) => kept.has(c.stackId) && (c.execution === undefined || c.execution === 'EXECUTE_IN_PROGRESS'))
     .map((c): SimChangeSet => structuredClone(c));
   // JSON has no `undefined`: a round trip through a file drops those keys, which the schema allows.
-  return JSON.parse(JSON.stringify({
-    version: STATE_VERSION, time: account.now(), idState: account.ids.current, stacks, changeSets,
-    exports: [...account.exports.values()], ssm: [...account.ssm.values()],
-    buckets: [...account.s3.buckets].map(([name, b]) => ({ name, region: b.region, objects: [...b.objects].map(([key, o]) => ({ key, ...o })) })),
-  })) as SimState;
+  return JSON.parse(
+    JSON.stringify({
+      version: STATE_VERSION,
+      time: account.now(),
+      idState: account.ids.current,
+      stacks,
+      changeSets,
+      exports: [...account.exports.values()],
+      ssm: [...account.ssm.values()],
+      buckets: [...account.s3.buckets].map(([name, b]) => ({
+        name,
+        region: b.region,
+        objects: [...b.objects].map(([key, o]) => ({ key, ...o })),
+      })),
+    }),
+  ) as SimState;
 }
 
 /** Checks saved state; `source` names it in errors (the state file's path). */
@@ -108,7 +195,9 @@ export function parseState(value: unknown, source = 'simulator state'): SimState
   const parsed = stateSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems: Problem[] = parsed.error.issues.slice(0, 20).map((issue) => ({
-    message: issue.message, path: issue.path.map(String).join('.') || '(root)', location: { file: source },
+    message: issue.message,
+    path: issue.path.map(String).join('.') || '(root)',
+    location: { file: source },
   }));
   throw new ValidationError('SIM_STATE', `${source} is not a simulator state this version can read`, problems, {
     hint: 'delete the state file to start from an empty simulated account',

@@ -32,7 +32,11 @@ export interface SimStats {
   changeSets: SimChangeSetRecord[];
 }
 
-export function summarize(calls: readonly SimCall[], operations: readonly OperationRecord[], changeSets: readonly SimChangeSetRecord[]): SimStats {
+export function summarize(
+  calls: readonly SimCall[],
+  operations: readonly OperationRecord[],
+  changeSets: readonly SimChangeSetRecord[],
+): SimStats {
   const callsByOperation: Record<string, number> = {};
   const callsByStack: Record<string, number> = {};
   let throttled = 0;
@@ -47,7 +51,10 @@ export function summarize(calls: readonly SimCall[], operations: readonly Operat
     throttledCalls: throttled,
     callsByOperation,
     callsByStack,
-    peakCallsPerSecond: peakPerWindow(calls.map((c) => c.at), 1000),
+    peakCallsPerSecond: peakPerWindow(
+      calls.map((c) => c.at),
+      1000,
+    ),
     operations: operations.map((o) => ({ ...o })),
     changeSets: changeSets.map((c) => ({ ...c })),
   };

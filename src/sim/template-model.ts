@@ -64,12 +64,19 @@ export function readSimTemplate(text: string): ReadTemplateResult {
   }
   const section = (name: string): TemplateObject => asObject(body[name]);
   const resourceSection = section('Resources');
-  if (Object.keys(resourceSection).length === 0) return { ok: false, message: 'At least one Resources member must be defined.' };
+  if (Object.keys(resourceSection).length === 0)
+    return { ok: false, message: 'At least one Resources member must be defined.' };
 
   const parameters: SimParameterDef[] = Object.entries(section('Parameters')).map(([name, raw]) => {
     const def = asObject(raw);
     const type = typeof def.Type === 'string' ? def.Type : 'String';
-    return { name, type, default: scalarDefault(def.Default), noEcho: def.NoEcho === true || def.NoEcho === 'true', ssm: SSM_TYPE.test(type) };
+    return {
+      name,
+      type,
+      default: scalarDefault(def.Default),
+      noEcho: def.NoEcho === true || def.NoEcho === 'true',
+      ssm: SSM_TYPE.test(type),
+    };
   });
   const parameterNames = new Set(parameters.map((p) => p.name));
   const resourceIds = new Set(Object.keys(resourceSection));
@@ -78,8 +85,14 @@ export function readSimTemplate(text: string): ReadTemplateResult {
   const resources: SimResourceDef[] = [];
   for (const [logicalId, raw] of Object.entries(resourceSection)) {
     const def = asObject(raw);
-    if (typeof def.Type !== 'string') return { ok: false, message: `[/Resources/${logicalId}] Every Resources object must contain a Type member.` };
-    const explicit = typeof def.DependsOn === 'string' ? [def.DependsOn] : Array.isArray(def.DependsOn) ? def.DependsOn.filter((d): d is string => typeof d === 'string') : [];
+    if (typeof def.Type !== 'string')
+      return { ok: false, message: `[/Resources/${logicalId}] Every Resources object must contain a Type member.` };
+    const explicit =
+      typeof def.DependsOn === 'string'
+        ? [def.DependsOn]
+        : Array.isArray(def.DependsOn)
+          ? def.DependsOn.filter((d): d is string => typeof d === 'string')
+          : [];
     const referenced = referencesIn({ Properties: def.Properties ?? null, Metadata: def.Metadata ?? null });
     const dependsOn = new Set<string>();
     for (const name of [...explicit, ...referenced]) {
@@ -115,15 +128,24 @@ export function readSimTemplate(text: string): ReadTemplateResult {
     };
   });
   if (unresolved.size > 0) {
-    return { ok: false, message: `Unresolved resource dependencies [${[...unresolved].join(', ')}] in the Resources block of the template` };
+    return {
+      ok: false,
+      message: `Unresolved resource dependencies [${[...unresolved].join(', ')}] in the Resources block of the template`,
+    };
   }
   const cycle = findCycle(resources);
   if (cycle) return { ok: false, message: `Circular dependency between resources: [${cycle.join(', ')}]` };
   return {
     ok: true,
     template: {
-      body, canonical: JSON.stringify(body), parameters, resources, outputs,
-      conditions: section('Conditions'), mappings: section('Mappings'), hasTransform: body.Transform !== undefined,
+      body,
+      canonical: JSON.stringify(body),
+      parameters,
+      resources,
+      outputs,
+      conditions: section('Conditions'),
+      mappings: section('Mappings'),
+      hasTransform: body.Transform !== undefined,
     },
   };
 }

@@ -42,10 +42,17 @@ export function placeWork(
   windowStart: number,
   windowEnd: number,
 ): WorkItem[] {
-  const slots = scheduleTasks(items.map((i) => ({ id: i.logicalId, deps: i.dependsOn })), windowStart, windowEnd);
+  const slots = scheduleTasks(
+    items.map((i) => ({ id: i.logicalId, deps: i.dependsOn })),
+    windowStart,
+    windowEnd,
+  );
   return items.map((item) => {
     const slot = slots.get(item.logicalId) ?? { start: windowStart, end: windowStart + 2 };
-    const initiated = Math.min(slot.end - 1, slot.start + Math.max(1, Math.min(1000, Math.round((slot.end - slot.start) * 0.1))));
+    const initiated = Math.min(
+      slot.end - 1,
+      slot.start + Math.max(1, Math.min(1000, Math.round((slot.end - slot.start) * 0.1))),
+    );
     return { ...item, start: slot.start, initiated, end: slot.end };
   });
 }
@@ -56,11 +63,29 @@ function itemSteps(item: WorkItem, upTo = Number.POSITIVE_INFINITY): Step[] {
   const steps: Step[] = [];
   if (item.action === 'create') {
     steps.push({ ...r, at: item.start, status: 'CREATE_IN_PROGRESS', physicalId: '' });
-    steps.push({ ...r, at: item.initiated, status: 'CREATE_IN_PROGRESS', reason: INITIATED, physicalId: item.physicalId });
+    steps.push({
+      ...r,
+      at: item.initiated,
+      status: 'CREATE_IN_PROGRESS',
+      reason: INITIATED,
+      physicalId: item.physicalId,
+    });
     steps.push({ ...r, at: item.end, status: 'CREATE_COMPLETE', physicalId: item.physicalId });
   } else if (item.action === 'replace') {
-    steps.push({ ...r, at: item.start, status: 'UPDATE_IN_PROGRESS', reason: REPLACING, physicalId: item.oldPhysicalId ?? '' });
-    steps.push({ ...r, at: item.initiated, status: 'UPDATE_IN_PROGRESS', reason: INITIATED, physicalId: item.physicalId });
+    steps.push({
+      ...r,
+      at: item.start,
+      status: 'UPDATE_IN_PROGRESS',
+      reason: REPLACING,
+      physicalId: item.oldPhysicalId ?? '',
+    });
+    steps.push({
+      ...r,
+      at: item.initiated,
+      status: 'UPDATE_IN_PROGRESS',
+      reason: INITIATED,
+      physicalId: item.physicalId,
+    });
     steps.push({ ...r, at: item.end, status: 'UPDATE_COMPLETE', physicalId: item.physicalId });
   } else {
     steps.push({ ...r, at: item.start, status: 'UPDATE_IN_PROGRESS', physicalId: item.physicalId });
@@ -75,14 +100,22 @@ export function forwardSteps(work: readonly WorkItem[]): Step[] {
 
 /** Deletions in reverse dependency order over a window; Retain gives DELETE_SKIPPED (§6). */
 export function deletionSteps(removals: readonly Removal[], windowStart: number, windowEnd: number): Step[] {
-  const slots = scheduleTasks(removals.map((r) => ({ id: r.logicalId, deps: r.dependsOn })), windowStart, windowEnd, true);
+  const slots = scheduleTasks(
+    removals.map((r) => ({ id: r.logicalId, deps: r.dependsOn })),
+    windowStart,
+    windowEnd,
+    true,
+  );
   return removals.flatMap((r): Step[] => {
     const slot = slots.get(r.logicalId) ?? { start: windowStart, end: windowStart + 2 };
     const base = { logicalId: r.logicalId, type: r.type, physicalId: r.physicalId };
     if (r.retain) return [{ ...base, at: slot.start, status: 'DELETE_SKIPPED' }];
     // A resource that never got a physical id goes straight to DELETE_COMPLETE (§3.2).
     if (r.physicalId === '') return [{ ...base, at: slot.start, status: 'DELETE_COMPLETE' }];
-    return [{ ...base, at: slot.start, status: 'DELETE_IN_PROGRESS' }, { ...base, at: slot.end, status: 'DELETE_COMPLETE' }];
+    return [
+      { ...base, at: slot.start, status: 'DELETE_IN_PROGRESS' },
+      { ...base, at: slot.end, status: 'DELETE_COMPLETE' },
+    ];
   });
 }
 
@@ -99,7 +132,11 @@ export interface Interruption {
   failedIds: string[];
 }
 
-export function interrupt(work: readonly WorkItem[], cutoff: number, failing?: { logicalId: string; reason: string }): Interruption {
+export function interrupt(
+  work: readonly WorkItem[],
+  cutoff: number,
+  failing?: { logicalId: string; reason: string },
+): Interruption {
   const before: Step[] = [];
   const failures: Step[] = [];
   const completed: WorkItem[] = [];
@@ -110,7 +147,14 @@ export function interrupt(work: readonly WorkItem[], cutoff: number, failing?: {
   const failingItem = failing ? work.find((w) => w.logicalId === failing.logicalId) : undefined;
   if (failingItem && failing) {
     before.push(...itemSteps(failingItem, cutoff - 1));
-    failures.push({ at: cutoff, logicalId: failingItem.logicalId, type: failingItem.type, status: failedStatus(failingItem), reason: failing.reason, physicalId: failingItem.physicalId });
+    failures.push({
+      at: cutoff,
+      logicalId: failingItem.logicalId,
+      type: failingItem.type,
+      status: failedStatus(failingItem),
+      reason: failing.reason,
+      physicalId: failingItem.physicalId,
+    });
     interrupted.push(failingItem);
     failedIds.push(failingItem.logicalId);
   }
@@ -122,7 +166,10 @@ export function interrupt(work: readonly WorkItem[], cutoff: number, failing?: {
     } else if (item.start < cutoff) {
       before.push(...itemSteps(item, cutoff));
       failures.push({
-        at: cutoff + offset++, logicalId: item.logicalId, type: item.type, status: failedStatus(item),
+        at: cutoff + offset++,
+        logicalId: item.logicalId,
+        type: item.type,
+        status: failedStatus(item),
         reason: item.action === 'create' ? 'Resource creation cancelled' : 'Resource update cancelled',
         physicalId: item.initiated <= cutoff || item.action === 'update' ? item.physicalId : '',
       });
@@ -134,15 +181,29 @@ export function interrupt(work: readonly WorkItem[], cutoff: number, failing?: {
 }
 
 /** ROLLBACK_IN_PROGRESS → deletions of what the create made → ROLLBACK_COMPLETE (§3.2). */
-export function createRollbackSteps(input: { at: number; durationMs: number; reason: string; made: readonly WorkItem[]; cutoff: number; retain: (id: string) => boolean }): { steps: Step[]; endsAt: number } {
+export function createRollbackSteps(input: {
+  at: number;
+  durationMs: number;
+  reason: string;
+  made: readonly WorkItem[];
+  cutoff: number;
+  retain: (id: string) => boolean;
+}): { steps: Step[]; endsAt: number } {
   const lead = margin(input.durationMs);
   const endsAt = input.at + input.durationMs;
   const removals: Removal[] = input.made.map((item) => ({
-    logicalId: item.logicalId, type: item.type, dependsOn: item.dependsOn, retain: input.retain(item.logicalId),
+    logicalId: item.logicalId,
+    type: item.type,
+    dependsOn: item.dependsOn,
+    retain: input.retain(item.logicalId),
     physicalId: item.initiated <= input.cutoff ? item.physicalId : '',
   }));
   return {
-    steps: [root(input.at, 'ROLLBACK_IN_PROGRESS', input.reason), ...deletionSteps(removals, input.at + lead, endsAt - lead), root(endsAt, 'ROLLBACK_COMPLETE')],
+    steps: [
+      root(input.at, 'ROLLBACK_IN_PROGRESS', input.reason),
+      ...deletionSteps(removals, input.at + lead, endsAt - lead),
+      root(endsAt, 'ROLLBACK_COMPLETE'),
+    ],
     endsAt,
   };
 }
@@ -151,15 +212,28 @@ export function createRollbackSteps(input: { at: number; durationMs: number; rea
  * UPDATE_ROLLBACK_IN_PROGRESS → modified resources back to their old configuration →
  * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS → what the update created deleted → UPDATE_ROLLBACK_COMPLETE (§3.2).
  */
-export function updateRollbackSteps(input: { at: number; durationMs: number; reason: string; touched: readonly WorkItem[]; cutoff: number }): { steps: Step[]; endsAt: number } {
+export function updateRollbackSteps(input: {
+  at: number;
+  durationMs: number;
+  reason: string;
+  touched: readonly WorkItem[];
+  cutoff: number;
+}): { steps: Step[]; endsAt: number } {
   const lead = margin(input.durationMs);
   const endsAt = input.at + input.durationMs;
   const revert = input.touched.filter((i) => i.action !== 'create');
   const created = input.touched.filter((i) => i.action !== 'update');
   const cleanupAt = revert.length > 0 ? input.at + Math.round(input.durationMs * 0.6) : input.at + 2 * lead;
-  const reverts = placeWork(revert.map((i) => ({ ...i, action: 'update' as const, physicalId: i.oldPhysicalId ?? i.physicalId })), input.at + lead, cleanupAt - lead);
+  const reverts = placeWork(
+    revert.map((i) => ({ ...i, action: 'update' as const, physicalId: i.oldPhysicalId ?? i.physicalId })),
+    input.at + lead,
+    cleanupAt - lead,
+  );
   const removals: Removal[] = created.map((item) => ({
-    logicalId: item.logicalId, type: item.type, dependsOn: item.dependsOn, retain: false,
+    logicalId: item.logicalId,
+    type: item.type,
+    dependsOn: item.dependsOn,
+    retain: false,
     physicalId: item.initiated <= input.cutoff ? item.physicalId : '',
   }));
   return {

@@ -93,7 +93,11 @@ function indexOf(db: SpecDatabase, started: number): ResourceSpec {
       const top = path[0];
       if (top !== undefined && !replacing.has(top)) replacing.set(top, path.length === 1 ? 'Always' : 'Conditionally');
     }
-    types.set(resource.cloudFormationType, { replacing, known: new Set(Object.keys(resource.properties)), stateful: resource.isStateful ?? false });
+    types.set(resource.cloudFormationType, {
+      replacing,
+      known: new Set(Object.keys(resource.properties)),
+      stateful: resource.isStateful ?? false,
+    });
   }
   loadMs = performance.now() - started;
   return specFromIndex(types, specSource());
@@ -108,7 +112,8 @@ function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): R
       if (!entry || !entry.known.has(property)) return undefined;
       return entry.replacing.get(property) ?? 'Never';
     },
-    createOnlyProperties: (type) => [...(types.get(type)?.replacing ?? [])].filter(([, r]) => r === 'Always').map(([name]) => name),
+    createOnlyProperties: (type) =>
+      [...(types.get(type)?.replacing ?? [])].filter(([, r]) => r === 'Always').map(([name]) => name),
     isStateful: (type) => types.get(type)?.stateful,
   };
 }

@@ -124,14 +124,24 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
 
   const resourceSection = section('Resources');
   if (Object.keys(resourceSection).length === 0) {
-    errors.push({ message: 'a template needs at least one resource in `Resources`', location: template.locate(undefined) });
+    errors.push({
+      message: 'a template needs at least one resource in `Resources`',
+      location: template.locate(undefined),
+    });
   }
   const resources: TemplateResource[] = Object.entries(resourceSection).map(([logicalId, raw]) => {
     const definition = asObject(raw);
     if (typeof definition.Type !== 'string') {
-      errors.push({ message: `resource ${logicalId} has no \`Type\``, location: entryLocation(resourceSection, logicalId) });
+      errors.push({
+        message: `resource ${logicalId} has no \`Type\``,
+        location: entryLocation(resourceSection, logicalId),
+      });
     }
-    return { logicalId, type: typeof definition.Type === 'string' ? definition.Type : 'Unknown', location: entryLocation(resourceSection, logicalId) };
+    return {
+      logicalId,
+      type: typeof definition.Type === 'string' ? definition.Type : 'Unknown',
+      location: entryLocation(resourceSection, logicalId),
+    };
   });
 
   const outputSection = section('Outputs');
@@ -151,7 +161,8 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
   for (const p of parameters) {
     if (!SSM_PARAMETER_TYPE.test(p.type)) continue;
     const value = known.get(p.name);
-    const parameterName: ResolvedName = value === undefined ? { value: `\${${p.name}}`, unknowns: [p.name] } : { value, unknowns: [] };
+    const parameterName: ResolvedName =
+      value === undefined ? { value: `\${${p.name}}`, unknowns: [p.name] } : { value, unknowns: [] };
     ssmReads.push({ parameterName, via: 'parameter-type', secure: false, usedBy: p.name, location: p.location });
   }
 
@@ -176,7 +187,8 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     const importArg = value['Fn::ImportValue'];
     if (importArg !== undefined) {
       const exportName = resolveName(importArg, context);
-      if (exportName.unknowns.length > 0) warnings.push(patternWarning(`Fn::ImportValue in ${usedBy}`, exportName, loc));
+      if (exportName.unknowns.length > 0)
+        warnings.push(patternWarning(`Fn::ImportValue in ${usedBy}`, exportName, loc));
       imports.push({ exportName, usedBy, location: loc });
     }
     const subArg = value['Fn::Sub'];
@@ -188,7 +200,13 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
         for (const match of subTemplate.matchAll(DYNAMIC_REFERENCE)) {
           const name = stripVersion(match[2] ?? '');
           const parameterName = resolveName({ 'Fn::Sub': variables === undefined ? name : [name, variables] }, context);
-          ssmReads.push({ parameterName, via: 'dynamic-reference', secure: match[1] === 'ssm-secure', usedBy, location: loc });
+          ssmReads.push({
+            parameterName,
+            via: 'dynamic-reference',
+            secure: match[1] === 'ssm-secure',
+            usedBy,
+            location: loc,
+          });
         }
       }
       if (variables !== undefined) walk(variables, usedBy, loc);
@@ -199,8 +217,10 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
       walk(child, usedBy, childPosition ? template.locate(childPosition) : loc);
     }
   };
-  for (const [logicalId, definition] of Object.entries(resourceSection)) walk(definition, logicalId, entryLocation(resourceSection, logicalId));
-  for (const [name, definition] of Object.entries(outputSection)) walk(definition, `output ${name}`, entryLocation(outputSection, name));
+  for (const [logicalId, definition] of Object.entries(resourceSection))
+    walk(definition, logicalId, entryLocation(resourceSection, logicalId));
+  for (const [name, definition] of Object.entries(outputSection))
+    walk(definition, `output ${name}`, entryLocation(outputSection, name));
 
   const ssmWrites: TemplateSsmWrite[] = [];
   for (const resource of resources) {
@@ -209,7 +229,8 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     // Without a Name, CloudFormation generates one: nobody else can know it before deploy.
     if (properties.Name === undefined) continue;
     const parameterName = resolveName(properties.Name, context);
-    if (parameterName.unknowns.length > 0) warnings.push(patternWarning(`SSM parameter name of ${resource.logicalId}`, parameterName, resource.location));
+    if (parameterName.unknowns.length > 0)
+      warnings.push(patternWarning(`SSM parameter name of ${resource.logicalId}`, parameterName, resource.location));
     ssmWrites.push({ parameterName, logicalId: resource.logicalId, location: resource.location });
   }
 
@@ -217,7 +238,14 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     file: template.file,
     body: template.text,
     description: typeof body.Description === 'string' ? body.Description : undefined,
-    parameters, resources, outputs, imports, ssmReads, ssmWrites, warnings, errors,
+    parameters,
+    resources,
+    outputs,
+    imports,
+    ssmReads,
+    ssmWrites,
+    warnings,
+    errors,
   };
 }
 
@@ -235,7 +263,8 @@ function asObject(value: TemplateValue | undefined): TemplateObject {
 
 function parameterDefault(value: TemplateValue | undefined): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item))).join(',');
+  if (Array.isArray(value))
+    return value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item))).join(',');
   if (typeof value === 'object') return undefined;
   return String(value);
 }

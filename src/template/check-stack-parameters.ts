@@ -21,7 +21,9 @@ export function checkStackParameters(
       stack: stack.id,
       location: locateConfig(['stacks', stack.id, 'parameters', name]),
       message: `parameter ${name} is not declared in ${stack.templateDisplay}`,
-      hint: didYouMean(name, declared) ?? (declared.length ? `the template declares: ${declared.join(', ')}` : 'the template declares no parameters'),
+      hint:
+        didYouMean(name, declared) ??
+        (declared.length ? `the template declares: ${declared.join(', ')}` : 'the template declares no parameters'),
     });
   }
   for (const parameter of template.parameters) {
@@ -44,11 +46,15 @@ export function checkStackOutputs(
   locateConfig: (path: readonly PropertyKey[]) => SourceLocation,
 ): Problem[] {
   const declared = template.outputs.map((o) => o.name);
-  return Object.keys(stack.outputsToSsm).filter((name) => !declared.includes(name)).map((name) => ({
-    path: `stacks.${stack.id}.outputsToSsm.${name}`,
-    stack: stack.id,
-    location: locateConfig(['stacks', stack.id, 'outputsToSsm', name]),
-    message: `outputsToSsm names output ${name}, which ${stack.templateDisplay} does not declare`,
-    hint: didYouMean(name, declared) ?? (declared.length ? `the template's outputs are: ${declared.join(', ')}` : 'the template declares no outputs'),
-  }));
+  return Object.keys(stack.outputsToSsm)
+    .filter((name) => !declared.includes(name))
+    .map((name) => ({
+      path: `stacks.${stack.id}.outputsToSsm.${name}`,
+      stack: stack.id,
+      location: locateConfig(['stacks', stack.id, 'outputsToSsm', name]),
+      message: `outputsToSsm names output ${name}, which ${stack.templateDisplay} does not declare`,
+      hint:
+        didYouMean(name, declared) ??
+        (declared.length ? `the template's outputs are: ${declared.join(', ')}` : 'the template declares no outputs'),
+    }));
 }

@@ -37,8 +37,26 @@ export interface ParsedTemplate {
  * except `!Ref` and `!Condition`, whose long forms have no `Fn::` prefix.
  */
 const SHORT_FORM_TAGS = [
-  'Ref', 'Condition', 'GetAtt', 'Sub', 'ImportValue', 'Join', 'Select', 'Split', 'If', 'Equals',
-  'And', 'Or', 'Not', 'FindInMap', 'GetAZs', 'Base64', 'Cidr', 'Transform', 'Length', 'ToJsonString',
+  'Ref',
+  'Condition',
+  'GetAtt',
+  'Sub',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'If',
+  'Equals',
+  'And',
+  'Or',
+  'Not',
+  'FindInMap',
+  'GetAZs',
+  'Base64',
+  'Cidr',
+  'Transform',
+  'Length',
+  'ToJsonString',
 ] as const;
 
 function longFormKey(tag: string): string {
@@ -47,21 +65,28 @@ function longFormKey(tag: string): string {
 
 // Registered with the YAML parser only so that it accepts the tags in every node kind; the
 // conversion to long form happens in `toValue`, which also records positions.
-const customTags: (ScalarTag | CollectionTag)[] = SHORT_FORM_TAGS.flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => value },
-  { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
-  { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
-] as (ScalarTag | CollectionTag)[]);
+const customTags: (ScalarTag | CollectionTag)[] = SHORT_FORM_TAGS.flatMap(
+  (name) =>
+    [
+      { tag: `!${name}`, resolve: (value: string) => value },
+      { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
+      { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
+    ] as (ScalarTag | CollectionTag)[],
+);
 
 export async function readTemplate(file: string, displayPath = file): Promise<ParsedTemplate> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new TemplateError(`cannot read template: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: displayPath }, {
-      hint: 'check the `template` path of the stack in your config (it is relative to the config file)',
-      cause: error,
-    });
+    throw new TemplateError(
+      `cannot read template: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file: displayPath },
+      {
+        hint: 'check the `template` path of the stack in your config (it is relative to the config file)',
+        cause: error,
+      },
+    );
   }
   return parseTemplate(text, displayPath);
 }
@@ -87,13 +112,17 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   // With `prettyErrors: false` the parser leaves `linePos` unset; only the offset `pos` is there.
   const firstError = doc.errors[0];
   if (firstError) {
-    throw new TemplateError(`${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${firstLine(firstError.message)}`,
-      locate(at(firstError.pos[0])));
+    throw new TemplateError(
+      `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${firstLine(firstError.message)}`,
+      locate(at(firstError.pos[0])),
+    );
   }
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') {
-      throw new TemplateError(`${firstLine(warning.message)}; CloudFormation knows only the short forms ${SHORT_FORM_TAGS.map((t) => `!${t}`).join(', ')}`,
-        locate(at(warning.pos[0])));
+      throw new TemplateError(
+        `${firstLine(warning.message)}; CloudFormation knows only the short forms ${SHORT_FORM_TAGS.map((t) => `!${t}`).join(', ')}`,
+        locate(at(warning.pos[0])),
+      );
     }
   }
 
@@ -134,7 +163,10 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
       value = array;
     } else if (isScalar(node)) {
       const raw = node.value;
-      value = raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : JSON.stringify(raw);
+      value =
+        raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
+          ? raw
+          : JSON.stringify(raw);
     } else {
       value = null;
     }

@@ -89,7 +89,8 @@ export function resolveName(expression: TemplateValue, context: ResolveContext):
 /** Replaces `${Name}` in a `Fn::Sub` string; `${!Literal}` stays `${Literal}` as CloudFormation has it. */
 function substitute(template: string, replace: (name: string) => string): string {
   return template.replace(/\$\{(!?)([^}]*)\}/g, (_match, bang: string, name: string) =>
-    bang ? `\${${name}}` : replace(name.trim()));
+    bang ? `\${${name}}` : replace(name.trim()),
+  );
 }
 
 function lookup(mappings: TemplateObject | undefined, keys: (string | undefined)[]): TemplateValue | undefined {

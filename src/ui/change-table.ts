@@ -10,9 +10,13 @@ export type ChangeRow = [action: string, logicalId: string, resourceType: string
 export function changeTableLines(rows: readonly ChangeRow[], c: Colors): string[] {
   const header: ChangeRow = ['action', 'logical id', 'type', 'replacement', 'what changes'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: readonly string[]): string => `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
-  return [c.dim(line(header)), ...rows.map((row) => {
-    const text = line(row);
-    return row[0] === 'Remove' || row[3] === 'True' ? c.red(text) : row[3] === 'Conditional' ? c.yellow(text) : text;
-  })];
+  const line = (cells: readonly string[]): string =>
+    `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
+  return [
+    c.dim(line(header)),
+    ...rows.map((row) => {
+      const text = line(row);
+      return row[0] === 'Remove' || row[3] === 'True' ? c.red(text) : row[3] === 'Conditional' ? c.yellow(text) : text;
+    }),
+  ];
 }

@@ -6,7 +6,10 @@ import type { EngineEvent } from '../engine/events.js';
  * so only what was uploaded has a size worth showing.
  */
 export function packagedText(event: Extract<EngineEvent, { type: 'stack:packaged' }>): string {
-  const parts = [event.uploaded > 0 ? `${event.uploaded} uploaded (${size(event.uploadedBytes)})` : '', event.reused > 0 ? `${event.reused} already in the bucket` : ''].filter(Boolean);
+  const parts = [
+    event.uploaded > 0 ? `${event.uploaded} uploaded (${size(event.uploadedBytes)})` : '',
+    event.reused > 0 ? `${event.reused} already in the bucket` : '',
+  ].filter(Boolean);
   return `packaged ${event.artifacts} ${event.artifacts === 1 ? 'artifact' : 'artifacts'}, ${event.files} files: ${parts.join(', ') || 'nothing to upload'}${event.templateByUrl ? '; template sent by URL (over 51,200 bytes)' : ''}`;
 }
 

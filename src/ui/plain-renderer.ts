@@ -37,14 +37,22 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
   // `paint` colours each physical line on its own, so a colour never runs into the next prefix.
   const line = (stack: string, text: string, paint: (text: string) => string = (t) => t): void => {
     const prefix = `${c.dim(now().toISOString().slice(11, 19))}  ${stack.padEnd(width)}  `;
-    text.split(/\r\n|\r|\n/).forEach((part, index) => out.push(`${prefix}${paint(index === 0 ? part : `  ${part}`)}\n`));
+    text
+      .split(/\r\n|\r|\n/)
+      .forEach((part, index) => out.push(`${prefix}${paint(index === 0 ? part : `  ${part}`)}\n`));
   };
   const outcome = (status: StackOutcome): string => {
     switch (status) {
-      case 'created': case 'updated': return c.green(status);
-      case 'unchanged': return c.dim(status);
-      case 'failed': return c.red(status);
-      case 'blocked': case 'skipped': return c.yellow(status);
+      case 'created':
+      case 'updated':
+        return c.green(status);
+      case 'unchanged':
+        return c.dim(status);
+      case 'failed':
+        return c.red(status);
+      case 'blocked':
+      case 'skipped':
+        return c.yellow(status);
     }
   };
 
@@ -53,7 +61,10 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
       case 'run:start':
         width = Math.max(3, ...event.stacks.map((s) => s.length));
         dryRun = event.dryRun;
-        line('run', `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${event.region ? `, region ${event.region}` : ''}): ${event.order.join(' → ')}`);
+        line(
+          'run',
+          `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${event.region ? `, region ${event.region}` : ''}): ${event.order.join(' → ')}`,
+        );
         return;
       case 'stack:waiting':
         line(event.stack, `waiting for ${event.on.join(', ')}`);
@@ -62,21 +73,34 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
         line(event.stack, `${dryRun ? 'planning' : 'deploying'} ${event.stackName}`);
         return;
       case 'stack:settling':
-        line(event.stack, `waiting: ${event.stackName} is ${event.status} (another operation is running on it)${event.waitedSeconds > 0 ? `, ${formatDuration(event.waitedSeconds * 1000)} so far` : ''}`);
+        line(
+          event.stack,
+          `waiting: ${event.stackName} is ${event.status} (another operation is running on it)${event.waitedSeconds > 0 ? `, ${formatDuration(event.waitedSeconds * 1000)} so far` : ''}`,
+        );
         return;
       case 'stack:replacing-failed':
         line(event.stack, `deleting ${event.stackName} (${event.status}: its first create failed) to create it again`);
         return;
       case 'stack:changeset':
-        if (event.phase === 'creating') line(event.stack, `creating change set${event.changeSetType ? ` (${event.changeSetType})` : ''}`);
-        else if (event.phase === 'unchanged') line(event.stack, `${c.dim('no changes')}${event.reason ? c.dim(`: ${event.reason}`) : ''}`);
+        if (event.phase === 'creating')
+          line(event.stack, `creating change set${event.changeSetType ? ` (${event.changeSetType})` : ''}`);
+        else if (event.phase === 'unchanged')
+          line(event.stack, `${c.dim('no changes')}${event.reason ? c.dim(`: ${event.reason}`) : ''}`);
         else {
           const changes = event.changes ?? [];
           const count = (action: string): number => changes.filter((ch) => ch.action === action).length;
-          line(event.stack, `change set ready: ${count('Add')} to add, ${count('Modify')} to modify, ${count('Remove')} to remove${changes.length === 0 ? ' (outputs, tags or parameters only)' : ''}`);
+          line(
+            event.stack,
+            `change set ready: ${count('Add')} to add, ${count('Modify')} to modify, ${count('Remove')} to remove${changes.length === 0 ? ' (outputs, tags or parameters only)' : ''}`,
+          );
           for (const ch of changes) {
             const mark = ch.action === 'Add' ? c.green('+') : ch.action === 'Remove' ? c.red('-') : c.yellow('~');
-            const replace = ch.replacement === 'True' ? c.red(' (replace)') : ch.replacement === 'Conditional' ? c.yellow(' (may replace)') : '';
+            const replace =
+              ch.replacement === 'True'
+                ? c.red(' (replace)')
+                : ch.replacement === 'Conditional'
+                  ? c.yellow(' (may replace)')
+                  : '';
             line(event.stack, `  ${mark} ${ch.logicalId} ${c.dim(ch.resourceType)}${replace}`);
           }
         }
@@ -85,15 +109,31 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
         line(event.stack, `blocked: ${event.reason}`, c.yellow);
         return;
       case 'stack:executing':
-        line(event.stack, `executing ${event.changeSetName} (${event.total} ${event.total === 1 ? 'change' : 'changes'})`);
+        line(
+          event.stack,
+          `executing ${event.changeSetName} (${event.total} ${event.total === 1 ? 'change' : 'changes'})`,
+        );
         return;
       case 'stack:resource': {
-        const status = event.status.endsWith('_FAILED') ? c.red(event.status) : event.status.endsWith('_COMPLETE') ? c.green(event.status) : event.status;
-        line(event.stack, `  ${event.logicalId} ${c.dim(event.resourceType)} ${status}${event.reason ? c.dim(` ${event.reason}`) : ''}`);
+        const status = event.status.endsWith('_FAILED')
+          ? c.red(event.status)
+          : event.status.endsWith('_COMPLETE')
+            ? c.green(event.status)
+            : event.status;
+        line(
+          event.stack,
+          `  ${event.logicalId} ${c.dim(event.resourceType)} ${status}${event.reason ? c.dim(` ${event.reason}`) : ''}`,
+        );
         return;
       }
       case 'stack:outputs':
-        if (Object.keys(event.outputs).length > 0) line(event.stack, `outputs: ${Object.entries(event.outputs).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+        if (Object.keys(event.outputs).length > 0)
+          line(
+            event.stack,
+            `outputs: ${Object.entries(event.outputs)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`,
+          );
         return;
       case 'stack:warning':
         line(event.stack, `warning: ${event.message}`, c.yellow);
@@ -102,9 +142,20 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
         line(event.stack, packagedText(event));
         return;
       case 'stack:done': {
-        const details = event.status === 'failed' || event.status === 'skipped' || event.status === 'blocked' ? `: ${event.reason ?? ''}` : '';
-        line(event.stack, `${outcome(event.status)} in ${formatDuration(event.durationMs)}${c.dim(` (${event.apiCalls} API calls)`)}${details}`);
-        if (event.rootCause) line(event.stack, `  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`, c.red);
+        const details =
+          event.status === 'failed' || event.status === 'skipped' || event.status === 'blocked'
+            ? `: ${event.reason ?? ''}`
+            : '';
+        line(
+          event.stack,
+          `${outcome(event.status)} in ${formatDuration(event.durationMs)}${c.dim(` (${event.apiCalls} API calls)`)}${details}`,
+        );
+        if (event.rootCause)
+          line(
+            event.stack,
+            `  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`,
+            c.red,
+          );
         return;
       }
       case 'run:outputs-file':
@@ -116,16 +167,29 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
         line('run', event.message, c.yellow);
         return;
       case 'stack:planned': {
-        const paint = event.status === 'failed' || event.status === 'blocked' ? c.red : event.status === 'pending' || event.status === 'skipped' ? c.yellow : undefined;
+        const paint =
+          event.status === 'failed' || event.status === 'blocked'
+            ? c.red
+            : event.status === 'pending' || event.status === 'skipped'
+              ? c.yellow
+              : undefined;
         line(event.stack, `planned: ${stackHeadline(event)}`, paint);
         return;
       }
       case 'plan:done':
-        line('run', `plan ${event.detailedExitCode === 1 ? c.red('incomplete') : c.green('done')} in ${formatDuration(event.durationMs)}: ${summaryOf(event.summary)}${c.dim(` (detailed exit code ${event.detailedExitCode})`)}`);
+        line(
+          'run',
+          `plan ${event.detailedExitCode === 1 ? c.red('incomplete') : c.green('done')} in ${formatDuration(event.durationMs)}: ${summaryOf(event.summary)}${c.dim(` (detailed exit code ${event.detailedExitCode})`)}`,
+        );
         return;
       case 'run:done': {
-        const parts = (Object.entries(event.summary) as [StackOutcome, number][]).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
-        line('run', `${event.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(event.durationMs)}: ${parts.join(', ') || 'nothing to do'}${c.dim(` (${event.apiCalls} API calls)`)}`);
+        const parts = (Object.entries(event.summary) as [StackOutcome, number][])
+          .filter(([, n]) => n > 0)
+          .map(([status, n]) => `${n} ${status}`);
+        line(
+          'run',
+          `${event.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(event.durationMs)}: ${parts.join(', ') || 'nothing to do'}${c.dim(` (${event.apiCalls} API calls)`)}`,
+        );
         return;
       }
     }
@@ -139,7 +203,12 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
 }
 
 function summaryOf(summary: Record<string, number>): string {
-  return Object.entries(summary).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status === 'changes' ? 'with changes' : status}`).join(', ') || 'no stacks';
+  return (
+    Object.entries(summary)
+      .filter(([, n]) => n > 0)
+      .map(([status, n]) => `${n} ${status === 'changes' ? 'with changes' : status}`)
+      .join(', ') || 'no stacks'
+  );
 }
 
 /** `--output json`: the engine's events as NDJSON, one object per line. */

@@ -19,13 +19,17 @@ export function planSummaryLine(stacks: readonly PlannedStack[], c?: Colors): st
   const count = (status: PlannedStack['status']): number => stacks.filter((p) => p.status === status).length;
   const changes = stacks.flatMap((p) => allChanges(p));
   const n = (action: string): number => changes.filter((ch) => ch.action === action).length;
-  return [
-    `plan: ${count('changes')} with changes, ${count('unchanged')} unchanged`,
-    count('pending') ? `${count('pending')} waiting for upstream stacks` : '',
-    count('blocked') ? red(`${count('blocked')} blocked`) : '',
-    count('failed') ? red(`${count('failed')} could not be planned`) : '',
-    count('skipped') ? `${count('skipped')} skipped` : '',
-  ].filter(Boolean).join(', ') + ` · ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove · nothing was changed`;
+  return (
+    [
+      `plan: ${count('changes')} with changes, ${count('unchanged')} unchanged`,
+      count('pending') ? `${count('pending')} waiting for upstream stacks` : '',
+      count('blocked') ? red(`${count('blocked')} blocked`) : '',
+      count('failed') ? red(`${count('failed')} could not be planned`) : '',
+      count('skipped') ? `${count('skipped')} skipped` : '',
+    ]
+      .filter(Boolean)
+      .join(', ') + ` · ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove · nothing was changed`
+  );
 }
 
 /** What no plan can know before deploying, said where it matters (plain text). */
@@ -35,7 +39,9 @@ export function planCaveats(stacks: readonly PlannedStack[]): string[] {
     out.push('"Conditional": CloudFormation decides only while deploying whether the resource is replaced.');
   }
   if (stacks.some((p) => p.pendingUpstream.length > 0)) {
-    out.push('Stacks marked "depends on pending changes" were previewed with the values their upstream stacks have today.');
+    out.push(
+      'Stacks marked "depends on pending changes" were previewed with the values their upstream stacks have today.',
+    );
   }
   return out;
 }
@@ -75,12 +81,25 @@ export interface PlanRow {
 }
 
 /** The table of a stack: its changes, each nested stack's changes right under its `AWS::CloudFormation::Stack` row. */
-export function planRows(changes: readonly PlannedChange[], nested: readonly NestedPlan[] | undefined, depth = 0, parents: string[] = []): PlanRow[] {
+export function planRows(
+  changes: readonly PlannedChange[],
+  nested: readonly NestedPlan[] | undefined,
+  depth = 0,
+  parents: string[] = [],
+): PlanRow[] {
   const rows: PlanRow[] = [];
   const placed = new Set<NestedPlan>();
   for (const ch of changes) {
     const path = [...parents, ch.logicalId];
-    rows.push({ depth, path, action: ch.action, logicalId: ch.logicalId, resourceType: ch.resourceType, replacement: ch.replacement ?? '', what: causes(ch) });
+    rows.push({
+      depth,
+      path,
+      action: ch.action,
+      logicalId: ch.logicalId,
+      resourceType: ch.resourceType,
+      replacement: ch.replacement ?? '',
+      what: causes(ch),
+    });
     for (const child of nested ?? []) {
       if (child.logicalId !== ch.logicalId || placed.has(child)) continue;
       placed.add(child);
@@ -88,14 +107,25 @@ export function planRows(changes: readonly PlannedChange[], nested: readonly Nes
     }
   }
   // A nested change set whose parent row is missing still shows, at the end.
-  for (const child of nested ?? []) if (!placed.has(child)) rows.push(...nestedRows(child, depth + 1, [...parents, child.logicalId]));
+  for (const child of nested ?? [])
+    if (!placed.has(child)) rows.push(...nestedRows(child, depth + 1, [...parents, child.logicalId]));
   return rows;
 }
 
 function nestedRows(child: NestedPlan, depth: number, path: string[]): PlanRow[] {
   const rows = planRows(child.changes, child.nested, depth, path);
-  if (child.reason !== undefined) rows.unshift({ depth, path, action: '', logicalId: '', resourceType: '', replacement: '', what: child.reason });
-  else if (rows.length === 0) rows.push({ depth, path, action: '', logicalId: '', resourceType: '', replacement: '', what: 'no resource changes in this nested stack' });
+  if (child.reason !== undefined)
+    rows.unshift({ depth, path, action: '', logicalId: '', resourceType: '', replacement: '', what: child.reason });
+  else if (rows.length === 0)
+    rows.push({
+      depth,
+      path,
+      action: '',
+      logicalId: '',
+      resourceType: '',
+      replacement: '',
+      what: 'no resource changes in this nested stack',
+    });
   return rows;
 }
 
@@ -116,29 +146,52 @@ function stackSection(p: PlannedStack, c: Colors): string[] {
   if (p.status !== 'changes') return [`${title}: ${c.red(headline)}`];
   const lines = [`${title}: ${headline}`];
   if (p.pendingUpstream.length > 0) {
-    lines.push(c.yellow(`  depends on pending changes in ${p.pendingUpstream.join(', ')}: this preview uses today's values of their outputs, which may still change`));
+    lines.push(
+      c.yellow(
+        `  depends on pending changes in ${p.pendingUpstream.join(', ')}: this preview uses today's values of their outputs, which may still change`,
+      ),
+    );
   }
   lines.push(...noteLines);
   const planned = planRows(p.changes, p.nested);
   if (planned.length === 0) return lines;
-  lines.push(...changeTableLines(planned.map((r): ChangeRow => [r.action, `${'  '.repeat(r.depth)}${r.depth > 0 && r.logicalId !== '' ? '↳ ' : ''}${r.logicalId}`, r.resourceType, r.replacement, r.what]), c));
+  lines.push(
+    ...changeTableLines(
+      planned.map((r): ChangeRow => [
+        r.action,
+        `${'  '.repeat(r.depth)}${r.depth > 0 && r.logicalId !== '' ? '↳ ' : ''}${r.logicalId}`,
+        r.resourceType,
+        r.replacement,
+        r.what,
+      ]),
+      c,
+    ),
+  );
   return lines;
 }
 
 /** Properties and causes: `Name (direct), Memory (parameter MemorySize), Bucket (upstream output data.BucketName)`. */
 export function causes(change: PlannedChange): string {
   const targetOf = (d: PlannedChange['details'][number]): string =>
-    (d.name ? `${d.attribute === 'Properties' || d.attribute === undefined ? '' : `${d.attribute}.`}${d.name}` : d.attribute ?? '');
+    d.name
+      ? `${d.attribute === 'Properties' || d.attribute === undefined ? '' : `${d.attribute}.`}${d.name}`
+      : (d.attribute ?? '');
   // A parameter edit comes as a ParameterReference plus a Dynamic DirectModification of the same
   // target (§2.4): the parameter is the cause, the second says only that its value is not known yet.
   const byParameter = new Set(change.details.filter((d) => d.changeSource === 'ParameterReference').map(targetOf));
-  const details = change.details.filter((d) => !(d.changeSource === 'DirectModification' && d.evaluation === 'Dynamic' && byParameter.has(targetOf(d))));
+  const details = change.details.filter(
+    (d) => !(d.changeSource === 'DirectModification' && d.evaluation === 'Dynamic' && byParameter.has(targetOf(d))),
+  );
   const parts = details.map((d) => {
     const target = targetOf(d);
-    const cause = d.upstreamOutput ? `upstream output ${d.upstreamOutput.stack}.${d.upstreamOutput.output}`
-      : d.changeSource === 'DirectModification' ? 'direct'
-        : d.changeSource === 'ParameterReference' ? `parameter ${d.causingEntity ?? ''}`.trim()
-          : d.changeSource === 'ResourceReference' || d.changeSource === 'ResourceAttribute' ? `from ${d.causingEntity ?? 'another resource'}`
+    const cause = d.upstreamOutput
+      ? `upstream output ${d.upstreamOutput.stack}.${d.upstreamOutput.output}`
+      : d.changeSource === 'DirectModification'
+        ? 'direct'
+        : d.changeSource === 'ParameterReference'
+          ? `parameter ${d.causingEntity ?? ''}`.trim()
+          : d.changeSource === 'ResourceReference' || d.changeSource === 'ResourceAttribute'
+            ? `from ${d.causingEntity ?? 'another resource'}`
             : (d.changeSource ?? '').toLowerCase();
     return cause ? `${target} (${cause})` : target;
   });

@@ -19,7 +19,10 @@ export interface GraphView {
 function restrict(view: GraphView): { graph: StackGraph; orderings: Orderings } {
   if (!view.selected) return view;
   const keep = new Set(view.selected);
-  const graph = { nodes: view.graph.nodes.filter((n) => keep.has(n.id)), edges: view.graph.edges.filter((e) => keep.has(e.stack) && keep.has(e.dependsOn)) };
+  const graph = {
+    nodes: view.graph.nodes.filter((n) => keep.has(n.id)),
+    edges: view.graph.edges.filter((e) => keep.has(e.stack) && keep.has(e.dependsOn)),
+  };
   return { graph, orderings: computeOrderings(graph) };
 }
 
@@ -42,7 +45,10 @@ export function graphJson(graph: StackGraph, orderings: Orderings): object {
   return {
     stacks: graph.nodes.map((n) => ({ id: n.id, stackName: n.stackName, dependsOn: dependencies(graph, n.id) })),
     edges: graph.edges.map((e) => ({
-      stack: e.stack, dependsOn: e.dependsOn, via: e.via, detail: e.detail,
+      stack: e.stack,
+      dependsOn: e.dependsOn,
+      via: e.via,
+      detail: e.detail,
       ...(e.location ? { location: formatLocation(e.location) } : {}),
     })),
     order: orderings.order,
@@ -73,20 +79,23 @@ const nodeId = (id: string): string => `s_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
 function renderMermaid(graph: StackGraph): string {
   const lines = ['flowchart LR'];
   for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)}["${node.id}"]`);
-  for (const pair of pairs(graph)) lines.push(`  ${nodeId(pair.from)} -->|${pair.vias.join(", ")}| ${nodeId(pair.to)}`);
+  for (const pair of pairs(graph)) lines.push(`  ${nodeId(pair.from)} -->|${pair.vias.join(', ')}| ${nodeId(pair.to)}`);
   return `${lines.join('\n')}\n`;
 }
 
 function renderDot(project: string, graph: StackGraph): string {
   const lines = [`digraph "${project}" {`, '  rankdir=LR;', '  node [shape=box];'];
   for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)} [label="${node.id}"];`);
-  for (const pair of pairs(graph)) lines.push(`  ${nodeId(pair.from)} -> ${nodeId(pair.to)} [label="${pair.vias.join(', ')}"];`);
+  for (const pair of pairs(graph))
+    lines.push(`  ${nodeId(pair.from)} -> ${nodeId(pair.to)} [label="${pair.vias.join(', ')}"];`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
 
 function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): string {
-  const lines = [`${view.project} (stage ${view.stage}): ${graph.nodes.length} stacks, deployed in ${orderings.levels.length} ${orderings.levels.length === 1 ? 'step' : 'steps'}`];
+  const lines = [
+    `${view.project} (stage ${view.stage}): ${graph.nodes.length} stacks, deployed in ${orderings.levels.length} ${orderings.levels.length === 1 ? 'step' : 'steps'}`,
+  ];
   const width = Math.max(...graph.nodes.map((n) => n.id.length));
   const nameWidth = Math.max(...graph.nodes.map((n) => n.stackName.length));
   const names = new Map(graph.nodes.map((n) => [n.id, n.stackName]));
@@ -94,7 +103,9 @@ function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): s
     lines.push(`  ${index + 1}. ${level.length > 1 ? 'in parallel:' : ''}`.trimEnd());
     for (const id of level) {
       const after = dependencies(graph, id);
-      lines.push(`     ${id.padEnd(width)}  ${(names.get(id) ?? '').padEnd(nameWidth)}${after.length ? `  after ${after.join(', ')}` : ''}`.trimEnd());
+      lines.push(
+        `     ${id.padEnd(width)}  ${(names.get(id) ?? '').padEnd(nameWidth)}${after.length ? `  after ${after.join(', ')}` : ''}`.trimEnd(),
+      );
     }
   });
   if (graph.edges.length > 0) {

@@ -7,8 +7,17 @@ import { createSimulator, createVirtualClock } from '../../src/sim/index.js';
 import { MemoryS3 } from '../helpers/memory-s3.js';
 
 const STACK: StackDescription = {
-  stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/s/1', stackName: 's', status: 'CREATE_COMPLETE', statusReason: undefined,
-  parameters: [], outputs: [], tags: {}, capabilities: [], terminationProtection: false, creationTime: undefined, lastUpdatedTime: undefined,
+  stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/s/1',
+  stackName: 's',
+  status: 'CREATE_COMPLETE',
+  statusReason: undefined,
+  parameters: [],
+  outputs: [],
+  tags: {},
+  capabilities: [],
+  terminationProtection: false,
+  creationTime: undefined,
+  lastUpdatedTime: undefined,
 };
 
 /** A CloudFormation port as a class (methods on the prototype, state on `this`) that fails its first calls. */
@@ -40,7 +49,11 @@ describe('resilientPorts', () => {
     const { clock, limiter } = world();
     const cf = new FlakyCloudFormation([throttle(), throttle(), throttle()]);
     const retries: { attempt: number; delayMs: number }[] = [];
-    const wrapped = resilientPorts(ports(cf), { limiter, clock, onRetry: ({ attempt, delayMs }) => retries.push({ attempt, delayMs }) });
+    const wrapped = resilientPorts(ports(cf), {
+      limiter,
+      clock,
+      onRetry: ({ attempt, delayMs }) => retries.push({ attempt, delayMs }),
+    });
     expect(await wrapped.cloudFormation.describeStack('s')).toBe(STACK);
     expect(cf.calls).toBe(4);
     expect(limiter.stats().acquired).toBe(4);
@@ -71,7 +84,9 @@ describe('resilientPorts', () => {
     expect(isRetryableAwsError(new AwsError('X', 'InternalFailure', 'oops', 500))).toBe(true);
     expect(isRetryableAwsError(new AwsError('X', 'Whatever', 'busy', 503))).toBe(true);
     expect(isRetryableAwsError(new AwsError('X', 'TooManyRequestsException', 'slow down', 429))).toBe(true);
-    expect(isRetryableAwsError(new AwsError('X', 'LimitExceededException', 'ChangeSet limit exceeded', 400))).toBe(false);
+    expect(isRetryableAwsError(new AwsError('X', 'LimitExceededException', 'ChangeSet limit exceeded', 400))).toBe(
+      false,
+    );
     expect(isRetryableAwsError(new Error('not AWS'))).toBe(false);
   });
 
@@ -80,7 +95,12 @@ describe('resilientPorts', () => {
       const { clock, limiter } = world();
       const seen: number[] = [];
       const cf = new FlakyCloudFormation([throttle(), throttle(), throttle(), throttle()]);
-      await resilientPorts(ports(cf), { limiter, clock, seed, onRetry: ({ delayMs }) => seen.push(delayMs) }).cloudFormation.describeStack('s');
+      await resilientPorts(ports(cf), {
+        limiter,
+        clock,
+        seed,
+        onRetry: ({ delayMs }) => seen.push(delayMs),
+      }).cloudFormation.describeStack('s');
       return seen;
     };
     expect(await delays(3)).toEqual(await delays(3));
@@ -91,7 +111,12 @@ describe('resilientPorts', () => {
     const { clock, limiter } = world();
     const controller = new AbortController();
     const cf = new FlakyCloudFormation([throttle(), throttle()]);
-    const wrapped = resilientPorts(ports(cf), { limiter, clock, signal: controller.signal, onRetry: () => controller.abort(new Error('interrupted')) });
+    const wrapped = resilientPorts(ports(cf), {
+      limiter,
+      clock,
+      signal: controller.signal,
+      onRetry: () => controller.abort(new Error('interrupted')),
+    });
     await expect(wrapped.cloudFormation.describeStack('s')).rejects.toThrow('interrupted');
   });
 

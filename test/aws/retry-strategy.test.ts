@@ -44,7 +44,9 @@ describe('FullJitterRetryStrategy', () => {
 
   it('retries transient errors (timeouts, 5xx, dropped connections)', async () => {
     const strategy = new FullJitterRetryStrategy(POLICY, () => 0);
-    await expect(retriesGranted(strategy, info('TRANSIENT', 'TimeoutError'))).resolves.toHaveLength(POLICY.maxAttempts - 1);
+    await expect(retriesGranted(strategy, info('TRANSIENT', 'TimeoutError'))).resolves.toHaveLength(
+      POLICY.maxAttempts - 1,
+    );
   });
 
   it('never retries client errors, other server errors, or a LimitExceededException', async () => {
@@ -58,7 +60,9 @@ describe('FullJitterRetryStrategy', () => {
   it('keeps no retry quota: a long throttling storm never exhausts the retries', async () => {
     const strategy = new FullJitterRetryStrategy(POLICY, () => 0);
     for (let call = 0; call < 500; call += 1) {
-      await expect(retriesGranted(strategy, info('THROTTLING', 'Throttling'))).resolves.toHaveLength(POLICY.maxAttempts - 1);
+      await expect(retriesGranted(strategy, info('THROTTLING', 'Throttling'))).resolves.toHaveLength(
+        POLICY.maxAttempts - 1,
+      );
     }
   });
 });

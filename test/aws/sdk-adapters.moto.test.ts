@@ -16,7 +16,10 @@ const { endpoint } = useMoto();
 useTestCredentials();
 
 function ports(limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 })): AwsPorts {
-  return createAwsPorts({ region: MOTO_REGION, endpoint }, { limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+  return createAwsPorts(
+    { region: MOTO_REGION, endpoint },
+    { limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } },
+  );
 }
 
 function unique(base: string): string {
@@ -37,12 +40,21 @@ const QUEUE_AND_TOPIC = JSON.stringify(
 );
 
 const ONE_TOPIC = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
-const TWO_TOPICS = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Extra: { Type: 'AWS::SNS::Topic' } } });
+const TWO_TOPICS = JSON.stringify({
+  Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Extra: { Type: 'AWS::SNS::Topic' } },
+});
 
 /** Creates and executes a CREATE change set; moto completes the stack synchronously. */
 async function deployed(cf: CloudFormationPort, stackName: string, templateBody: string) {
   const ref = await cf.createChangeSet({
-    stackName, changeSetName: 'create', changeSetType: 'CREATE', templateBody, parameters: [], tags: {}, capabilities: [], clientToken: unique('token'),
+    stackName,
+    changeSetName: 'create',
+    changeSetType: 'CREATE',
+    templateBody,
+    parameters: [],
+    tags: {},
+    capabilities: [],
+    clientToken: unique('token'),
   });
   await cf.executeChangeSet(ref.changeSetId, unique('exec'));
   return ref;
@@ -80,13 +92,40 @@ describe('CloudFormation adapter on moto', () => {
 
     expect(ref.changeSetId).toMatch(/^arn:aws:cloudformation:us-east-1:\d{12}:changeSet\/first\//);
     expect(ref.stackId).toMatch(new RegExp(`^arn:aws:cloudformation:us-east-1:\\d{12}:stack/${stackName}/`));
-    await expect(cf.describeStack(stackName)).resolves.toMatchObject({ stackId: ref.stackId, stackName, status: 'REVIEW_IN_PROGRESS', tags: { team: 'core' } });
+    await expect(cf.describeStack(stackName)).resolves.toMatchObject({
+      stackId: ref.stackId,
+      stackName,
+      status: 'REVIEW_IN_PROGRESS',
+      tags: { team: 'core' },
+    });
 
     const description = await cf.describeChangeSet(ref.changeSetId);
-    expect(description).toMatchObject({ changeSetId: ref.changeSetId, changeSetName: 'first', stackId: ref.stackId, status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE' });
+    expect(description).toMatchObject({
+      changeSetId: ref.changeSetId,
+      changeSetName: 'first',
+      stackId: ref.stackId,
+      status: 'CREATE_COMPLETE',
+      executionStatus: 'AVAILABLE',
+    });
     expect([...description.changes].sort((a, b) => a.logicalId.localeCompare(b.logicalId))).toEqual([
-      { action: 'Add', logicalId: 'Queue', physicalId: undefined, resourceType: 'AWS::SQS::Queue', replacement: undefined, scope: [], details: [] },
-      { action: 'Add', logicalId: 'Topic', physicalId: undefined, resourceType: 'AWS::SNS::Topic', replacement: undefined, scope: [], details: [] },
+      {
+        action: 'Add',
+        logicalId: 'Queue',
+        physicalId: undefined,
+        resourceType: 'AWS::SQS::Queue',
+        replacement: undefined,
+        scope: [],
+        details: [],
+      },
+      {
+        action: 'Add',
+        logicalId: 'Topic',
+        physicalId: undefined,
+        resourceType: 'AWS::SNS::Topic',
+        replacement: undefined,
+        scope: [],
+        details: [],
+      },
     ]);
   });
 
@@ -95,8 +134,14 @@ describe('CloudFormation adapter on moto', () => {
     const stackName = unique('created');
     const queueName = unique('queue');
     const ref = await cf.createChangeSet({
-      stackName, changeSetName: 'create', changeSetType: 'CREATE', templateBody: QUEUE_AND_TOPIC,
-      parameters: [{ key: 'QueueName', value: queueName }], tags: { team: 'core' }, capabilities: [], clientToken: unique('token'),
+      stackName,
+      changeSetName: 'create',
+      changeSetType: 'CREATE',
+      templateBody: QUEUE_AND_TOPIC,
+      parameters: [{ key: 'QueueName', value: queueName }],
+      tags: { team: 'core' },
+      capabilities: [],
+      clientToken: unique('token'),
     });
 
     await cf.executeChangeSet(ref.changeSetId, unique('exec'));
@@ -110,7 +155,12 @@ describe('CloudFormation adapter on moto', () => {
       terminationProtection: false,
     });
     expect(stack?.outputs).toEqual([
-      { key: 'QueueUrl', value: expect.stringContaining(queueName) as string, exportName: `${stackName}-queue-url`, description: undefined },
+      {
+        key: 'QueueUrl',
+        value: expect.stringContaining(queueName) as string,
+        exportName: `${stackName}-queue-url`,
+        description: undefined,
+      },
     ]);
     expect(stack?.creationTime).toBeInstanceOf(Date);
     await expect(cf.getTemplate(ref.stackId)).resolves.toBe(QUEUE_AND_TOPIC);
@@ -122,7 +172,9 @@ describe('CloudFormation adapter on moto', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const stackEvents = events.filter((e) => e.logicalId === stackName);
     expect(stackEvents.map((e) => e.status)).toEqual(['CREATE_COMPLETE', 'CREATE_IN_PROGRESS', 'REVIEW_IN_PROGRESS']);
-    expect(stackEvents.map((e) => [e.resourceType, e.physicalId])).toEqual(Array(3).fill(['AWS::CloudFormation::Stack', ref.stackId]));
+    expect(stackEvents.map((e) => [e.resourceType, e.physicalId])).toEqual(
+      Array(3).fill(['AWS::CloudFormation::Stack', ref.stackId]),
+    );
     expect(stackEvents[2]?.reason).toBe('User Initiated');
   });
 
@@ -133,12 +185,21 @@ describe('CloudFormation adapter on moto', () => {
 
     // moto finds UPDATE change sets' stacks by name only (AWS also takes the ARN).
     const ref = await cf.createChangeSet({
-      stackName, changeSetName: 'same', changeSetType: 'UPDATE', templateBody: ONE_TOPIC, parameters: [], tags: {}, capabilities: [], clientToken: unique('token'),
+      stackName,
+      changeSetName: 'same',
+      changeSetType: 'UPDATE',
+      templateBody: ONE_TOPIC,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: unique('token'),
     });
 
     const description = await cf.describeChangeSet(ref.changeSetId);
     expect(description).toMatchObject({ status: 'FAILED', executionStatus: 'UNAVAILABLE' });
-    expect(description.statusReason).toBe("The submitted information didn't contain changes. Submit different information to create a change set.");
+    expect(description.statusReason).toBe(
+      "The submitted information didn't contain changes. Submit different information to create a change set.",
+    );
     expect(isNoChangesReason(description.statusReason)).toBe(true);
   });
 
@@ -147,12 +208,21 @@ describe('CloudFormation adapter on moto', () => {
     const stackName = unique('updated');
     await deployed(cf, stackName, ONE_TOPIC);
     const ref = await cf.createChangeSet({
-      stackName, changeSetName: 'add-extra', changeSetType: 'UPDATE', templateBody: TWO_TOPICS, parameters: [], tags: {}, capabilities: [], clientToken: unique('token'),
+      stackName,
+      changeSetName: 'add-extra',
+      changeSetType: 'UPDATE',
+      templateBody: TWO_TOPICS,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: unique('token'),
     });
 
     const description = await cf.describeChangeSet(ref.changeSetId);
     expect(description).toMatchObject({ status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE' });
-    expect(description.changes).toContainEqual(expect.objectContaining({ action: 'Add', logicalId: 'Extra', resourceType: 'AWS::SNS::Topic' }));
+    expect(description.changes).toContainEqual(
+      expect.objectContaining({ action: 'Add', logicalId: 'Extra', resourceType: 'AWS::SNS::Topic' }),
+    );
 
     await cf.deleteChangeSet(ref.changeSetId);
 
@@ -171,7 +241,9 @@ describe('CloudFormation adapter on moto', () => {
     const error = await rejection(cf.describeChangeSet(unknown));
 
     expect(error).toMatchObject({ operation: 'DescribeChangeSet', httpStatus: expect.any(Number) as number });
-    expect(error.message).toMatch(new RegExp(`^DescribeChangeSet: (ChangeSetNotFound|ValidationError): .*${unknown.replaceAll('/', '\\/')}`));
+    expect(error.message).toMatch(
+      new RegExp(`^DescribeChangeSet: (ChangeSetNotFound|ValidationError): .*${unknown.replaceAll('/', '\\/')}`),
+    );
   });
 
   it('deletes a stack: gone by name, DELETE_COMPLETE by ARN', async () => {
@@ -182,7 +254,10 @@ describe('CloudFormation adapter on moto', () => {
     await cf.deleteStack(ref.stackId, unique('delete'));
 
     await expect(cf.describeStack(stackName)).resolves.toBeUndefined();
-    await expect(cf.describeStack(ref.stackId)).resolves.toMatchObject({ stackId: ref.stackId, status: 'DELETE_COMPLETE' });
+    await expect(cf.describeStack(ref.stackId)).resolves.toMatchObject({
+      stackId: ref.stackId,
+      status: 'DELETE_COMPLETE',
+    });
   });
 });
 

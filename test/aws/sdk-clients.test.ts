@@ -58,17 +58,26 @@ async function useProfileFiles(): Promise<void> {
 
 describe('AwsTarget', () => {
   it('signs for the given region with the environment credentials', async () => {
-    await expect(signedBy((endpoint) => ({ region: 'ap-south-1', endpoint }))).resolves.toEqual({ accessKey: 'testing', region: 'ap-south-1' });
+    await expect(signedBy((endpoint) => ({ region: 'ap-south-1', endpoint }))).resolves.toEqual({
+      accessKey: 'testing',
+      region: 'ap-south-1',
+    });
   });
 
   it("uses a profile's credentials and region", async () => {
     await useProfileFiles();
-    await expect(signedBy((endpoint) => ({ profile: 'dev', endpoint }))).resolves.toEqual({ accessKey: 'AKIDPROFILEDEV', region: 'eu-west-3' });
+    await expect(signedBy((endpoint) => ({ profile: 'dev', endpoint }))).resolves.toEqual({
+      accessKey: 'AKIDPROFILEDEV',
+      region: 'eu-west-3',
+    });
   });
 
   it("lets an explicit region override the profile's", async () => {
     await useProfileFiles();
-    await expect(signedBy((endpoint) => ({ profile: 'dev', region: 'us-west-2', endpoint }))).resolves.toEqual({ accessKey: 'AKIDPROFILEDEV', region: 'us-west-2' });
+    await expect(signedBy((endpoint) => ({ profile: 'dev', region: 'us-west-2', endpoint }))).resolves.toEqual({
+      accessKey: 'AKIDPROFILEDEV',
+      region: 'us-west-2',
+    });
   });
 
   it('leaves the endpoint to the SDK when none is given, which honours AWS_ENDPOINT_URL', async () => {

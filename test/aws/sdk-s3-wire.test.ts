@@ -39,7 +39,7 @@ async function serve(answer: (index: number) => Answer): Promise<Server> {
       requests.push({ method: req.method ?? '', url: req.url ?? '' });
       const a = answer(requests.length - 1);
       res.writeHead(a.status, { 'content-type': 'application/xml', ...a.headers });
-      res.end(req.method === 'HEAD' ? undefined : a.body ?? '');
+      res.end(req.method === 'HEAD' ? undefined : (a.body ?? ''));
     });
   });
   http.listen(0, '127.0.0.1');
@@ -58,18 +58,27 @@ async function serve(answer: (index: number) => Answer): Promise<Server> {
 }
 
 function s3(endpoint: string, limiter = new RateLimiter({ ratePerSecond: 100, burst: 100 })) {
-  return createAwsPorts({ region: 'us-east-1', endpoint }, { limiter, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }).s3;
+  return createAwsPorts(
+    { region: 'us-east-1', endpoint },
+    { limiter, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
+  ).s3;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AwsError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AwsError);
   return error as AwsError;
 }
 
 describe('S3 adapter on the wire', () => {
   it('sends path-style requests to a custom endpoint: `<bucket>.localhost` would not resolve', async () => {
-    const { endpoint, requests } = await serve(() => ({ status: 200, headers: { 'x-amz-bucket-region': 'eu-west-1' } }));
+    const { endpoint, requests } = await serve(() => ({
+      status: 200,
+      headers: { 'x-amz-bucket-region': 'eu-west-1' },
+    }));
     await expect(s3(endpoint.replace('127.0.0.1', 'localhost')).bucketRegion('artifacts')).resolves.toBe('eu-west-1');
     expect(requests[0]).toEqual({ method: 'HEAD', url: '/artifacts/' });
   });
@@ -77,20 +86,32 @@ describe('S3 adapter on the wire', () => {
   it('turns a 403 on HeadBucket and HeadObject into AccessDenied', async () => {
     const { endpoint } = await serve(() => ({ status: 403 }));
     const bucket = await rejection(s3(endpoint).bucketRegion('theirs'));
-    expect([bucket.awsCode, bucket.httpStatus, bucket.serviceMessage]).toEqual(['AccessDenied', 403, 'Access Denied to bucket theirs: these credentials may not read it']);
+    expect([bucket.awsCode, bucket.httpStatus, bucket.serviceMessage]).toEqual([
+      'AccessDenied',
+      403,
+      'Access Denied to bucket theirs: these credentials may not read it',
+    ]);
     const object = await rejection(s3(endpoint).objectExists('theirs', 'a/b.zip'));
-    expect([object.awsCode, object.serviceMessage]).toEqual(['AccessDenied', 'Access Denied to s3://theirs/a/b.zip: these credentials may not read it']);
+    expect([object.awsCode, object.serviceMessage]).toEqual([
+      'AccessDenied',
+      'Access Denied to s3://theirs/a/b.zip: these credentials may not read it',
+    ]);
   });
 
   it('keeps S3 error codes from a body (PutObject)', async () => {
     const body = '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
     const { endpoint } = await serve(() => ({ status: 403, body }));
     const error = await rejection(s3(endpoint).putObject({ bucket: 'theirs', key: 'k', body: new Uint8Array([1]) }));
-    expect([error.operation, error.awsCode, error.serviceMessage]).toEqual(['PutObject', 'AccessDenied', 'Access Denied']);
+    expect([error.operation, error.awsCode, error.serviceMessage]).toEqual([
+      'PutObject',
+      'AccessDenied',
+      'Access Denied',
+    ]);
   });
 
   it('retries 503 SlowDown without taking CloudFormation limiter tokens', async () => {
-    const slowDown = '<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+    const slowDown =
+      '<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
     const { endpoint, requests } = await serve((i) => (i < 2 ? { status: 503, body: slowDown } : { status: 200 }));
     const limiter = new RateLimiter({ ratePerSecond: 100, burst: 100 });
     await s3(endpoint, limiter).putObject({ bucket: 'artifacts', key: 'k', body: new Uint8Array([1, 2]) });

@@ -20,7 +20,10 @@ useTestCredentials();
 const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
 
 function ports(): AwsPorts {
-  return createAwsPorts({ region: MOTO_REGION, endpoint }, { limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+  return createAwsPorts(
+    { region: MOTO_REGION, endpoint },
+    { limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } },
+  );
 }
 
 const raw = new S3Client({ ...motoClientConfig(endpoint), forcePathStyle: true });
@@ -32,12 +35,20 @@ function unique(base: string): string {
 
 async function bucket(region = MOTO_REGION): Promise<string> {
   const name = unique('artifacts');
-  await raw.send(new CreateBucketCommand({ Bucket: name, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }) }));
+  await raw.send(
+    new CreateBucketCommand({
+      Bucket: name,
+      ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }),
+    }),
+  );
   return name;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AwsError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AwsError);
   return error as AwsError;
 }
@@ -71,7 +82,9 @@ describe('S3 adapter on moto', () => {
   });
 
   it('refuses PutObject to a missing bucket with NoSuchBucket', async () => {
-    const error = await rejection(ports().s3.putObject({ bucket: unique('never-created'), key: 'k', body: new Uint8Array([1]) }));
+    const error = await rejection(
+      ports().s3.putObject({ bucket: unique('never-created'), key: 'k', body: new Uint8Array([1]) }),
+    );
     expect([error.awsCode, error.httpStatus]).toEqual(['NoSuchBucket', 404]);
   });
 
@@ -91,16 +104,29 @@ describe('CreateChangeSet with a TemplateURL on moto', () => {
     const aws = ports();
     const name = await bucket();
     const template = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
-    await aws.s3.putObject({ bucket: name, key: 'templates/app.json', body: new TextEncoder().encode(template), contentType: 'application/json' });
+    await aws.s3.putObject({
+      bucket: name,
+      key: 'templates/app.json',
+      body: new TextEncoder().encode(template),
+      contentType: 'application/json',
+    });
     const stackName = unique('by-url');
 
     const ref = await aws.cloudFormation.createChangeSet({
-      stackName, changeSetName: 'by-url', changeSetType: 'CREATE', templateUrl: `https://${name}.s3.${MOTO_REGION}.amazonaws.com/templates/app.json`,
-      parameters: [], tags: {}, capabilities: [], clientToken: unique('token'),
+      stackName,
+      changeSetName: 'by-url',
+      changeSetType: 'CREATE',
+      templateUrl: `https://${name}.s3.${MOTO_REGION}.amazonaws.com/templates/app.json`,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: unique('token'),
     });
     const description = await aws.cloudFormation.describeChangeSet(ref.changeSetId);
     expect(description.status).toBe('CREATE_COMPLETE');
-    expect(description.changes.map((c) => [c.action, c.logicalId, c.resourceType])).toEqual([['Add', 'Topic', 'AWS::SNS::Topic']]);
+    expect(description.changes.map((c) => [c.action, c.logicalId, c.resourceType])).toEqual([
+      ['Add', 'Topic', 'AWS::SNS::Topic'],
+    ]);
     // The Add of Topic shows the body was read (moto's GetTemplate of a REVIEW_IN_PROGRESS stack answers `{}`).
 
     await aws.cloudFormation.deleteChangeSet(ref.changeSetId);

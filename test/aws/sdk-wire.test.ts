@@ -42,7 +42,10 @@ afterEach(async () => {
 async function portsFor(reply: (request: StubRequest, index: number) => StubReply) {
   stub = await startStub(reply);
   const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
-  const ports = createAwsPorts({ region: 'us-east-1', endpoint: stub.endpoint }, { limiter, retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 1, maxDelayMs: 5 } });
+  const ports = createAwsPorts(
+    { region: 'us-east-1', endpoint: stub.endpoint },
+    { limiter, retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 1, maxDelayMs: 5 } },
+  );
   return { ports, limiter, requests: stub.requests };
 }
 
@@ -57,7 +60,9 @@ async function rejection(promise: Promise<unknown>): Promise<AwsError> {
 
 describe('retries and the shared rate limiter', () => {
   it('retries a throttled read and takes a limiter token for every attempt', async () => {
-    const { ports, limiter, requests } = await portsFor((_, i) => (i < 2 ? THROTTLED : resultReply('DescribeStacks', STACK_XML)));
+    const { ports, limiter, requests } = await portsFor((_, i) =>
+      i < 2 ? THROTTLED : resultReply('DescribeStacks', STACK_XML),
+    );
 
     const stack = await ports.cloudFormation.describeStack('app');
 
@@ -71,24 +76,40 @@ describe('retries and the shared rate limiter', () => {
 
     const error = await rejection(ports.cloudFormation.describeStack('app'));
 
-    expect(error).toMatchObject({ operation: 'DescribeStacks', awsCode: 'Throttling', httpStatus: 400, serviceMessage: 'Rate exceeded' });
+    expect(error).toMatchObject({
+      operation: 'DescribeStacks',
+      awsCode: 'Throttling',
+      httpStatus: 400,
+      serviceMessage: 'Rate exceeded',
+    });
     expect(requests).toHaveLength(MAX_ATTEMPTS);
     expect(limiter.stats().acquired).toBe(MAX_ATTEMPTS);
   });
 
   it('retries 503 Service Unavailable', async () => {
-    const { ports, requests } = await portsFor((_, i) => (i === 0 ? errorReply('ServiceUnavailable', 'try later', 503) : resultReply('DescribeStacks', STACK_XML)));
+    const { ports, requests } = await portsFor((_, i) =>
+      i === 0 ? errorReply('ServiceUnavailable', 'try later', 503) : resultReply('DescribeStacks', STACK_XML),
+    );
 
     await expect(ports.cloudFormation.describeStack('app')).resolves.toMatchObject({ stackName: 'app' });
     expect(requests).toHaveLength(2);
   });
 
   it('does not retry a LimitExceededException: it is a quota, not a rate', async () => {
-    const { ports, requests } = await portsFor(() => errorReply('LimitExceededException', `ChangeSet limit exceeded for stack ${STACK_ID}`));
+    const { ports, requests } = await portsFor(() =>
+      errorReply('LimitExceededException', `ChangeSet limit exceeded for stack ${STACK_ID}`),
+    );
 
     const error = await rejection(
       ports.cloudFormation.createChangeSet({
-        stackName: 'app', changeSetName: 'cs-1', changeSetType: 'UPDATE', templateBody: '{}', parameters: [], tags: {}, capabilities: [], clientToken: 't',
+        stackName: 'app',
+        changeSetName: 'cs-1',
+        changeSetType: 'UPDATE',
+        templateBody: '{}',
+        parameters: [],
+        tags: {},
+        capabilities: [],
+        clientToken: 't',
       }),
     );
 
@@ -97,7 +118,9 @@ describe('retries and the shared rate limiter', () => {
   });
 
   it('does not retry a ValidationError', async () => {
-    const { ports, limiter, requests } = await portsFor(() => errorReply('ValidationError', `Stack:${STACK_ID} is in UPDATE_IN_PROGRESS state and can not be updated.`));
+    const { ports, limiter, requests } = await portsFor(() =>
+      errorReply('ValidationError', `Stack:${STACK_ID} is in UPDATE_IN_PROGRESS state and can not be updated.`),
+    );
 
     const error = await rejection(ports.cloudFormation.executeChangeSet(CS_ID, 'tok'));
 
@@ -110,7 +133,10 @@ describe('retries and the shared rate limiter', () => {
   it('turns an unreachable endpoint into a NetworkError after retrying it', async () => {
     const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const ports = createAwsPorts({ region: 'us-east-1', endpoint }, { limiter, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+    const ports = createAwsPorts(
+      { region: 'us-east-1', endpoint },
+      { limiter, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } },
+    );
 
     const error = await rejection(ports.cloudFormation.describeStack('app'));
 
@@ -122,7 +148,10 @@ describe('retries and the shared rate limiter', () => {
   it('gives a refused connection three tries, not the whole throttling budget', async () => {
     const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const ports = createAwsPorts({ region: 'us-east-1', endpoint }, { limiter, retry: { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 } });
+    const ports = createAwsPorts(
+      { region: 'us-east-1', endpoint },
+      { limiter, retry: { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 } },
+    );
 
     const error = await rejection(ports.cloudFormation.describeStack('app'));
 
@@ -149,16 +178,26 @@ describe('error codes', () => {
 
     const error = await rejection(ports.cloudFormation.describeChangeSet(CS_ID));
 
-    expect(error).toMatchObject({ operation: 'DescribeChangeSet', awsCode: 'ChangeSetNotFound', httpStatus: 404, serviceMessage: `ChangeSet [${CS_ID}] does not exist` });
+    expect(error).toMatchObject({
+      operation: 'DescribeChangeSet',
+      awsCode: 'ChangeSetNotFound',
+      httpStatus: 404,
+      serviceMessage: `ChangeSet [${CS_ID}] does not exist`,
+    });
     expect((error.cause as Error).name).toBe('ChangeSetNotFoundException');
   });
 
   it('reports the wire code InvalidChangeSetStatus (the SDK names it InvalidChangeSetStatusException)', async () => {
-    const { ports } = await portsFor(() => errorReply('InvalidChangeSetStatus', `ChangeSet [${CS_ID}] cannot be executed in its current status of [FAILED]`));
+    const { ports } = await portsFor(() =>
+      errorReply('InvalidChangeSetStatus', `ChangeSet [${CS_ID}] cannot be executed in its current status of [FAILED]`),
+    );
 
     const error = await rejection(ports.cloudFormation.executeChangeSet(CS_ID, 'tok'));
 
-    expect(error).toMatchObject({ awsCode: 'InvalidChangeSetStatus', serviceMessage: `ChangeSet [${CS_ID}] cannot be executed in its current status of [FAILED]` });
+    expect(error).toMatchObject({
+      awsCode: 'InvalidChangeSetStatus',
+      serviceMessage: `ChangeSet [${CS_ID}] cannot be executed in its current status of [FAILED]`,
+    });
     expect((error.cause as Error).name).toBe('InvalidChangeSetStatusException');
   });
 
@@ -166,7 +205,10 @@ describe('error codes', () => {
     const { ports } = await portsFor((request) =>
       request.params.get('StackName') === 'gone'
         ? errorReply('ValidationError', 'Stack with id gone does not exist')
-        : errorReply('ValidationError', "1 validation error detected: Value 'bad_name' at 'stackName' failed to satisfy constraint"),
+        : errorReply(
+            'ValidationError',
+            "1 validation error detected: Value 'bad_name' at 'stackName' failed to satisfy constraint",
+          ),
     );
 
     await expect(ports.cloudFormation.describeStack('gone')).resolves.toBeUndefined();
@@ -200,14 +242,19 @@ describe('shapes and request encoding', () => {
   });
 
   it('sends every CreateChangeSet field in awsQuery form', async () => {
-    const { ports, requests } = await portsFor(() => resultReply('CreateChangeSet', `<Id>${CS_ID}</Id><StackId>${STACK_ID}</StackId>`));
+    const { ports, requests } = await portsFor(() =>
+      resultReply('CreateChangeSet', `<Id>${CS_ID}</Id><StackId>${STACK_ID}</StackId>`),
+    );
 
     const ref = await ports.cloudFormation.createChangeSet({
       stackName: 'app',
       changeSetName: 'cs-1',
       changeSetType: 'CREATE',
       templateBody: '{"Resources":{}}',
-      parameters: [{ key: 'Stage', value: 'prod' }, { key: 'Size', value: '3' }],
+      parameters: [
+        { key: 'Stage', value: 'prod' },
+        { key: 'Size', value: '3' },
+      ],
       tags: { team: 'core', env: 'prod' },
       capabilities: ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'],
       clientToken: 'token-1',
@@ -239,10 +286,19 @@ describe('shapes and request encoding', () => {
   });
 
   it('sends empty lists as empty values: no tags means "the stack has no tags", not "keep them"', async () => {
-    const { ports, requests } = await portsFor(() => resultReply('CreateChangeSet', `<Id>${CS_ID}</Id><StackId>${STACK_ID}</StackId>`));
+    const { ports, requests } = await portsFor(() =>
+      resultReply('CreateChangeSet', `<Id>${CS_ID}</Id><StackId>${STACK_ID}</StackId>`),
+    );
 
     await ports.cloudFormation.createChangeSet({
-      stackName: 'app', changeSetName: 'cs-1', changeSetType: 'UPDATE', templateBody: '{}', parameters: [], tags: {}, capabilities: [], clientToken: 't',
+      stackName: 'app',
+      changeSetName: 'cs-1',
+      changeSetType: 'UPDATE',
+      templateBody: '{}',
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: 't',
     });
 
     const params = requests[0]?.params;
@@ -264,8 +320,14 @@ describe('shapes and request encoding', () => {
     );
     const { ports, requests } = await portsFor((_, i) =>
       i === 0
-        ? resultReply('DescribeChangeSet', `${header}<Changes>${change('Add', 'Logs')}</Changes><NextToken>page-2</NextToken>`)
-        : resultReply('DescribeChangeSet', `${header}<Changes>${modify}${change('Remove', 'Old', '<PhysicalResourceId>old-1</PhysicalResourceId>')}</Changes>`),
+        ? resultReply(
+            'DescribeChangeSet',
+            `${header}<Changes>${change('Add', 'Logs')}</Changes><NextToken>page-2</NextToken>`,
+          )
+        : resultReply(
+            'DescribeChangeSet',
+            `${header}<Changes>${modify}${change('Remove', 'Old', '<PhysicalResourceId>old-1</PhysicalResourceId>')}</Changes>`,
+          ),
     );
 
     const description = await ports.cloudFormation.describeChangeSet(CS_ID);
@@ -282,7 +344,15 @@ describe('shapes and request encoding', () => {
       statusReason: undefined,
       executionStatus: 'AVAILABLE',
       changes: [
-        { action: 'Add', logicalId: 'Logs', physicalId: undefined, resourceType: 'AWS::S3::Bucket', replacement: undefined, scope: [], details: [] },
+        {
+          action: 'Add',
+          logicalId: 'Logs',
+          physicalId: undefined,
+          resourceType: 'AWS::S3::Bucket',
+          replacement: undefined,
+          scope: [],
+          details: [],
+        },
         {
           action: 'Modify',
           logicalId: 'Data',
@@ -291,11 +361,33 @@ describe('shapes and request encoding', () => {
           replacement: 'True',
           scope: ['Properties'],
           details: [
-            { attribute: 'Properties', name: 'BucketName', requiresRecreation: 'Always', changeSource: 'DirectModification', causingEntity: undefined, evaluation: 'Static' },
-            { attribute: 'Properties', name: 'Tags', requiresRecreation: 'Never', changeSource: 'ParameterReference', causingEntity: 'Stage', evaluation: 'Dynamic' },
+            {
+              attribute: 'Properties',
+              name: 'BucketName',
+              requiresRecreation: 'Always',
+              changeSource: 'DirectModification',
+              causingEntity: undefined,
+              evaluation: 'Static',
+            },
+            {
+              attribute: 'Properties',
+              name: 'Tags',
+              requiresRecreation: 'Never',
+              changeSource: 'ParameterReference',
+              causingEntity: 'Stage',
+              evaluation: 'Dynamic',
+            },
           ],
         },
-        { action: 'Remove', logicalId: 'Old', physicalId: 'old-1', resourceType: 'AWS::S3::Bucket', replacement: undefined, scope: [], details: [] },
+        {
+          action: 'Remove',
+          logicalId: 'Old',
+          physicalId: 'old-1',
+          resourceType: 'AWS::S3::Bucket',
+          replacement: undefined,
+          scope: [],
+          details: [],
+        },
       ],
     });
   });
@@ -304,7 +396,9 @@ describe('shapes and request encoding', () => {
     const event = `<member><StackId>${STACK_ID}</StackId><EventId>Bucket-CREATE_IN_PROGRESS-2024-05-01T10:00:01.000Z</EventId><StackName>app</StackName>
       <LogicalResourceId>Bucket</LogicalResourceId><PhysicalResourceId></PhysicalResourceId><ResourceType>AWS::S3::Bucket</ResourceType>
       <Timestamp>2024-05-01T10:00:01.000Z</Timestamp><ResourceStatus>CREATE_IN_PROGRESS</ResourceStatus><ClientRequestToken>exec-1</ClientRequestToken></member>`;
-    const { ports, requests } = await portsFor(() => resultReply('DescribeStackEvents', `<StackEvents>${event}</StackEvents><NextToken>older</NextToken>`));
+    const { ports, requests } = await portsFor(() =>
+      resultReply('DescribeStackEvents', `<StackEvents>${event}</StackEvents><NextToken>older</NextToken>`),
+    );
 
     const page = await ports.cloudFormation.describeStackEvents(STACK_ID, 'newer');
 
@@ -331,7 +425,9 @@ describe('shapes and request encoding', () => {
 
   it('sends the stack ARN and token of the calls moto does not implement', async () => {
     const { ports, requests } = await portsFor((request) =>
-      request.action === 'UpdateTerminationProtection' ? resultReply(request.action, `<StackId>${STACK_ID}</StackId>`) : emptyReply(request.action),
+      request.action === 'UpdateTerminationProtection'
+        ? resultReply(request.action, `<StackId>${STACK_ID}</StackId>`)
+        : emptyReply(request.action),
     );
 
     await ports.cloudFormation.updateTerminationProtection(STACK_ID, true);
@@ -357,14 +453,21 @@ describe('ListImports over the wire (moto answers it with HTTP 500, so a stub sp
   });
 
   it('collects the importing stacks over every page', async () => {
-    const { ports, requests } = await portsFor((request) => (request.params.get('NextToken') ? page(['orders-dev-backup']) : page(['orders-dev-app'], 'p2')));
-    expect(await ports.cloudFormation.listImports('orders-dev-TableArn')).toEqual(['orders-dev-app', 'orders-dev-backup']);
+    const { ports, requests } = await portsFor((request) =>
+      request.params.get('NextToken') ? page(['orders-dev-backup']) : page(['orders-dev-app'], 'p2'),
+    );
+    expect(await ports.cloudFormation.listImports('orders-dev-TableArn')).toEqual([
+      'orders-dev-app',
+      'orders-dev-backup',
+    ]);
     expect(requests.map((r) => r.action)).toEqual(['ListImports', 'ListImports']);
     expect(requests[0]?.params.get('ExportName')).toBe('orders-dev-TableArn');
   });
 
   it('turns "is not imported by any stack" into an empty list (§4)', async () => {
-    const { ports } = await portsFor(() => errorReply('ValidationError', "Export 'orders-dev-TableArn' is not imported by any stack."));
+    const { ports } = await portsFor(() =>
+      errorReply('ValidationError', "Export 'orders-dev-TableArn' is not imported by any stack."),
+    );
     expect(await ports.cloudFormation.listImports('orders-dev-TableArn')).toEqual([]);
   });
 });

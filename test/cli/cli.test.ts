@@ -96,13 +96,19 @@ describe('stackpilot CLI: the example system', () => {
   it('names stacks and picks the region per stage', async () => {
     const r = await runCli(['graph', '--stage', 'prod', '--format', 'json']);
     const json = JSON.parse(r.stdout) as { stacks: { stackName: string }[] };
-    expect(json.stacks.map((s) => s.stackName)).toEqual(['orders-prod-core-infra', 'orders-prod-data', 'orders-prod-app', 'orders-prod-backup']);
+    expect(json.stacks.map((s) => s.stackName)).toEqual([
+      'orders-prod-core-infra',
+      'orders-prod-data',
+      'orders-prod-app',
+      'orders-prod-backup',
+    ]);
     const v = await runCli(['validate', '--stage', 'prod']);
     expect(v.stdout).toContain('stage prod, region eu-west-1');
   });
 
   it('selects a stack with its upstream, exclusively, or with dependents', async () => {
-    const order = async (...args: string[]): Promise<unknown> => (JSON.parse((await runCli(['graph', '--format', 'json', ...args])).stdout) as { order: unknown }).order;
+    const order = async (...args: string[]): Promise<unknown> =>
+      (JSON.parse((await runCli(['graph', '--format', 'json', ...args])).stdout) as { order: unknown }).order;
     expect(await order('backup')).toEqual(['core-infra', 'data', 'backup']);
     expect(await order('app', '--exclusively')).toEqual(['app']);
     expect(await order('data', '--with-dependents', '--exclusively')).toEqual(['data', 'app', 'backup']);
@@ -129,12 +135,20 @@ describe('stackpilot CLI: configs elsewhere', () => {
     const r = await runCli(['graph', '--format', 'json'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { edges: unknown[] }).edges).toEqual([expect.objectContaining({ stack: 'top', dependsOn: 'base', via: 'output' })]);
+    expect((JSON.parse(r.stdout) as { edges: unknown[] }).edges).toEqual([
+      expect.objectContaining({ stack: 'top', dependsOn: 'base', via: 'output' }),
+    ]);
   });
 
   it('loads a JSON config given with --config', async () => {
     const dir = await testdir({
-      'infra/stacks.config.json': JSON.stringify({ project: 'json', stacks: { one: { template: 'one.yaml' }, two: { template: 'one.yaml', dependsOn: ['one'], stackName: 'json-two' } } }),
+      'infra/stacks.config.json': JSON.stringify({
+        project: 'json',
+        stacks: {
+          one: { template: 'one.yaml' },
+          two: { template: 'one.yaml', dependsOn: ['one'], stackName: 'json-two' },
+        },
+      }),
       'infra/one.yaml': TOPIC,
     });
     const r = await runCli(['validate', '--config', 'infra/stacks.config.json'], { cwd: dir });
@@ -197,8 +211,12 @@ describe('stackpilot CLI: bad input', () => {
     const r = await runCli(['validate'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('problems in stacks.config.ts');
-    expect(r.stderr).toContain('stacks.config.ts:5: stacks.network.parameters.Cidr: parameter Cidr is not declared in network.yaml');
-    expect(r.stderr).toContain('network.yaml:2:3: stacks.network.parameters: template parameter VpcCidr has no default');
+    expect(r.stderr).toContain(
+      'stacks.config.ts:5: stacks.network.parameters.Cidr: parameter Cidr is not declared in network.yaml',
+    );
+    expect(r.stderr).toContain(
+      'network.yaml:2:3: stacks.network.parameters: template parameter VpcCidr has no default',
+    );
     expect(r.stderr).toContain('stacks.config.ts:6: stacks.data.template: template file not found: missing.yaml');
     expect(r.stderr).toContain('stacks.data.dependsOn[0]: unknown stack "netwrk" in dependsOn');
     expect(r.stderr).toContain('did you mean "network"?');
@@ -207,19 +225,24 @@ describe('stackpilot CLI: bad input', () => {
 
   it('explains a cycle through imports and exits 1', async () => {
     const dir = await testdir({
-      'stacks.config.ts': "export default { project: 'loop', stacks: { app: { template: 'app.yaml' }, data: { template: 'data.yaml' } } };",
+      'stacks.config.ts':
+        "export default { project: 'loop', stacks: { app: { template: 'app.yaml' }, data: { template: 'data.yaml' } } };",
       'app.yaml': `${TOPIC}    Properties:\n      DisplayName: !ImportValue loop-table\nOutputs:\n  Url:\n    Value: u\n    Export:\n      Name: loop-url\n`,
       'data.yaml': `${TOPIC}    Properties:\n      DisplayName: !ImportValue loop-url\nOutputs:\n  Table:\n    Value: t\n    Export:\n      Name: loop-table\n`,
     });
     const r = await runCli(['validate'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('dependency cycle between 2 stacks: app → data → app');
-    expect(r.stderr).toContain('app needs data: Fn::ImportValue "loop-table" in Topic, exported by output Table of data (app.yaml:5:');
+    expect(r.stderr).toContain(
+      'app needs data: Fn::ImportValue "loop-table" in Topic, exported by output Table of data (app.yaml:5:',
+    );
     expect(r.stderr).toContain('to break it, remove one link:');
   });
 
   it('shows the stack trace and cause only with --debug', async () => {
-    const dir = await testdir({ 'stacks.config.ts': "export default { project: 'x', stacks: {} };\nthrow new Error('boom from config');\n" });
+    const dir = await testdir({
+      'stacks.config.ts': "export default { project: 'x', stacks: {} };\nthrow new Error('boom from config');\n",
+    });
     const plain = await runCli(['validate'], { cwd: dir });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toContain('stacks.config.ts');
@@ -240,7 +263,11 @@ describe('stackpilot CLI: output into a closed pipe', () => {
     const bin = fileURLToPath(new URL('../../bin/stackpilot.js', import.meta.url));
     const { FORCE_COLOR: _force, ...env } = process.env;
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, 'deploy', '--help'], { cwd: REPO_ROOT, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'deploy', '--help'], {
+        cwd: REPO_ROOT,
+        env: { ...env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       // Read one chunk, then close our end, as `head -1` does.

@@ -17,11 +17,19 @@ const CHARSET = new RegExp(`${ESC}[()][A-Z0-9]`, 'g');
 const strip = (text: string): string => text.replace(CSI, '').replace(CHARSET, '');
 
 /** Runs `args` in a pty; types each answer once its prompt text has appeared on the screen. */
-function inTerminal(cwd: string, args: string[], answers: { when: string; type: string }[]): Promise<{ code: number | null; screen: string }> {
+function inTerminal(
+  cwd: string,
+  args: string[],
+  answers: { when: string; type: string }[],
+): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
     const { CI: _ci, GITHUB_ACTIONS: _gha, FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
     const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { ...env, TERM: 'xterm', COLUMNS: '80', LINES: '24' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd,
+      env: { ...env, TERM: 'xterm', COLUMNS: '80', LINES: '24' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let raw = '';
     const pending = [...answers];
     const onData = (chunk: Buffer): void => {
@@ -48,9 +56,19 @@ describe('the dashboard in a terminal', () => {
     await writeFile(backup, (await readFile(backup, 'utf8')).replace(/^ {2}BackupSelection:/m, '  RemovedSelection:'));
     const app = join(dir, 'templates', 'app.yaml');
     await writeFile(app, (await readFile(app, 'utf8')).replaceAll('MemorySize: 256', 'MemorySize: 512'));
-    await writeFile(join(dir, 'fail.json'), JSON.stringify({ timeScale: 0.001, stacks: { app: { fail: { logicalId: 'GetOrderFunction', reason: 'boom: handler rejected' } } } }));
+    await writeFile(
+      join(dir, 'fail.json'),
+      JSON.stringify({
+        timeScale: 0.001,
+        stacks: { app: { fail: { logicalId: 'GetOrderFunction', reason: 'boom: handler rejected' } } },
+      }),
+    );
 
-    const { code, screen } = await inTerminal(dir, ['deploy', '--simulate=fail.json'], [{ when: 'y approve · n reject', type: 'y' }]);
+    const { code, screen } = await inTerminal(
+      dir,
+      ['deploy', '--simulate=fail.json'],
+      [{ when: 'y approve · n reject', type: 'y' }],
+    );
 
     expect(code).toBe(1);
     // Live: the header and the approval panel with the change that needs it.

@@ -25,7 +25,9 @@ function lines(stdout: string): [string, string][] {
 }
 
 function linesOf(stdout: string, stack: string): string[] {
-  return lines(stdout).filter(([s]) => s === stack).map(([, text]) => text);
+  return lines(stdout)
+    .filter(([s]) => s === stack)
+    .map(([, text]) => text);
 }
 
 function packagedLine(stdout: string): string {
@@ -54,15 +56,18 @@ describe('stackpilot deploy --simulate --ci: packaging the example', () => {
     dir = await copyExample();
   });
 
-  it('uploads app\'s 4 artifacts on the first run, before app\'s change set', async () => {
+  it("uploads app's 4 artifacts on the first run, before app's change set", async () => {
     const r = await runCli(['deploy', '--simulate', '--ci'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files: 4 uploaded \(\d+(?:\.\d)? (?:B|KB)\)$/);
     // Only app has local code.
-    for (const id of ['core-infra', 'data', 'backup']) expect(linesOf(r.stdout, id).some((t) => t.startsWith('packaged'))).toBe(false);
+    for (const id of ['core-infra', 'data', 'backup'])
+      expect(linesOf(r.stdout, id).some((t) => t.startsWith('packaged'))).toBe(false);
     const app = linesOf(r.stdout, 'app');
-    expect(app.findIndex((t) => t.startsWith('packaged'))).toBeLessThan(app.findIndex((t) => t.startsWith('creating change set')));
+    expect(app.findIndex((t) => t.startsWith('packaged'))).toBeLessThan(
+      app.findIndex((t) => t.startsWith('creating change set')),
+    );
     expect(app.some((t) => t.startsWith('created in '))).toBe(true);
     const keys = keysIn(await state(dir));
     expect(keys).toHaveLength(4);
@@ -85,11 +90,14 @@ describe('stackpilot deploy --simulate --ci: packaging the example', () => {
     await writeFile(handler, `${await readFile(handler, 'utf8')}\n# edited by the test\n`);
     const r = await runCli(['deploy', '--simulate', '--ci'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(packagedLine(r.stdout)).toMatch(/^packaged 4 artifacts, 4 files: 1 uploaded \(\d+(?:\.\d)? (?:B|KB)\), 3 already in the bucket$/);
+    expect(packagedLine(r.stdout)).toMatch(
+      /^packaged 4 artifacts, 4 files: 1 uploaded \(\d+(?:\.\d)? (?:B|KB)\), 3 already in the bucket$/,
+    );
     expect(linesOf(r.stdout, 'app').some((t) => t.startsWith('updated in '))).toBe(true);
     expect(linesOf(r.stdout, 'app').some((t) => /^\s*~ GetOrderFunction AWS::Lambda::Function/.test(t))).toBe(true);
     expect(linesOf(r.stdout, 'app').some((t) => /^\s*~ CreateOrderFunction /.test(t))).toBe(false);
-    for (const id of ['core-infra', 'data', 'backup']) expect(linesOf(r.stdout, id).some((t) => t.startsWith('unchanged in '))).toBe(true);
+    for (const id of ['core-infra', 'data', 'backup'])
+      expect(linesOf(r.stdout, id).some((t) => t.startsWith('unchanged in '))).toBe(true);
     const after = keysIn(await state(dir));
     expect(after.filter((k) => !before.includes(k))).toHaveLength(1);
     expect(after).toHaveLength(5);
@@ -109,17 +117,28 @@ describe('stackpilot package --simulate -d out', () => {
     expect(r.code).toBe(0);
     const app = await readFile(join(dir, 'out', 'app.yaml'), 'utf8');
     const location = new RegExp(`\\{"S3Bucket": "${BUCKET}", "S3Key": "stackpilot/${HEX}\\.zip"\\}`);
-    for (const [property, count] of [['Code', 2], ['Content', 1]] as const) {
+    for (const [property, count] of [
+      ['Code', 2],
+      ['Content', 1],
+    ] as const) {
       const found = app.split('\n').filter((line) => new RegExp(`^ +${property}: `).test(line));
       expect(found).toHaveLength(count);
       for (const line of found) expect(line).toMatch(location);
     }
-    expect(app).toMatch(new RegExp(`TemplateURL: "https://${BUCKET}\\.s3\\.us-east-1\\.amazonaws\\.com/stackpilot/${HEX}\\.template"`));
+    expect(app).toMatch(
+      new RegExp(`TemplateURL: "https://${BUCKET}\\.s3\\.us-east-1\\.amazonaws\\.com/stackpilot/${HEX}\\.template"`),
+    );
     // No local path left outside comments.
-    expect(app.split('\n').filter((line) => !line.trimStart().startsWith('#') && /\.\.\/(functions|layers)|nested\/alarms/.test(line))).toEqual([]);
+    expect(
+      app
+        .split('\n')
+        .filter((line) => !line.trimStart().startsWith('#') && /\.\.\/(functions|layers)|nested\/alarms/.test(line)),
+    ).toEqual([]);
     // Everything else as written: comments kept.
     expect(app).toContain('# app: the orders API');
-    expect(r.stdout).toMatch(/^app: packaged 4 artifacts, 4 files: 4 uploaded \(\d+(?:\.\d)? (?:B|KB)\) → out\/app\.yaml$/m);
+    expect(r.stdout).toMatch(
+      /^app: packaged 4 artifacts, 4 files: 4 uploaded \(\d+(?:\.\d)? (?:B|KB)\) → out\/app\.yaml$/m,
+    );
   });
 
   it('writes the nested template under app.nested/, and the uploaded objects are in the simulated bucket', async () => {
@@ -133,12 +152,16 @@ describe('stackpilot package --simulate -d out', () => {
     expect(keys).toHaveLength(4);
     for (const key of keys) expect(app).toContain(key);
     // The nested copy's name carries the start of its key.
-    expect(keys.some((k) => k.startsWith(`stackpilot/${nested[0]?.slice('alarms-'.length, 'alarms-'.length + 12) ?? '-'}`))).toBe(true);
+    expect(
+      keys.some((k) => k.startsWith(`stackpilot/${nested[0]?.slice('alarms-'.length, 'alarms-'.length + 12) ?? '-'}`)),
+    ).toBe(true);
   });
 
   it('writes the stacks with nothing to package as they are, and deploys nothing', async () => {
     for (const id of ['core-infra', 'data', 'backup']) {
-      expect(await readFile(join(dir, 'out', `${id}.yaml`), 'utf8')).toBe(await readFile(join(dir, 'templates', `${id}.yaml`), 'utf8'));
+      expect(await readFile(join(dir, 'out', `${id}.yaml`), 'utf8')).toBe(
+        await readFile(join(dir, 'templates', `${id}.yaml`), 'utf8'),
+      );
       expect(r.stdout).toContain(`${id}: nothing to package → out/${id}.yaml`);
     }
     const saved = await state(dir);
@@ -148,7 +171,7 @@ describe('stackpilot package --simulate -d out', () => {
 });
 
 describe('stackpilot plan --simulate: packages first', () => {
-  it('uploads the artifacts on a fresh account and, once app\'s upstream stacks exist, shows app\'s changes', async () => {
+  it("uploads the artifacts on a fresh account and, once app's upstream stacks exist, shows app's changes", async () => {
     const dir = await copyExample();
     const fresh = await runCli(['plan', '--simulate'], { cwd: dir });
     expect(fresh.code).toBe(0);
@@ -163,11 +186,18 @@ describe('stackpilot plan --simulate: packages first', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^app \(orders-dev-app\): create, 13 to add, 0 to modify, 0 to remove$/m);
-    for (const [id, type] of [['SharedLayer', 'AWS::Lambda::LayerVersion'], ['CreateOrderFunction', 'AWS::Lambda::Function'], ['Alarms', 'AWS::CloudFormation::Stack']]) {
+    for (const [id, type] of [
+      ['SharedLayer', 'AWS::Lambda::LayerVersion'],
+      ['CreateOrderFunction', 'AWS::Lambda::Function'],
+      ['Alarms', 'AWS::CloudFormation::Stack'],
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^ +Add +${id} +${type}`, 'm'));
     }
     expect(keysIn(await state(dir))).toHaveLength(4);
-    expect((await state(dir)).stacks.map((s) => s.stackName).sort()).toEqual(['orders-dev-core-infra', 'orders-dev-data']);
+    expect((await state(dir)).stacks.map((s) => s.stackName).sort()).toEqual([
+      'orders-dev-core-infra',
+      'orders-dev-data',
+    ]);
   });
 });
 
@@ -200,7 +230,12 @@ describe('stackpilot deploy --simulate: refused before any stack is touched', ()
     const dir = await copyExample();
     const file = join(dir, 'templates', 'app.yaml');
     const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace('Code: ../functions/create-order', 'Code: ../functions/nope').replace('Code: ../functions/get-order', 'Code: ../functions/empty'));
+    await writeFile(
+      file,
+      text
+        .replace('Code: ../functions/create-order', 'Code: ../functions/nope')
+        .replace('Code: ../functions/get-order', 'Code: ../functions/empty'),
+    );
     await mkdir(join(dir, 'functions', 'empty'));
     const lineOf = (needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
@@ -209,8 +244,16 @@ describe('stackpilot deploy --simulate: refused before any stack is touched', ()
     expect(r.stderr.match(/^error: /gm)).toHaveLength(1);
     // Found while the project loads (as `validate` finds them) or by packaging: either way one error, two problems.
     expect(r.stderr).toMatch(/^error: 2 problems (in stacks\.config\.ts|with local code and templates):$/m);
-    expect(r.stderr).toMatch(new RegExp(`templates/app\\.yaml:${lineOf('Code: ../functions/create-order')}:\\d+: Resources\\.CreateOrderFunction\\.Properties\\.Code: \`\\.\\./functions/nope\` does not exist`));
-    expect(r.stderr).toMatch(new RegExp(`templates/app\\.yaml:${lineOf('Code: ../functions/get-order')}:\\d+: Resources\\.GetOrderFunction\\.Properties\\.Code: \`\\.\\./functions/empty\` is an empty folder`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `templates/app\\.yaml:${lineOf('Code: ../functions/create-order')}:\\d+: Resources\\.CreateOrderFunction\\.Properties\\.Code: \`\\.\\./functions/nope\` does not exist`,
+      ),
+    );
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `templates/app\\.yaml:${lineOf('Code: ../functions/get-order')}:\\d+: Resources\\.GetOrderFunction\\.Properties\\.Code: \`\\.\\./functions/empty\` is an empty folder`,
+      ),
+    );
     expect(lines(r.stdout)).toEqual([]);
     const stateFile = join(dir, '.stackpilot', 'simulator-state.json');
     if (existsSync(stateFile)) {

@@ -16,7 +16,9 @@ describe('stackpilot deploy --plan-first --simulate', () => {
     const refused = await runCli(['deploy', '--plan-first', '--simulate', '--ci'], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('data        blocked in');
-    expect(refused.stdout).toMatch(/the plan was not approved: 18 to add, 0 to modify, 0 to remove; .* \(--plan-first asks once for the whole plan\) and there is no terminal to ask: pass --yes/);
+    expect(refused.stdout).toMatch(
+      /the plan was not approved: 18 to add, 0 to modify, 0 to remove; .* \(--plan-first asks once for the whole plan\) and there is no terminal to ask: pass --yes/,
+    );
     expect(refused.stdout).not.toMatch(/executing/);
     // Nothing was left: a plan of the same account still creates all four stacks.
     const plan = await runCli(['plan', '--simulate'], { cwd: dir });

@@ -31,7 +31,10 @@ function parse(stdout: string): Line[] {
 
 function find(lines: readonly Line[], stack: string, pattern: RegExp): Line {
   const line = lines.find((l) => l.stack === stack && pattern.test(l.text));
-  if (!line) throw new Error(`no line for ${stack} matching ${String(pattern)} in:\n${lines.map((l) => `${l.stack}  ${l.text}`).join('\n')}`);
+  if (!line)
+    throw new Error(
+      `no line for ${stack} matching ${String(pattern)} in:\n${lines.map((l) => `${l.stack}  ${l.text}`).join('\n')}`,
+    );
   return line;
 }
 
@@ -84,16 +87,25 @@ describe('stackpilot deploy --simulate: the example system', () => {
     expect(find(lines, 'run', /^done in /).text).toMatch(/: 4 unchanged \(\d+ API calls\)$/);
   });
 
-  it('shows a failed data stack\'s root cause, its dependents skipped and core-infra created, exit 1', async () => {
-    await writeFile(join(dir, 'fails.json'), JSON.stringify({ stacks: { data: { fail: { logicalId: 'Table', reason: 'Table already exists' } } } }));
-    const r = await runCli(['deploy', '--simulate=fails.json', '--simulate-state', 'fresh-state.json', '--ci'], { cwd: dir });
+  it("shows a failed data stack's root cause, its dependents skipped and core-infra created, exit 1", async () => {
+    await writeFile(
+      join(dir, 'fails.json'),
+      JSON.stringify({ stacks: { data: { fail: { logicalId: 'Table', reason: 'Table already exists' } } } }),
+    );
+    const r = await runCli(['deploy', '--simulate=fails.json', '--simulate-state', 'fresh-state.json', '--ci'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(1);
     const lines = parse(r.stdout);
 
     // A fresh account: everything is created from nothing.
     find(lines, 'core-infra', /^created in /);
-    expect(find(lines, 'data', /^failed in /).text).toContain('Table (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists');
-    expect(find(lines, 'data', /^root cause: /).text).toBe('root cause: Table (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists');
+    expect(find(lines, 'data', /^failed in /).text).toContain(
+      'Table (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists',
+    );
+    expect(find(lines, 'data', /^root cause: /).text).toBe(
+      'root cause: Table (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists',
+    );
     expect(find(lines, 'app', /^skipped in /).text).toMatch(/: data failed$/);
     expect(find(lines, 'backup', /^skipped in /).text).toMatch(/: data failed$/);
     expect(lines.filter((l) => (l.stack === 'app' || l.stack === 'backup') && /^executing /.test(l.text))).toEqual([]);

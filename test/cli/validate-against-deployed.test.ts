@@ -27,21 +27,33 @@ describe('stackpilot validate --against-deployed on the simulator', () => {
     expect((await runCli(['deploy', '--simulate', '--ci'], { cwd: dir })).code).toBe(0);
     const clean = await runCli(['validate', '--against-deployed', '--simulate'], { cwd: dir });
     expect(clean.code).toBe(0);
-    for (const stack of ['core-infra', 'data', 'app', 'backup']) expect(clean.stdout).toContain(`${stack} (orders-dev-${stack}): no changes`);
+    for (const stack of ['core-infra', 'data', 'app', 'backup'])
+      expect(clean.stdout).toContain(`${stack} (orders-dev-${stack}): no changes`);
     expect(clean.stdout).toMatch(/not resolved[\s\S]*`stackpilot plan`[\s\S]*@aws-cdk\/aws-service-spec \d+\.\d+\.\d+/);
 
     const file = join(dir, 'templates', 'data.yaml');
     const body = await readFile(file, 'utf8');
-    await writeFile(file, body.replace('        - AttributeName: sk\n          KeyType: RANGE', '        - AttributeName: created\n          KeyType: RANGE'));
+    await writeFile(
+      file,
+      body.replace(
+        '        - AttributeName: sk\n          KeyType: RANGE',
+        '        - AttributeName: created\n          KeyType: RANGE',
+      ),
+    );
     const r = await runCli(['validate', '--against-deployed', '--simulate'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/Modify +Table +AWS::DynamoDB::Table +True +KeySchema \(replace\)/);
-    expect(r.stdout).toContain('deploy would block: Table (AWS::DynamoDB::Table) would be replaced because KeySchema changes');
+    expect(r.stdout).toContain(
+      'deploy would block: Table (AWS::DynamoDB::Table) would be replaced because KeySchema changes',
+    );
     expect(r.stdout).toContain('--allow-replace data.Table');
     expect(r.stdout).toContain('app (orders-dev-app): no changes');
 
-    const allowed = await runCli(['validate', 'data', '--exclusively', '--against-deployed', '--simulate', '--allow-replace', 'data.Table'], { cwd: dir });
+    const allowed = await runCli(
+      ['validate', 'data', '--exclusively', '--against-deployed', '--simulate', '--allow-replace', 'data.Table'],
+      { cwd: dir },
+    );
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).not.toContain('deploy would block');
   });

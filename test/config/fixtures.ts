@@ -19,13 +19,19 @@ export function projectDir(extra: Record<string, string> = {}): Promise<string> 
 }
 
 /** resolveConfig for `dir/stacks.config.ts`, run from `dir`. */
-export function resolveIn(dir: string, value: unknown, source: string, options: Partial<ResolveOptions> = {}): ResolveResult {
+export function resolveIn(
+  dir: string,
+  value: unknown,
+  source: string,
+  options: Partial<ResolveOptions> = {},
+): ResolveResult {
   return resolveConfig(value, join(dir, CONFIG), source, { cwd: dir, ...options });
 }
 
 /** The resolved config, failing the test with the problems when there is none. */
 export function configOf(result: ResolveResult): ResolvedConfig {
-  if (!result.config) throw new Error(`expected a resolved config, got problems:\n${JSON.stringify(result.problems, null, 2)}`);
+  if (!result.config)
+    throw new Error(`expected a resolved config, got problems:\n${JSON.stringify(result.problems, null, 2)}`);
   return result.config;
 }
 
@@ -38,7 +44,8 @@ export function stackOf(config: ResolvedConfig, id: string): ResolvedStack {
 /** 1-based number of the only line containing `text`; throws unless exactly one line does. */
 export function lineOf(source: string, text: string): number {
   const hits = source.split('\n').flatMap((line, index) => (line.includes(text) ? [index + 1] : []));
-  if (hits.length !== 1) throw new Error(`expected exactly one line containing ${JSON.stringify(text)}, found ${hits.length}`);
+  if (hits.length !== 1)
+    throw new Error(`expected exactly one line containing ${JSON.stringify(text)}, found ${hits.length}`);
   return hits[0] as number;
 }
 

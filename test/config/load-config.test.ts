@@ -11,7 +11,10 @@ const ENV = { stage: 'dev', command: 'validate' };
 
 /** Runs `fn`, expecting it to reject with a ConfigError, and returns that error. */
 async function configError(fn: () => Promise<unknown>): Promise<ConfigError> {
-  const error = await fn().then(() => undefined, (e: unknown) => e);
+  const error = await fn().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConfigError);
   return error as ConfigError;
 }
@@ -61,7 +64,10 @@ export default defineConfig({
           data: { template: 'templates/data.yaml', parameters: { Size: 1 } },
           app: {
             template: 'templates/app.yaml',
-            parameters: { Bucket: { output: { stack: 'data', name: 'BucketName' } }, DbHost: { ssm: '/orders/db-host' } },
+            parameters: {
+              Bucket: { output: { stack: 'data', name: 'BucketName' } },
+              DbHost: { ssm: '/orders/db-host' },
+            },
           },
         },
       },
@@ -90,7 +96,8 @@ export default defineConfig((env: ConfigEnv) => ({
 
   it('awaits an async config function', async () => {
     const dir = await testdir({
-      'stacks.config.mts': "export default async ({ stage }: { stage: string }) => {\n  await new Promise((r) => setTimeout(r, 1));\n  return { project: 'orders', stage, stacks: {} };\n};\n",
+      'stacks.config.mts':
+        "export default async ({ stage }: { stage: string }) => {\n  await new Promise((r) => setTimeout(r, 1));\n  return { project: 'orders', stage, stacks: {} };\n};\n",
     });
 
     const loaded = await loadConfigFile(join(dir, 'stacks.config.mts'), { stage: 'qa', command: 'graph' });
@@ -104,7 +111,12 @@ export default defineConfig((env: ConfigEnv) => ({
 
     const loaded = await loadConfigFile(join(dir, 'stacks.config.mjs'), ENV);
 
-    expect(loaded).toEqual({ file: join(dir, 'stacks.config.mjs'), source, isFunction: false, value: { project: 'orders', stacks: { app: { template: 'app.yaml' } } } });
+    expect(loaded).toEqual({
+      file: join(dir, 'stacks.config.mjs'),
+      source,
+      isFunction: false,
+      value: { project: 'orders', stacks: { app: { template: 'app.yaml' } } },
+    });
   });
 
   it('loads a CommonJS .js config (module.exports)', async () => {
@@ -135,20 +147,29 @@ export default defineConfig((env: ConfigEnv) => ({
   });
 
   it('loads a .json config without evaluating it', async () => {
-    const source = '{\n  "project": "orders",\n  "stacks": {\n    "app": { "template": "app.yaml", "parameters": { "Bucket": { "output": { "stack": "data", "name": "B" } } } }\n  }\n}\n';
+    const source =
+      '{\n  "project": "orders",\n  "stacks": {\n    "app": { "template": "app.yaml", "parameters": { "Bucket": { "output": { "stack": "data", "name": "B" } } } }\n  }\n}\n';
     const dir = await testdir({ 'stacks.config.json': source });
 
     const loaded = await loadConfigFile(join(dir, 'stacks.config.json'), ENV);
 
     expect(loaded).toEqual({
-      file: join(dir, 'stacks.config.json'), source, isFunction: false,
-      value: { project: 'orders', stacks: { app: { template: 'app.yaml', parameters: { Bucket: { output: { stack: 'data', name: 'B' } } } } } },
+      file: join(dir, 'stacks.config.json'),
+      source,
+      isFunction: false,
+      value: {
+        project: 'orders',
+        stacks: { app: { template: 'app.yaml', parameters: { Bucket: { output: { stack: 'data', name: 'B' } } } } },
+      },
     });
   });
 
   describe('failures', () => {
     it('a JSON syntax error: ConfigError with the line and column', async () => {
-      const dir = await testdir({ 'stacks.config.json': '{\n  "project": "orders",\n  "stacks": {\n    "app": { "template": "app.yaml", }\n  }\n}\n' });
+      const dir = await testdir({
+        'stacks.config.json':
+          '{\n  "project": "orders",\n  "stacks": {\n    "app": { "template": "app.yaml", }\n  }\n}\n',
+      });
       const file = join(dir, 'stacks.config.json');
 
       const error = await configError(() => loadConfigFile(file, ENV));
@@ -171,7 +192,8 @@ export default defineConfig((env: ConfigEnv) => ({
 
     it('a TypeScript syntax error: ConfigError naming the file and the line', async () => {
       const dir = await testdir({
-        'stacks.config.ts': "import { defineConfig } from 'stackpilot';\n\nexport default defineConfig({\n  project: 'orders',,\n  stacks: {},\n});\n",
+        'stacks.config.ts':
+          "import { defineConfig } from 'stackpilot';\n\nexport default defineConfig({\n  project: 'orders',,\n  stacks: {},\n});\n",
       });
       const file = join(dir, 'stacks.config.ts');
 
@@ -183,7 +205,8 @@ export default defineConfig((env: ConfigEnv) => ({
 
     it('a config that throws while loading: ConfigError with the line of the throw and the cause', async () => {
       const dir = await testdir({
-        'stacks.config.ts': "const stage = process.env.NO_SUCH_VARIABLE_FOR_STACKPILOT_TESTS;\n\nif (!stage) throw new Error('STAGE is not set');\n\nexport default { project: 'orders', stacks: {} };\n",
+        'stacks.config.ts':
+          "const stage = process.env.NO_SUCH_VARIABLE_FOR_STACKPILOT_TESTS;\n\nif (!stage) throw new Error('STAGE is not set');\n\nexport default { project: 'orders', stacks: {} };\n",
       });
       const file = join(dir, 'stacks.config.ts');
 
@@ -195,7 +218,10 @@ export default defineConfig((env: ConfigEnv) => ({
     });
 
     it('a config importing a package that is not installed: ConfigError naming the file', async () => {
-      const dir = await testdir({ 'stacks.config.ts': "import { x } from 'no-such-package-stackpilot-test';\n\nexport default { project: x, stacks: {} };\n" });
+      const dir = await testdir({
+        'stacks.config.ts':
+          "import { x } from 'no-such-package-stackpilot-test';\n\nexport default { project: x, stacks: {} };\n",
+      });
       const file = join(dir, 'stacks.config.ts');
 
       const error = await configError(() => loadConfigFile(file, ENV));
@@ -206,7 +232,8 @@ export default defineConfig((env: ConfigEnv) => ({
 
     it('a config function that throws: ConfigError with the line', async () => {
       const dir = await testdir({
-        'stacks.config.mjs': "export default (env) => {\n  if (env.stage === 'prod') {\n    throw new Error('prod needs an account id');\n  }\n  return {};\n};\n",
+        'stacks.config.mjs':
+          "export default (env) => {\n  if (env.stage === 'prod') {\n    throw new Error('prod needs an account id');\n  }\n  return {};\n};\n",
       });
       const file = join(dir, 'stacks.config.mjs');
 
@@ -217,14 +244,19 @@ export default defineConfig((env: ConfigEnv) => ({
     });
 
     it('a config without a default export: ConfigError with a hint', async () => {
-      const dir = await testdir({ 'stacks.config.ts': "import { defineConfig } from 'stackpilot';\n\nexport const config = defineConfig({ project: 'orders', stacks: {} });\n" });
+      const dir = await testdir({
+        'stacks.config.ts':
+          "import { defineConfig } from 'stackpilot';\n\nexport const config = defineConfig({ project: 'orders', stacks: {} });\n",
+      });
       const file = join(dir, 'stacks.config.ts');
 
       const error = await configError(() => loadConfigFile(file, ENV));
 
       expect(error.message).toBe(`${file}: the config file has no default export`);
       expect(error.location).toEqual({ file });
-      expect(error.hint).toBe("end it with `export default defineConfig({ ... })` (import { defineConfig } from 'stackpilot')");
+      expect(error.hint).toBe(
+        "end it with `export default defineConfig({ ... })` (import { defineConfig } from 'stackpilot')",
+      );
     });
 
     it('an empty config file: ConfigError "no default export"', async () => {
@@ -239,7 +271,13 @@ export default defineConfig((env: ConfigEnv) => ({
 
 describe('findConfigFile', () => {
   it('accepts stacks.config.{ts,mts,js,mjs,json}, in that order of preference', () => {
-    expect(CONFIG_FILE_NAMES).toEqual(['stacks.config.ts', 'stacks.config.mts', 'stacks.config.js', 'stacks.config.mjs', 'stacks.config.json']);
+    expect(CONFIG_FILE_NAMES).toEqual([
+      'stacks.config.ts',
+      'stacks.config.mts',
+      'stacks.config.js',
+      'stacks.config.mjs',
+      'stacks.config.json',
+    ]);
   });
 
   it('picks stacks.config.ts first when several exist', async () => {
@@ -284,7 +322,9 @@ describe('findConfigFile', () => {
     const error = syncConfigError(() => findConfigFile(dir));
 
     expect(error.message).toBe(`no stackpilot config in ${dir}`);
-    expect(error.hint).toBe('create one of stacks.config.ts, stacks.config.mts, stacks.config.js, stacks.config.mjs, stacks.config.json here, or pass --config PATH');
+    expect(error.hint).toBe(
+      'create one of stacks.config.ts, stacks.config.mts, stacks.config.js, stacks.config.mjs, stacks.config.json here, or pass --config PATH',
+    );
     expect(error).toMatchObject({ code: 'CONFIG', source: 'user' });
   });
 });

@@ -48,7 +48,10 @@ export default defineConfig({
 
 describe('locateInSource', () => {
   it('finds a top-level key', () => {
-    expect(locateInSource(SOURCE, FILE, ['project'])).toEqual({ file: FILE, line: lineOf(SOURCE, "project: 'orders'") });
+    expect(locateInSource(SOURCE, FILE, ['project'])).toEqual({
+      file: FILE,
+      line: lineOf(SOURCE, "project: 'orders'"),
+    });
   });
 
   it('follows the path key by key, each found after the previous one', () => {
@@ -60,13 +63,19 @@ describe('locateInSource', () => {
   });
 
   it('finds keys nested in a stage', () => {
-    expect(locateInSource(SOURCE, FILE, ['stages', 'prod', 'stacks', 'app', 'stackName']))
-      .toEqual({ file: FILE, line: lineOf(SOURCE, "app: { stackName: 'orders-api' }") });
+    expect(locateInSource(SOURCE, FILE, ['stages', 'prod', 'stacks', 'app', 'stackName'])).toEqual({
+      file: FILE,
+      line: lineOf(SOURCE, "app: { stackName: 'orders-api' }"),
+    });
   });
 
-  it("finds the n-th item of a multi-line array, skipping blank lines and comments", () => {
-    expect(locateInSource(SOURCE, FILE, ['stacks', 'app', 'dependsOn', 0]).line).toBe(lineOf(SOURCE, "        'core-infra',"));
-    expect(locateInSource(SOURCE, FILE, ['stacks', 'app', 'dependsOn', 1]).line).toBe(lineOf(SOURCE, "        'data-store',"));
+  it('finds the n-th item of a multi-line array, skipping blank lines and comments', () => {
+    expect(locateInSource(SOURCE, FILE, ['stacks', 'app', 'dependsOn', 0]).line).toBe(
+      lineOf(SOURCE, "        'core-infra',"),
+    );
+    expect(locateInSource(SOURCE, FILE, ['stacks', 'app', 'dependsOn', 1]).line).toBe(
+      lineOf(SOURCE, "        'data-store',"),
+    );
   });
 
   it('gives the key line for any item of an inline array', () => {
@@ -90,16 +99,21 @@ describe('locateInSource', () => {
     expect(locateInSource(SOURCE, FILE, ['stacks', 'app', 'dependsOn', 5]).line).toBe(keyLine);
   });
 
-  it("finds single- and double-quoted keys ('core-infra': / \"data-store\":)", () => {
+  it('finds single- and double-quoted keys (\'core-infra\': / "data-store":)', () => {
     expect(locateInSource(SOURCE, FILE, ['stacks', 'core-infra']).line).toBe(lineOf(SOURCE, "'core-infra': {"));
-    expect(locateInSource(SOURCE, FILE, ['stacks', 'data-store', 'dependsOn']).line)
-      .toBe(lineOf(SOURCE, "dependsOn: ['core-infra'],"));
+    expect(locateInSource(SOURCE, FILE, ['stacks', 'data-store', 'dependsOn']).line).toBe(
+      lineOf(SOURCE, "dependsOn: ['core-infra'],"),
+    );
   });
 
   it('finds keys in a JSON config', () => {
-    const json = '{\n  "project": "orders",\n  "stacks": {\n    "app": {\n      "template": "app.yaml"\n    }\n  }\n}\n';
+    const json =
+      '{\n  "project": "orders",\n  "stacks": {\n    "app": {\n      "template": "app.yaml"\n    }\n  }\n}\n';
 
-    expect(locateInSource(json, 'stacks.config.json', ['stacks', 'app', 'template'])).toEqual({ file: 'stacks.config.json', line: 5 });
+    expect(locateInSource(json, 'stacks.config.json', ['stacks', 'app', 'template'])).toEqual({
+      file: 'stacks.config.json',
+      line: 5,
+    });
   });
 
   it('does not take a value, or a longer key, for the key', () => {
@@ -128,7 +142,7 @@ describe('locateInSource', () => {
 
   it('falls back to the deepest key it found when a later key is computed at run time', () => {
     // `template` of backup is missing from the source: the stack's own line is the best guess.
-    const source = "stacks: {\n  backup: {\n    ...shared,\n  },\n}";
+    const source = 'stacks: {\n  backup: {\n    ...shared,\n  },\n}';
 
     expect(locateInSource(source, FILE, ['stacks', 'backup', 'template'])).toEqual({ file: FILE, line: 2 });
   });

@@ -40,7 +40,11 @@ function ordersConfig(): Record<string, unknown> {
           data: { parameters: { Size: 'large' }, tags: { backup: 'daily' } },
           app: { template: 'templates/app-prod.yaml', dependsOn: [], stackName: 'orders-api' },
         },
-        outputs: { file: 'prod.env', format: 'dotenv', values: { BUCKET: { output: { stack: 'data', name: 'BucketName' } } } },
+        outputs: {
+          file: 'prod.env',
+          format: 'dotenv',
+          values: { BUCKET: { output: { stack: 'data', name: 'BucketName' } } },
+        },
       },
     },
     outputs: { file: '.stackpilot/outputs.json', values: { API_URL: { output: { stack: 'app', name: 'ApiUrl' } } } },
@@ -51,7 +55,9 @@ describe('resolveConfig: the stage', () => {
   it("is 'dev' when neither the config nor the options give one", async () => {
     const dir = await projectDir();
 
-    const config = configOf(resolveIn(dir, { project: 'orders', stacks: { app: { template: 'templates/app.yaml' } } }, ''));
+    const config = configOf(
+      resolveIn(dir, { project: 'orders', stacks: { app: { template: 'templates/app.yaml' } } }, ''),
+    );
 
     expect(DEFAULT_STAGE).toBe('dev');
     expect(config.stage).toBe('dev');
@@ -86,7 +92,11 @@ describe('resolveConfig: without stage overrides (dev)', () => {
     expect(result.problems).toEqual([]);
     const config = configOf(result);
     expect(config).toMatchObject({
-      configFile: join(dir, CONFIG), configDir: dir, project: 'orders', stage: 'dev', region: 'us-east-1',
+      configFile: join(dir, CONFIG),
+      configDir: dir,
+      project: 'orders',
+      stage: 'dev',
+      region: 'us-east-1',
     });
     expect(stackOf(config, 'data')).toEqual({
       id: 'data',
@@ -119,7 +129,14 @@ describe('resolveConfig: without stage overrides (dev)', () => {
 
   it('keeps the stacks in declaration order', async () => {
     const dir = await projectDir();
-    const value = { project: 'orders', stacks: { app: { template: 'templates/app.yaml' }, core: { template: 'templates/core.yaml' }, data: { template: 'templates/data.yaml' } } };
+    const value = {
+      project: 'orders',
+      stacks: {
+        app: { template: 'templates/app.yaml' },
+        core: { template: 'templates/core.yaml' },
+        data: { template: 'templates/data.yaml' },
+      },
+    };
 
     expect(configOf(resolveIn(dir, value, '')).stacks.map((s) => s.id)).toEqual(['app', 'core', 'data']);
   });
@@ -127,12 +144,20 @@ describe('resolveConfig: without stage overrides (dev)', () => {
   it('gives a bare stack the documented defaults', async () => {
     const dir = await projectDir();
 
-    const config = configOf(resolveIn(dir, { project: 'orders', stacks: { app: { template: 'templates/app.yaml' } } }, ''));
+    const config = configOf(
+      resolveIn(dir, { project: 'orders', stacks: { app: { template: 'templates/app.yaml' } } }, ''),
+    );
 
     expect(config.region).toBeUndefined();
     expect(config.outputs).toBeUndefined();
     expect(stackOf(config, 'app')).toMatchObject({
-      dependsOn: [], parameters: {}, tags: {}, capabilities: [], stateful: false, terminationProtection: false, timeoutMinutes: undefined,
+      dependsOn: [],
+      parameters: {},
+      tags: {},
+      capabilities: [],
+      stateful: false,
+      terminationProtection: false,
+      timeoutMinutes: undefined,
     });
   });
 
@@ -141,7 +166,10 @@ describe('resolveConfig: without stage overrides (dev)', () => {
     const value = {
       project: 'orders',
       defaults: { terminationProtection: true },
-      stacks: { data: { template: 'templates/data.yaml' }, app: { template: 'templates/app.yaml', terminationProtection: false } },
+      stacks: {
+        data: { template: 'templates/data.yaml' },
+        app: { template: 'templates/app.yaml', terminationProtection: false },
+      },
     };
 
     const config = configOf(resolveIn(dir, value, ''));
@@ -152,9 +180,19 @@ describe('resolveConfig: without stage overrides (dev)', () => {
 
   it('locates each stack at its declaration', async () => {
     const dir = await projectDir();
-    const source = "export default {\n  project: 'orders',\n  stacks: {\n    data: { template: 'templates/data.yaml' },\n    app: {\n      template: 'templates/app.yaml',\n    },\n  },\n};\n";
+    const source =
+      "export default {\n  project: 'orders',\n  stacks: {\n    data: { template: 'templates/data.yaml' },\n    app: {\n      template: 'templates/app.yaml',\n    },\n  },\n};\n";
 
-    const config = configOf(resolveIn(dir, { project: 'orders', stacks: { data: { template: 'templates/data.yaml' }, app: { template: 'templates/app.yaml' } } }, source));
+    const config = configOf(
+      resolveIn(
+        dir,
+        {
+          project: 'orders',
+          stacks: { data: { template: 'templates/data.yaml' }, app: { template: 'templates/app.yaml' } },
+        },
+        source,
+      ),
+    );
 
     expect(stackOf(config, 'data').location).toEqual(at(source, 'data: {'));
     expect(stackOf(config, 'app').location).toEqual(at(source, 'app: {'));
@@ -210,7 +248,11 @@ describe('resolveConfig: stage overrides (prod)', () => {
 
     const config = configOf(resolveIn(dir, ordersConfig(), '', { stage: 'prod' }));
 
-    expect(config.outputs).toEqual({ file: join(dir, 'prod.env'), format: 'dotenv', values: { BUCKET: { stack: 'data', name: 'BucketName' } } });
+    expect(config.outputs).toEqual({
+      file: join(dir, 'prod.env'),
+      format: 'dotenv',
+      values: { BUCKET: { stack: 'data', name: 'BucketName' } },
+    });
   });
 
   it('leaves a stage without overrides on the top-level settings', async () => {
@@ -219,13 +261,19 @@ describe('resolveConfig: stage overrides (prod)', () => {
     const config = configOf(resolveIn(dir, ordersConfig(), '', { stage: 'staging' }));
 
     expect(config.region).toBe('us-east-1');
-    expect(stackOf(config, 'data')).toMatchObject({ stackName: 'orders-staging-data', parameters: { Size: 'small', Retain: 'no' }, terminationProtection: true });
+    expect(stackOf(config, 'data')).toMatchObject({
+      stackName: 'orders-staging-data',
+      parameters: { Size: 'small', Retain: 'no' },
+      terminationProtection: true,
+    });
   });
 
   it('lets options.region (--region) win over the stage and the top level', async () => {
     const dir = await projectDir({ 'templates/app-prod.yaml': 'Resources: {}\n' });
 
-    expect(configOf(resolveIn(dir, ordersConfig(), '', { stage: 'prod', region: 'ap-south-1' })).region).toBe('ap-south-1');
+    expect(configOf(resolveIn(dir, ordersConfig(), '', { stage: 'prod', region: 'ap-south-1' })).region).toBe(
+      'ap-south-1',
+    );
     expect(configOf(resolveIn(dir, ordersConfig(), '', { region: 'ap-south-1' })).region).toBe('ap-south-1');
   });
 });
@@ -234,7 +282,9 @@ describe('resolveConfig: stack names', () => {
   it("defaults to '${project}-${stage}-${id}'", async () => {
     const dir = await projectDir();
 
-    const config = configOf(resolveIn(dir, { project: 'orders', stacks: { core: { template: 'templates/core.yaml' } } }, '', { stage: 'qa' }));
+    const config = configOf(
+      resolveIn(dir, { project: 'orders', stacks: { core: { template: 'templates/core.yaml' } } }, '', { stage: 'qa' }),
+    );
 
     expect(DEFAULT_STACK_NAME).toBe('${project}-${stage}-${id}');
     expect(stackOf(config, 'core').stackName).toBe('orders-qa-core');
@@ -243,20 +293,31 @@ describe('resolveConfig: stack names', () => {
   it('fills ${region} from the region in effect', async () => {
     const dir = await projectDir();
     const value = {
-      project: 'orders', region: 'us-east-1', stackName: '${project}-${region}-${id}',
-      stacks: { core: { template: 'templates/core.yaml' } }, stages: { prod: { region: 'eu-west-1' } },
+      project: 'orders',
+      region: 'us-east-1',
+      stackName: '${project}-${region}-${id}',
+      stacks: { core: { template: 'templates/core.yaml' } },
+      stages: { prod: { region: 'eu-west-1' } },
     };
 
     expect(stackOf(configOf(resolveIn(dir, value, '')), 'core').stackName).toBe('orders-us-east-1-core');
-    expect(stackOf(configOf(resolveIn(dir, value, '', { stage: 'prod' })), 'core').stackName).toBe('orders-eu-west-1-core');
-    expect(stackOf(configOf(resolveIn(dir, value, '', { region: 'ap-south-1' })), 'core').stackName).toBe('orders-ap-south-1-core');
+    expect(stackOf(configOf(resolveIn(dir, value, '', { stage: 'prod' })), 'core').stackName).toBe(
+      'orders-eu-west-1-core',
+    );
+    expect(stackOf(configOf(resolveIn(dir, value, '', { region: 'ap-south-1' })), 'core').stackName).toBe(
+      'orders-ap-south-1-core',
+    );
   });
 
   it("uses a stack's own stackName, with placeholders, over the pattern", async () => {
     const dir = await projectDir();
     const value = {
-      project: 'orders', stackName: '${project}-${id}',
-      stacks: { core: { template: 'templates/core.yaml', stackName: 'network-${stage}' }, app: { template: 'templates/app.yaml' } },
+      project: 'orders',
+      stackName: '${project}-${id}',
+      stacks: {
+        core: { template: 'templates/core.yaml', stackName: 'network-${stage}' },
+        app: { template: 'templates/app.yaml' },
+      },
     };
 
     const config = configOf(resolveIn(dir, value, '', { stage: 'prod' }));
@@ -272,12 +333,19 @@ describe('resolveConfig: artifacts (where packaged code goes)', () => {
   it('takes the top-level bucket and prefix, trimming slashes, and a stage replaces them', async () => {
     const dir = await projectDir();
     const value = {
-      project: 'orders', stacks,
+      project: 'orders',
+      stacks,
       artifacts: { bucket: 'orders-artifacts', prefix: '/stackpilot/orders/' },
       stages: { prod: { artifacts: { bucket: 'orders-prod-artifacts' } } },
     };
-    expect(configOf(resolveIn(dir, value, '')).artifacts).toEqual({ bucket: 'orders-artifacts', prefix: 'stackpilot/orders' });
-    expect(configOf(resolveIn(dir, value, '', { stage: 'prod' })).artifacts).toEqual({ bucket: 'orders-prod-artifacts', prefix: '' });
+    expect(configOf(resolveIn(dir, value, '')).artifacts).toEqual({
+      bucket: 'orders-artifacts',
+      prefix: 'stackpilot/orders',
+    });
+    expect(configOf(resolveIn(dir, value, '', { stage: 'prod' })).artifacts).toEqual({
+      bucket: 'orders-prod-artifacts',
+      prefix: '',
+    });
   });
 
   it('is undefined when not configured', async () => {
@@ -287,7 +355,11 @@ describe('resolveConfig: artifacts (where packaged code goes)', () => {
 
   it('refuses a bucket name S3 would refuse, naming the field, and an unknown key with a suggestion', async () => {
     const dir = await projectDir();
-    const bad = resolveIn(dir, { project: 'orders', stacks, artifacts: { bucket: 'Orders_Artifacts', prefx: 'x' } }, '');
+    const bad = resolveIn(
+      dir,
+      { project: 'orders', stacks, artifacts: { bucket: 'Orders_Artifacts', prefx: 'x' } },
+      '',
+    );
     expect(bad.config).toBeUndefined();
     const text = JSON.stringify(bad.problems);
     expect(text).toContain('artifacts.bucket');

@@ -15,7 +15,10 @@ Resources:
 `;
 const NAME = stackNameOf('app');
 /** The same stack with both resources modified: an update with resources in flight. */
-const MODIFIED = TWO.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 60').replace('DisplayName: orders', 'DisplayName: orders-v2');
+const MODIFIED = TWO.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 60').replace(
+  'DisplayName: orders',
+  'DisplayName: orders-v2',
+);
 /** Topic removed: a destructive change. */
 const WITHOUT_TOPIC = TWO.slice(0, TWO.indexOf('  Topic:'));
 
@@ -49,7 +52,9 @@ describe('Ctrl-C: the stop signal (start nothing new, delete change sets not exe
 
     const { events } = await deploy(project, w, {
       stopSignal: stop.signal,
-      onEvent: (e) => { if (e.type === 'stack:changeset' && e.phase === 'ready') stop.abort(new Error('interrupted')); },
+      onEvent: (e) => {
+        if (e.type === 'stack:changeset' && e.phase === 'ready') stop.abort(new Error('interrupted'));
+      },
     });
 
     expect(doneOf(events, 'app')).toMatchObject({ status: 'skipped' });
@@ -66,7 +71,9 @@ describe('Ctrl-C: the stop signal (start nothing new, delete change sets not exe
 
     const { events } = await deploy(project, w, {
       stopSignal: stop.signal,
-      onEvent: (e) => { if (e.type === 'stack:changeset' && e.phase === 'creating') stop.abort(); },
+      onEvent: (e) => {
+        if (e.type === 'stack:changeset' && e.phase === 'creating') stop.abort();
+      },
     });
 
     expect(doneOf(events, 'app')).toMatchObject({ status: 'skipped' });
@@ -102,16 +109,22 @@ describe('second Ctrl-C: the cancel signal (§6 CancelUpdateStack)', () => {
 
     const { events } = await deploy(project, w, {
       cancelSignal: cancel.signal,
-      onEvent: (e) => { if (e.type === 'stack:resource' && e.status === 'UPDATE_IN_PROGRESS') cancel.abort(); },
+      onEvent: (e) => {
+        if (e.type === 'stack:resource' && e.status === 'UPDATE_IN_PROGRESS') cancel.abort();
+      },
     });
 
     const stackId = w.fake.stack(NAME)?.stackId;
     expect(w.fake.callsOf('cancelUpdateStack').map((args) => args[0])).toEqual([stackId]);
-    expect(ofType(events, 'stack:warning').map((e) => e.message)).toEqual([expect.stringContaining('cancelled the update') as unknown]);
+    expect(ofType(events, 'stack:warning').map((e) => e.message)).toEqual([
+      expect.stringContaining('cancelled the update') as unknown,
+    ]);
     const done = doneOf(events, 'app');
     expect(done).toMatchObject({ status: 'failed', stackStatus: 'UPDATE_ROLLBACK_COMPLETE' });
     // The rollback's events are this operation's too, whatever token they carry.
-    const reported = ofType(events, 'stack:resource').map((e) => `${e.logicalId} ${e.status}${e.reason ? ` ${e.reason}` : ''}`);
+    const reported = ofType(events, 'stack:resource').map(
+      (e) => `${e.logicalId} ${e.status}${e.reason ? ` ${e.reason}` : ''}`,
+    );
     expect(reported).toContain('Queue UPDATE_FAILED Resource update cancelled');
     expect(reported.at(-1)).toBe('Topic UPDATE_COMPLETE');
     expect(done.reason).toContain('UPDATE_ROLLBACK_COMPLETE');
@@ -124,11 +137,15 @@ describe('second Ctrl-C: the cancel signal (§6 CancelUpdateStack)', () => {
 
     const { events } = await deploy(project, w, {
       cancelSignal: cancel.signal,
-      onEvent: (e) => { if (e.type === 'stack:resource') cancel.abort(); },
+      onEvent: (e) => {
+        if (e.type === 'stack:resource') cancel.abort();
+      },
     });
 
     expect(methods(w)).not.toContain('cancelUpdateStack');
-    expect(ofType(events, 'stack:warning').map((e) => e.message)).toEqual([expect.stringContaining('a create cannot be cancelled') as unknown]);
+    expect(ofType(events, 'stack:warning').map((e) => e.message)).toEqual([
+      expect.stringContaining('a create cannot be cancelled') as unknown,
+    ]);
     expect(doneOf(events, 'app')).toMatchObject({ status: 'created', stackStatus: 'CREATE_COMPLETE' });
   });
 });
@@ -141,8 +158,12 @@ describe('destructive changes need approval (DESIGN step 4)', () => {
     const { result, events, approvals } = await deploy(project, w, { approve });
 
     expect(approvals).toHaveLength(1);
-    expect(approvals[0]?.changes).toEqual([{ action: 'Remove', logicalId: 'Topic', resourceType: 'AWS::SNS::Topic', replacement: undefined }]);
-    expect(ofType(events, 'stack:blocked')).toEqual([{ type: 'stack:blocked', stack: 'app', stackName: NAME, reason: 'no deletes on Fridays' }]);
+    expect(approvals[0]?.changes).toEqual([
+      { action: 'Remove', logicalId: 'Topic', resourceType: 'AWS::SNS::Topic', replacement: undefined },
+    ]);
+    expect(ofType(events, 'stack:blocked')).toEqual([
+      { type: 'stack:blocked', stack: 'app', stackName: NAME, reason: 'no deletes on Fridays' },
+    ]);
     expect(doneOf(events, 'app')).toMatchObject({ status: 'blocked', reason: 'no deletes on Fridays' });
     const since = w.fake.calls.slice(before).map((c) => c.method);
     expect(since).not.toContain('executeChangeSet');
@@ -152,7 +173,7 @@ describe('destructive changes need approval (DESIGN step 4)', () => {
     expect(ofType(events, 'run:done')[0]).toMatchObject({ exitCode: 1, summary: { blocked: 1 } });
   });
 
-  it('does not count the time a person takes to answer as the stack\'s own time', async () => {
+  it("does not count the time a person takes to answer as the stack's own time", async () => {
     const { w, project } = await deployedThen(WITHOUT_TOPIC);
     const approve: Approver = async () => {
       await w.clock.sleep(600_000);
@@ -172,17 +193,25 @@ describe('destructive changes need approval (DESIGN step 4)', () => {
 
     const { events, approvals } = await deploy(project, w);
 
-    expect(approvals.map((a) => a.changes)).toEqual([[{ action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue', replacement: 'True' }]]);
+    expect(approvals.map((a) => a.changes)).toEqual([
+      [{ action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue', replacement: 'True' }],
+    ]);
     expect(approvals[0]?.reason).toContain('Queue');
     expect(doneOf(events, 'app')).toMatchObject({ status: 'updated', stackStatus: 'UPDATE_COMPLETE' });
     // §3.2: the old copy is deleted in the cleanup phase.
-    expect(ofType(events, 'stack:resource').map((e) => `${e.logicalId} ${e.status}`).slice(-2)).toEqual(['Queue DELETE_IN_PROGRESS', 'Queue DELETE_COMPLETE']);
+    expect(
+      ofType(events, 'stack:resource')
+        .map((e) => `${e.logicalId} ${e.status}`)
+        .slice(-2),
+    ).toEqual(['Queue DELETE_IN_PROGRESS', 'Queue DELETE_COMPLETE']);
   });
 
   it('does not ask when nothing is removed or replaced (§2.4 Replacement False)', async () => {
     const { w, project } = await deployedThen(MODIFIED);
 
-    const { events, approvals } = await deploy(project, w, { approve: () => Promise.reject(new Error('must not be asked')) });
+    const { events, approvals } = await deploy(project, w, {
+      approve: () => Promise.reject(new Error('must not be asked')),
+    });
 
     expect(approvals).toEqual([]);
     expect(doneOf(events, 'app').status).toBe('updated');

@@ -33,16 +33,31 @@ describe('deploying one stack through a change set', () => {
 
     expect(result.exitCode).toBe(0);
     const done = doneOf(events, 'app');
-    expect(done).toMatchObject({ status: 'created', stackStatus: 'CREATE_COMPLETE', outputs: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/queue', Stage: 'dev' } });
+    expect(done).toMatchObject({
+      status: 'created',
+      stackStatus: 'CREATE_COMPLETE',
+      outputs: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/queue', Stage: 'dev' },
+    });
     expect(done.apiCalls).toBeGreaterThan(0);
-    expect(ofType(events, 'stack:changeset').map((e) => [e.phase, e.changeSetType])).toEqual([['creating', 'CREATE'], ['ready', 'CREATE']]);
-    expect(ofType(events, 'stack:changeset')[1]?.changes?.map((c) => `${c.action} ${c.logicalId}`)).toEqual(['Add Queue', 'Add Topic']);
+    expect(ofType(events, 'stack:changeset').map((e) => [e.phase, e.changeSetType])).toEqual([
+      ['creating', 'CREATE'],
+      ['ready', 'CREATE'],
+    ]);
+    expect(ofType(events, 'stack:changeset')[1]?.changes?.map((c) => `${c.action} ${c.logicalId}`)).toEqual([
+      'Add Queue',
+      'Add Topic',
+    ]);
     expect(ofType(events, 'stack:executing')).toHaveLength(1);
     // §3.2: in-progress, "Resource creation Initiated", complete; never the stack's own events.
-    expect(ofType(events, 'stack:resource').map((e) => `${e.logicalId} ${e.status}${e.reason ? ` ${e.reason}` : ''}`)).toEqual([
-      'Queue CREATE_IN_PROGRESS', 'Topic CREATE_IN_PROGRESS',
-      'Queue CREATE_IN_PROGRESS Resource creation Initiated', 'Topic CREATE_IN_PROGRESS Resource creation Initiated',
-      'Queue CREATE_COMPLETE', 'Topic CREATE_COMPLETE',
+    expect(
+      ofType(events, 'stack:resource').map((e) => `${e.logicalId} ${e.status}${e.reason ? ` ${e.reason}` : ''}`),
+    ).toEqual([
+      'Queue CREATE_IN_PROGRESS',
+      'Topic CREATE_IN_PROGRESS',
+      'Queue CREATE_IN_PROGRESS Resource creation Initiated',
+      'Topic CREATE_IN_PROGRESS Resource creation Initiated',
+      'Queue CREATE_COMPLETE',
+      'Topic CREATE_COMPLETE',
     ]);
     const types = events.map((e) => e.type);
     expect(types.indexOf('stack:executing')).toBeLessThan(types.indexOf('stack:resource'));
@@ -56,7 +71,10 @@ describe('deploying one stack through a change set', () => {
     const resourceEvents = w.fake.history(APP_NAME).filter((e) => e.logicalId !== APP_NAME);
     expect(resourceEvents).toHaveLength(6);
     expect(resourceEvents.every((e) => e.clientRequestToken === token)).toBe(true);
-    expect(ofType(events, 'run:done')[0]).toMatchObject({ exitCode: 0, summary: { created: 1, updated: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0 } });
+    expect(ofType(events, 'run:done')[0]).toMatchObject({
+      exitCode: 0,
+      summary: { created: 1, updated: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0 },
+    });
   });
 
   it('reports the same template, parameters and tags as unchanged without a change set (DESIGN step 3; §1.1 DescribeStacks parameters/tags, GetTemplate)', async () => {
@@ -68,7 +86,11 @@ describe('deploying one stack through a change set', () => {
     const { result, events } = await deploy(project, w);
 
     expect(result.exitCode).toBe(0);
-    expect(doneOf(events, 'app')).toMatchObject({ status: 'unchanged', stackStatus: 'CREATE_COMPLETE', outputs: { Stage: 'dev' } });
+    expect(doneOf(events, 'app')).toMatchObject({
+      status: 'unchanged',
+      stackStatus: 'CREATE_COMPLETE',
+      outputs: { Stage: 'dev' },
+    });
     expect(ofType(events, 'stack:changeset').map((e) => e.phase)).toEqual(['unchanged']);
     expect(methods(w).slice(before)).not.toContain('createChangeSet');
     expect(methods(w).slice(before)).toContain('getTemplate');
@@ -83,7 +105,10 @@ describe('deploying one stack through a change set', () => {
 
     const { events } = await deploy(project, w);
 
-    const created = w.fake.calls.slice(before).filter((c) => c.method === 'createChangeSet').map((c) => c.args[0] as CreateChangeSetInput);
+    const created = w.fake.calls
+      .slice(before)
+      .filter((c) => c.method === 'createChangeSet')
+      .map((c) => c.args[0] as CreateChangeSetInput);
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ changeSetType: 'UPDATE', tags: { team: 'payments' } });
     expect(ofType(events, 'stack:changeset').find((e) => e.phase === 'ready')?.changes).toEqual([]);
@@ -100,9 +125,16 @@ describe('deploying one stack through a change set', () => {
 
     const { events } = await deploy(project, w);
 
-    expect(ofType(events, 'stack:changeset').map((e) => [e.phase, e.changes?.length])).toEqual([['creating', undefined], ['ready', 0]]);
+    expect(ofType(events, 'stack:changeset').map((e) => [e.phase, e.changes?.length])).toEqual([
+      ['creating', undefined],
+      ['ready', 0],
+    ]);
     expect(methods(w)).toContain('executeChangeSet');
-    expect(doneOf(events, 'app')).toMatchObject({ status: 'updated', stackStatus: 'UPDATE_COMPLETE', outputs: { Extra: 'added-output' } });
+    expect(doneOf(events, 'app')).toMatchObject({
+      status: 'updated',
+      stackStatus: 'UPDATE_COMPLETE',
+      outputs: { Extra: 'added-output' },
+    });
   });
 
   it('treats a change set FAILED with the "no changes" reason as unchanged and deletes it (§2.3)', async () => {
@@ -110,7 +142,9 @@ describe('deploying one stack through a change set', () => {
     // change set is made; CloudFormation then answers "no changes".
     const secretTemplate = `Parameters:\n  Token:\n    Type: String\n    NoEcho: true\n${APP.replace('Parameters:\n', '')}`;
     const w = world();
-    const { project } = await makeProject({ app: { template: secretTemplate, parameters: { Token: 'same-every-time' } } });
+    const { project } = await makeProject({
+      app: { template: secretTemplate, parameters: { Token: 'same-every-time' } },
+    });
     await deploy(project, w);
     const before = w.fake.calls.length;
 
@@ -121,7 +155,11 @@ describe('deploying one stack through a change set', () => {
     expect(since.map((c) => c.method)).toContain('createChangeSet');
     expect(since.map((c) => c.method)).not.toContain('executeChangeSet');
     expect(ofType(events, 'stack:changeset').at(-1)).toMatchObject({ phase: 'unchanged', reason: NO_CHANGES_REASON });
-    expect(doneOf(events, 'app')).toMatchObject({ status: 'unchanged', stackStatus: 'CREATE_COMPLETE', outputs: { Stage: 'dev' } });
+    expect(doneOf(events, 'app')).toMatchObject({
+      status: 'unchanged',
+      stackStatus: 'CREATE_COMPLETE',
+      outputs: { Stage: 'dev' },
+    });
     const made = since.find((c) => c.method === 'describeChangeSet')?.args[0];
     expect(since.filter((c) => c.method === 'deleteChangeSet').map((c) => c.args[0])).toEqual([made]);
     expect(w.fake.liveChangeSets().filter((c) => c.executionStatus !== 'EXECUTE_COMPLETE')).toEqual([]);
@@ -151,7 +189,10 @@ describe('deploying one stack through a change set', () => {
     const w = world();
     const first = await makeProject({ app: { template: APP } });
     await deploy(first.project, w);
-    const { project } = await makeProject({ app: { template: APP.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 60') } }, { dir: first.dir });
+    const { project } = await makeProject(
+      { app: { template: APP.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 60') } },
+      { dir: first.dir },
+    );
     w.fake.failNextChangeSet(APP_NAME, 'Parameters: [Missing] must have values');
 
     const { events } = await deploy(project, w);
@@ -197,7 +238,8 @@ Outputs:
   GroupId:
     Value: sg-1
 `;
-  const REAL_REASON = 'Resource handler returned message: "The CIDR \'10.0.0.0/33\' is invalid." (RequestToken: 5f0c, HandlerErrorCode: InvalidRequest)';
+  const REAL_REASON =
+    'Resource handler returned message: "The CIDR \'10.0.0.0/33\' is invalid." (RequestToken: 5f0c, HandlerErrorCode: InvalidRequest)';
 
   it('finds the failing resource, not the cancelled sibling; skips everything downstream and deploys the independent stack (§3.2 create failure, §8)', async () => {
     const w = world({ eventPageSize: 2, executionPolls: 3 });
@@ -212,10 +254,23 @@ Outputs:
     const { result, events } = await deploy(project, w);
 
     const net = doneOf(events, 'net');
-    expect(net).toMatchObject({ status: 'failed', stackStatus: 'ROLLBACK_COMPLETE', rootCause: { logicalId: 'Subnet', resourceType: 'AWS::EC2::Subnet', status: 'CREATE_FAILED', reason: REAL_REASON } });
+    expect(net).toMatchObject({
+      status: 'failed',
+      stackStatus: 'ROLLBACK_COMPLETE',
+      rootCause: {
+        logicalId: 'Subnet',
+        resourceType: 'AWS::EC2::Subnet',
+        status: 'CREATE_FAILED',
+        reason: REAL_REASON,
+      },
+    });
     expect(net.reason).toContain(REAL_REASON);
     // The cascade was reported as it happened, but is not the cause.
-    expect(ofType(events, 'stack:resource').filter((e) => e.stack === 'net').map((e) => `${e.logicalId} ${e.status} ${e.reason ?? ''}`.trim())).toContain('Vpc CREATE_FAILED Resource creation cancelled');
+    expect(
+      ofType(events, 'stack:resource')
+        .filter((e) => e.stack === 'net')
+        .map((e) => `${e.logicalId} ${e.status} ${e.reason ?? ''}`.trim()),
+    ).toContain('Vpc CREATE_FAILED Resource creation cancelled');
     expect(doneOf(events, 'app')).toMatchObject({ status: 'skipped', apiCalls: 0 });
     expect(doneOf(events, 'app').reason).toContain('net');
     // Downstream of a skipped stack is skipped too, still naming the stack that failed.
@@ -225,34 +280,50 @@ Outputs:
     // app needs net's output to make its change set, so it never called AWS. web is tied to app by a
     // declared edge only: its change set was made early, and deleted with its REVIEW stack when app was skipped.
     expect(w.fake.calls.filter((c) => JSON.stringify(c.args).includes(stackNameOf('app')))).toEqual([]);
-    expect(w.fake.callsOf('executeChangeSet').some((args) => JSON.stringify(args).includes(stackNameOf('web')))).toBe(false);
+    expect(w.fake.callsOf('executeChangeSet').some((args) => JSON.stringify(args).includes(stackNameOf('web')))).toBe(
+      false,
+    );
     // Executed change sets stay describable (§2.2); none that was never executed is left.
     expect(w.fake.liveChangeSets().filter((c) => c.executionStatus === 'AVAILABLE')).toEqual([]);
     expect(w.fake.stack(stackNameOf('web'))).toBeUndefined();
     expect(result.exitCode).toBe(1);
-    expect(ofType(events, 'run:done')[0]).toMatchObject({ exitCode: 1, summary: { created: 1, updated: 0, unchanged: 0, failed: 1, skipped: 2, blocked: 0 } });
+    expect(ofType(events, 'run:done')[0]).toMatchObject({
+      exitCode: 1,
+      summary: { created: 1, updated: 0, unchanged: 0, failed: 1, skipped: 2, blocked: 0 },
+    });
   });
 
   it('finds the root cause of a failed update that rolled back to UPDATE_ROLLBACK_COMPLETE, which stays updatable (§1.2, §1.3, §3.2 update failure)', async () => {
     const w = world({ eventPageSize: 2 });
     const first = await makeProject({ app: { template: APP } });
     await deploy(first.project, w);
-    const changed = APP.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 9999').replace('  Topic:\n    Type: AWS::SNS::Topic\n', '  Topic:\n    Type: AWS::SNS::Topic\n  Dlq:\n    Type: AWS::SQS::Queue\n');
+    const changed = APP.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 9999').replace(
+      '  Topic:\n    Type: AWS::SNS::Topic\n',
+      '  Topic:\n    Type: AWS::SNS::Topic\n  Dlq:\n    Type: AWS::SQS::Queue\n',
+    );
     const { project } = await makeProject({ app: { template: changed } }, { dir: first.dir });
-    const reason = 'Resource handler returned message: "Invalid value for the parameter VisibilityTimeout." (HandlerErrorCode: InvalidRequest)';
+    const reason =
+      'Resource handler returned message: "Invalid value for the parameter VisibilityTimeout." (HandlerErrorCode: InvalidRequest)';
     w.fake.failNextExecution(APP_NAME, 'Queue', reason);
 
     const { events } = await deploy(project, w);
 
     const done = doneOf(events, 'app');
-    expect(done).toMatchObject({ status: 'failed', stackStatus: 'UPDATE_ROLLBACK_COMPLETE', rootCause: { logicalId: 'Queue', status: 'UPDATE_FAILED', reason } });
+    expect(done).toMatchObject({
+      status: 'failed',
+      stackStatus: 'UPDATE_ROLLBACK_COMPLETE',
+      rootCause: { logicalId: 'Queue', status: 'UPDATE_FAILED', reason },
+    });
     expect(done.outputs).toBeUndefined();
     const reported = ofType(events, 'stack:resource').map((e) => `${e.logicalId} ${e.status}`);
     expect(reported).toContain('Dlq CREATE_FAILED');
     expect(reported.slice(-2)).toEqual(['Dlq DELETE_IN_PROGRESS', 'Dlq DELETE_COMPLETE']);
     // Exactly the resource events of this operation (its token), each once, oldest first (§3.1).
     const token = w.fake.callsOf('executeChangeSet').at(-1)?.[1];
-    const expected = w.fake.history(APP_NAME).filter((e) => e.clientRequestToken === token && e.logicalId !== APP_NAME).reverse();
+    const expected = w.fake
+      .history(APP_NAME)
+      .filter((e) => e.clientRequestToken === token && e.logicalId !== APP_NAME)
+      .reverse();
     expect(reported).toEqual(expected.map((e) => `${e.logicalId} ${e.status}`));
 
     // UPDATE_ROLLBACK_COMPLETE is healthy: the next deploy updates it.

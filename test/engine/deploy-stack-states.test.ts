@@ -43,7 +43,9 @@ describe('the state the stack is found in (DESIGN step 2)', () => {
     const { result, events } = await deploy(project, w, { replaceFailed: true });
 
     expect(result.exitCode).toBe(0);
-    expect(ofType(events, 'stack:replacing-failed')).toEqual([{ type: 'stack:replacing-failed', stack: 'data', stackName: NAME, status: 'ROLLBACK_COMPLETE' }]);
+    expect(ofType(events, 'stack:replacing-failed')).toEqual([
+      { type: 'stack:replacing-failed', stack: 'data', stackName: NAME, status: 'ROLLBACK_COMPLETE' },
+    ]);
     expect(w.fake.callsOf('deleteStack').map((args) => args[0])).toEqual([failedId]);
     const order = methods(w);
     expect(order.indexOf('deleteStack')).toBeLessThan(order.indexOf('createChangeSet'));
@@ -111,8 +113,14 @@ describe('the state the stack is found in (DESIGN step 2)', () => {
     const { project } = await makeProject({ data: { template: TEMPLATE } });
     // What a run stopped right after CreateChangeSet leaves behind.
     const left = await w.fake.createChangeSet({
-      stackName: NAME, changeSetName: 'stackpilot-aborted', changeSetType: 'CREATE', templateBody: TEMPLATE,
-      parameters: [], tags: {}, capabilities: [], clientToken: 'aborted',
+      stackName: NAME,
+      changeSetName: 'stackpilot-aborted',
+      changeSetType: 'CREATE',
+      templateBody: TEMPLATE,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: 'aborted',
     });
     expect(w.fake.stack(NAME)?.status).toBe('REVIEW_IN_PROGRESS');
     const before = w.fake.calls.length;
@@ -125,8 +133,14 @@ describe('the state the stack is found in (DESIGN step 2)', () => {
     expect(made.map((c) => c.changeSetType)).toEqual(['CREATE']);
     expect(since.map((c) => c.method)).not.toContain('getTemplate');
     expect(since.filter((c) => c.method === 'deleteStack').map((c) => c.args[0])).toEqual([left.stackId]);
-    expect(ofType(events, 'stack:warning').map((e) => e.message)).toEqual([expect.stringContaining('REVIEW_IN_PROGRESS') as unknown]);
-    expect(doneOf(events, 'data')).toMatchObject({ status: 'created', stackStatus: 'CREATE_COMPLETE', outputs: { TableName: 'orders' } });
+    expect(ofType(events, 'stack:warning').map((e) => e.message)).toEqual([
+      expect.stringContaining('REVIEW_IN_PROGRESS') as unknown,
+    ]);
+    expect(doneOf(events, 'data')).toMatchObject({
+      status: 'created',
+      stackStatus: 'CREATE_COMPLETE',
+      outputs: { TableName: 'orders' },
+    });
     // Nothing of the aborted run is left: its stack and change set went with the delete.
     expect(w.fake.liveChangeSets().map((c) => c.name)).toEqual([made[0]?.changeSetName]);
   });

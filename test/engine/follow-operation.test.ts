@@ -8,25 +8,49 @@ const ARN = `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK}/1`;
 const T0 = Date.UTC(2025, 0, 1);
 
 let seq = 0;
-function event(logicalId: string, status: string, options: { reason?: string; token?: string | null; at?: number } = {}): StackEvent {
+function event(
+  logicalId: string,
+  status: string,
+  options: { reason?: string; token?: string | null; at?: number } = {},
+): StackEvent {
   seq += 1;
   const root = logicalId === STACK;
   return {
-    eventId: `e${seq}`, stackId: ARN, stackName: STACK, logicalId, physicalId: root ? ARN : `p-${logicalId}`,
-    resourceType: root ? 'AWS::CloudFormation::Stack' : 'AWS::SQS::Queue', status, reason: options.reason,
-    timestamp: new Date(options.at ?? T0 + seq), clientRequestToken: options.token === null ? undefined : options.token ?? 'tok',
+    eventId: `e${seq}`,
+    stackId: ARN,
+    stackName: STACK,
+    logicalId,
+    physicalId: root ? ARN : `p-${logicalId}`,
+    resourceType: root ? 'AWS::CloudFormation::Stack' : 'AWS::SQS::Queue',
+    status,
+    reason: options.reason,
+    timestamp: new Date(options.at ?? T0 + seq),
+    clientRequestToken: options.token === null ? undefined : (options.token ?? 'tok'),
   };
 }
 
 function description(status: string): StackDescription {
   return {
-    stackId: ARN, stackName: STACK, status, statusReason: undefined, parameters: [], outputs: [], tags: {}, capabilities: [],
-    terminationProtection: false, creationTime: undefined, lastUpdatedTime: undefined,
+    stackId: ARN,
+    stackName: STACK,
+    status,
+    statusReason: undefined,
+    parameters: [],
+    outputs: [],
+    tags: {},
+    capabilities: [],
+    terminationProtection: false,
+    creationTime: undefined,
+    lastUpdatedTime: undefined,
   };
 }
 
 /** A port that answers from scripts: `batches[i]` becomes visible at poll i (oldest first), `statuses` per DescribeStacks. */
-function scripted(history: StackEvent[], batches: StackEvent[][], statuses: string[]): { port: CloudFormationPort; describes: () => number } {
+function scripted(
+  history: StackEvent[],
+  batches: StackEvent[][],
+  statuses: string[],
+): { port: CloudFormationPort; describes: () => number } {
   const visible = [...history].reverse();
   let polls = 0;
   let describes = 0;
@@ -46,33 +70,63 @@ function scripted(history: StackEvent[], batches: StackEvent[][], statuses: stri
       describes += 1;
       return Promise.resolve(description(status));
     },
-    getTemplate: unused, createChangeSet: unused, describeChangeSet: unused, deleteChangeSet: unused, executeChangeSet: unused,
-    deleteStack: unused, cancelUpdateStack: unused, updateTerminationProtection: unused, listImports: unused,
+    getTemplate: unused,
+    createChangeSet: unused,
+    describeChangeSet: unused,
+    deleteChangeSet: unused,
+    executeChangeSet: unused,
+    deleteStack: unused,
+    cancelUpdateStack: unused,
+    updateTerminationProtection: unused,
+    listImports: unused,
   };
   return { port, describes: () => describes };
 }
 
 describe('followOperation (§3.1, §8)', () => {
-  it('reports only this operation\'s events, once each, oldest first, and tolerates a stale REVIEW_IN_PROGRESS read (§1.5)', async () => {
+  it("reports only this operation's events, once each, oldest first, and tolerates a stale REVIEW_IN_PROGRESS read (§1.5)", async () => {
     const clock = new FakeClock(T0);
-    const earlier = [event(STACK, 'UPDATE_IN_PROGRESS', { token: 'older-run' }), event('Queue', 'UPDATE_COMPLETE', { token: 'older-run' }), event(STACK, 'UPDATE_COMPLETE', { token: 'older-run' })];
+    const earlier = [
+      event(STACK, 'UPDATE_IN_PROGRESS', { token: 'older-run' }),
+      event('Queue', 'UPDATE_COMPLETE', { token: 'older-run' }),
+      event(STACK, 'UPDATE_COMPLETE', { token: 'older-run' }),
+    ];
     const batches = [
-      [event(STACK, 'UPDATE_IN_PROGRESS', { reason: 'User Initiated' }), event('Queue', 'UPDATE_IN_PROGRESS'), event('Topic', 'UPDATE_IN_PROGRESS')],
+      [
+        event(STACK, 'UPDATE_IN_PROGRESS', { reason: 'User Initiated' }),
+        event('Queue', 'UPDATE_IN_PROGRESS'),
+        event('Topic', 'UPDATE_IN_PROGRESS'),
+      ],
       [],
-      [event('Queue', 'UPDATE_COMPLETE'), event('Topic', 'UPDATE_COMPLETE'), event(STACK, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'), event(STACK, 'UPDATE_COMPLETE')],
+      [
+        event('Queue', 'UPDATE_COMPLETE'),
+        event('Topic', 'UPDATE_COMPLETE'),
+        event(STACK, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'),
+        event(STACK, 'UPDATE_COMPLETE'),
+      ],
     ];
     // The first read after the stack's own terminal event is stale.
     const { port } = scripted(earlier, batches, ['REVIEW_IN_PROGRESS', 'UPDATE_COMPLETE']);
     const seen: string[] = [];
 
     const result = await followOperation(port, {
-      stackId: ARN, stackName: STACK, clientRequestToken: 'tok', operationStart: T0, clock, onEvent: (e) => seen.push(`${e.logicalId} ${e.status}`),
+      stackId: ARN,
+      stackName: STACK,
+      clientRequestToken: 'tok',
+      operationStart: T0,
+      clock,
+      onEvent: (e) => seen.push(`${e.logicalId} ${e.status}`),
     });
 
     expect(result.stack?.status).toBe('UPDATE_COMPLETE');
     expect(seen).toEqual([
-      `${STACK} UPDATE_IN_PROGRESS`, 'Queue UPDATE_IN_PROGRESS', 'Topic UPDATE_IN_PROGRESS',
-      'Queue UPDATE_COMPLETE', 'Topic UPDATE_COMPLETE', `${STACK} UPDATE_COMPLETE_CLEANUP_IN_PROGRESS`, `${STACK} UPDATE_COMPLETE`,
+      `${STACK} UPDATE_IN_PROGRESS`,
+      'Queue UPDATE_IN_PROGRESS',
+      'Topic UPDATE_IN_PROGRESS',
+      'Queue UPDATE_COMPLETE',
+      'Topic UPDATE_COMPLETE',
+      `${STACK} UPDATE_COMPLETE_CLEANUP_IN_PROGRESS`,
+      `${STACK} UPDATE_COMPLETE`,
     ]);
     expect(result.events).toHaveLength(7);
   });
@@ -80,10 +134,22 @@ describe('followOperation (§3.1, §8)', () => {
   it('bounds token-less events (emulators) by the operation start (§3.1 ClientRequestToken)', async () => {
     const clock = new FakeClock(T0 + 60_000);
     const old = [event('Queue', 'CREATE_FAILED', { token: null, reason: 'an old failure', at: T0 })];
-    const batches = [[event(STACK, 'UPDATE_IN_PROGRESS', { token: null, at: T0 + 60_001 }), event(STACK, 'UPDATE_COMPLETE', { token: null, at: T0 + 60_002 })]];
+    const batches = [
+      [
+        event(STACK, 'UPDATE_IN_PROGRESS', { token: null, at: T0 + 60_001 }),
+        event(STACK, 'UPDATE_COMPLETE', { token: null, at: T0 + 60_002 }),
+      ],
+    ];
     const { port } = scripted(old, batches, ['UPDATE_COMPLETE']);
 
-    const result = await followOperation(port, { stackId: ARN, stackName: STACK, clientRequestToken: 'tok', operationStart: T0 + 60_000, clock, onEvent: () => undefined });
+    const result = await followOperation(port, {
+      stackId: ARN,
+      stackName: STACK,
+      clientRequestToken: 'tok',
+      operationStart: T0 + 60_000,
+      clock,
+      onEvent: () => undefined,
+    });
 
     expect(result.events.map((e) => e.status)).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']);
   });
@@ -94,7 +160,12 @@ describe('followOperation (§3.1, §8)', () => {
     const controller = new AbortController();
 
     const result = await followOperation(port, {
-      stackId: ARN, stackName: STACK, clientRequestToken: 'tok', operationStart: T0, clock, signal: controller.signal,
+      stackId: ARN,
+      stackName: STACK,
+      clientRequestToken: 'tok',
+      operationStart: T0,
+      clock,
+      signal: controller.signal,
       onEvent: () => controller.abort(),
     });
 
@@ -109,15 +180,29 @@ describe('findRootCause (§3.2, §8)', () => {
       event(STACK, 'CREATE_IN_PROGRESS', { reason: 'User Initiated' }),
       event('Topic', 'CREATE_FAILED', { reason: 'Resource creation cancelled' }),
       event('Queue', 'CREATE_FAILED', { reason: 'Resource handler returned message: "Queue name taken"' }),
-      event(STACK, 'ROLLBACK_IN_PROGRESS', { reason: 'The following resource(s) failed to create: [Queue, Topic]. Rollback requested by user.' }),
+      event(STACK, 'ROLLBACK_IN_PROGRESS', {
+        reason: 'The following resource(s) failed to create: [Queue, Topic]. Rollback requested by user.',
+      }),
     ];
-    expect(findRootCause(events, STACK, description('ROLLBACK_COMPLETE'))).toMatchObject({ logicalId: 'Queue', status: 'CREATE_FAILED', reason: 'Resource handler returned message: "Queue name taken"' });
+    expect(findRootCause(events, STACK, description('ROLLBACK_COMPLETE'))).toMatchObject({
+      logicalId: 'Queue',
+      status: 'CREATE_FAILED',
+      reason: 'Resource handler returned message: "Queue name taken"',
+    });
   });
 
   it('falls back to the stack event for a template-level failure with no resource event (§3.2 "No export named X found")', () => {
     const reason = 'No export named orders-dev-VpcId found. Rollback requested by user.';
-    const events = [event(STACK, 'CREATE_IN_PROGRESS', { reason: 'User Initiated' }), event(STACK, 'ROLLBACK_IN_PROGRESS', { reason }), event(STACK, 'ROLLBACK_COMPLETE')];
-    expect(findRootCause(events, STACK, description('ROLLBACK_COMPLETE'))).toMatchObject({ logicalId: STACK, status: 'ROLLBACK_IN_PROGRESS', reason });
+    const events = [
+      event(STACK, 'CREATE_IN_PROGRESS', { reason: 'User Initiated' }),
+      event(STACK, 'ROLLBACK_IN_PROGRESS', { reason }),
+      event(STACK, 'ROLLBACK_COMPLETE'),
+    ];
+    expect(findRootCause(events, STACK, description('ROLLBACK_COMPLETE'))).toMatchObject({
+      logicalId: STACK,
+      status: 'ROLLBACK_IN_PROGRESS',
+      reason,
+    });
   });
 });
 

@@ -26,29 +26,50 @@ Outputs:
 
 describe('the outputs file (DESIGN step 7)', () => {
   it('renders json, and dotenv with values that need it quoted so a dotenv reader gets them back (no CloudFormation behaviour)', () => {
-    const values = { API_URL: 'https://x.example/prod?a=1', GREETING: 'say "hi" to everyone', EMPTY: '', SPACED: 'two words' };
+    const values = {
+      API_URL: 'https://x.example/prod?a=1',
+      GREETING: 'say "hi" to everyone',
+      EMPTY: '',
+      SPACED: 'two words',
+    };
     expect(JSON.parse(renderOutputsFile('json', values))).toEqual(values);
     expect(renderOutputsFile('json', values).endsWith('\n')).toBe(true);
-    expect(renderOutputsFile('dotenv', values)).toBe([
-      'API_URL="https://x.example/prod?a=1"',
-      'GREETING="say \\"hi\\" to everyone"',
-      'EMPTY=',
-      'SPACED="two words"',
-      '',
-    ].join('\n'));
-    expect(renderOutputsFile('dotenv', { PLAIN: 'orders-site', PATH: '/a/b.c:d,e' })).toBe('PLAIN=orders-site\nPATH=/a/b.c:d,e\n');
+    expect(renderOutputsFile('dotenv', values)).toBe(
+      [
+        'API_URL="https://x.example/prod?a=1"',
+        'GREETING="say \\"hi\\" to everyone"',
+        'EMPTY=',
+        'SPACED="two words"',
+        '',
+      ].join('\n'),
+    );
+    expect(renderOutputsFile('dotenv', { PLAIN: 'orders-site', PATH: '/a/b.c:d,e' })).toBe(
+      'PLAIN=orders-site\nPATH=/a/b.c:d,e\n',
+    );
   });
 
   it('writes every value after the run, as dotenv (§1.1 DescribeStacks Outputs)', async () => {
     const w = world();
     const { project, dir } = await makeProject(
       { api: { template: API }, web: { template: WEB } },
-      { outputs: { file: 'out/stack-outputs.env', format: 'dotenv', values: { API_URL: { stack: 'api', name: 'ApiUrl' }, GREETING: { stack: 'api', name: 'Greeting' }, BUCKET: { stack: 'web', name: 'BucketName' } } } },
+      {
+        outputs: {
+          file: 'out/stack-outputs.env',
+          format: 'dotenv',
+          values: {
+            API_URL: { stack: 'api', name: 'ApiUrl' },
+            GREETING: { stack: 'api', name: 'Greeting' },
+            BUCKET: { stack: 'web', name: 'BucketName' },
+          },
+        },
+      },
     );
 
     const { events } = await deploy(project, w);
 
-    expect(ofType(events, 'run:outputs-file')).toEqual([{ type: 'run:outputs-file', file: join('out', 'stack-outputs.env'), written: true, missing: [] }]);
+    expect(ofType(events, 'run:outputs-file')).toEqual([
+      { type: 'run:outputs-file', file: join('out', 'stack-outputs.env'), written: true, missing: [] },
+    ]);
     const types = events.map((e) => e.type);
     expect(types.indexOf('run:outputs-file')).toBeGreaterThan(types.lastIndexOf('stack:done'));
     expect(await readFile(join(dir, 'out/stack-outputs.env'), 'utf8')).toBe(
@@ -58,29 +79,60 @@ describe('the outputs file (DESIGN step 7)', () => {
 
   it('writes json, reading a stack outside the run from the deployed stack (§1.5 DescribeStacks by name)', async () => {
     const w = world();
-    w.fake.seedStack({ stackName: stackNameOf('web'), status: 'UPDATE_COMPLETE', templateBody: WEB, outputs: { BucketName: 'deployed-bucket' } });
+    w.fake.seedStack({
+      stackName: stackNameOf('web'),
+      status: 'UPDATE_COMPLETE',
+      templateBody: WEB,
+      outputs: { BucketName: 'deployed-bucket' },
+    });
     const { project, dir } = await makeProject(
       { api: { template: API }, web: { template: WEB } },
-      { outputs: { file: 'outputs.json', format: 'json', values: { API_URL: { stack: 'api', name: 'ApiUrl' }, BUCKET: { stack: 'web', name: 'BucketName' } } } },
+      {
+        outputs: {
+          file: 'outputs.json',
+          format: 'json',
+          values: { API_URL: { stack: 'api', name: 'ApiUrl' }, BUCKET: { stack: 'web', name: 'BucketName' } },
+        },
+      },
     );
 
     await deploy(project, w, { stacks: ['api'] });
 
-    expect(JSON.parse(await readFile(join(dir, 'outputs.json'), 'utf8'))).toEqual({ API_URL: 'https://abc.execute-api.us-east-1.amazonaws.com/prod', BUCKET: 'deployed-bucket' });
+    expect(JSON.parse(await readFile(join(dir, 'outputs.json'), 'utf8'))).toEqual({
+      API_URL: 'https://abc.execute-api.us-east-1.amazonaws.com/prod',
+      BUCKET: 'deployed-bucket',
+    });
   });
 
   it('writes nothing when a value is missing, and the event says which (§3.2 create failure: no outputs)', async () => {
     const w = world();
     const { project, dir } = await makeProject(
       { api: { template: API }, web: { template: WEB } },
-      { outputs: { file: 'out/stack-outputs.env', format: 'dotenv', values: { API_URL: { stack: 'api', name: 'ApiUrl' }, BUCKET: { stack: 'web', name: 'BucketName' } } } },
+      {
+        outputs: {
+          file: 'out/stack-outputs.env',
+          format: 'dotenv',
+          values: { API_URL: { stack: 'api', name: 'ApiUrl' }, BUCKET: { stack: 'web', name: 'BucketName' } },
+        },
+      },
     );
-    w.fake.failNextExecution(stackNameOf('web'), 'Site', 'Resource handler returned message: "Bucket name already taken"');
+    w.fake.failNextExecution(
+      stackNameOf('web'),
+      'Site',
+      'Resource handler returned message: "Bucket name already taken"',
+    );
 
     const { result, events } = await deploy(project, w);
 
     expect(result.exitCode).toBe(1);
-    expect(ofType(events, 'run:outputs-file')).toEqual([{ type: 'run:outputs-file', file: join('out', 'stack-outputs.env'), written: false, missing: ['BUCKET (output BucketName of web)'] }]);
+    expect(ofType(events, 'run:outputs-file')).toEqual([
+      {
+        type: 'run:outputs-file',
+        file: join('out', 'stack-outputs.env'),
+        written: false,
+        missing: ['BUCKET (output BucketName of web)'],
+      },
+    ]);
     expect(existsSync(join(dir, 'out/stack-outputs.env'))).toBe(false);
   });
 });
@@ -93,8 +145,19 @@ describe('outputsToSsm', () => {
     const { events } = await deploy(project, w);
 
     expect(doneOf(events, 'api').status).toBe('created');
-    expect(w.fake.callsOf('putParameter')).toEqual([[{ name: '/demo/dev/api-url', value: 'https://abc.execute-api.us-east-1.amazonaws.com/prod', overwrite: true, description: 'output ApiUrl, written by stackpilot' }]]);
-    expect(w.fake.ssmParameters.get('/demo/dev/api-url')?.value).toBe('https://abc.execute-api.us-east-1.amazonaws.com/prod');
+    expect(w.fake.callsOf('putParameter')).toEqual([
+      [
+        {
+          name: '/demo/dev/api-url',
+          value: 'https://abc.execute-api.us-east-1.amazonaws.com/prod',
+          overwrite: true,
+          description: 'output ApiUrl, written by stackpilot',
+        },
+      ],
+    ]);
+    expect(w.fake.ssmParameters.get('/demo/dev/api-url')?.value).toBe(
+      'https://abc.execute-api.us-east-1.amazonaws.com/prod',
+    );
     const methods = w.fake.calls.map((c) => c.method);
     expect(methods.indexOf('putParameter')).toBeGreaterThan(methods.indexOf('executeChangeSet'));
   });

@@ -28,7 +28,10 @@ const ZIP_KEY = /^stackpilot\/[0-9a-f]{64}\.zip$/;
 const ZIP_KEY_IN_BODY = /"S3Key": "stackpilot\/[0-9a-f]{64}\.zip"/;
 
 /** makeProject with the config's `artifacts` set (makeProject leaves it unset). */
-async function projectWith(stacks: Record<string, StackDef>, options: { artifacts?: boolean; files?: Record<string, string>; dirs?: string[] } = {}): Promise<{ project: Project; dir: string }> {
+async function projectWith(
+  stacks: Record<string, StackDef>,
+  options: { artifacts?: boolean; files?: Record<string, string>; dirs?: string[] } = {},
+): Promise<{ project: Project; dir: string }> {
   const { project, dir } = await makeProject(stacks);
   for (const [name, content] of Object.entries(options.files ?? {})) {
     await mkdir(join(dir, name, '..'), { recursive: true });
@@ -36,7 +39,10 @@ async function projectWith(stacks: Record<string, StackDef>, options: { artifact
   }
   for (const name of options.dirs ?? []) await mkdir(join(dir, name), { recursive: true });
   if (options.artifacts === false) return { project, dir };
-  return { project: { ...project, config: { ...project.config, artifacts: { bucket: BUCKET, prefix: 'stackpilot' } } }, dir };
+  return {
+    project: { ...project, config: { ...project.config, artifacts: { bucket: BUCKET, prefix: 'stackpilot' } } },
+    dir,
+  };
 }
 
 const functionTemplate = (code: string, logicalId = 'Fn'): string => `Resources:
@@ -49,10 +55,14 @@ const functionTemplate = (code: string, logicalId = 'Fn'): string => `Resources:
       Code: ${code}
 `;
 
-const plainTemplate = (logicalId: string): string => `Resources:\n  ${logicalId}:\n    Type: AWS::CloudFormation::WaitConditionHandle\n`;
+const plainTemplate = (logicalId: string): string =>
+  `Resources:\n  ${logicalId}:\n    Type: AWS::CloudFormation::WaitConditionHandle\n`;
 
 /** `n` bytes that do not compress much: a zip of them stays larger than a one-line handler's. */
-const noise = (n: number): string => Array.from({ length: Math.ceil(n / 64) }, (_, i) => createHash('sha256').update(String(i)).digest('hex')).join('\n').slice(0, n);
+const noise = (n: number): string =>
+  Array.from({ length: Math.ceil(n / 64) }, (_, i) => createHash('sha256').update(String(i)).digest('hex'))
+    .join('\n')
+    .slice(0, n);
 
 const ids = (project: Project): string[] => project.config.stacks.map((s) => s.id);
 
@@ -63,22 +73,31 @@ function packagingOf(packaging: Packaging, id: string): StackPackaging {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => {
-    throw new Error('expected a rejection');
-  }, (error: unknown) => error);
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
 }
 
 /** Whether the promise has settled, after letting every pending microtask and timer run. */
 async function settledYet(promise: Promise<unknown>): Promise<boolean> {
   let settled = false;
-  void promise.then(() => (settled = true), () => (settled = true));
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
   return settled;
 }
 
 describe('packageStacks: nothing to package', () => {
   it('gives no packaging for any stack and makes no S3 call when no template names a local path', async () => {
-    const { project } = await projectWith({ a: { template: plainTemplate('A') }, b: { template: functionTemplate('{ S3Bucket: other, S3Key: fn.zip }') } });
+    const { project } = await projectWith({
+      a: { template: plainTemplate('A') },
+      b: { template: functionTemplate('{ S3Bucket: other, S3Key: fn.zip }') },
+    });
     const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } });
     const packaging = await packageStacks({ project, stacks: ids(project), s3 });
     expect(packaging.of('a')).toBeUndefined();
@@ -125,41 +144,62 @@ describe('packageStacks: refused before any stack is touched', () => {
     const error = await rejection(packageStacks({ project, stacks: ids(project), s3 }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).problems.map((p) => [p.stack, p.message])).toEqual([
-      ['big', `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`],
+      [
+        'big',
+        `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`,
+      ],
     ]);
     expect(s3.calls).toEqual([]);
   });
 
   it('says the bucket does not exist, with the `aws s3 mb` hint, and uploads nothing', async () => {
-    const { project } = await projectWith({ api: { template: functionTemplate('../code/fn') } }, { files: { 'code/fn/index.js': 'x\n' } });
+    const { project } = await projectWith(
+      { api: { template: functionTemplate('../code/fn') } },
+      { files: { 'code/fn/index.js': 'x\n' } },
+    );
     const s3 = new MemoryS3();
     const error = await rejection(packageStacks({ project, stacks: ids(project), s3 }));
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(/stacks\.config\.ts: the artifacts bucket demo-artifacts does not exist$/);
+    expect((error as ConfigError).message).toMatch(
+      /stacks\.config\.ts: the artifacts bucket demo-artifacts does not exist$/,
+    );
     expect((error as ConfigError).hint).toContain(`aws s3 mb s3://${BUCKET}`);
     expect(s3.callsOf('PutObject')).toEqual([]);
     expect(s3.callsOf('HeadObject')).toEqual([]);
   });
 
   it('says the bucket cannot be read when HeadBucket is refused (403)', async () => {
-    const { project } = await projectWith({ api: { template: functionTemplate('../code/fn') } }, { files: { 'code/fn/index.js': 'x\n' } });
+    const { project } = await projectWith(
+      { api: { template: functionTemplate('../code/fn') } },
+      { files: { 'code/fn/index.js': 'x\n' } },
+    );
     const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } }).denyBucket(BUCKET);
     const error = await rejection(packageStacks({ project, stacks: ids(project), s3 }));
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(/stacks\.config\.ts: the artifacts bucket demo-artifacts cannot be read with these credentials \(AccessDenied\)$/);
+    expect((error as ConfigError).message).toMatch(
+      /stacks\.config\.ts: the artifacts bucket demo-artifacts cannot be read with these credentials \(AccessDenied\)$/,
+    );
     expect(s3.callsOf('PutObject')).toEqual([]);
   });
 
   it('says the bucket cannot be written when the first (smallest) upload gets 403, from packageStacks itself', async () => {
     const { project } = await projectWith(
-      { api: { template: `${functionTemplate('../code/big')}  Small:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ../code/small\n` } },
-      { files: { 'code/big/index.js': 'x'.repeat(5000) + '\n', 'code/big/lib.js': 'y\n', 'code/small/index.js': 'z\n' } },
+      {
+        api: {
+          template: `${functionTemplate('../code/big')}  Small:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ../code/small\n`,
+        },
+      },
+      {
+        files: { 'code/big/index.js': 'x'.repeat(5000) + '\n', 'code/big/lib.js': 'y\n', 'code/small/index.js': 'z\n' },
+      },
     );
     const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } }).denyWrites(BUCKET);
     const error = await rejection(packageStacks({ project, stacks: ids(project), s3 }));
     expect(error).toBeInstanceOf(ConfigError);
     const c = error as ConfigError;
-    expect(c.message).toMatch(/stacks\.config\.ts: the artifacts bucket demo-artifacts cannot be written with these credentials \(AccessDenied\)$/);
+    expect(c.message).toMatch(
+      /stacks\.config\.ts: the artifacts bucket demo-artifacts cannot be written with these credentials \(AccessDenied\)$/,
+    );
     expect(c.hint).toContain('s3:PutObject');
     expect(c.hint).toContain('nothing was deployed');
     // One PUT tried, the smaller zip: the rest never start.
@@ -170,7 +210,10 @@ describe('packageStacks: refused before any stack is touched', () => {
   });
 
   it('says so for a port double whose putObject throws AccessDenied 403 (as the SDK adapter maps it)', async () => {
-    const { project } = await projectWith({ api: { template: functionTemplate('../code/fn') } }, { files: { 'code/fn/index.js': 'x\n' } });
+    const { project } = await projectWith(
+      { api: { template: functionTemplate('../code/fn') } },
+      { files: { 'code/fn/index.js': 'x\n' } },
+    );
     const puts: string[] = [];
     const s3: S3Port = {
       bucketRegion: () => Promise.resolve('eu-west-1'),
@@ -188,7 +231,10 @@ describe('packageStacks: refused before any stack is touched', () => {
 
   it('lists every bad path of every stack in one error (missing folder, empty folder), with file:line and property path, and uploads nothing', async () => {
     const { project } = await projectWith(
-      { one: { template: functionTemplate('../code/nope', 'CreateOrderFunction') }, two: { template: functionTemplate('../code/empty', 'GetOrderFunction') } },
+      {
+        one: { template: functionTemplate('../code/nope', 'CreateOrderFunction') },
+        two: { template: functionTemplate('../code/empty', 'GetOrderFunction') },
+      },
       { dirs: ['code/empty'] },
     );
     const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } });
@@ -234,7 +280,11 @@ describe('packageStacks: content-hash reuse on the example system', () => {
     const stats2 = await app2.stats;
     expect(stats2).toMatchObject({ artifacts: 4, files: 4, uploaded: 0, uploadedBytes: 0, reused: 4 });
     // Found by their source hash, the 3 zips are not made again: only the nested template's bytes are in hand.
-    expect(app2.artifacts.filter((a) => a.kind === 'zip').map((a) => [a.zipped, a.bytes])).toEqual([[false, 0], [false, 0], [false, 0]]);
+    expect(app2.artifacts.filter((a) => a.kind === 'zip').map((a) => [a.zipped, a.bytes])).toEqual([
+      [false, 0],
+      [false, 0],
+      [false, 0],
+    ]);
     expect(stats2.bytes).toBe(Buffer.byteLength(app2.nested[0]?.body ?? ''));
     expect((await app2.ready).body).toBe(body1);
     await second.settled();
@@ -275,7 +325,10 @@ describe('packageStacks: an artifact two stacks share', () => {
       Content: ../code/shared
 ${extra}`;
     const { project } = await projectWith(
-      { a: { template: layer('  Tiny:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ../code/tiny\n') }, b: { template: layer() } },
+      {
+        a: { template: layer('  Tiny:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ../code/tiny\n') },
+        b: { template: layer() },
+      },
       { files: { 'code/shared/python/lib.py': noise(4000), 'code/tiny/index.py': 'def handler(e, c): pass\n' } },
     );
     const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } });
@@ -308,7 +361,12 @@ ${extra}`;
     expect(readyA.body).toContain(`S3Key": "${sharedKey ?? ''}"`);
     expect(readyB.body).toContain(`S3Key": "${sharedKey ?? ''}"`);
     expect(s3.object(BUCKET, sharedKey ?? '')).toBeDefined();
-    expect(s3.callsOf('PutObject').map((c) => c.key).filter((k) => k === sharedKey)).toHaveLength(1);
+    expect(
+      s3
+        .callsOf('PutObject')
+        .map((c) => c.key)
+        .filter((k) => k === sharedKey),
+    ).toHaveLength(1);
     expect(s3.callsOf('PutObject')).toHaveLength(2);
     // The one upload counts once: for the stack that queued it; the other reuses it.
     const [statsA, statsB] = await Promise.all([a.stats, b.stats]);
@@ -325,7 +383,8 @@ describe('packageStacks: a background upload that fails', () => {
     );
     const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } });
     const original = s3.putObject.bind(s3);
-    s3.putObject = (input) => (s3.callsOf('PutObject').length === 0 ? original(input) : Promise.reject(new Error('socket hang up')));
+    s3.putObject = (input) =>
+      s3.callsOf('PutObject').length === 0 ? original(input) : Promise.reject(new Error('socket hang up'));
     const packaging = await packageStacks({ project, stacks: ids(project), s3 });
     expect((await packagingOf(packaging, 'a').ready).body).toMatch(ZIP_KEY_IN_BODY);
     const error = await rejection(packagingOf(packaging, 'b').ready);
@@ -341,7 +400,12 @@ describe('packageStacks: a background upload that fails', () => {
 function bigTemplate(resources: number): string {
   const lines = ['Description: a template too large for TemplateBody', 'Resources:'];
   for (let i = 0; i < resources; i += 1) {
-    lines.push(`  Handle${i}:`, '    Type: AWS::CloudFormation::WaitConditionHandle', '    Metadata:', `      Note: '${'n'.repeat(240)}'`);
+    lines.push(
+      `  Handle${i}:`,
+      '    Type: AWS::CloudFormation::WaitConditionHandle',
+      '    Metadata:',
+      `      Note: '${'n'.repeat(240)}'`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -350,10 +414,16 @@ function bigTemplate(resources: number): string {
 function recordingChangeSets(world: SimWorld): { world: SimWorld; inputs: CreateChangeSetInput[] } {
   const inputs: CreateChangeSetInput[] = [];
   const cf = world.sim.ports.cloudFormation;
-  const ports = { ...world.sim.ports, cloudFormation: { ...cf, createChangeSet: (input: CreateChangeSetInput) => {
-    inputs.push(input);
-    return cf.createChangeSet(input);
-  } } };
+  const ports = {
+    ...world.sim.ports,
+    cloudFormation: {
+      ...cf,
+      createChangeSet: (input: CreateChangeSetInput) => {
+        inputs.push(input);
+        return cf.createChangeSet(input);
+      },
+    },
+  };
   return { world: { ...world, sim: { ...world.sim, ports } }, inputs };
 }
 
@@ -366,14 +436,21 @@ describe('packageStacks: a template over 51,200 bytes', () => {
     base.sim.inspect.createBucket(BUCKET, 'us-east-1');
     const { world, inputs } = recordingChangeSets(base);
 
-    const packaging = await packageStacks({ project, stacks: ids(project), s3: world.sim.ports.s3, clock: world.clock });
+    const packaging = await packageStacks({
+      project,
+      stacks: ids(project),
+      s3: world.sim.ports.s3,
+      clock: world.clock,
+    });
     expect(packaging.of('small')).toBeUndefined();
     const big = packagingOf(packaging, 'big');
     const run = await simDeploy(world, { packaging });
     expect(outcomes(run.result)).toEqual({ small: 'created', big: 'created' });
 
     const ready = await big.ready;
-    expect(ready.templateUrl).toMatch(/^https:\/\/demo-artifacts\.s3\.us-east-1\.amazonaws\.com\/stackpilot\/[0-9a-f]{64}\.template$/);
+    expect(ready.templateUrl).toMatch(
+      /^https:\/\/demo-artifacts\.s3\.us-east-1\.amazonaws\.com\/stackpilot\/[0-9a-f]{64}\.template$/,
+    );
     const key = ready.templateUrl?.split('.amazonaws.com/')[1] ?? '';
     expect(world.sim.inspect.s3Object(BUCKET, key)?.text).toBe(template);
     const bigInput = inputs.find((i) => i.stackName === 'demo-dev-big');
@@ -382,14 +459,24 @@ describe('packageStacks: a template over 51,200 bytes', () => {
     expect(inputs.find((i) => i.stackName === 'demo-dev-small')?.templateBody).toBe(plainTemplate('A'));
     const packaged = eventsOf(run.log, 'stack:packaged');
     expect(packaged.map((r) => r.event.stack)).toEqual(['big']);
-    expect(packaged[0]?.event).toMatchObject({ artifacts: 0, uploaded: 1, reused: 0, templateByUrl: true, bytes: Buffer.byteLength(template) });
+    expect(packaged[0]?.event).toMatchObject({
+      artifacts: 0,
+      uploaded: 1,
+      reused: 0,
+      templateByUrl: true,
+      bytes: Buffer.byteLength(template),
+    });
     expect(world.sim.inspect.stack('demo-dev-big')?.status).toBe('CREATE_COMPLETE');
 
     const puts = world.sim.inspect.s3Calls().filter((c) => c.operation === 'PutObject').length;
     const again = await packageStacks({ project, stacks: ids(project), s3: world.sim.ports.s3, clock: world.clock });
     const rerun = await simDeploy(world, { packaging: again });
     expect(outcomes(rerun.result)).toEqual({ small: 'unchanged', big: 'unchanged' });
-    expect(eventsOf(rerun.log, 'stack:packaged')[0]?.event).toMatchObject({ uploaded: 0, reused: 1, templateByUrl: true });
+    expect(eventsOf(rerun.log, 'stack:packaged')[0]?.event).toMatchObject({
+      uploaded: 0,
+      reused: 1,
+      templateByUrl: true,
+    });
     expect(world.sim.inspect.s3Calls().filter((c) => c.operation === 'PutObject')).toHaveLength(puts);
   });
 });

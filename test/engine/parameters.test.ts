@@ -29,7 +29,11 @@ Resources:
 
 /** The parameters of the (last) change set made for a stack. */
 function sentParameters(w: ReturnType<typeof world>, stack: string): Record<string, string> {
-  const input = w.fake.callsOf('createChangeSet').map((args) => args[0] as CreateChangeSetInput).filter((c) => c.stackName === stackNameOf(stack)).at(-1);
+  const input = w.fake
+    .callsOf('createChangeSet')
+    .map((args) => args[0] as CreateChangeSetInput)
+    .filter((c) => c.stackName === stackNameOf(stack))
+    .at(-1);
   return Object.fromEntries((input?.parameters ?? []).map((p: Parameter) => [p.key, p.value]));
 }
 
@@ -41,14 +45,26 @@ describe('resolving parameters (DESIGN step 1)', () => {
       net: { template: NET },
       app: {
         template: APP,
-        parameters: { Env: 'prod', Port: 8080, Azs: ['us-east-1a', 'us-east-1b'], VpcId: { output: { stack: 'net', name: 'VpcId' } }, DbHost: { ssm: '/demo/db-host' } },
+        parameters: {
+          Env: 'prod',
+          Port: 8080,
+          Azs: ['us-east-1a', 'us-east-1b'],
+          VpcId: { output: { stack: 'net', name: 'VpcId' } },
+          DbHost: { ssm: '/demo/db-host' },
+        },
       },
     });
 
     const { result, events } = await deploy(project, w);
 
     expect(result.exitCode).toBe(0);
-    expect(sentParameters(w, 'app')).toEqual({ Env: 'prod', Port: '8080', Azs: 'us-east-1a,us-east-1b', VpcId: 'vpc-0abc', DbHost: 'db.internal:5432' });
+    expect(sentParameters(w, 'app')).toEqual({
+      Env: 'prod',
+      Port: '8080',
+      Azs: 'us-east-1a,us-east-1b',
+      VpcId: 'vpc-0abc',
+      DbHost: 'db.internal:5432',
+    });
     // The output came from this run's result: net was not described again for it.
     expect(w.fake.callsOf('describeStack').filter((args) => args[0] === stackNameOf('net'))).toHaveLength(1);
     expect(doneOf(events, 'app').status).toBe('created');
@@ -57,10 +73,24 @@ describe('resolving parameters (DESIGN step 1)', () => {
   it('reads an output of a stack outside the run from the deployed stack (§1.5 DescribeStacks by name)', async () => {
     const w = world();
     w.fake.setSsm('/demo/db-host', 'db');
-    w.fake.seedStack({ stackName: stackNameOf('net'), status: 'UPDATE_COMPLETE', templateBody: NET, outputs: { VpcId: 'vpc-deployed' } });
+    w.fake.seedStack({
+      stackName: stackNameOf('net'),
+      status: 'UPDATE_COMPLETE',
+      templateBody: NET,
+      outputs: { VpcId: 'vpc-deployed' },
+    });
     const { project } = await makeProject({
       net: { template: NET },
-      app: { template: APP, parameters: { Env: 'dev', Port: 1, Azs: ['a'], VpcId: { output: { stack: 'net', name: 'VpcId' } }, DbHost: { ssm: '/demo/db-host' } } },
+      app: {
+        template: APP,
+        parameters: {
+          Env: 'dev',
+          Port: 1,
+          Azs: ['a'],
+          VpcId: { output: { stack: 'net', name: 'VpcId' } },
+          DbHost: { ssm: '/demo/db-host' },
+        },
+      },
     });
 
     const { events } = await deploy(project, w, { stacks: ['app'] });
@@ -75,7 +105,16 @@ describe('resolving parameters (DESIGN step 1)', () => {
     const w = world();
     const { project } = await makeProject({
       net: { template: NET },
-      app: { template: APP, parameters: { Env: 'dev', Port: 1, Azs: ['a'], VpcId: { output: { stack: 'net', name: 'VpcId' } }, DbHost: 'x' } },
+      app: {
+        template: APP,
+        parameters: {
+          Env: 'dev',
+          Port: 1,
+          Azs: ['a'],
+          VpcId: { output: { stack: 'net', name: 'VpcId' } },
+          DbHost: 'x',
+        },
+      },
     });
 
     const { events } = await deploy(project, w, { stacks: ['app'] });
@@ -89,7 +128,10 @@ describe('resolving parameters (DESIGN step 1)', () => {
   it('fails with a clear message when an ssm() parameter does not exist, before any change set (§2.1: nothing is created)', async () => {
     const w = world();
     const { project } = await makeProject({
-      app: { template: `Parameters:\n  DbHost:\n    Type: String\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n`, parameters: { DbHost: { ssm: '/demo/missing' } } },
+      app: {
+        template: `Parameters:\n  DbHost:\n    Type: String\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n`,
+        parameters: { DbHost: { ssm: '/demo/missing' } },
+      },
     });
 
     const { result, events } = await deploy(project, w);
@@ -126,21 +168,38 @@ Outputs:
 `;
     const w = world();
     w.fake.setSsm('/demo/api-key', SECURE_VALUE, 'SecureString');
-    const first = await makeProject({ app: { template: SECRET_TEMPLATE, parameters: { DbPassword: NOECHO_VALUE, ApiKey: { ssm: '/demo/api-key' } } } });
+    const first = await makeProject({
+      app: { template: SECRET_TEMPLATE, parameters: { DbPassword: NOECHO_VALUE, ApiKey: { ssm: '/demo/api-key' } } },
+    });
     const all = [];
     all.push(...(await deploy(first.project, w)).events);
     // An update that fails (the reason path), then one that is unchanged (the comparison path).
-    const changed = SECRET_TEMPLATE.replace('Type: AWS::RDS::DBInstance', 'Type: AWS::RDS::DBInstance\n    Properties:\n      Size: 20');
-    const { project } = await makeProject({ app: { template: changed, parameters: { DbPassword: NOECHO_VALUE, ApiKey: { ssm: '/demo/api-key' } } } }, { dir: first.dir });
+    const changed = SECRET_TEMPLATE.replace(
+      'Type: AWS::RDS::DBInstance',
+      'Type: AWS::RDS::DBInstance\n    Properties:\n      Size: 20',
+    );
+    const { project } = await makeProject(
+      { app: { template: changed, parameters: { DbPassword: NOECHO_VALUE, ApiKey: { ssm: '/demo/api-key' } } } },
+      { dir: first.dir },
+    );
     w.fake.failNextExecution(stackNameOf('app'), 'Db', 'Resource handler returned message: "Storage too small"');
     all.push(...(await deploy(project, w)).events);
-    const original = await makeProject({ app: { template: SECRET_TEMPLATE, parameters: { DbPassword: NOECHO_VALUE, ApiKey: { ssm: '/demo/api-key' } } } }, { dir: first.dir });
+    const original = await makeProject(
+      {
+        app: { template: SECRET_TEMPLATE, parameters: { DbPassword: NOECHO_VALUE, ApiKey: { ssm: '/demo/api-key' } } },
+      },
+      { dir: first.dir },
+    );
     all.push(...(await deploy(original.project, w)).events);
 
     // The values were really sent, so their absence from the events means something.
     expect(sentParameters(w, 'app')).toEqual({ DbPassword: NOECHO_VALUE, ApiKey: SECURE_VALUE });
     expect(all.map((e) => e.type)).toContain('stack:resource');
-    expect(all.filter((e) => e.type === 'stack:done').map((e) => (e.type === 'stack:done' ? e.status : ''))).toEqual(['created', 'failed', 'unchanged']);
+    expect(all.filter((e) => e.type === 'stack:done').map((e) => (e.type === 'stack:done' ? e.status : ''))).toEqual([
+      'created',
+      'failed',
+      'unchanged',
+    ]);
     for (const event of all) {
       const json = JSON.stringify(event);
       expect(json).not.toContain(NOECHO_VALUE);

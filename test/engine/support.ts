@@ -43,7 +43,10 @@ export function stackNameOf(id: string): string {
 }
 
 /** A Project as loadProject would give it, from inline stacks; templates are written to `dir/templates`. */
-export async function makeProject(stacks: Record<string, StackDef>, options: ProjectOptions = {}): Promise<{ project: Project; dir: string }> {
+export async function makeProject(
+  stacks: Record<string, StackDef>,
+  options: ProjectOptions = {},
+): Promise<{ project: Project; dir: string }> {
   const dir = options.dir ?? (await testdir({ 'templates/.keep': '' }));
   const resolved: ResolvedStack[] = [];
   const templates = new Map<string, TemplateInfo>();
@@ -51,25 +54,48 @@ export async function makeProject(stacks: Record<string, StackDef>, options: Pro
     const templatePath = join(dir, 'templates', `${id}.yaml`);
     await writeFile(templatePath, def.template);
     const stack: ResolvedStack = {
-      id, stackName: stackNameOf(id), templatePath, templateDisplay: `templates/${id}.yaml`,
-      dependsOn: def.dependsOn ?? [], parameters: def.parameters ?? {}, tags: def.tags ?? {}, capabilities: [],
-      stateful: false, terminationProtection: def.terminationProtection ?? false, timeoutMinutes: undefined,
-      outputsToSsm: def.outputsToSsm ?? {}, location: { file: 'stacks.config.ts' },
+      id,
+      stackName: stackNameOf(id),
+      templatePath,
+      templateDisplay: `templates/${id}.yaml`,
+      dependsOn: def.dependsOn ?? [],
+      parameters: def.parameters ?? {},
+      tags: def.tags ?? {},
+      capabilities: [],
+      stateful: false,
+      terminationProtection: def.terminationProtection ?? false,
+      timeoutMinutes: undefined,
+      outputsToSsm: def.outputsToSsm ?? {},
+      location: { file: 'stacks.config.ts' },
     };
     resolved.push(stack);
     const literals = new Map<string, string>();
-    for (const [name, value] of Object.entries(stack.parameters)) if (typeof value === 'string') literals.set(name, value);
-    const info = analyzeTemplate(parseTemplate(def.template, stack.templateDisplay), { stackName: stack.stackName, region: 'us-east-1', parameterValues: literals });
+    for (const [name, value] of Object.entries(stack.parameters))
+      if (typeof value === 'string') literals.set(name, value);
+    const info = analyzeTemplate(parseTemplate(def.template, stack.templateDisplay), {
+      stackName: stack.stackName,
+      region: 'us-east-1',
+      parameterValues: literals,
+    });
     if (info.errors.length > 0) throw new Error(`template of ${id}: ${info.errors.map((p) => p.message).join('; ')}`);
     templates.set(id, info);
   }
   const config: ResolvedConfig = {
-    configFile: join(dir, 'stacks.config.ts'), configDir: dir, project: 'demo', stage: 'dev', region: 'us-east-1', stacks: resolved,
-    outputs: options.outputs && { ...options.outputs, file: join(dir, options.outputs.file) }, artifacts: undefined,
+    configFile: join(dir, 'stacks.config.ts'),
+    configDir: dir,
+    project: 'demo',
+    stage: 'dev',
+    region: 'us-east-1',
+    stacks: resolved,
+    outputs: options.outputs && { ...options.outputs, file: join(dir, options.outputs.file) },
+    artifacts: undefined,
   };
   const built = buildGraph(config, templates, () => ({ file: 'stacks.config.ts' }));
   if (built.problems.length > 0) throw new Error(`graph: ${built.problems.map((p) => p.message).join('; ')}`);
-  return { project: { config, templates, graph: built.graph, orderings: computeOrderings(built.graph), warnings: [] }, dir };
+  return {
+    project: { config, templates, graph: built.graph, orderings: computeOrderings(built.graph), warnings: [] },
+    dir,
+  };
 }
 
 export interface World {
@@ -100,14 +126,19 @@ export interface DeployOutcome {
 export async function deploy(
   project: Project,
   w: World,
-  options: Partial<Omit<DeployRunOptions, 'project' | 'ports' | 'clock' | 'emit'>> & { onEvent?: (event: EngineEvent) => void } = {},
+  options: Partial<Omit<DeployRunOptions, 'project' | 'ports' | 'clock' | 'emit'>> & {
+    onEvent?: (event: EngineEvent) => void;
+  } = {},
 ): Promise<DeployOutcome> {
   const events: EngineEvent[] = [];
   const approvals: ApprovalRequest[] = [];
   const { onEvent, approve, ...rest } = options;
   runs += 1;
   const result = await deployRun({
-    project, ports: w.fake.ports, clock: w.clock, runId: `run${runs}`,
+    project,
+    ports: w.fake.ports,
+    clock: w.clock,
+    runId: `run${runs}`,
     stacks: project.config.stacks.map((s) => s.id),
     emit: (event) => {
       events.push(event);
@@ -123,7 +154,10 @@ export async function deploy(
 }
 
 /** The events of one type, narrowed. */
-export function ofType<T extends EngineEvent['type']>(events: readonly EngineEvent[], type: T): Extract<EngineEvent, { type: T }>[] {
+export function ofType<T extends EngineEvent['type']>(
+  events: readonly EngineEvent[],
+  type: T,
+): Extract<EngineEvent, { type: T }>[] {
   return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 }
 
@@ -141,6 +175,8 @@ export function methods(w: World): string[] {
 
 /** A template with the given resources (logical id → type), and optional extra sections. */
 export function template(resources: Record<string, string>, extra = ''): string {
-  const body = Object.entries(resources).map(([id, type]) => `  ${id}:\n    Type: ${type}\n`).join('');
+  const body = Object.entries(resources)
+    .map(([id, type]) => `  ${id}:\n    Type: ${type}\n`)
+    .join('');
   return `${extra}${extra.endsWith('\n') || extra === '' ? '' : '\n'}Resources:\n${body}`;
 }

@@ -19,24 +19,36 @@ describe('findCycles', () => {
     expect(cycle?.chain.map((e) => `${e.stack}>${e.dependsOn}`)).toEqual(['app>data', 'data>app']);
     const text = describeCycle(cycle!);
     expect(text).toContain('dependency cycle between 2 stacks: app → data → app');
-    expect(text).toContain('app needs data: Fn::ImportValue "demo-TableName" in Reader, exported by output TableName of data (templates/app.yaml:');
+    expect(text).toContain(
+      'app needs data: Fn::ImportValue "demo-TableName" in Reader, exported by output TableName of data (templates/app.yaml:',
+    );
     expect(text).toContain('provided at templates/data.yaml:2:3');
     expect(text).toContain('data needs app: Fn::ImportValue "demo-ApiUrl" in Notifier');
     // The remedy the team used: move one direction to a run-time SSM lookup.
-    expect(text).toContain('data → app: have app write the value to an AWS::SSM::Parameter and pass only the parameter\'s name to data');
+    expect(text).toContain(
+      "data → app: have app write the value to an AWS::SSM::Parameter and pass only the parameter's name to data",
+    );
     expect(text).toContain('or split a stack');
   });
 
   it('finds a cycle through a deploy-time SSM read and says to read it at run time instead', () => {
     const { graph } = graphOf({
-      a: { template: "Parameters:\n  Host:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /b/host\nResources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Name: /a/port\n      Value: '1'\n" },
-      b: { template: "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Name: /b/host\n      Value: '{{resolve:ssm:/a/port}}'\n" },
+      a: {
+        template:
+          "Parameters:\n  Host:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /b/host\nResources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Name: /a/port\n      Value: '1'\n",
+      },
+      b: {
+        template:
+          "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Name: /b/host\n      Value: '{{resolve:ssm:/a/port}}'\n",
+      },
     });
     const cycles = findCycles(graph);
     expect(cycles).toHaveLength(1);
     const text = describeCycle(cycles[0]!);
     expect(text).toContain('a → b → a');
-    expect(text).toContain('reads SSM parameter "/b/host" at deploy time (parameter Host of type AWS::SSM::Parameter::Value)');
+    expect(text).toContain(
+      'reads SSM parameter "/b/host" at deploy time (parameter Host of type AWS::SSM::Parameter::Value)',
+    );
     expect(text).toContain('reads SSM parameter "/a/port" at deploy time ({{resolve:ssm:...}} in P)');
     expect(text).toContain("read the parameter at run time in a's code");
   });
@@ -54,7 +66,10 @@ describe('findCycles', () => {
       ],
     };
     const cycles = findCycles(graph);
-    expect(cycles.map((c) => c.stacks)).toEqual([['x', 'y', 'z'], ['p', 'q']]);
+    expect(cycles.map((c) => c.stacks)).toEqual([
+      ['x', 'y', 'z'],
+      ['p', 'q'],
+    ]);
     expect(describeCycle(cycles[0]!)).toContain('x → y → z → x');
     expect(describeCycle(cycles[1]!)).toContain('drop "q" from stacks.p.dependsOn');
   });

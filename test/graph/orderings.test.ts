@@ -6,7 +6,14 @@ import { UsageError } from '../../src/errors.js';
 
 /** The example system's shape: core → data → {app, backup}, app also on core. */
 function example(weights: Record<string, number> = {}): StackGraph {
-  const edge = (stack: string, dependsOn: string) => ({ stack, dependsOn, via: 'declared' as const, detail: '', location: undefined, providedAt: undefined });
+  const edge = (stack: string, dependsOn: string) => ({
+    stack,
+    dependsOn,
+    via: 'declared' as const,
+    detail: '',
+    location: undefined,
+    providedAt: undefined,
+  });
   return {
     nodes: ['core', 'data', 'app', 'backup'].map((id) => ({ id, stackName: id, weight: weights[id] ?? 1 })),
     edges: [edge('data', 'core'), edge('app', 'core'), edge('app', 'data'), edge('backup', 'data')],
@@ -35,7 +42,20 @@ describe('computeOrderings', () => {
 
   it('refuses a cyclic graph', () => {
     const graph = example();
-    const cyclic = { ...graph, edges: [...graph.edges, { stack: 'core', dependsOn: 'app', via: 'declared' as const, detail: '', location: undefined, providedAt: undefined }] };
+    const cyclic = {
+      ...graph,
+      edges: [
+        ...graph.edges,
+        {
+          stack: 'core',
+          dependsOn: 'app',
+          via: 'declared' as const,
+          detail: '',
+          location: undefined,
+          providedAt: undefined,
+        },
+      ],
+    };
     expect(() => computeOrderings(cyclic)).toThrow(/cycle among: core, data, app, backup/);
   });
 });
@@ -58,7 +78,11 @@ describe('selectStacks', () => {
 
   it('adds everything downstream with withDependents, and what those need', () => {
     expect(selectStacks(graph, ['data'], { withDependents: true })).toEqual(['core', 'data', 'app', 'backup']);
-    expect(selectStacks(graph, ['data'], { withDependents: true, exclusively: true })).toEqual(['data', 'app', 'backup']);
+    expect(selectStacks(graph, ['data'], { withDependents: true, exclusively: true })).toEqual([
+      'data',
+      'app',
+      'backup',
+    ]);
   });
 
   it('rejects unknown ids, listing the valid ones and the closest', () => {

@@ -54,7 +54,9 @@ interface Deploy {
 
 let changeSetCounter = 0;
 
-async function createChangeSet(deploy: Deploy): Promise<{ id: string; status: string | undefined; reason: string | undefined }> {
+async function createChangeSet(
+  deploy: Deploy,
+): Promise<{ id: string; status: string | undefined; reason: string | undefined }> {
   changeSetCounter += 1;
   const created = await cf.send(
     new CreateChangeSetCommand({
@@ -62,9 +64,10 @@ async function createChangeSet(deploy: Deploy): Promise<{ id: string; status: st
       ChangeSetName: `harness-${changeSetCounter}`,
       ChangeSetType: deploy.type,
       TemplateBody: JSON.stringify(deploy.template),
-      Parameters: Object.entries(deploy.parameters ?? {}).map(
-        ([ParameterKey, ParameterValue]): Parameter => ({ ParameterKey, ParameterValue }),
-      ),
+      Parameters: Object.entries(deploy.parameters ?? {}).map(([ParameterKey, ParameterValue]): Parameter => ({
+        ParameterKey,
+        ParameterValue,
+      })),
       Tags: Object.entries(deploy.tags ?? {}).map(([Key, Value]): Tag => ({ Key, Value })),
     }),
   );

@@ -152,7 +152,9 @@ function startError(error: Error, output: string): Error {
 function exitError(exited: { code: number | null; signal: NodeJS.Signals | null }, output: string): Error {
   const how = exited.signal === null ? `exit code ${exited.code}` : `signal ${exited.signal}`;
   if (exited.code === EXIT_NO_MOTO || exited.code === EXIT_WRONG_MOTO) {
-    return new Error(`moto 5.2.1 is not available to python3 (${how}). Install it with: ${MOTO_INSTALL_COMMAND}\n${output}`);
+    return new Error(
+      `moto 5.2.1 is not available to python3 (${how}). Install it with: ${MOTO_INSTALL_COMMAND}\n${output}`,
+    );
   }
   if (/Address already in use/i.test(output)) {
     return new PortTakenError(`moto could not bind its port (${how}):\n${output}`);

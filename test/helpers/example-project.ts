@@ -24,7 +24,10 @@ export async function copyExample(): Promise<string> {
   return dir;
 }
 
-const S3_HEADERS = { Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' };
+const S3_HEADERS = {
+  Authorization:
+    'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
+};
 
 /**
  * Creates a bucket in moto's S3 (the example's artifacts bucket must exist, as in a real
@@ -33,7 +36,8 @@ const S3_HEADERS = { Authorization: 'AWS4-HMAC-SHA256 Credential=testing/2026010
  */
 export async function createS3Bucket(endpoint: string, bucket: string): Promise<void> {
   const response = await fetch(`${endpoint}/${bucket}`, { method: 'PUT', headers: S3_HEADERS });
-  if (!response.ok && response.status !== 409) throw new Error(`moto S3 create bucket ${bucket}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok && response.status !== 409)
+    throw new Error(`moto S3 create bucket ${bucket}: HTTP ${response.status} ${await response.text()}`);
 }
 
 /** Puts an object into moto's S3, creating the bucket if needed. */
@@ -41,5 +45,6 @@ export async function putS3Object(endpoint: string, bucket: string, key: string,
   const headers = S3_HEADERS;
   await createS3Bucket(endpoint, bucket);
   const objectResponse = await fetch(`${endpoint}/${bucket}/${key}`, { method: 'PUT', headers, body });
-  if (!objectResponse.ok) throw new Error(`moto S3 put ${bucket}/${key}: HTTP ${objectResponse.status} ${await objectResponse.text()}`);
+  if (!objectResponse.ok)
+    throw new Error(`moto S3 put ${bucket}/${key}: HTTP ${objectResponse.status} ${await objectResponse.text()}`);
 }

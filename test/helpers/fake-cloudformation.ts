@@ -14,8 +14,18 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../src/aws/errors.js';
 import type {
-  AwsPorts, ChangeSetDescription, ChangeSetRef, CloudFormationPort, CreateChangeSetInput, Parameter, ResourceChange,
-  SsmParameterValue, SsmPort, StackDescription, StackEvent, StackOutput,
+  AwsPorts,
+  ChangeSetDescription,
+  ChangeSetRef,
+  CloudFormationPort,
+  CreateChangeSetInput,
+  Parameter,
+  ResourceChange,
+  SsmParameterValue,
+  SsmPort,
+  StackDescription,
+  StackEvent,
+  StackOutput,
 } from '../../src/aws/ports.js';
 import type { Clock } from '../../src/clock.js';
 import { analyzeTemplate } from '../../src/template/analyze-template.js';
@@ -25,12 +35,21 @@ import { parseS3Url } from '../../src/sim/s3.js';
 import { MemoryS3 } from './memory-s3.js';
 
 /** §2.3, verbatim. */
-export const NO_CHANGES_REASON = "The submitted information didn't contain changes. Submit different information to create a change set.";
+export const NO_CHANGES_REASON =
+  "The submitted information didn't contain changes. Submit different information to create a change set.";
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 const STACK_TYPE = 'AWS::CloudFormation::Stack';
 /** §1.3: where an UPDATE change set is accepted. */
-const UPDATABLE = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE', 'CREATE_FAILED', 'UPDATE_FAILED'];
+const UPDATABLE = [
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_COMPLETE',
+  'CREATE_FAILED',
+  'UPDATE_FAILED',
+];
 
 export interface FakeCall {
   method: string;
@@ -153,12 +172,21 @@ function parseBody(body: string): ParsedBody {
   return {
     resources: Object.entries(section('Resources')).map(([logicalId, def]) => {
       const type = field(def, 'Type');
-      return { logicalId, type: typeof type === 'string' ? type : 'AWS::CloudFormation::WaitConditionHandle', definition: JSON.stringify(def) };
+      return {
+        logicalId,
+        type: typeof type === 'string' ? type : 'AWS::CloudFormation::WaitConditionHandle',
+        definition: JSON.stringify(def),
+      };
     }),
     outputs: Object.entries(section('Outputs')).map(([key, def]) => {
       const exportName = field(field(def, 'Export') ?? null, 'Name');
       const description = field(def, 'Description');
-      return { key, value: field(def, 'Value') ?? null, exportName: typeof exportName === 'string' ? exportName : undefined, description: typeof description === 'string' ? description : undefined };
+      return {
+        key,
+        value: field(def, 'Value') ?? null,
+        exportName: typeof exportName === 'string' ? exportName : undefined,
+        description: typeof description === 'string' ? description : undefined,
+      };
     }),
     parameters: info.parameters.map((p) => ({ name: p.name, default: p.default, noEcho: p.noEcho })),
     canonical: JSON.stringify(parsed.body),
@@ -237,16 +265,34 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     const stack = this.mustFind(stackName);
     const token = `Console-UpdateStack-${randomUUID()}`;
     stack.foreign = { describesLeft: options.describes, final: options.final ?? 'UPDATE_COMPLETE', token };
-    this.record(stack, [{ logicalId: stack.stackName, type: STACK_TYPE, status: options.status ?? 'UPDATE_IN_PROGRESS', reason: 'User Initiated' }], token);
+    this.record(
+      stack,
+      [
+        {
+          logicalId: stack.stackName,
+          type: STACK_TYPE,
+          status: options.status ?? 'UPDATE_IN_PROGRESS',
+          reason: 'User Initiated',
+        },
+      ],
+      token,
+    );
   }
 
   /** A stack as an earlier deploy (or a failure) left it. Returns its ARN. */
   seedStack(seed: SeedStack): string {
     const stack = this.newStack(seed.stackName, seed.status, seed.statusReason);
     stack.templateBody = seed.templateBody;
-    stack.parameters = seed.templateBody ? effectiveParameters(parseBody(seed.templateBody), seed.parameters ?? []) : seed.parameters ?? [];
+    stack.parameters = seed.templateBody
+      ? effectiveParameters(parseBody(seed.templateBody), seed.parameters ?? [])
+      : (seed.parameters ?? []);
     stack.tags = { ...seed.tags };
-    stack.outputs = Object.entries(seed.outputs ?? {}).map(([key, value]) => ({ key, value, exportName: undefined, description: undefined }));
+    stack.outputs = Object.entries(seed.outputs ?? {}).map(([key, value]) => ({
+      key,
+      value,
+      exportName: undefined,
+      description: undefined,
+    }));
     stack.terminationProtection = seed.terminationProtection ?? false;
     return stack.stackId;
   }
@@ -264,7 +310,12 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
 
   /** Change sets that still exist (not deleted), for "nothing left behind" assertions. */
   liveChangeSets(): { id: string; name: string; stackId: string; executionStatus: string }[] {
-    return [...this.changeSets.values()].map((c) => ({ id: c.id, name: c.name, stackId: c.stackId, executionStatus: c.executionStatus }));
+    return [...this.changeSets.values()].map((c) => ({
+      id: c.id,
+      name: c.name,
+      stackId: c.stackId,
+      executionStatus: c.executionStatus,
+    }));
   }
 
   // ---- CloudFormationPort ----------------------------------------------------------------
@@ -276,7 +327,11 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     if (stack.foreign) {
       if (stack.foreign.describesLeft > 0) stack.foreign.describesLeft -= 1;
       else {
-        this.record(stack, [{ logicalId: stack.stackName, type: STACK_TYPE, status: stack.foreign.final }], stack.foreign.token);
+        this.record(
+          stack,
+          [{ logicalId: stack.stackName, type: STACK_TYPE, status: stack.foreign.final }],
+          stack.foreign.token,
+        );
         stack.foreign = undefined;
       }
     }
@@ -303,30 +358,57 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     if (input.changeSetType === 'CREATE') {
       // §2.1, §1.3: a live stack refuses; a REVIEW_IN_PROGRESS one takes more CREATE change sets.
       if (stack && stack.status !== 'REVIEW_IN_PROGRESS') {
-        throw validation('CreateChangeSet', `Stack [${input.stackName}] already exists and cannot be created again with the changeSet [${input.changeSetName}].`);
+        throw validation(
+          'CreateChangeSet',
+          `Stack [${input.stackName}] already exists and cannot be created again with the changeSet [${input.changeSetName}].`,
+        );
       }
       if (!stack) {
         stack = this.newStack(input.stackName, 'REVIEW_IN_PROGRESS', 'User Initiated');
-        this.record(stack, [{ logicalId: stack.stackName, type: STACK_TYPE, status: 'REVIEW_IN_PROGRESS', reason: 'User Initiated' }], undefined);
+        this.record(
+          stack,
+          [{ logicalId: stack.stackName, type: STACK_TYPE, status: 'REVIEW_IN_PROGRESS', reason: 'User Initiated' }],
+          undefined,
+        );
       }
     } else {
-      if (!stack || stack.status === 'REVIEW_IN_PROGRESS') throw validation('CreateChangeSet', `Stack [${input.stackName}] does not exist`);
-      if (!UPDATABLE.includes(stack.status)) throw validation('CreateChangeSet', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
+      if (!stack || stack.status === 'REVIEW_IN_PROGRESS')
+        throw validation('CreateChangeSet', `Stack [${input.stackName}] does not exist`);
+      if (!UPDATABLE.includes(stack.status))
+        throw validation(
+          'CreateChangeSet',
+          `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`,
+        );
     }
     const target = stack;
     if ([...this.changeSets.values()].some((c) => c.stackId === target.stackId && c.name === input.changeSetName)) {
-      throw new AwsError('CreateChangeSet', 'AlreadyExistsException', `ChangeSet ${input.changeSetName} cannot be created due to a mismatch with existing attribute Template`, 400);
+      throw new AwsError(
+        'CreateChangeSet',
+        'AlreadyExistsException',
+        `ChangeSet ${input.changeSetName} cannot be created due to a mismatch with existing attribute Template`,
+        400,
+      );
     }
     const id = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:changeSet/${input.changeSetName}/${randomUUID()}`;
     const { final, changes } = this.evaluate(target, input);
-    this.changeSets.set(id, { id, name: input.changeSetName, stackId: target.stackId, input, pendingDescribes: this.changeSetDescribes, final, executionStatus: 'UNAVAILABLE', changes });
+    this.changeSets.set(id, {
+      id,
+      name: input.changeSetName,
+      stackId: target.stackId,
+      input,
+      pendingDescribes: this.changeSetDescribes,
+      final,
+      executionStatus: 'UNAVAILABLE',
+      changes,
+    });
     return { changeSetId: id, stackId: target.stackId };
   }
 
   async describeChangeSet(changeSetId: string): Promise<ChangeSetDescription> {
     this.log('describeChangeSet', changeSetId);
     const cs = this.changeSets.get(changeSetId);
-    if (!cs) throw new AwsError('DescribeChangeSet', 'ChangeSetNotFound', `ChangeSet [${changeSetId}] does not exist`, 404);
+    if (!cs)
+      throw new AwsError('DescribeChangeSet', 'ChangeSetNotFound', `ChangeSet [${changeSetId}] does not exist`, 404);
     const base = { changeSetId: cs.id, changeSetName: cs.name, stackId: cs.stackId };
     if (cs.pendingDescribes > 0) {
       cs.pendingDescribes -= 1;
@@ -335,7 +417,13 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     }
     if (cs.executionStatus === 'UNAVAILABLE') cs.executionStatus = cs.final.executionStatus;
     // §2.2: execution moves ExecutionStatus only; Status stays CREATE_COMPLETE.
-    return { ...base, status: cs.final.status, statusReason: cs.final.statusReason, executionStatus: cs.executionStatus, changes: cs.final.status === 'FAILED' ? [] : cs.changes };
+    return {
+      ...base,
+      status: cs.final.status,
+      statusReason: cs.final.statusReason,
+      executionStatus: cs.executionStatus,
+      changes: cs.final.status === 'FAILED' ? [] : cs.changes,
+    };
   }
 
   async deleteChangeSet(changeSetId: string): Promise<void> {
@@ -347,27 +435,49 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
   async executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void> {
     this.log('executeChangeSet', changeSetId, clientRequestToken);
     const cs = this.changeSets.get(changeSetId);
-    if (!cs) throw new AwsError('ExecuteChangeSet', 'ChangeSetNotFound', `ChangeSet [${changeSetId}] does not exist`, 404);
-    if (cs.pendingDescribes > 0 || cs.final.status !== 'CREATE_COMPLETE' || cs.executionStatus === 'OBSOLETE' || cs.executionStatus.startsWith('EXECUTE')) {
+    if (!cs)
+      throw new AwsError('ExecuteChangeSet', 'ChangeSetNotFound', `ChangeSet [${changeSetId}] does not exist`, 404);
+    if (
+      cs.pendingDescribes > 0 ||
+      cs.final.status !== 'CREATE_COMPLETE' ||
+      cs.executionStatus === 'OBSOLETE' ||
+      cs.executionStatus.startsWith('EXECUTE')
+    ) {
       const status = cs.pendingDescribes > 0 ? 'CREATE_PENDING' : cs.final.status;
-      throw new AwsError('ExecuteChangeSet', 'InvalidChangeSetStatus', `ChangeSet [${cs.id}] cannot be executed in its current status of [${status}]`, 400);
+      throw new AwsError(
+        'ExecuteChangeSet',
+        'InvalidChangeSetStatus',
+        `ChangeSet [${cs.id}] cannot be executed in its current status of [${status}]`,
+        400,
+      );
     }
     const stack = this.mustFind(cs.stackId);
     // §2.2: executing one change set deletes the stack's other change sets.
-    for (const other of [...this.changeSets.values()]) if (other.stackId === stack.stackId && other.id !== cs.id) this.changeSets.delete(other.id);
+    for (const other of [...this.changeSets.values()])
+      if (other.stackId === stack.stackId && other.id !== cs.id) this.changeSets.delete(other.id);
     cs.executionStatus = 'EXECUTE_IN_PROGRESS';
     const type = stack.status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
     const failure = this.executionFailures.get(stack.stackName);
     this.executionFailures.delete(stack.stackName);
     const steps = type === 'CREATE' ? this.createSteps(stack, cs, failure) : this.updateSteps(stack, cs, failure);
     const [first, ...rest] = steps;
-    stack.execution = { changeSet: cs, token: clientRequestToken, type, batches: chunk(rest, this.executionPolls), touched: cs.changes, outcome: failure ? 'rollback' : 'success' };
+    stack.execution = {
+      changeSet: cs,
+      token: clientRequestToken,
+      type,
+      batches: chunk(rest, this.executionPolls),
+      touched: cs.changes,
+      outcome: failure ? 'rollback' : 'success',
+    };
     stack.lastUpdatedTime = new Date(this.clock.now());
     // The stack's own *_IN_PROGRESS event is there at once (§1.2: ExecuteChangeSet returns, the work is async).
     if (first) this.record(stack, [first], clientRequestToken);
   }
 
-  async describeStackEvents(stackId: string, nextToken?: string): Promise<{ events: StackEvent[]; nextToken: string | undefined }> {
+  async describeStackEvents(
+    stackId: string,
+    nextToken?: string,
+  ): Promise<{ events: StackEvent[]; nextToken: string | undefined }> {
     this.log('describeStackEvents', stackId, nextToken);
     const stack = this.find(stackId);
     if (!stack || (stack.status === 'DELETE_COMPLETE' && !stackId.startsWith('arn:'))) {
@@ -384,7 +494,10 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     const events = stack.events.slice(start, start + this.pageSize);
     const last = events.at(-1);
     const more = start + this.pageSize < stack.events.length && last !== undefined;
-    return { events: events.map((e) => ({ ...e })), nextToken: more ? Buffer.from(last.eventId, 'utf8').toString('base64url') : undefined };
+    return {
+      events: events.map((e) => ({ ...e })),
+      nextToken: more ? Buffer.from(last.eventId, 'utf8').toString('base64url') : undefined,
+    };
   }
 
   async deleteStack(stackId: string, clientRequestToken?: string): Promise<void> {
@@ -392,14 +505,22 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     const stack = this.find(stackId);
     // §1.5: an unknown name is a silent success; so is deleting a deleted stack.
     if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return;
-    if (stack.terminationProtection) throw validation('DeleteStack', `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`);
+    if (stack.terminationProtection)
+      throw validation(
+        'DeleteStack',
+        `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`,
+      );
     if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') {
       throw validation('DeleteStack', `Stack cannot be deleted while in status ${stack.status}`);
     }
     const empty = stack.status === 'REVIEW_IN_PROGRESS';
     stack.execution = undefined;
     stack.deleteDescribesLeft = this.deleteDescribes;
-    this.record(stack, [{ logicalId: stack.stackName, type: STACK_TYPE, status: 'DELETE_IN_PROGRESS', reason: 'User Initiated' }], clientRequestToken);
+    this.record(
+      stack,
+      [{ logicalId: stack.stackName, type: STACK_TYPE, status: 'DELETE_IN_PROGRESS', reason: 'User Initiated' }],
+      clientRequestToken,
+    );
     // A REVIEW_IN_PROGRESS stack holds nothing: it is gone at once.
     if (this.deleteDescribes === 0 || empty) this.finishDelete(stack);
   }
@@ -410,14 +531,27 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     if (!stack) throw validation('CancelUpdateStack', `Stack [${stackId}] does not exist`);
     const execution = stack.execution;
     // §6: only from UPDATE_IN_PROGRESS.
-    if (stack.status !== 'UPDATE_IN_PROGRESS' || !execution) throw validation('CancelUpdateStack', 'CancelUpdateStack cannot be called from current stack status');
+    if (stack.status !== 'UPDATE_IN_PROGRESS' || !execution)
+      throw validation('CancelUpdateStack', 'CancelUpdateStack cannot be called from current stack status');
     // The rest of the update is replaced by its rollback: resources in flight are cancelled (§6).
     // Its events carry the cancel's own token when one is given (§3.1: an operation's events
     // carry the token given to that call) [?: the rollback could also keep the execute's token].
-    const inFlight = execution.touched.filter((c) => c.action !== 'Remove' && this.lastStatus(stack, c.logicalId)?.endsWith('_IN_PROGRESS'));
+    const inFlight = execution.touched.filter(
+      (c) => c.action !== 'Remove' && this.lastStatus(stack, c.logicalId)?.endsWith('_IN_PROGRESS'),
+    );
     const steps: Step[] = [
-      ...inFlight.map((c) => ({ logicalId: c.logicalId, type: c.resourceType, status: c.action === 'Add' ? 'CREATE_FAILED' : 'UPDATE_FAILED', reason: 'Resource update cancelled' })),
-      { logicalId: stack.stackName, type: STACK_TYPE, status: 'UPDATE_ROLLBACK_IN_PROGRESS', reason: 'Stack update cancelled' },
+      ...inFlight.map((c) => ({
+        logicalId: c.logicalId,
+        type: c.resourceType,
+        status: c.action === 'Add' ? 'CREATE_FAILED' : 'UPDATE_FAILED',
+        reason: 'Resource update cancelled',
+      })),
+      {
+        logicalId: stack.stackName,
+        type: STACK_TYPE,
+        status: 'UPDATE_ROLLBACK_IN_PROGRESS',
+        reason: 'Stack update cancelled',
+      },
       ...this.updateRollbackSteps(stack, execution.touched),
     ];
     execution.token = clientRequestToken ?? execution.token;
@@ -450,9 +584,19 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     this.log('putParameter', input);
     const existing = this.ssmParameters.get(input.name);
     if (existing && !input.overwrite) {
-      throw new AwsError('PutParameter', 'ParameterAlreadyExists', 'The parameter already exists. To overwrite this request value, set the overwrite option in the request to true.', 400);
+      throw new AwsError(
+        'PutParameter',
+        'ParameterAlreadyExists',
+        'The parameter already exists. To overwrite this request value, set the overwrite option in the request to true.',
+        400,
+      );
     }
-    this.ssmParameters.set(input.name, { name: input.name, type: existing?.type ?? 'String', value: input.value, version: (existing?.version ?? 0) + 1 });
+    this.ssmParameters.set(input.name, {
+      name: input.name,
+      type: existing?.type ?? 'String',
+      value: input.value,
+      version: (existing?.version ?? 0) + 1,
+    });
   }
 
   /** Test setup: a parameter, `String` or `SecureString`, without a call in the log. */
@@ -484,9 +628,21 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
   private newStack(stackName: string, status: string, statusReason: string | undefined): FakeStack {
     const stack: FakeStack = {
       stackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/${randomUUID()}`,
-      stackName, status, statusReason, templateBody: undefined, parameters: [], tags: {}, outputs: [], capabilities: [],
-      terminationProtection: false, creationTime: new Date(this.clock.now()), lastUpdatedTime: undefined, events: [],
-      execution: undefined, foreign: undefined, deleteDescribesLeft: undefined,
+      stackName,
+      status,
+      statusReason,
+      templateBody: undefined,
+      parameters: [],
+      tags: {},
+      outputs: [],
+      capabilities: [],
+      terminationProtection: false,
+      creationTime: new Date(this.clock.now()),
+      lastUpdatedTime: undefined,
+      events: [],
+      execution: undefined,
+      foreign: undefined,
+      deleteDescribesLeft: undefined,
     };
     this.stacks.push(stack);
     return stack;
@@ -494,19 +650,33 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
 
   private describe(stack: FakeStack): StackDescription {
     // §5/§8: DescribeStacks masks NoEcho values.
-    const noEcho = new Set(stack.templateBody ? parseBody(stack.templateBody).parameters.filter((p) => p.noEcho).map((p) => p.name) : []);
+    const noEcho = new Set(
+      stack.templateBody
+        ? parseBody(stack.templateBody)
+            .parameters.filter((p) => p.noEcho)
+            .map((p) => p.name)
+        : [],
+    );
     return {
-      stackId: stack.stackId, stackName: stack.stackName, status: stack.status, statusReason: stack.statusReason,
+      stackId: stack.stackId,
+      stackName: stack.stackName,
+      status: stack.status,
+      statusReason: stack.statusReason,
       parameters: stack.parameters.map((p) => ({ key: p.key, value: noEcho.has(p.key) ? '****' : p.value })),
-      outputs: stack.outputs.map((o) => ({ ...o })), tags: { ...stack.tags }, capabilities: [...stack.capabilities],
-      terminationProtection: stack.terminationProtection, creationTime: stack.creationTime, lastUpdatedTime: stack.lastUpdatedTime,
+      outputs: stack.outputs.map((o) => ({ ...o })),
+      tags: { ...stack.tags },
+      capabilities: [...stack.capabilities],
+      terminationProtection: stack.terminationProtection,
+      creationTime: stack.creationTime,
+      lastUpdatedTime: stack.lastUpdatedTime,
     };
   }
 
   /** The body, or the TemplateURL's object in `this.s3` (wordings: CLOUDFORMATION.md §5.1). */
   private templateBodyOf(input: CreateChangeSetInput): string {
     if (input.templateBody !== undefined) return input.templateBody;
-    if (input.templateUrl === undefined) throw validation('CreateChangeSet', 'Either Template URL or Template Body must be specified.');
+    if (input.templateUrl === undefined)
+      throw validation('CreateChangeSet', 'Either Template URL or Template Body must be specified.');
     const location = parseS3Url(input.templateUrl);
     if (!location) throw validation('CreateChangeSet', 'TemplateURL must be an Amazon S3 URL.');
     const text = this.s3.text(location.bucket, location.key);
@@ -515,8 +685,14 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
   }
 
   /** The change set's final status and changes, decided when it is created (§2.2-§2.4). */
-  private evaluate(stack: FakeStack, input: CreateChangeSetInput & { templateBody: string }): { final: FakeChangeSet['final']; changes: ResourceChange[] } {
-    const failed = (reason: string): { final: FakeChangeSet['final']; changes: ResourceChange[] } => ({ final: { status: 'FAILED', statusReason: reason, executionStatus: 'UNAVAILABLE' }, changes: [] });
+  private evaluate(
+    stack: FakeStack,
+    input: CreateChangeSetInput & { templateBody: string },
+  ): { final: FakeChangeSet['final']; changes: ResourceChange[] } {
+    const failed = (reason: string): { final: FakeChangeSet['final']; changes: ResourceChange[] } => ({
+      final: { status: 'FAILED', statusReason: reason, executionStatus: 'UNAVAILABLE' },
+      changes: [],
+    });
     const scripted = this.changeSetFailures.get(stack.stackName);
     if (scripted !== undefined) {
       this.changeSetFailures.delete(stack.stackName);
@@ -528,17 +704,28 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     } catch (error) {
       return failed(`Template format error: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const deployed = stack.status === 'REVIEW_IN_PROGRESS' || !stack.templateBody ? undefined : parseBody(stack.templateBody);
+    const deployed =
+      stack.status === 'REVIEW_IN_PROGRESS' || !stack.templateBody ? undefined : parseBody(stack.templateBody);
     const change = (action: ResourceChange['action'], r: Resource, replacement?: string): ResourceChange => ({
-      action, logicalId: r.logicalId, physicalId: action === 'Add' ? undefined : `fake-${r.logicalId}`, resourceType: r.type,
-      replacement, scope: action === 'Modify' ? ['Properties'] : [], details: [],
+      action,
+      logicalId: r.logicalId,
+      physicalId: action === 'Add' ? undefined : `fake-${r.logicalId}`,
+      resourceType: r.type,
+      replacement,
+      scope: action === 'Modify' ? ['Properties'] : [],
+      details: [],
     });
-    if (!deployed) return { final: { status: 'CREATE_COMPLETE', statusReason: undefined, executionStatus: 'AVAILABLE' }, changes: next.resources.map((r) => change('Add', r)) };
+    if (!deployed)
+      return {
+        final: { status: 'CREATE_COMPLETE', statusReason: undefined, executionStatus: 'AVAILABLE' },
+        changes: next.resources.map((r) => change('Add', r)),
+      };
 
     const before = Object.fromEntries(stack.parameters.map((p) => [p.key, p.value]));
     const after = Object.fromEntries(effectiveParameters(next, input.parameters).map((p) => [p.key, p.value]));
     const changedParameters = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]);
-    if (deployed.canonical === next.canonical && changedParameters.length === 0 && sameRecord(stack.tags, input.tags)) return failed(NO_CHANGES_REASON);
+    if (deployed.canonical === next.canonical && changedParameters.length === 0 && sameRecord(stack.tags, input.tags))
+      return failed(NO_CHANGES_REASON);
 
     const old = new Map(deployed.resources.map((r) => [r.logicalId, r]));
     const changes: ResourceChange[] = [];
@@ -550,67 +737,156 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
       }
       // A resource that refers to a parameter whose value changed is modified too (§2.4 ParameterReference).
       const usesChangedParameter = changedParameters.some((k) => r.definition.includes(JSON.stringify({ Ref: k })));
-      if (previous.definition !== r.definition || usesChangedParameter) changes.push(change('Modify', r, this.replaceOnUpdate.has(r.logicalId) ? 'True' : 'False'));
+      if (previous.definition !== r.definition || usesChangedParameter)
+        changes.push(change('Modify', r, this.replaceOnUpdate.has(r.logicalId) ? 'True' : 'False'));
     }
-    for (const r of deployed.resources) if (!next.resources.some((n) => n.logicalId === r.logicalId)) changes.push(change('Remove', r));
+    for (const r of deployed.resources)
+      if (!next.resources.some((n) => n.logicalId === r.logicalId)) changes.push(change('Remove', r));
     // Output-, tag- or parameter-only edits: CREATE_COMPLETE with no Changes (§2.3).
     return { final: { status: 'CREATE_COMPLETE', statusReason: undefined, executionStatus: 'AVAILABLE' }, changes };
   }
 
   /** §3.2 "Create, success" / "Create, A fails while B is in flight". */
-  private createSteps(stack: FakeStack, cs: FakeChangeSet, failure: { logicalId: string; reason: string } | undefined): Step[] {
+  private createSteps(
+    stack: FakeStack,
+    cs: FakeChangeSet,
+    failure: { logicalId: string; reason: string } | undefined,
+  ): Step[] {
     const resources = parseBody(cs.input.templateBody).resources;
-    const root = (status: string, reason?: string): Step => ({ logicalId: stack.stackName, type: STACK_TYPE, status, ...(reason ? { reason } : {}) });
+    const root = (status: string, reason?: string): Step => ({
+      logicalId: stack.stackName,
+      type: STACK_TYPE,
+      status,
+      ...(reason ? { reason } : {}),
+    });
     const steps: Step[] = [
       root('CREATE_IN_PROGRESS', 'User Initiated'),
       ...resources.map((r) => ({ logicalId: r.logicalId, type: r.type, status: 'CREATE_IN_PROGRESS', physicalId: '' })),
-      ...resources.map((r) => ({ logicalId: r.logicalId, type: r.type, status: 'CREATE_IN_PROGRESS', reason: 'Resource creation Initiated', physicalId: this.physicalId(r.logicalId) })),
+      ...resources.map((r) => ({
+        logicalId: r.logicalId,
+        type: r.type,
+        status: 'CREATE_IN_PROGRESS',
+        reason: 'Resource creation Initiated',
+        physicalId: this.physicalId(r.logicalId),
+      })),
     ];
     if (!failure) {
-      return [...steps, ...resources.map((r) => ({ logicalId: r.logicalId, type: r.type, status: 'CREATE_COMPLETE' })), root('CREATE_COMPLETE')];
+      return [
+        ...steps,
+        ...resources.map((r) => ({ logicalId: r.logicalId, type: r.type, status: 'CREATE_COMPLETE' })),
+        root('CREATE_COMPLETE'),
+      ];
     }
     const failing = resources.find((r) => r.logicalId === failure.logicalId);
-    if (!failing) throw new Error(`fake: scripted failure of ${failure.logicalId}, which ${stack.stackName}'s template does not have`);
+    if (!failing)
+      throw new Error(
+        `fake: scripted failure of ${failure.logicalId}, which ${stack.stackName}'s template does not have`,
+      );
     const siblings = resources.filter((r) => r !== failing);
     return [
       ...steps,
       { logicalId: failing.logicalId, type: failing.type, status: 'CREATE_FAILED', reason: failure.reason },
-      ...siblings.map((r) => ({ logicalId: r.logicalId, type: r.type, status: 'CREATE_FAILED', reason: 'Resource creation cancelled' })),
-      root('ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${[failing, ...siblings].map((r) => r.logicalId).join(', ')}]. Rollback requested by user.`),
-      ...[...resources].reverse().flatMap((r) => [
-        ...(r === failing ? [] : [{ logicalId: r.logicalId, type: r.type, status: 'DELETE_IN_PROGRESS' }]),
-        { logicalId: r.logicalId, type: r.type, status: 'DELETE_COMPLETE' },
-      ]),
+      ...siblings.map((r) => ({
+        logicalId: r.logicalId,
+        type: r.type,
+        status: 'CREATE_FAILED',
+        reason: 'Resource creation cancelled',
+      })),
+      root(
+        'ROLLBACK_IN_PROGRESS',
+        `The following resource(s) failed to create: [${[failing, ...siblings].map((r) => r.logicalId).join(', ')}]. Rollback requested by user.`,
+      ),
+      ...[...resources]
+        .reverse()
+        .flatMap((r) => [
+          ...(r === failing ? [] : [{ logicalId: r.logicalId, type: r.type, status: 'DELETE_IN_PROGRESS' }]),
+          { logicalId: r.logicalId, type: r.type, status: 'DELETE_COMPLETE' },
+        ]),
       root('ROLLBACK_COMPLETE'),
     ];
   }
 
   /** §3.2 "Update, success" / "Update, failure"; §1.2 cleanup states always. */
-  private updateSteps(stack: FakeStack, cs: FakeChangeSet, failure: { logicalId: string; reason: string } | undefined): Step[] {
-    const root = (status: string, reason?: string): Step => ({ logicalId: stack.stackName, type: STACK_TYPE, status, ...(reason ? { reason } : {}) });
+  private updateSteps(
+    stack: FakeStack,
+    cs: FakeChangeSet,
+    failure: { logicalId: string; reason: string } | undefined,
+  ): Step[] {
+    const root = (status: string, reason?: string): Step => ({
+      logicalId: stack.stackName,
+      type: STACK_TYPE,
+      status,
+      ...(reason ? { reason } : {}),
+    });
     const working = cs.changes.filter((c) => c.action !== 'Remove');
-    const starting = working.flatMap((c): Step[] => c.action === 'Add'
-      ? [{ logicalId: c.logicalId, type: c.resourceType, status: 'CREATE_IN_PROGRESS', physicalId: '' }, { logicalId: c.logicalId, type: c.resourceType, status: 'CREATE_IN_PROGRESS', reason: 'Resource creation Initiated' }]
-      : [{ logicalId: c.logicalId, type: c.resourceType, status: 'UPDATE_IN_PROGRESS', ...(c.replacement === 'True' ? { reason: 'Requested update requires the creation of a new physical resource; hence creating one.' } : {}) }]);
+    const starting = working.flatMap((c): Step[] =>
+      c.action === 'Add'
+        ? [
+            { logicalId: c.logicalId, type: c.resourceType, status: 'CREATE_IN_PROGRESS', physicalId: '' },
+            {
+              logicalId: c.logicalId,
+              type: c.resourceType,
+              status: 'CREATE_IN_PROGRESS',
+              reason: 'Resource creation Initiated',
+            },
+          ]
+        : [
+            {
+              logicalId: c.logicalId,
+              type: c.resourceType,
+              status: 'UPDATE_IN_PROGRESS',
+              ...(c.replacement === 'True'
+                ? { reason: 'Requested update requires the creation of a new physical resource; hence creating one.' }
+                : {}),
+            },
+          ],
+    );
     if (!failure) {
       return [
-        root('UPDATE_IN_PROGRESS', 'User Initiated'), ...starting,
-        ...working.map((c) => ({ logicalId: c.logicalId, type: c.resourceType, status: c.action === 'Add' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE' })),
+        root('UPDATE_IN_PROGRESS', 'User Initiated'),
+        ...starting,
+        ...working.map((c) => ({
+          logicalId: c.logicalId,
+          type: c.resourceType,
+          status: c.action === 'Add' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE',
+        })),
         root('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'),
-        ...cs.changes.filter((c) => c.action === 'Remove' || c.replacement === 'True').flatMap((c) => [
-          { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_IN_PROGRESS' }, { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_COMPLETE' },
-        ]),
+        ...cs.changes
+          .filter((c) => c.action === 'Remove' || c.replacement === 'True')
+          .flatMap((c) => [
+            { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_IN_PROGRESS' },
+            { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_COMPLETE' },
+          ]),
         root('UPDATE_COMPLETE'),
       ];
     }
     const failing = working.find((c) => c.logicalId === failure.logicalId);
-    if (!failing) throw new Error(`fake: scripted failure of ${failure.logicalId}, which this update of ${stack.stackName} does not add or modify`);
+    if (!failing)
+      throw new Error(
+        `fake: scripted failure of ${failure.logicalId}, which this update of ${stack.stackName} does not add or modify`,
+      );
     const failedStatus = (c: ResourceChange): string => (c.action === 'Add' ? 'CREATE_FAILED' : 'UPDATE_FAILED');
     return [
-      root('UPDATE_IN_PROGRESS', 'User Initiated'), ...starting,
-      { logicalId: failing.logicalId, type: failing.resourceType, status: failedStatus(failing), reason: failure.reason },
-      ...working.filter((c) => c !== failing).map((c) => ({ logicalId: c.logicalId, type: c.resourceType, status: failedStatus(c), reason: c.action === 'Add' ? 'Resource creation cancelled' : 'Resource update cancelled' })),
-      root('UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to ${failing.action === 'Add' ? 'create' : 'update'}: [${failing.logicalId}].`),
+      root('UPDATE_IN_PROGRESS', 'User Initiated'),
+      ...starting,
+      {
+        logicalId: failing.logicalId,
+        type: failing.resourceType,
+        status: failedStatus(failing),
+        reason: failure.reason,
+      },
+      ...working
+        .filter((c) => c !== failing)
+        .map((c) => ({
+          logicalId: c.logicalId,
+          type: c.resourceType,
+          status: failedStatus(c),
+          reason: c.action === 'Add' ? 'Resource creation cancelled' : 'Resource update cancelled',
+        })),
+      root(
+        'UPDATE_ROLLBACK_IN_PROGRESS',
+        `The following resource(s) failed to ${failing.action === 'Add' ? 'create' : 'update'}: [${failing.logicalId}].`,
+      ),
       ...this.updateRollbackSteps(stack, cs.changes),
     ];
   }
@@ -619,13 +895,19 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
   private updateRollbackSteps(stack: FakeStack, touched: ResourceChange[]): Step[] {
     const root = (status: string): Step => ({ logicalId: stack.stackName, type: STACK_TYPE, status });
     return [
-      ...touched.filter((c) => c.action === 'Modify').flatMap((c) => [
-        { logicalId: c.logicalId, type: c.resourceType, status: 'UPDATE_IN_PROGRESS' }, { logicalId: c.logicalId, type: c.resourceType, status: 'UPDATE_COMPLETE' },
-      ]),
+      ...touched
+        .filter((c) => c.action === 'Modify')
+        .flatMap((c) => [
+          { logicalId: c.logicalId, type: c.resourceType, status: 'UPDATE_IN_PROGRESS' },
+          { logicalId: c.logicalId, type: c.resourceType, status: 'UPDATE_COMPLETE' },
+        ]),
       root('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'),
-      ...touched.filter((c) => c.action === 'Add').flatMap((c) => [
-        { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_IN_PROGRESS' }, { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_COMPLETE' },
-      ]),
+      ...touched
+        .filter((c) => c.action === 'Add')
+        .flatMap((c) => [
+          { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_IN_PROGRESS' },
+          { logicalId: c.logicalId, type: c.resourceType, status: 'DELETE_COMPLETE' },
+        ]),
       root('UPDATE_ROLLBACK_COMPLETE'),
     ];
   }
@@ -651,7 +933,12 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     stack.tags = { ...cs.input.tags };
     stack.capabilities = [...cs.input.capabilities];
     const values = Object.fromEntries(stack.parameters.map((p) => [p.key, p.value]));
-    stack.outputs = body.outputs.map((o) => ({ key: o.key, value: this.outputValue(o.key, o.value, values), exportName: o.exportName, description: o.description }));
+    stack.outputs = body.outputs.map((o) => ({
+      key: o.key,
+      value: this.outputValue(o.key, o.value, values),
+      exportName: o.exportName,
+      description: o.description,
+    }));
   }
 
   /** Literals as written; `Ref` to a parameter gives its value; anything else a stand-in. */
@@ -665,11 +952,19 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
   private finishDelete(stack: FakeStack): void {
     stack.deleteDescribesLeft = undefined;
     const token = stack.events[0]?.clientRequestToken;
-    const resources = stack.templateBody && stack.status !== 'ROLLBACK_COMPLETE' ? parseBody(stack.templateBody).resources : [];
-    this.record(stack, [
-      ...[...resources].reverse().flatMap((r) => [{ logicalId: r.logicalId, type: r.type, status: 'DELETE_IN_PROGRESS' }, { logicalId: r.logicalId, type: r.type, status: 'DELETE_COMPLETE' }]),
-      { logicalId: stack.stackName, type: STACK_TYPE, status: 'DELETE_COMPLETE' },
-    ], token);
+    const resources =
+      stack.templateBody && stack.status !== 'ROLLBACK_COMPLETE' ? parseBody(stack.templateBody).resources : [];
+    this.record(
+      stack,
+      [
+        ...[...resources].reverse().flatMap((r) => [
+          { logicalId: r.logicalId, type: r.type, status: 'DELETE_IN_PROGRESS' },
+          { logicalId: r.logicalId, type: r.type, status: 'DELETE_COMPLETE' },
+        ]),
+        { logicalId: stack.stackName, type: STACK_TYPE, status: 'DELETE_COMPLETE' },
+      ],
+      token,
+    );
     for (const cs of [...this.changeSets.values()]) if (cs.stackId === stack.stackId) this.changeSets.delete(cs.id);
   }
 
@@ -692,9 +987,15 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
       stack.events.unshift({
         // §3.1: UUIDs for stack events, `<LogicalId>-<STATUS>-<ISO time>` for resource events.
         eventId: isRoot ? randomUUID() : `${step.logicalId}-${step.status}-${timestamp.toISOString()}`,
-        stackId: stack.stackId, stackName: stack.stackName, logicalId: step.logicalId,
-        physicalId: isRoot ? stack.stackId : step.physicalId ?? `fake-${step.logicalId}`,
-        resourceType: step.type, status: step.status, reason: step.reason, timestamp, clientRequestToken: token,
+        stackId: stack.stackId,
+        stackName: stack.stackName,
+        logicalId: step.logicalId,
+        physicalId: isRoot ? stack.stackId : (step.physicalId ?? `fake-${step.logicalId}`),
+        resourceType: step.type,
+        status: step.status,
+        reason: step.reason,
+        timestamp,
+        clientRequestToken: token,
       });
       if (isRoot) {
         stack.status = step.status;

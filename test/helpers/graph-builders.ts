@@ -17,7 +17,10 @@ export interface StackSpec {
 const PLACEHOLDER = '\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
 
 /** A resolved config plus analysed templates, built in memory: the graph's inputs without files. */
-export function projectOf(stacks: Record<string, StackSpec>, stage = 'dev'): { config: ResolvedConfig; templates: Map<string, TemplateInfo> } {
+export function projectOf(
+  stacks: Record<string, StackSpec>,
+  stage = 'dev',
+): { config: ResolvedConfig; templates: Map<string, TemplateInfo> } {
   const resolved: ResolvedStack[] = Object.entries(stacks).map(([id, spec]) => ({
     id,
     stackName: `demo-${stage}-${id}`,
@@ -38,11 +41,28 @@ export function projectOf(stacks: Record<string, StackSpec>, stage = 'dev'): { c
     const text = stacks[stack.id]?.template ?? '';
     const body = text.includes('Resources:') ? text : `${text}${PLACEHOLDER}`;
     const literals = new Map<string, string>();
-    for (const [name, value] of Object.entries(stack.parameters)) if (typeof value === 'string') literals.set(name, value);
-    templates.set(stack.id, analyzeTemplate(parseTemplate(body, stack.templateDisplay), { stackName: stack.stackName, region: 'us-east-1', parameterValues: literals }));
+    for (const [name, value] of Object.entries(stack.parameters))
+      if (typeof value === 'string') literals.set(name, value);
+    templates.set(
+      stack.id,
+      analyzeTemplate(parseTemplate(body, stack.templateDisplay), {
+        stackName: stack.stackName,
+        region: 'us-east-1',
+        parameterValues: literals,
+      }),
+    );
   }
   return {
-    config: { configFile: '/virtual/stacks.config.ts', configDir: '/virtual', project: 'demo', stage, region: 'us-east-1', stacks: resolved, outputs: undefined, artifacts: undefined },
+    config: {
+      configFile: '/virtual/stacks.config.ts',
+      configDir: '/virtual',
+      project: 'demo',
+      stage,
+      region: 'us-east-1',
+      stacks: resolved,
+      outputs: undefined,
+      artifacts: undefined,
+    },
     templates,
   };
 }
@@ -56,5 +76,7 @@ export function graphOf(stacks: Record<string, StackSpec>): BuildGraphResult {
 
 /** `export:Name` → an Outputs section exporting `Name` under that export name. */
 export function exporting(exports: Record<string, string>): string {
-  return `Outputs:\n${Object.entries(exports).map(([name, exportName]) => `  ${name}:\n    Value: x\n    Export:\n      Name: ${exportName}\n`).join('')}`;
+  return `Outputs:\n${Object.entries(exports)
+    .map(([name, exportName]) => `  ${name}:\n    Value: x\n    Export:\n      Name: ${exportName}\n`)
+    .join('')}`;
 }

@@ -69,7 +69,9 @@ export class MemoryS3 implements S3Port {
   /** Setup without a logged call. */
   seedObject(bucket: string, key: string, body: Uint8Array | string, contentType?: string): this {
     this.createBucket(bucket);
-    this.buckets.get(bucket)?.objects.set(key, { body: typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType });
+    this.buckets
+      .get(bucket)
+      ?.objects.set(key, { body: typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType });
     return this;
   }
 
@@ -109,11 +111,15 @@ export class MemoryS3 implements S3Port {
   putObject(input: { bucket: string; key: string; body: Uint8Array; contentType?: string }): Promise<void> {
     this.calls.push({ operation: 'PutObject', bucket: input.bucket, key: input.key, bytes: input.body.byteLength });
     const hold = this.hold;
-    const answer = (): Promise<void> => this.answer('PutObject', input.bucket, () => {
-      if (this.readOnly.has(input.bucket)) throw new AwsError('PutObject', 'AccessDenied', 'Access Denied', 403);
-      // The SDK reads the body's bytes when it sends; a copy keeps later edits of the caller's buffer out.
-      this.bucket('PutObject', input.bucket).objects.set(input.key, { body: new Uint8Array(input.body), contentType: input.contentType });
-    });
+    const answer = (): Promise<void> =>
+      this.answer('PutObject', input.bucket, () => {
+        if (this.readOnly.has(input.bucket)) throw new AwsError('PutObject', 'AccessDenied', 'Access Denied', 403);
+        // The SDK reads the body's bytes when it sends; a copy keeps later edits of the caller's buffer out.
+        this.bucket('PutObject', input.bucket).objects.set(input.key, {
+          body: new Uint8Array(input.body),
+          contentType: input.contentType,
+        });
+      });
     return hold ? hold.then(answer) : answer();
   }
 
@@ -126,7 +132,13 @@ export class MemoryS3 implements S3Port {
   /** Async like the SDK: a throw becomes a rejection. */
   private async answer<T>(operation: string, bucket: string, run: () => T): Promise<T> {
     await Promise.resolve();
-    if (this.denied.has(bucket)) throw new AwsError(operation, 'AccessDenied', `Access Denied to bucket ${bucket}: these credentials may not use it`, 403);
+    if (this.denied.has(bucket))
+      throw new AwsError(
+        operation,
+        'AccessDenied',
+        `Access Denied to bucket ${bucket}: these credentials may not use it`,
+        403,
+      );
     return run();
   }
 }

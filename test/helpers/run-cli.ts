@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would: a child process, no TTY, no colour, stdin closed. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // vitest sets FORCE_COLOR for itself; the CLI must see a plain, colourless pipe.
     const { FORCE_COLOR: _force, ...inherited } = process.env;

@@ -1,7 +1,13 @@
 import type { ResolvedStack } from '../../src/config/resolve-config.js';
 import { TemplateError } from '../../src/errors.js';
 import { analyzeTemplate, parseTemplate } from '../../src/template/index.js';
-import type { AnalyzeOptions, ParsedTemplate, TemplateInfo, TemplateObject, TemplateValue } from '../../src/template/index.js';
+import type {
+  AnalyzeOptions,
+  ParsedTemplate,
+  TemplateInfo,
+  TemplateObject,
+  TemplateValue,
+} from '../../src/template/index.js';
 
 /**
  * Strips the common indentation and the first newline of an inline template, so that line 1 of
@@ -9,8 +15,14 @@ import type { AnalyzeOptions, ParsedTemplate, TemplateInfo, TemplateObject, Temp
  * written `\${X}` inside a template literal.
  */
 export function dedent(strings: TemplateStringsArray, ...values: (string | number)[]): string {
-  const text = strings.reduce((out, part, index) => out + part + (index < values.length ? String(values[index]) : ''), '');
-  const lines = text.replace(/^\n/, '').replace(/\n[ \t]*$/, '\n').split('\n');
+  const text = strings.reduce(
+    (out, part, index) => out + part + (index < values.length ? String(values[index]) : ''),
+    '',
+  );
+  const lines = text
+    .replace(/^\n/, '')
+    .replace(/\n[ \t]*$/, '\n')
+    .split('\n');
   const indents = lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)?.[0].length ?? 0);
   const indent = indents.length === 0 ? 0 : Math.min(...indents);
   return lines.map((line) => line.slice(indent)).join('\n');
@@ -50,7 +62,8 @@ export function valueAt(root: TemplateValue, ...path: (string | number)[]): Temp
 
 export function objectAt(root: TemplateValue, ...path: (string | number)[]): TemplateObject {
   const value = valueAt(root, ...path);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${path.join('.')} is not a mapping`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${path.join('.')} is not a mapping`);
   return value;
 }
 

@@ -23,10 +23,22 @@ const CHILD = `Resources:
 describe('a change set with IncludeNestedStacks on moto', () => {
   it('is accepted, and its AWS::CloudFormation::Stack change has no nested ChangeSetId', async () => {
     await putS3Object(endpoint, 'nested-templates', 'child.yaml', CHILD);
-    const ports = createAwsPorts({ region: MOTO_REGION, endpoint }, { limiter: new RateLimiter({ ratePerSecond: 100, burst: 10 }), retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+    const ports = createAwsPorts(
+      { region: MOTO_REGION, endpoint },
+      {
+        limiter: new RateLimiter({ ratePerSecond: 100, burst: 10 }),
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      },
+    );
     const cf = ports.cloudFormation;
     const created = await cf.createChangeSet({
-      stackName: 'nested-root', changeSetName: 'stackpilot-nested-1', changeSetType: 'CREATE', parameters: [], tags: {}, capabilities: [], clientToken: 'nested-1',
+      stackName: 'nested-root',
+      changeSetName: 'stackpilot-nested-1',
+      changeSetType: 'CREATE',
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: 'nested-1',
       templateBody: `Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ${endpoint}/nested-templates/child.yaml\n`,
     });
     let described = await cf.describeChangeSet(created.changeSetId);
@@ -35,7 +47,9 @@ describe('a change set with IncludeNestedStacks on moto', () => {
       described = await cf.describeChangeSet(created.changeSetId);
     }
     expect(described.status).toBe('CREATE_COMPLETE');
-    expect(described.changes.map((c) => [c.action, c.logicalId, c.resourceType])).toEqual([['Add', 'Child', 'AWS::CloudFormation::Stack']]);
+    expect(described.changes.map((c) => [c.action, c.logicalId, c.resourceType])).toEqual([
+      ['Add', 'Child', 'AWS::CloudFormation::Stack'],
+    ]);
     expect(described.changes[0]?.nestedChangeSetId).toBeUndefined();
 
     // One delete of the root change set, then the REVIEW stack: nothing is left.

@@ -26,18 +26,35 @@ interface Event {
 }
 
 async function deploy(dir: string): Promise<{ code: number | null; events: Event[]; stderr: string }> {
-  const r = await runCli(['deploy', '--endpoint-url', endpoint, '--yes', '--ci', '--output', 'json'], { cwd: dir, env: motoEnv(endpoint) });
-  return { code: r.code, stderr: r.stderr, events: r.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Event) };
+  const r = await runCli(['deploy', '--endpoint-url', endpoint, '--yes', '--ci', '--output', 'json'], {
+    cwd: dir,
+    env: motoEnv(endpoint),
+  });
+  return {
+    code: r.code,
+    stderr: r.stderr,
+    events: r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Event),
+  };
 }
 
 const outcomes = (events: Event[]): Record<string, string | undefined> =>
-  Object.fromEntries(events.filter((e) => e.type === 'stack:done').map((e): [string, string | undefined] => [e.stack ?? '', e.status]));
-const packaged = (events: Event[], stack: string): Event | undefined => events.find((e) => e.type === 'stack:packaged' && e.stack === stack);
+  Object.fromEntries(
+    events.filter((e) => e.type === 'stack:done').map((e): [string, string | undefined] => [e.stack ?? '', e.status]),
+  );
+const packaged = (events: Event[], stack: string): Event | undefined =>
+  events.find((e) => e.type === 'stack:packaged' && e.stack === stack);
 
 /** Keys in moto's bucket (ListObjectsV2 over the wire). */
 async function bucketKeys(): Promise<string[]> {
   const response = await fetch(`${endpoint}/${BUCKET}?list-type=2`, {
-    headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' },
+    headers: {
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
+    },
   });
   const xml = await response.text();
   if (!response.ok) throw new Error(`ListObjectsV2: HTTP ${response.status} ${xml}`);
@@ -48,7 +65,11 @@ async function bucketKeys(): Promise<string[]> {
 async function cloudFormation(action: string, params: Record<string, string> = {}): Promise<string> {
   const response = await fetch(endpoint, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=0' },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=0',
+    },
     body: new URLSearchParams({ Action: action, Version: '2010-05-15', ...params }),
   });
   const xml = await response.text();
@@ -66,7 +87,12 @@ describe('packaging the example system against moto', () => {
   it('packages, uploads and deploys in one command: content-hash keys, the nested stack made from its S3 copy (moto names it orders-dev-app-Alarms-<random>, as AWS does)', async () => {
     const first = await deploy(dir);
     expect(first.code).toBe(0);
-    expect(outcomes(first.events)).toEqual({ 'core-infra': 'created', data: 'created', app: 'created', backup: 'created' });
+    expect(outcomes(first.events)).toEqual({
+      'core-infra': 'created',
+      data: 'created',
+      app: 'created',
+      backup: 'created',
+    });
     // Only app has local code; its packaging is reported before its change set is made.
     expect(first.events.filter((e) => e.type === 'stack:packaged').map((e) => e.stack)).toEqual(['app']);
     expect(packaged(first.events, 'app')).toMatchObject({ artifacts: 4, uploaded: 4, reused: 0 });
@@ -83,10 +109,14 @@ describe('packaging the example system against moto', () => {
     expect(template).toContain(`https://${BUCKET}.s3.us-east-1.amazonaws.com/stackpilot/`);
     expect(template).not.toMatch(/(Code|Content|TemplateURL): (\.\.\/|nested\/)/);
     // moto created the nested stack from the template it read from its own S3 (it names it by logical id).
-    const nested = /<StackName>(orders-dev-app-Alarms-\w+)<\/StackName>/.exec(await cloudFormation('DescribeStacks'))?.[1];
+    const nested = /<StackName>(orders-dev-app-Alarms-\w+)<\/StackName>/.exec(
+      await cloudFormation('DescribeStacks'),
+    )?.[1];
     expect(nested).toBeDefined();
     // Its template is the nested one (moto's DescribeStackResources leaves out logical ids: count them).
-    expect(await cloudFormation('GetTemplate', { StackName: nested ?? '' })).toContain('Orders system - application alarms (nested in the app stack)');
+    expect(await cloudFormation('GetTemplate', { StackName: nested ?? '' })).toContain(
+      'Orders system - application alarms (nested in the app stack)',
+    );
     const resources = await cloudFormation('DescribeStackResources', { StackName: nested ?? '' });
     expect(resources.match(/<ResourceStatus>CREATE_COMPLETE<\/ResourceStatus>/g)).toHaveLength(2);
   });
@@ -95,7 +125,12 @@ describe('packaging the example system against moto', () => {
     const again = await deploy(dir);
     expect(again.code).toBe(0);
     expect(packaged(again.events, 'app')).toMatchObject({ artifacts: 4, uploaded: 0, uploadedBytes: 0, reused: 4 });
-    expect(outcomes(again.events)).toEqual({ 'core-infra': 'unchanged', data: 'unchanged', app: 'unchanged', backup: 'unchanged' });
+    expect(outcomes(again.events)).toEqual({
+      'core-infra': 'unchanged',
+      data: 'unchanged',
+      app: 'unchanged',
+      backup: 'unchanged',
+    });
     expect(await bucketKeys()).toHaveLength(4);
   });
 
@@ -104,7 +139,12 @@ describe('packaging the example system against moto', () => {
     const edited = await deploy(dir);
     expect(edited.code).toBe(0);
     expect(packaged(edited.events, 'app')).toMatchObject({ uploaded: 1, reused: 3 });
-    expect(outcomes(edited.events)).toEqual({ 'core-infra': 'unchanged', data: 'unchanged', app: 'updated', backup: 'unchanged' });
+    expect(outcomes(edited.events)).toEqual({
+      'core-infra': 'unchanged',
+      data: 'unchanged',
+      app: 'updated',
+      backup: 'unchanged',
+    });
     expect(await bucketKeys()).toHaveLength(5);
   });
 });

@@ -16,7 +16,11 @@ async function account(): Promise<{ stacks: string[]; changeSets: number }> {
   const call = async (params: Record<string, string>): Promise<string> => {
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=0' },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization:
+          'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=0',
+      },
       body: new URLSearchParams({ Version: '2010-05-15', ...params }),
     });
     const text = await response.text();
@@ -24,7 +28,9 @@ async function account(): Promise<{ stacks: string[]; changeSets: number }> {
     return text;
   };
   const listed = await call({ Action: 'ListStacks' });
-  const stacks = listed.split('<member>').slice(1)
+  const stacks = listed
+    .split('<member>')
+    .slice(1)
     .map((m) => `${/<StackName>([^<]+)/.exec(m)?.[1] ?? ''} ${/<StackStatus>([^<]+)/.exec(m)?.[1] ?? ''}`)
     .filter((s) => !s.endsWith('DELETE_COMPLETE'))
     .sort();
@@ -32,7 +38,10 @@ async function account(): Promise<{ stacks: string[]; changeSets: number }> {
   for (const name of ['core-infra', 'data', 'app', 'backup']) {
     const xml = await call({ Action: 'ListChangeSets', StackName: `orders-dev-${name}` }).catch(() => '');
     // Only change sets this tool made and did not execute count (moto also lists deleted stacks' ones).
-    changeSets += xml.split('<member>').slice(1).filter((m) => /<ChangeSetName>stackpilot-/.test(m) && !m.includes('EXECUTE_COMPLETE')).length;
+    changeSets += xml
+      .split('<member>')
+      .slice(1)
+      .filter((m) => /<ChangeSetName>stackpilot-/.test(m) && !m.includes('EXECUTE_COMPLETE')).length;
   }
   return { stacks, changeSets };
 }
@@ -65,12 +74,32 @@ describe('stackpilot plan against moto', () => {
 
     const backup = join(dir, 'templates', 'backup.yaml');
     await writeFile(backup, (await readFile(backup, 'utf8')).replace('DeleteAfterDays: 35', 'DeleteAfterDays: 42'));
-    const edited = await runCli(['plan', '--endpoint-url', endpoint, '--detailed-exitcode', '--output', 'json'], { cwd: dir, env });
+    const edited = await runCli(['plan', '--endpoint-url', endpoint, '--detailed-exitcode', '--output', 'json'], {
+      cwd: dir,
+      env,
+    });
     expect(edited.code).toBe(2);
     // NDJSON: the engine's events, one per line; each stack's plan is a stack:planned event.
-    const events = edited.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; stack?: string; status?: string; changes?: { logicalId: string }[]; detailedExitCode?: number });
+    const events = edited.stdout
+      .trimEnd()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            stack?: string;
+            status?: string;
+            changes?: { logicalId: string }[];
+            detailedExitCode?: number;
+          },
+      );
     const planned = events.filter((e) => e.type === 'stack:planned');
-    expect(Object.fromEntries(planned.map((s) => [s.stack, s.status]))).toEqual({ 'core-infra': 'unchanged', data: 'unchanged', app: 'unchanged', backup: 'changes' });
+    expect(Object.fromEntries(planned.map((s) => [s.stack, s.status]))).toEqual({
+      'core-infra': 'unchanged',
+      data: 'unchanged',
+      app: 'unchanged',
+      backup: 'changes',
+    });
     expect(planned.find((s) => s.stack === 'backup')?.changes?.length).toBeGreaterThan(0);
     expect(events.at(-1)).toMatchObject({ type: 'plan:done', detailedExitCode: 2 });
     expect(await account()).toEqual(deployed);

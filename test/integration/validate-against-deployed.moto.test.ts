@@ -24,7 +24,8 @@ describe('stackpilot validate --against-deployed against moto', () => {
     const after = await runCli(['validate', '--against-deployed', '--endpoint-url', endpoint], { cwd: dir, env });
     expect(after.stderr).toBe('');
     expect(after.code).toBe(0);
-    for (const stack of ['core-infra', 'data', 'app', 'backup']) expect(after.stdout).toContain(`${stack} (orders-dev-${stack}): no changes`);
+    for (const stack of ['core-infra', 'data', 'app', 'backup'])
+      expect(after.stdout).toContain(`${stack} (orders-dev-${stack}): no changes`);
     expect(after.stdout).toContain('against deployed: 0 with changes, 4 unchanged');
   });
 });

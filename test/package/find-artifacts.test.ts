@@ -69,7 +69,13 @@ describe('findArtifacts', () => {
     const text = 'Resources:\n  A:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ""\n';
     const { refs, problems } = findArtifacts(parseTemplate(text, 't.yaml'), '/x');
     expect(refs).toEqual([]);
-    expect(problems).toEqual([expect.objectContaining({ path: 'Resources.A.Properties.Code', message: 'the path is an empty string', location: { file: 't.yaml', line: 5, column: 7 } })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'Resources.A.Properties.Code',
+        message: 'the path is an empty string',
+        location: { file: 't.yaml', line: 5, column: 7 },
+      }),
+    ]);
   });
 });
 
@@ -95,9 +101,11 @@ Resources:
       { path: ['Resources', 'Fn', 'Properties', 'Code'], value: { S3Bucket: 'b', S3Key: 'k.zip' } },
       { path: ['Resources', 'Block', 'Properties', 'CodeUri'], value: 's3://b/k.zip' },
     ]);
-    expect(out).toBe(text
-      .replace('&code ./src', '&code {"S3Bucket": "b", "S3Key": "k.zip"}')
-      .replace('>-\n        ./folded\n', '"s3://b/k.zip"\n'));
+    expect(out).toBe(
+      text
+        .replace('&code ./src', '&code {"S3Bucket": "b", "S3Key": "k.zip"}')
+        .replace('>-\n        ./folded\n', '"s3://b/k.zip"\n'),
+    );
     expect(parseTemplate(out, 'x.yaml').body).toMatchObject({
       Resources: { Block: { Properties: { CodeUri: 's3://b/k.zip', Next: { 'Fn::GetAtt': ['Fn', 'Arn'] } } } },
     });

@@ -113,7 +113,15 @@ const FILES = {
 };
 
 function input(dir: string, store: ArtifactStore, overrides: Partial<PackageInput> = {}): PackageInput {
-  return { templateFile: join(dir, 'template.yaml'), templateText: ROOT, bucket: 'bkt', prefix: '/app/', region: 'eu-west-1', store, ...overrides };
+  return {
+    templateFile: join(dir, 'template.yaml'),
+    templateText: ROOT,
+    bucket: 'bkt',
+    prefix: '/app/',
+    region: 'eu-west-1',
+    store,
+    ...overrides,
+  };
 }
 
 /** Keyed by the sources, not by the zip's bytes. */
@@ -132,11 +140,12 @@ describe('packageTemplate', () => {
 
     const grandBody = GRAND.replace('../../functions/api', `"s3://bkt/${api}"`);
     const grandKey = `app/${sha256Hex(grandBody)}.template`;
-    const childBody = CHILD.replace('Code: worker', `Code: {"S3Bucket": "bkt", "S3Key": "${worker}"}`)
-      .replace('./deeper/grand.yaml', `"${templateUrl('bkt', 'eu-west-1', grandKey)}"`);
+    const childBody = CHILD.replace('Code: worker', `Code: {"S3Bucket": "bkt", "S3Key": "${worker}"}`).replace(
+      './deeper/grand.yaml',
+      `"${templateUrl('bkt', 'eu-west-1', grandKey)}"`,
+    );
     const childKey = `app/${sha256Hex(childBody)}.template`;
-    const expected = ROOT
-      .replace('Code: ./functions/api', `Code: {"S3Bucket": "bkt", "S3Key": "${api}"}`)
+    const expected = ROOT.replace('Code: ./functions/api', `Code: {"S3Bucket": "bkt", "S3Key": "${api}"}`)
       .replace('Content: layers/shared', `Content: {"S3Bucket": "bkt", "S3Key": "${layer}"}`)
       .replace('CodeUri: functions/api', `CodeUri: "s3://bkt/${api}"`)
       .replace('ContentUri: "./layers/shared"', `ContentUri: "s3://bkt/${layer}"`)
@@ -151,7 +160,9 @@ describe('packageTemplate', () => {
     ]);
 
     // The packaged text still parses, tags and all, to the shapes CloudFormation wants.
-    const parsed = parseTemplate(result.body, 'packaged.yaml').body as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+    const parsed = parseTemplate(result.body, 'packaged.yaml').body as {
+      Resources: Record<string, { Properties: Record<string, unknown> }>;
+    };
     expect(parsed.Resources.Api?.Properties.Code).toEqual({ S3Bucket: 'bkt', S3Key: api });
     expect(parsed.Resources.Api?.Properties.Role).toEqual({ 'Fn::GetAtt': ['Role', 'Arn'] });
     expect(parsed.Resources.Remote?.Properties.Code).toEqual({ S3Bucket: 'other', S3Key: 'k.zip' });
@@ -163,7 +174,9 @@ describe('packageTemplate', () => {
     const apiZip = await zipFolder(join(dir, 'functions/api'));
     expect(Buffer.from(store.objects.get(api)?.body ?? []).equals(Buffer.from(apiZip.bytes))).toBe(true);
     expect(vi.mocked(zipManifest)).toHaveBeenCalledTimes(3);
-    expect(result.artifacts.map((a) => [a.template, a.logicalId, a.property, a.kind, a.key, a.uploaded, a.reused])).toEqual([
+    expect(
+      result.artifacts.map((a) => [a.template, a.logicalId, a.property, a.kind, a.key, a.uploaded, a.reused]),
+    ).toEqual([
       [expect.stringMatching(/template\.yaml$/), 'Api', 'Code', 'zip', api, true, false],
       [expect.stringMatching(/template\.yaml$/), 'Shared', 'Content', 'zip', layer, true, false],
       [expect.stringMatching(/template\.yaml$/), 'SamApi', 'CodeUri', 'zip', api, false, true],
@@ -174,7 +187,14 @@ describe('packageTemplate', () => {
       [expect.stringMatching(/template\.yaml$/), 'Child', 'TemplateURL', 'template', childKey, true, false],
     ]);
     const apiStat = result.artifacts.find((a) => a.logicalId === 'Api');
-    expect(apiStat).toMatchObject({ path: './functions/api', files: 1, unzippedBytes: FILES['functions/api/index.js'].length, hash: api.slice(4, -4), zipped: true, bytes: apiZip.bytes.length });
+    expect(apiStat).toMatchObject({
+      path: './functions/api',
+      files: 1,
+      unzippedBytes: FILES['functions/api/index.js'].length,
+      hash: api.slice(4, -4),
+      zipped: true,
+      bytes: apiZip.bytes.length,
+    });
     // Zipped once per key, and every property naming it says so.
     expect(result.artifacts.filter((a) => a.kind === 'zip').every((a) => a.zipped && a.bytes > 0)).toBe(true);
   });
@@ -204,7 +224,8 @@ describe('packageTemplate', () => {
     const first = await packageTemplate(input(dir, new MapStore()));
     await writeFile(join(dir, 'nested/worker/main.py'), 'def handler(e, c):\n    return 2\n');
     const second = await packageTemplate(input(dir, new MapStore()));
-    const keyOf = (result: typeof first, id: string): string | undefined => result.artifacts.find((a) => a.logicalId === id)?.key;
+    const keyOf = (result: typeof first, id: string): string | undefined =>
+      result.artifacts.find((a) => a.logicalId === id)?.key;
     expect(keyOf(second, 'Api')).toBe(keyOf(first, 'Api'));
     expect(keyOf(second, 'Grandchild')).toBe(keyOf(first, 'Grandchild'));
     expect(keyOf(second, 'Worker')).not.toBe(keyOf(first, 'Worker'));
@@ -223,26 +244,49 @@ describe('packageTemplate', () => {
 `;
     const dir = await testdir({ 'stack.json': json, 'src/index.js': 'x' });
     const store = new MapStore();
-    const result = await packageTemplate({ templateFile: join(dir, 'stack.json'), templateText: json, bucket: 'bkt', region: 'us-east-1', store });
+    const result = await packageTemplate({
+      templateFile: join(dir, 'stack.json'),
+      templateText: json,
+      bucket: 'bkt',
+      region: 'us-east-1',
+      store,
+    });
     const key = `${(await folderManifest(join(dir, 'src'))).hash}.zip`;
     expect(result.body).toBe(json.replace('"Code": "src"', `"Code": {"S3Bucket": "bkt", "S3Key": "${key}"}`));
-    expect(JSON.parse(result.body)).toMatchObject({ Resources: { Fn: { Properties: { Code: { S3Bucket: 'bkt', S3Key: key } } } } });
+    expect(JSON.parse(result.body)).toMatchObject({
+      Resources: { Fn: { Properties: { Code: { S3Bucket: 'bkt', S3Key: key } } } },
+    });
   });
 
   it('uploads a .zip named directly as it is', async () => {
-    const dir = await testdir({ 'code/a.js': 'a', 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: build/fn.zip\n' });
+    const dir = await testdir({
+      'code/a.js': 'a',
+      'template.yaml':
+        'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: build/fn.zip\n',
+    });
     await mkdir(join(dir, 'build'));
     const zip = await zipFolder(join(dir, 'code'));
     await writeFile(join(dir, 'build/fn.zip'), zip.bytes);
     const store = new MapStore();
-    const result = await packageTemplate({ ...input(dir, store), templateText: await readFile(join(dir, 'template.yaml'), 'utf8') });
-    expect(result.artifacts[0]).toMatchObject({ kind: 'file', files: 1, unzippedBytes: 1, key: `app/${sha256Hex(zip.bytes)}.zip`, bytes: zip.bytes.length, zipped: false });
+    const result = await packageTemplate({
+      ...input(dir, store),
+      templateText: await readFile(join(dir, 'template.yaml'), 'utf8'),
+    });
+    expect(result.artifacts[0]).toMatchObject({
+      kind: 'file',
+      files: 1,
+      unzippedBytes: 1,
+      key: `app/${sha256Hex(zip.bytes)}.zip`,
+      bytes: zip.bytes.length,
+      zipped: false,
+    });
     expect(vi.mocked(zipManifest)).not.toHaveBeenCalled();
   });
 
   it('keys a folder by its sources: the same after a touch and a 600/644 chmod, new for new content or a 755 mode', async () => {
     const dir = await testdir(FILES);
-    const keyNow = async (): Promise<string | undefined> => (await packageTemplate(input(dir, new MapStore()))).artifacts.find((a) => a.logicalId === 'Api')?.key;
+    const keyNow = async (): Promise<string | undefined> =>
+      (await packageTemplate(input(dir, new MapStore()))).artifacts.find((a) => a.logicalId === 'Api')?.key;
     const handler = join(dir, 'functions/api/index.js');
     const first = await keyNow();
     expect(first).toMatch(/^app\/[0-9a-f]{64}\.zip$/);
@@ -313,8 +357,10 @@ describe('packageTemplate', () => {
     const dir = await testdir({
       'template.yaml': root,
       'huge/.keep': '',
-      'nested/a.yaml': 'Resources:\n  B:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: b.yaml\n',
-      'nested/b.yaml': 'Resources:\n  BackToA:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./a.yaml\n  Gone:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: gone\n',
+      'nested/a.yaml':
+        'Resources:\n  B:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: b.yaml\n',
+      'nested/b.yaml':
+        'Resources:\n  BackToA:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./a.yaml\n  Gone:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: gone\n',
     });
     await mkdir(join(dir, 'empty'));
     // Sparse: counts as 250 MB + 1 byte without writing it; refused before it is read.
@@ -326,21 +372,58 @@ describe('packageTemplate', () => {
     const problems = (error as ValidationError).problems;
     const summary = problems.map((p) => [p.location?.file.replace(`${dir}/`, ''), p.location?.line, p.path, p.message]);
     expect(summary).toEqual([
-      [expect.stringMatching(/template\.yaml$/), 5, 'Resources.Missing.Properties.Code', expect.stringMatching(/^`\.\/nope` does not exist \(looked for .*\/nope\)$/)],
-      [expect.stringMatching(/template\.yaml$/), 9, 'Resources.Empty.Properties.CodeUri', '`empty` is an empty folder: there is nothing to deploy'],
-      [expect.stringMatching(/template\.yaml$/), 13, 'Resources.Huge.Properties.Content', expect.stringMatching(/^`huge` is over Lambda's unzipped limit \(250 MB\) for a function or a layer: .*262,144,001 bytes unzipped, over the limit of 262,144,000$/)],
-      [expect.stringMatching(/template\.yaml$/), 17, 'Resources.NotAFile.Properties.TemplateURL', '`nested` is not a file: TemplateURL needs a template file'],
-      [expect.stringMatching(/nested\/b\.yaml$/), 5, 'Resources.BackToA.Properties.TemplateURL', expect.stringMatching(/^`\.\/a\.yaml` makes nested templates include each other: .*nested\/a\.yaml → .*nested\/b\.yaml → .*nested\/a\.yaml$/)],
-      [expect.stringMatching(/nested\/b\.yaml$/), 9, 'Resources.Gone.Properties.Code', expect.stringMatching(/^`gone` does not exist/)],
+      [
+        expect.stringMatching(/template\.yaml$/),
+        5,
+        'Resources.Missing.Properties.Code',
+        expect.stringMatching(/^`\.\/nope` does not exist \(looked for .*\/nope\)$/),
+      ],
+      [
+        expect.stringMatching(/template\.yaml$/),
+        9,
+        'Resources.Empty.Properties.CodeUri',
+        '`empty` is an empty folder: there is nothing to deploy',
+      ],
+      [
+        expect.stringMatching(/template\.yaml$/),
+        13,
+        'Resources.Huge.Properties.Content',
+        expect.stringMatching(
+          /^`huge` is over Lambda's unzipped limit \(250 MB\) for a function or a layer: .*262,144,001 bytes unzipped, over the limit of 262,144,000$/,
+        ),
+      ],
+      [
+        expect.stringMatching(/template\.yaml$/),
+        17,
+        'Resources.NotAFile.Properties.TemplateURL',
+        '`nested` is not a file: TemplateURL needs a template file',
+      ],
+      [
+        expect.stringMatching(/nested\/b\.yaml$/),
+        5,
+        'Resources.BackToA.Properties.TemplateURL',
+        expect.stringMatching(
+          /^`\.\/a\.yaml` makes nested templates include each other: .*nested\/a\.yaml → .*nested\/b\.yaml → .*nested\/a\.yaml$/,
+        ),
+      ],
+      [
+        expect.stringMatching(/nested\/b\.yaml$/),
+        9,
+        'Resources.Gone.Properties.Code',
+        expect.stringMatching(/^`gone` does not exist/),
+      ],
     ]);
-    expect((error as ValidationError).message).toMatch(/^Cannot package .*template\.yaml: 6 problems with local artifacts\./);
+    expect((error as ValidationError).message).toMatch(
+      /^Cannot package .*template\.yaml: 6 problems with local artifacts\./,
+    );
     expect(problems.every((p) => p.hint !== undefined)).toBe(true);
     expect(store.puts).toEqual([]);
     expect(store.checks).toEqual([]);
   });
 
   it('names the nested template and line when a nested template does not parse', async () => {
-    const root = 'Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n';
+    const root =
+      'Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n';
     const dir = await testdir({ 'template.yaml': root, 'child.yaml': 'Resources:\n  X: [unclosed\n' });
     const error = await packageTemplate({ ...input(dir, new MapStore()), templateText: root }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);

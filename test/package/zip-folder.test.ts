@@ -93,7 +93,12 @@ describe('zipFolder', () => {
   });
 
   it('leaves out .DS_Store and __pycache__, and says so', async () => {
-    const dir = await testdir({ 'app.py': 'x', '.DS_Store': 'junk', '__pycache__/app.cpython-312.pyc': 'pyc', 'pkg/__pycache__/m.pyc': 'pyc' });
+    const dir = await testdir({
+      'app.py': 'x',
+      '.DS_Store': 'junk',
+      '__pycache__/app.cpython-312.pyc': 'pyc',
+      'pkg/__pycache__/m.pyc': 'pyc',
+    });
     const zip = await zipFolder(dir);
     expect(centralDirectory(zip.bytes).map((e) => e.name)).toEqual(['app.py']);
     expect(zip.skipped).toEqual(['.DS_Store', '__pycache__/', 'pkg/__pycache__/']);
@@ -130,7 +135,7 @@ describe('zipFolder', () => {
 describe('folderManifest', () => {
   const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-  it('hashes a format tag, then each entry\'s path, mode, size and content hash, in zip order', async () => {
+  it("hashes a format tag, then each entry's path, mode, size and content hash, in zip order", async () => {
     const dir = await testdir({ 'b.txt': 'bb', 'a/z.txt': 'z', 'run.sh': 'echo\n' });
     await chmod(join(dir, 'run.sh'), 0o755);
     const manifest = await folderManifest(dir);
@@ -167,7 +172,13 @@ describe('folderManifest', () => {
   });
 
   it('lists exactly what zipFolder zips: same order, same skips, symlinks resolved', async () => {
-    const dir = await testdir({ 'code/b.py': 'b', 'code/A.py': 'A', 'code/.DS_Store': 'junk', 'code/pkg/__pycache__/m.pyc': 'pyc', 'code/pkg/m.py': 'm' });
+    const dir = await testdir({
+      'code/b.py': 'b',
+      'code/A.py': 'A',
+      'code/.DS_Store': 'junk',
+      'code/pkg/__pycache__/m.pyc': 'pyc',
+      'code/pkg/m.py': 'm',
+    });
     await symlink(join(dir, 'code/b.py'), join(dir, 'code/alias.py'));
     const manifest = await folderManifest(join(dir, 'code'));
     const zip = await zipFolder(join(dir, 'code'));
@@ -201,6 +212,8 @@ describe('folderManifest', () => {
     await mkdir(join(dir, 'empty'));
     await expect(folderManifest(join(dir, 'empty'))).rejects.toMatchObject({ reason: 'empty' });
     await expect(folderManifest(join(dir, 'missing'))).rejects.toMatchObject({ reason: 'not-found' });
-    await expect(folderManifest(join(dir, 'big'), { maxUnzippedBytes: 999 })).rejects.toMatchObject({ reason: 'too-large' });
+    await expect(folderManifest(join(dir, 'big'), { maxUnzippedBytes: 999 })).rejects.toMatchObject({
+      reason: 'too-large',
+    });
   });
 });

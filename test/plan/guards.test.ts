@@ -26,12 +26,19 @@ describe('the stateful guard', () => {
     const project = await loadProject({ cwd: REPO_ROOT, command: 'deploy' });
     const world = simWorld(project);
     await simDeploy(world);
-    const edited = withTemplate(withTemplate(project, 'data', rekey), 'app', (b) => b.replaceAll('MemorySize: 256', 'MemorySize: 512'));
+    const edited = withTemplate(withTemplate(project, 'data', rekey), 'app', (b) =>
+      b.replaceAll('MemorySize: 256', 'MemorySize: 512'),
+    );
     const run = await simDeploy({ ...world, project: edited });
 
     // app has changes and depends on data: skipped. backup has nothing to change (its change set was
     // checked early, before data was refused), so it stays unchanged: there is nothing to hold back.
-    expect(outcomes(run.result)).toEqual({ 'core-infra': 'unchanged', data: 'blocked', app: 'skipped', backup: 'unchanged' });
+    expect(outcomes(run.result)).toEqual({
+      'core-infra': 'unchanged',
+      data: 'blocked',
+      app: 'skipped',
+      backup: 'unchanged',
+    });
     const data = doneOf(run.log, 'data').event;
     expect(data.reason).toContain('Table (AWS::DynamoDB::Table) would be replaced because KeySchema');
     expect(data.reason).toContain('--allow-replace data.Table');
@@ -44,7 +51,10 @@ describe('the stateful guard', () => {
     const project = await loadProject({ cwd: REPO_ROOT, command: 'deploy' });
     const world = simWorld(project);
     await simDeploy(world);
-    const run = await simDeploy({ ...world, project: withTemplate(project, 'data', rekey) }, { allowReplace: new Set(['data.Table']) });
+    const run = await simDeploy(
+      { ...world, project: withTemplate(project, 'data', rekey) },
+      { allowReplace: new Set(['data.Table']) },
+    );
     expect(outcomes(run.result).data).toBe('updated');
   });
 
@@ -53,13 +63,17 @@ describe('the stateful guard', () => {
     const world = simWorld(project);
     await simDeploy(world);
     // The bucket leaves the template (and its output with it); DeletionPolicy Retain keeps it.
-    const withoutBucket = withTemplate(project, 'data', (body) => body
-      .replace(/\n {2}Bucket:\n[\s\S]*?(?=\n {2}\w+:\n {4}Type:)/, '\n')
-      .replace(/\n {2}BucketName:\n(?: {4}.*\n)+/, '\n'));
+    const withoutBucket = withTemplate(project, 'data', (body) =>
+      body
+        .replace(/\n {2}Bucket:\n[\s\S]*?(?=\n {2}\w+:\n {4}Type:)/, '\n')
+        .replace(/\n {2}BucketName:\n(?: {4}.*\n)+/, '\n'),
+    );
     expect(withoutBucket.templates.get('data')?.body).not.toMatch(/^ {2}Bucket:/m);
     const run = await simDeploy({ ...world, project: withoutBucket }, { stacks: ['data'] });
     expect(outcomes(run.result).data).toBe('updated');
-    expect(eventsOf(run.log, 'stack:warning', 'data').map((r) => r.event.message)).toContainEqual(expect.stringContaining('Bucket (AWS::S3::Bucket) leaves the stack but is kept (DeletionPolicy Retain)'));
+    expect(eventsOf(run.log, 'stack:warning', 'data').map((r) => r.event.message)).toContainEqual(
+      expect.stringContaining('Bucket (AWS::S3::Bucket) leaves the stack but is kept (DeletionPolicy Retain)'),
+    );
   });
 
   it('shows the block in a plan, which exits 1 and changes nothing', async () => {
@@ -68,8 +82,11 @@ describe('the stateful guard', () => {
     await simDeploy(world);
     const limiter = new RateLimiter({ ratePerSecond: 5, burst: 1, clock: world.clock });
     const result = await planRun({
-      project: withTemplate(project, 'data', rekey), stacks: project.orderings.order,
-      ports: resilientPorts(world.sim.ports, { limiter, clock: world.clock }), clock: world.clock, emit: () => undefined,
+      project: withTemplate(project, 'data', rekey),
+      stacks: project.orderings.order,
+      ports: resilientPorts(world.sim.ports, { limiter, clock: world.clock }),
+      clock: world.clock,
+      emit: () => undefined,
     });
     const data = result.stacks.find((p) => p.stack === 'data');
     expect(data?.status).toBe('blocked');
@@ -106,7 +123,10 @@ describe('exports in use', () => {
     const project = await loadProject({ cwd: REPO_ROOT, command: 'deploy' });
     const world = simWorld(project);
     await simDeploy(world);
-    const run = await simDeploy({ ...world, project: withTemplate(project, 'data', (b) => b.replace('SSEEnabled: true', 'SSEEnabled: false')) }, { stacks: ['data'] });
+    const run = await simDeploy(
+      { ...world, project: withTemplate(project, 'data', (b) => b.replace('SSEEnabled: true', 'SSEEnabled: false')) },
+      { stacks: ['data'] },
+    );
     expect(outcomes(run.result)).toEqual({ data: 'updated' });
   });
 });

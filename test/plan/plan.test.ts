@@ -21,8 +21,12 @@ async function example(): Promise<Project> {
 async function plan(world: SimWorld, stopSignal?: AbortSignal): Promise<PlanRunResult> {
   const limiter = new RateLimiter({ ratePerSecond: 5, burst: 1, clock: world.clock });
   return planRun({
-    project: world.project, stacks: world.project.orderings.order, ports: resilientPorts(world.sim.ports, { limiter, clock: world.clock }),
-    clock: world.clock, emit: () => undefined, ...(stopSignal ? { stopSignal } : {}),
+    project: world.project,
+    stacks: world.project.orderings.order,
+    ports: resilientPorts(world.sim.ports, { limiter, clock: world.clock }),
+    clock: world.clock,
+    emit: () => undefined,
+    ...(stopSignal ? { stopSignal } : {}),
   });
 }
 
@@ -32,10 +36,14 @@ function accountOf(world: SimWorld): { stacks: string[]; pendingChangeSets: numb
     .map((s) => world.sim.inspect.stack(s.stackName))
     .filter((d) => d !== undefined && d.status !== 'DELETE_COMPLETE')
     .map((d) => `${d?.stackName} ${d?.status}`);
-  return { stacks, pendingChangeSets: world.sim.inspect.changeSets().filter((c) => c.executionStatus !== 'EXECUTE_COMPLETE').length };
+  return {
+    stacks,
+    pendingChangeSets: world.sim.inspect.changeSets().filter((c) => c.executionStatus !== 'EXECUTE_COMPLETE').length,
+  };
 }
 
-const byStack = (result: PlanRunResult): Record<string, string> => Object.fromEntries(result.stacks.map((p) => [p.stack, p.status]));
+const byStack = (result: PlanRunResult): Record<string, string> =>
+  Object.fromEntries(result.stacks.map((p) => [p.stack, p.status]));
 
 describe('plan on the simulator', () => {
   it('previews a first deploy: creates, and app waits for data, whose outputs do not exist yet; nothing is left behind', async () => {
@@ -43,7 +51,9 @@ describe('plan on the simulator', () => {
     const result = await plan(world);
 
     expect(byStack(result)).toEqual({ 'core-infra': 'changes', data: 'changes', app: 'pending', backup: 'changes' });
-    expect(result.stacks.find((p) => p.stack === 'app')?.reason).toBe('will be created after data: its outputs are not known yet');
+    expect(result.stacks.find((p) => p.stack === 'app')?.reason).toBe(
+      'will be created after data: its outputs are not known yet',
+    );
     const core = result.stacks.find((p) => p.stack === 'core-infra');
     expect(core?.changeSetType).toBe('CREATE');
     expect(core?.changes.map((c) => c.logicalId)).toContain('Vpc');
@@ -56,7 +66,12 @@ describe('plan on the simulator', () => {
     await simDeploy(world);
     const before = accountOf(world);
     const result = await plan(world);
-    expect(byStack(result)).toEqual({ 'core-infra': 'unchanged', data: 'unchanged', app: 'unchanged', backup: 'unchanged' });
+    expect(byStack(result)).toEqual({
+      'core-infra': 'unchanged',
+      data: 'unchanged',
+      app: 'unchanged',
+      backup: 'unchanged',
+    });
     expect(result.detailedExitCode).toBe(0);
     expect(accountOf(world)).toEqual(before);
   });
@@ -78,16 +93,32 @@ describe('plan on the simulator', () => {
     };
     const result = await plan({ ...world, project: edited });
 
-    expect(byStack(result)).toEqual({ 'core-infra': 'unchanged', data: 'changes', app: 'changes', backup: 'unchanged' });
+    expect(byStack(result)).toEqual({
+      'core-infra': 'unchanged',
+      data: 'changes',
+      app: 'changes',
+      backup: 'unchanged',
+    });
     const appPlan = result.stacks.find((p) => p.stack === 'app');
     expect(appPlan?.pendingUpstream).toEqual(['data']);
     const { formatPlan } = await import('../../src/ui/plan-report.js');
     const report = formatPlan(result, (await import('picocolors')).default.createColors(false));
-    expect(report).toContain("app (orders-dev-app): update, 0 to add, 2 to modify, 0 to remove\n  depends on pending changes in data: this preview uses today's values of their outputs, which may still change");
-    expect(report).toContain('Stacks marked "depends on pending changes" were previewed with the values their upstream stacks have today.');
+    expect(report).toContain(
+      "app (orders-dev-app): update, 0 to add, 2 to modify, 0 to remove\n  depends on pending changes in data: this preview uses today's values of their outputs, which may still change",
+    );
+    expect(report).toContain(
+      'Stacks marked "depends on pending changes" were previewed with the values their upstream stacks have today.',
+    );
     expect(report).toMatch(/CreateOrderFunction +AWS::Lambda::Function +False +MemorySize \(direct\)/);
-    expect(appPlan?.changes.filter((c) => c.action === 'Modify').map((c) => c.logicalId).sort()).toEqual(['CreateOrderFunction', 'GetOrderFunction']);
-    expect(appPlan?.changes[0]?.details).toContainEqual(expect.objectContaining({ name: 'MemorySize', changeSource: 'DirectModification' }));
+    expect(
+      appPlan?.changes
+        .filter((c) => c.action === 'Modify')
+        .map((c) => c.logicalId)
+        .sort(),
+    ).toEqual(['CreateOrderFunction', 'GetOrderFunction']);
+    expect(appPlan?.changes[0]?.details).toContainEqual(
+      expect.objectContaining({ name: 'MemorySize', changeSource: 'DirectModification' }),
+    );
     // An output-only edit: a change set with no resource changes.
     expect(result.stacks.find((p) => p.stack === 'data')?.changes).toEqual([]);
     expect(result.detailedExitCode).toBe(2);
@@ -115,8 +146,12 @@ describe('plan on the simulator', () => {
       });
       const limiter = new RateLimiter({ ratePerSecond: 5, burst: 1, clock: world.clock });
       await planRun({
-        project, stacks: project.orderings.order, ports: resilientPorts({ ...ports, cloudFormation: counted }, { limiter, clock: world.clock }),
-        clock: world.clock, emit: () => undefined, stopSignal: stop.signal,
+        project,
+        stacks: project.orderings.order,
+        ports: resilientPorts({ ...ports, cloudFormation: counted }, { limiter, clock: world.clock }),
+        clock: world.clock,
+        emit: () => undefined,
+        stopSignal: stop.signal,
       });
       expect({ stopAfter, ...accountOf(world) }).toEqual({ stopAfter, stacks: [], pendingChangeSets: 0 });
     }
@@ -131,6 +166,8 @@ describe('plan on the simulator', () => {
     const report = formatPlan(await plan(world), pc.createColors(false));
     expect(report).toContain('core-infra (orders-dev-core-infra): create, 11 to add, 0 to modify, 0 to remove');
     expect(report).toContain('app (orders-dev-app): will be created after data: its outputs are not known yet');
-    expect(report).toMatch(/^plan: 3 with changes, 0 unchanged, 1 waiting for upstream stacks · 18 to add, 0 to modify, 0 to remove · nothing was changed$/m);
+    expect(report).toMatch(
+      /^plan: 3 with changes, 0 unchanged, 1 waiting for upstream stacks · 18 to add, 0 to modify, 0 to remove · nothing was changed$/m,
+    );
   });
 });

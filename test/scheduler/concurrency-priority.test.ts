@@ -11,14 +11,25 @@ import { describe, expect, it } from 'vitest';
 import type { StackDurations } from '../../src/engine/schedule-plan.js';
 import type { StackDef } from '../engine/support.js';
 import { makeProject } from '../engine/support.js';
-import { activeAt, activeIntervals, doneOf, eventsOf, maxActive, outcomes, preparedAt, simDeploy, simWorld } from './support.js';
+import {
+  activeAt,
+  activeIntervals,
+  doneOf,
+  eventsOf,
+  maxActive,
+  outcomes,
+  preparedAt,
+  simDeploy,
+  simWorld,
+} from './support.js';
 
 const topics = (count: number, extra = ''): string => {
   const lines = ['Resources:'];
   for (let i = 0; i < count; i += 1) lines.push(`  Topic${i}:`, '    Type: AWS::SNS::Topic');
   return `${lines.join('\n')}\n${extra}`;
 };
-const exportsAs = (name: string): string => `Outputs:\n  Arn:\n    Value: !Ref Topic0\n    Export:\n      Name: ${name}\n`;
+const exportsAs = (name: string): string =>
+  `Outputs:\n  Arn:\n    Value: !Ref Topic0\n    Export:\n      Name: ${name}\n`;
 const importing = (names: string[], count = 1): string => {
   const lines = ['Resources:', '  Topic0:', '    Type: AWS::SNS::Topic', '    Properties:', '      Tags:'];
   for (const name of names) lines.push(`        - Key: ${name}`, `          Value: !ImportValue ${name}`);
@@ -47,18 +58,27 @@ describe('the concurrency limit', () => {
     expect(intervals.filter((i) => i.phase === 'prepare')).toHaveLength(12);
     expect(intervals.filter((i) => i.phase === 'execute')).toHaveLength(12);
     // The same, on virtual time: at no instant more than 3 (intervals half-open, ends before starts).
-    const edges = intervals.flatMap((i) => [{ at: i.from.at, d: 1 }, { at: i.to.at, d: -1 }]).sort((a, b) => a.at - b.at || a.d - b.d);
+    const edges = intervals
+      .flatMap((i) => [
+        { at: i.from.at, d: 1 },
+        { at: i.to.at, d: -1 },
+      ])
+      .sort((a, b) => a.at - b.at || a.d - b.d);
     let current = 0;
     let peak = 0;
     for (const edge of edges) peak = Math.max(peak, (current += edge.d));
     expect(peak).toBe(3);
   });
 
-  it('records what a stack\'s change set took, not its wait for a slot', async () => {
+  it("records what a stack's change set took, not its wait for a slot", async () => {
     const stacks: Record<string, StackDef> = {};
     for (let i = 0; i < 12; i += 1) stacks[`s${i}`] = { template: topics(2) };
     const { project } = await makeProject(stacks);
-    const world = simWorld(project, { file: { stacks: Object.fromEntries(Object.keys(stacks).map((id) => [id, { changeSetSeconds: 5, createSeconds: 100 }])) } });
+    const world = simWorld(project, {
+      file: {
+        stacks: Object.fromEntries(Object.keys(stacks).map((id) => [id, { changeSetSeconds: 5, createSeconds: 100 }])),
+      },
+    });
 
     const { result, log, startedAt } = await simDeploy(world, { policy: { concurrency: 3 } });
 
@@ -98,7 +118,9 @@ describe('the concurrency limit', () => {
     const busy = log.filter((r) => activeAt(log, r.index).length === 3 && preparedAt(log, r.index).length > 0);
     expect(busy.length).toBeGreaterThan(0);
     // Once the first five dependents were parked, the last one still found a slot to prepare in.
-    const lastReady = eventsOf(log, 'stack:changeset').filter((r) => r.event.phase === 'ready' && /^[ab]\d$/.test(r.event.stack)).at(-1);
+    const lastReady = eventsOf(log, 'stack:changeset')
+      .filter((r) => r.event.phase === 'ready' && /^[ab]\d$/.test(r.event.stack))
+      .at(-1);
     expect(lastReady && preparedAt(log, lastReady.index)).toHaveLength(6);
     // The dependents' change sets were made while the roots deployed, in the slots the roots left free.
     for (const root of ['a', 'b']) {
@@ -131,7 +153,8 @@ describe('priority: the longest remaining path first', () => {
     return project;
   }
   const starts = (log: Parameters<typeof eventsOf>[0]) => eventsOf(log, 'stack:start').map((r) => r.event.stack);
-  const executions = (log: Parameters<typeof eventsOf>[0]) => eventsOf(log, 'stack:executing').map((r) => r.event.stack);
+  const executions = (log: Parameters<typeof eventsOf>[0]) =>
+    eventsOf(log, 'stack:executing').map((r) => r.event.stack);
 
   it('with one slot, starts the root of the heaviest chain first, and keeps following the critical path', async () => {
     const world = simWorld(await threeRoots());

@@ -14,7 +14,10 @@ const importing = (names: string[], extra = ''): string => {
   const tags = names.map((n) => `        - Key: ${n}\n          Value: !ImportValue ${n}\n`).join('');
   return `Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags:\n${tags}${extra}`;
 };
-const TABLE_FAILS = { logicalId: 'Table', reason: 'Resource handler returned message: "Table already exists" (HandlerErrorCode: AlreadyExists)' };
+const TABLE_FAILS = {
+  logicalId: 'Table',
+  reason: 'Resource handler returned message: "Table already exists" (HandlerErrorCode: AlreadyExists)',
+};
 
 /** No change set of this run left behind: none executable, and no REVIEW_IN_PROGRESS stack. */
 function expectNothingLeftBehind(world: SimWorld, ids: string[]): void {
@@ -36,7 +39,9 @@ describe('a failed stack and what depends on it', () => {
   async function system() {
     const { project } = await makeProject({
       core: { template: exporting('demo-core') },
-      data: { template: `Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      Tags:\n        - Key: core\n          Value: !ImportValue demo-core\n  Bucket:\n    Type: AWS::S3::Bucket\nOutputs:\n  BucketName:\n    Value: !Ref Bucket\n` },
+      data: {
+        template: `Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      Tags:\n        - Key: core\n          Value: !ImportValue demo-core\n  Bucket:\n    Type: AWS::S3::Bucket\nOutputs:\n  BucketName:\n    Value: !Ref Bucket\n`,
+      },
       app: {
         template: `Parameters:\n  BucketName:\n    Type: String\n${exporting('demo-app', 'Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !Ref BucketName')}`,
         parameters: { BucketName: { output: { stack: 'data', name: 'BucketName' } } },
@@ -51,16 +56,33 @@ describe('a failed stack and what depends on it', () => {
   it('fails it with the root cause, skips everything downstream naming it, deploys the independent branch, exit 1', async () => {
     const project = await system();
     expect(project.graph.edges.map((e) => `${e.stack}<-${e.dependsOn}:${e.via}`).sort()).toEqual([
-      'app<-data:output', 'backup<-data:declared', 'data<-core:import', 'web<-app:import',
+      'app<-data:output',
+      'backup<-data:declared',
+      'data<-core:import',
+      'web<-app:import',
     ]);
-    const world = simWorld(project, { file: { stacks: { data: { createSeconds: 120, fail: TABLE_FAILS }, other: { createSeconds: 400 } } } });
+    const world = simWorld(project, {
+      file: { stacks: { data: { createSeconds: 120, fail: TABLE_FAILS }, other: { createSeconds: 400 } } },
+    });
 
     const { result, log } = await simDeploy(world);
 
-    expect(outcomes(result)).toEqual({ core: 'created', data: 'failed', app: 'skipped', web: 'skipped', backup: 'skipped', other: 'created' });
+    expect(outcomes(result)).toEqual({
+      core: 'created',
+      data: 'failed',
+      app: 'skipped',
+      web: 'skipped',
+      backup: 'skipped',
+      other: 'created',
+    });
     const data = doneOf(log, 'data').event;
     expect(data.stackStatus).toBe('ROLLBACK_COMPLETE');
-    expect(data.rootCause).toMatchObject({ logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', status: 'CREATE_FAILED', reason: TABLE_FAILS.reason });
+    expect(data.rootCause).toMatchObject({
+      logicalId: 'Table',
+      resourceType: 'AWS::DynamoDB::Table',
+      status: 'CREATE_FAILED',
+      reason: TABLE_FAILS.reason,
+    });
     expect(data.reason).toContain(`Table (AWS::DynamoDB::Table) CREATE_FAILED: ${TABLE_FAILS.reason}`);
     // Downstream, each skip names the stack it waited on, and why that one did not deploy.
     expect(doneOf(log, 'app').event.reason).toBe('data failed');
@@ -72,12 +94,17 @@ describe('a failed stack and what depends on it', () => {
     expect(doneOf(log, 'other').index).toBeGreaterThan(doneOf(log, 'data').index);
     // Exit 1 and the summary counts.
     expect(result.exitCode).toBe(1);
-    expect(runDone(log)).toMatchObject({ exitCode: 1, summary: { created: 2, updated: 0, unchanged: 0, failed: 1, skipped: 3, blocked: 0 } });
+    expect(runDone(log)).toMatchObject({
+      exitCode: 1,
+      summary: { created: 2, updated: 0, unchanged: 0, failed: 1, skipped: 3, blocked: 0 },
+    });
   });
 
   it('deletes the early change sets of skipped stacks and the REVIEW_IN_PROGRESS stacks they made', async () => {
     const project = await system();
-    const world = simWorld(project, { file: { stacks: { data: { createSeconds: 120, fail: TABLE_FAILS }, other: { createSeconds: 400 } } } });
+    const world = simWorld(project, {
+      file: { stacks: { data: { createSeconds: 120, fail: TABLE_FAILS }, other: { createSeconds: 400 } } },
+    });
 
     const { log } = await simDeploy(world);
 
@@ -89,10 +116,18 @@ describe('a failed stack and what depends on it', () => {
     }
     // ... and nothing of them is left: no executable change set, no REVIEW_IN_PROGRESS stack.
     expectNothingLeftBehind(world, ['backup', 'web', 'app']);
-    const deleted = world.sim.stats().calls.filter((c) => c.operation === 'DeleteChangeSet' && !c.throttled).map((c) => c.stackName);
+    const deleted = world.sim
+      .stats()
+      .calls.filter((c) => c.operation === 'DeleteChangeSet' && !c.throttled)
+      .map((c) => c.stackName);
     expect(deleted.sort()).toEqual([stackNameOf('backup'), stackNameOf('web')]);
     // The deletions happened before the run said it was done.
-    const deletedAt = Math.max(...world.sim.stats().calls.filter((c) => c.operation === 'DeleteStack').map((c) => c.at));
+    const deletedAt = Math.max(
+      ...world.sim
+        .stats()
+        .calls.filter((c) => c.operation === 'DeleteStack')
+        .map((c) => c.at),
+    );
     expect(deletedAt).toBeLessThanOrEqual(eventsOf(log, 'run:done')[0]?.at ?? 0);
   });
 });
@@ -114,13 +149,21 @@ describe('--fail-fast (policy { failFast: true })', () => {
       late: { template: importing(['demo-gate']) },
       wide: { template: exporting('demo-wide') },
       rest: { template: exporting('demo-rest') },
-      after: { template: 'Parameters:\n  Arn:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n', parameters: { Arn: { output: { stack: 'slow', name: 'Arn' } } } },
+      after: {
+        template: 'Parameters:\n  Arn:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n',
+        parameters: { Arn: { output: { stack: 'slow', name: 'Arn' } } },
+      },
     });
     return project;
   }
   const scripts = {
-    slow: { createSeconds: 600 }, gate: { createSeconds: 30 }, bad: { createSeconds: 60, fail: TABLE_FAILS },
-    late: { createSeconds: 20 }, wide: { createSeconds: 600 }, rest: { createSeconds: 20 }, after: { createSeconds: 20 },
+    slow: { createSeconds: 600 },
+    gate: { createSeconds: 30 },
+    bad: { createSeconds: 60, fail: TABLE_FAILS },
+    late: { createSeconds: 20 },
+    wide: { createSeconds: 600 },
+    rest: { createSeconds: 20 },
+    after: { createSeconds: 20 },
   };
 
   it('starts nothing after the failure, lets executing stacks finish, and skips the rest naming fail-fast', async () => {
@@ -131,7 +174,11 @@ describe('--fail-fast (policy { failFast: true })', () => {
     const failed = doneOf(log, 'bad');
     expect(failed.event.status).toBe('failed');
     // Nothing new after it: no stack started, no change set executed.
-    expect(afterIndex(log, failed.index, ['stack:start', 'stack:executing']).map((r) => `${r.event.type} ${'stack' in r.event ? r.event.stack : ''}`)).toEqual([]);
+    expect(
+      afterIndex(log, failed.index, ['stack:start', 'stack:executing']).map(
+        (r) => `${r.event.type} ${'stack' in r.event ? r.event.stack : ''}`,
+      ),
+    ).toEqual([]);
     // Stacks executing when it failed finished.
     for (const id of ['slow', 'wide']) {
       expect(executingOf(log, id).index).toBeLessThan(failed.index);
@@ -148,7 +195,15 @@ describe('--fail-fast (policy { failFast: true })', () => {
       expect(done.reason).toMatch(/fail-fast/);
       expect(done.reason).toContain('bad failed');
     }
-    expect(outcomes(result)).toEqual({ slow: 'created', gate: 'created', bad: 'failed', late: 'skipped', wide: 'created', rest: 'created', after: 'skipped' });
+    expect(outcomes(result)).toEqual({
+      slow: 'created',
+      gate: 'created',
+      bad: 'failed',
+      late: 'skipped',
+      wide: 'created',
+      rest: 'created',
+      after: 'skipped',
+    });
     expect(result.exitCode).toBe(1);
     expectNothingLeftBehind(world, ['late', 'after']);
   });
@@ -158,7 +213,15 @@ describe('--fail-fast (policy { failFast: true })', () => {
 
     const { result } = await simDeploy(world, { policy: { concurrency: 3, prioritize: false } });
 
-    expect(outcomes(result)).toEqual({ slow: 'created', gate: 'created', bad: 'failed', late: 'created', wide: 'created', rest: 'created', after: 'created' });
+    expect(outcomes(result)).toEqual({
+      slow: 'created',
+      gate: 'created',
+      bad: 'failed',
+      late: 'created',
+      wide: 'created',
+      rest: 'created',
+      after: 'created',
+    });
     expect(result.exitCode).toBe(1);
   });
 });

@@ -5,9 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeProject, stackNameOf } from '../engine/support.js';
-import { atTime, doneOf, eventsOf, executingOf, first, maybeFirst, outcomes, preparedAt, runDone, simDeploy, simWorld, START } from './support.js';
+import {
+  atTime,
+  doneOf,
+  eventsOf,
+  executingOf,
+  first,
+  maybeFirst,
+  outcomes,
+  preparedAt,
+  runDone,
+  simDeploy,
+  simWorld,
+  START,
+} from './support.js';
 
-const exporting = (name: string): string => `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n    Export:\n      Name: ${name}\n`;
+const exporting = (name: string): string =>
+  `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n    Export:\n      Name: ${name}\n`;
 
 describe('Ctrl-C once (stopSignal)', () => {
   /**
@@ -19,15 +33,23 @@ describe('Ctrl-C once (stopSignal)', () => {
     const { project } = await makeProject({
       base: { template: exporting('demo-base') },
       solo: { template: exporting('demo-solo') },
-      parkedA: { template: 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags:\n        - Key: base\n          Value: !ImportValue demo-base\n' },
+      parkedA: {
+        template:
+          'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags:\n        - Key: base\n          Value: !ImportValue demo-base\n',
+      },
       parkedB: { template: 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n', dependsOn: ['base'] },
-      needsData: { template: 'Parameters:\n  Arn:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n', parameters: { Arn: { output: { stack: 'base', name: 'Arn' } } } },
+      needsData: {
+        template: 'Parameters:\n  Arn:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n',
+        parameters: { Arn: { output: { stack: 'base', name: 'Arn' } } },
+      },
     });
     return project;
   }
 
   it('lets executing stacks finish, skips parked ones and deletes their change sets, starts nothing new, exit 1', async () => {
-    const world = simWorld(await system(), { file: { stacks: { base: { createSeconds: 300 }, solo: { createSeconds: 300 } } } });
+    const world = simWorld(await system(), {
+      file: { stacks: { base: { createSeconds: 300 }, solo: { createSeconds: 300 } } },
+    });
     const stop = new AbortController();
     const stopAt = START + 60_000;
     atTime(world.clock, stopAt, () => stop.abort(new Error('interrupted')));
@@ -41,7 +63,13 @@ describe('Ctrl-C once (stopSignal)', () => {
     expect(preparedAt(log, before?.index ?? 0).sort()).toEqual(['parkedA', 'parkedB']);
     expect(maybeFirst(log, 'stack:start', 'needsData')).toBeUndefined();
 
-    expect(outcomes(result)).toEqual({ base: 'created', solo: 'created', parkedA: 'skipped', parkedB: 'skipped', needsData: 'skipped' });
+    expect(outcomes(result)).toEqual({
+      base: 'created',
+      solo: 'created',
+      parkedA: 'skipped',
+      parkedB: 'skipped',
+      needsData: 'skipped',
+    });
     // Executing stacks were followed to their end, after the interrupt.
     for (const id of ['base', 'solo']) {
       expect(doneOf(log, id).at).toBeGreaterThan(stopAt);
@@ -49,11 +77,14 @@ describe('Ctrl-C once (stopSignal)', () => {
     }
     for (const id of ['parkedA', 'parkedB', 'needsData']) expect(doneOf(log, id).event.reason).toMatch(/interrupted/);
     // Nothing new started after the interrupt, and nothing executed.
-    const after = log.filter((r) => r.at >= stopAt && (r.event.type === 'stack:start' || r.event.type === 'stack:executing'));
+    const after = log.filter(
+      (r) => r.at >= stopAt && (r.event.type === 'stack:start' || r.event.type === 'stack:executing'),
+    );
     expect(after).toEqual([]);
     // The parked change sets are gone, and the REVIEW_IN_PROGRESS stacks they made.
     expect(world.sim.inspect.changeSets().filter((c) => c.executionStatus === 'AVAILABLE')).toEqual([]);
-    for (const id of ['parkedA', 'parkedB', 'needsData']) expect(world.sim.inspect.stack(stackNameOf(id))).toBeUndefined();
+    for (const id of ['parkedA', 'parkedB', 'needsData'])
+      expect(world.sim.inspect.stack(stackNameOf(id))).toBeUndefined();
     // They were deleted at once, not when the executing stacks finished.
     const deletes = world.sim.stats().calls.filter((c) => c.operation === 'DeleteChangeSet');
     expect(deletes).toHaveLength(2);
@@ -63,7 +94,9 @@ describe('Ctrl-C once (stopSignal)', () => {
   });
 
   it('skips a stack whose change set is being made, and deletes it', async () => {
-    const world = simWorld(await system(), { file: { stacks: { base: { createSeconds: 300 }, solo: { createSeconds: 300, changeSetSeconds: 30 } } } });
+    const world = simWorld(await system(), {
+      file: { stacks: { base: { createSeconds: 300 }, solo: { createSeconds: 300, changeSetSeconds: 30 } } },
+    });
     const stop = new AbortController();
     const stopAt = START + 15_000;
     atTime(world.clock, stopAt, () => stop.abort(new Error('interrupted')));
@@ -88,13 +121,17 @@ describe('Ctrl-C twice (cancelSignal)', () => {
     });
     // svc exists with another template (a placeholder): this run updates it, for 200 s.
     const world = simWorld(project, {
-      scenario: { existing: { [stackNameOf('svc')]: { status: 'CREATE_COMPLETE' } }, stacks: { [stackNameOf('svc')]: { updateSeconds: 200 } } },
+      scenario: {
+        existing: { [stackNameOf('svc')]: { status: 'CREATE_COMPLETE' } },
+        stacks: { [stackNameOf('svc')]: { updateSeconds: 200 } },
+      },
     });
     const stop = new AbortController();
     const cancel = new AbortController();
 
     const { result, log } = await simDeploy(world, {
-      stopSignal: stop.signal, cancelSignal: cancel.signal,
+      stopSignal: stop.signal,
+      cancelSignal: cancel.signal,
       onEvent: (r) => {
         // 30 s into the update: Ctrl-C, then Ctrl-C again a second later.
         if (r.event.type === 'stack:executing' && r.event.stack === 'svc') {
@@ -113,7 +150,9 @@ describe('Ctrl-C twice (cancelSignal)', () => {
     expect(svc.status).toBe('failed');
     expect(svc.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(world.sim.inspect.stack(stackNameOf('svc'))?.status).toBe('UPDATE_ROLLBACK_COMPLETE');
-    expect(eventsOf(log, 'stack:warning', 'svc').map((r) => r.event.message)).toContain(`cancelled the update of ${stackNameOf('svc')}: CloudFormation rolls it back`);
+    expect(eventsOf(log, 'stack:warning', 'svc').map((r) => r.event.message)).toContain(
+      `cancelled the update of ${stackNameOf('svc')}: CloudFormation rolls it back`,
+    );
     // It ended well before the update would have: cancelled, not waited out.
     expect(doneOf(log, 'svc').at - executing.at).toBeLessThan(200_000);
     // Its dependent never started (made its change set early, then skipped, deleted).
@@ -130,7 +169,8 @@ describe('Ctrl-C twice (cancelSignal)', () => {
     const cancel = new AbortController();
 
     const { result, log } = await simDeploy(world, {
-      stopSignal: stop.signal, cancelSignal: cancel.signal,
+      stopSignal: stop.signal,
+      cancelSignal: cancel.signal,
       onEvent: (r) => {
         if (r.event.type === 'stack:executing') {
           atTime(world.clock, r.at + 30_000, () => stop.abort(new Error('interrupted')));
@@ -140,7 +180,11 @@ describe('Ctrl-C twice (cancelSignal)', () => {
     });
 
     expect(world.sim.stats().callsByOperation.CancelUpdateStack).toBeUndefined();
-    expect(eventsOf(log, 'stack:warning', 'svc').map((r) => r.event.message).join('\n')).toContain('a create cannot be cancelled');
+    expect(
+      eventsOf(log, 'stack:warning', 'svc')
+        .map((r) => r.event.message)
+        .join('\n'),
+    ).toContain('a create cannot be cancelled');
     expect(outcomes(result)).toEqual({ svc: 'created' });
     expect(world.sim.inspect.stack(stackNameOf('svc'))?.status).toBe('CREATE_COMPLETE');
   });

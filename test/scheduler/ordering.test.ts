@@ -7,7 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import type { StackDef } from '../engine/support.js';
 import { makeProject, stackNameOf } from '../engine/support.js';
-import { changeSetCreatingOf, doneOf, executingOf, first, maybeFirst, outcomes, simDeploy, simWorld } from './support.js';
+import {
+  changeSetCreatingOf,
+  doneOf,
+  executingOf,
+  first,
+  maybeFirst,
+  outcomes,
+  simDeploy,
+  simWorld,
+} from './support.js';
 
 /** The upstream: a table, its name exported, given as an output and written to SSM by a resource. */
 const UP = `Resources:
@@ -49,61 +58,93 @@ const EDGES: EdgeCase[] = [
   { via: 'declared (dependsOn)', early: true, down: { template: queueTagged('plain'), dependsOn: ['up'] } },
   { via: 'Fn::ImportValue', early: true, down: { template: queueTagged('!ImportValue demo-up-table-name') } },
   {
-    via: 'output() parameter', early: false,
-    down: { template: queueTagged('!Ref TableName', 'Parameters:\n  TableName:\n    Type: String\n'), parameters: { TableName: { output: { stack: 'up', name: 'TableName' } } } },
+    via: 'output() parameter',
+    early: false,
+    down: {
+      template: queueTagged('!Ref TableName', 'Parameters:\n  TableName:\n    Type: String\n'),
+      parameters: { TableName: { output: { stack: 'up', name: 'TableName' } } },
+    },
   },
   {
-    via: 'SSM: a parameter of type AWS::SSM::Parameter::Value read by CloudFormation', early: false,
-    down: { template: queueTagged('!Ref TableName', 'Parameters:\n  TableName:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /demo/up/table-name\n') },
+    via: 'SSM: a parameter of type AWS::SSM::Parameter::Value read by CloudFormation',
+    early: false,
+    down: {
+      template: queueTagged(
+        '!Ref TableName',
+        'Parameters:\n  TableName:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /demo/up/table-name\n',
+      ),
+    },
   },
   {
-    via: 'SSM: an ssm() parameter read by stackpilot', early: false,
-    down: { template: queueTagged('!Ref TableName', 'Parameters:\n  TableName:\n    Type: String\n'), parameters: { TableName: { ssm: '/demo/up/table-name' } } },
+    via: 'SSM: an ssm() parameter read by stackpilot',
+    early: false,
+    down: {
+      template: queueTagged('!Ref TableName', 'Parameters:\n  TableName:\n    Type: String\n'),
+      parameters: { TableName: { ssm: '/demo/up/table-name' } },
+    },
   },
 ];
 
 describe('ordering under every edge kind', () => {
-  it.each(EDGES)('$via: the dependent executes only after the upstream is done, with the upstream\'s value', async ({ via, down, early }) => {
-    const { project } = await makeProject({ up: { template: UP }, down });
-    const kinds = [...new Set(project.graph.edges.map((e) => e.via))];
-    expect(kinds).toEqual([via.startsWith('declared') ? 'declared' : via.startsWith('Fn::') ? 'import' : via.startsWith('output') ? 'output' : 'ssm']);
-    const world = simWorld(project, { file: { stacks: { up: { changeSetSeconds: 5, createSeconds: 120 }, down: { changeSetSeconds: 5, createSeconds: 30 } } } });
+  it.each(EDGES)(
+    "$via: the dependent executes only after the upstream is done, with the upstream's value",
+    async ({ via, down, early }) => {
+      const { project } = await makeProject({ up: { template: UP }, down });
+      const kinds = [...new Set(project.graph.edges.map((e) => e.via))];
+      expect(kinds).toEqual([
+        via.startsWith('declared')
+          ? 'declared'
+          : via.startsWith('Fn::')
+            ? 'import'
+            : via.startsWith('output')
+              ? 'output'
+              : 'ssm',
+      ]);
+      const world = simWorld(project, {
+        file: {
+          stacks: { up: { changeSetSeconds: 5, createSeconds: 120 }, down: { changeSetSeconds: 5, createSeconds: 30 } },
+        },
+      });
 
-    const { result, log } = await simDeploy(world);
+      const { result, log } = await simDeploy(world);
 
-    expect(outcomes(result)).toEqual({ up: 'created', down: 'created' });
-    const upDone = doneOf(log, 'up');
-    const downExecuting = executingOf(log, 'down');
-    expect(downExecuting.index).toBeGreaterThan(upDone.index);
-    expect(downExecuting.at).toBeGreaterThanOrEqual(upDone.at);
-    // CloudFormation saw it the same way: the dependent's create began after the upstream's ended.
-    const ops = world.sim.stats().operations;
-    const upCreate = ops.find((o) => o.stackName === stackNameOf('up') && o.kind === 'create');
-    const downCreate = ops.find((o) => o.stackName === stackNameOf('down') && o.kind === 'create');
-    expect(downCreate?.startedAt).toBeGreaterThanOrEqual(upCreate?.finishedAt ?? Infinity);
-    // The value that ties them arrived (a declared edge carries none).
-    const seen = result.results.get('down')?.outputs?.Seen;
-    if (!via.startsWith('declared')) expect(seen).toBe(result.results.get('up')?.outputs?.TableName);
+      expect(outcomes(result)).toEqual({ up: 'created', down: 'created' });
+      const upDone = doneOf(log, 'up');
+      const downExecuting = executingOf(log, 'down');
+      expect(downExecuting.index).toBeGreaterThan(upDone.index);
+      expect(downExecuting.at).toBeGreaterThanOrEqual(upDone.at);
+      // CloudFormation saw it the same way: the dependent's create began after the upstream's ended.
+      const ops = world.sim.stats().operations;
+      const upCreate = ops.find((o) => o.stackName === stackNameOf('up') && o.kind === 'create');
+      const downCreate = ops.find((o) => o.stackName === stackNameOf('down') && o.kind === 'create');
+      expect(downCreate?.startedAt).toBeGreaterThanOrEqual(upCreate?.finishedAt ?? Infinity);
+      // The value that ties them arrived (a declared edge carries none).
+      const seen = result.results.get('down')?.outputs?.Seen;
+      if (!via.startsWith('declared')) expect(seen).toBe(result.results.get('up')?.outputs?.TableName);
 
-    // Early change sets: made while the upstream deploys, unless the dependent needs its data.
-    const creating = changeSetCreatingOf(log, 'down');
-    if (early) {
-      expect(creating.at).toBeLessThan(upDone.at);
-      // ... and it waited, parked, with its change set ready.
-      expect(first(log, 'stack:changeset', 'down', (e) => e.phase === 'ready').index).toBeLessThan(upDone.index);
-      expect(first(log, 'stack:waiting', 'down', () => true).event.on).toEqual(['up']);
-      // Started the moment its last dependency succeeded: no virtual time between the two.
-      expect(downExecuting.at).toBe(upDone.at);
-    } else {
-      expect(creating.index).toBeGreaterThan(upDone.index);
-      expect(maybeFirst(log, 'stack:start', 'down')?.index).toBeGreaterThan(upDone.index);
-    }
-  });
+      // Early change sets: made while the upstream deploys, unless the dependent needs its data.
+      const creating = changeSetCreatingOf(log, 'down');
+      if (early) {
+        expect(creating.at).toBeLessThan(upDone.at);
+        // ... and it waited, parked, with its change set ready.
+        expect(first(log, 'stack:changeset', 'down', (e) => e.phase === 'ready').index).toBeLessThan(upDone.index);
+        expect(first(log, 'stack:waiting', 'down', () => true).event.on).toEqual(['up']);
+        // Started the moment its last dependency succeeded: no virtual time between the two.
+        expect(downExecuting.at).toBe(upDone.at);
+      } else {
+        expect(creating.index).toBeGreaterThan(upDone.index);
+        expect(maybeFirst(log, 'stack:start', 'down')?.index).toBeGreaterThan(upDone.index);
+      }
+    },
+  );
 
   it('makes early change sets only where every input is free: one output() edge among imports holds the change set back', async () => {
     const { project } = await makeProject({
       up: { template: UP },
-      other: { template: 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n    Export:\n      Name: demo-other-arn\n' },
+      other: {
+        template:
+          'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n    Export:\n      Name: demo-other-arn\n',
+      },
       down: {
         template: queueTagged('!ImportValue demo-up-table-name', 'Parameters:\n  OtherArn:\n    Type: String\n'),
         parameters: { OtherArn: { output: { stack: 'other', name: 'Arn' } } },
@@ -128,19 +169,30 @@ describe('ready queue, not waves', () => {
    *   slow (600 s) → slowChild        fast (30 s) → fastChild
    */
   async function twoBranches() {
-    const exporting = (name: string) => `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n    Export:\n      Name: ${name}\n`;
+    const exporting = (name: string) =>
+      `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n    Export:\n      Name: ${name}\n`;
     const { project } = await makeProject({
       slow: { template: exporting('demo-slow') },
       fast: { template: exporting('demo-fast') },
       slowChild: { template: queueTagged('!ImportValue demo-slow') },
       fastChild: { template: queueTagged('!ImportValue demo-fast') },
     });
-    expect(project.orderings.levels).toEqual([['slow', 'fast'], ['slowChild', 'fastChild']]);
+    expect(project.orderings.levels).toEqual([
+      ['slow', 'fast'],
+      ['slowChild', 'fastChild'],
+    ]);
     return project;
   }
-  const file = { stacks: { slow: { createSeconds: 600 }, fast: { createSeconds: 30 }, slowChild: { createSeconds: 60 }, fastChild: { createSeconds: 60 } } };
+  const file = {
+    stacks: {
+      slow: { createSeconds: 600 },
+      fast: { createSeconds: 30 },
+      slowChild: { createSeconds: 60 },
+      fastChild: { createSeconds: 60 },
+    },
+  };
 
-  it('starts a fast branch\'s dependent the moment its own dependency succeeds, while a slow sibling still deploys', async () => {
+  it("starts a fast branch's dependent the moment its own dependency succeeds, while a slow sibling still deploys", async () => {
     const world = simWorld(await twoBranches(), { file });
     const { result, log, startedAt } = await simDeploy(world);
 

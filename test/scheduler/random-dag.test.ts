@@ -5,13 +5,24 @@
 import { describe, expect, it } from 'vitest';
 import { randomScenario } from '../../bench/scenarios.js';
 import { syntheticProject } from '../../bench/synthetic-project.js';
-import { changeSetCreatingOf, doneOf, executingOf, maxActive, outcomes, runDone, simDeploy, simWorld } from './support.js';
+import {
+  changeSetCreatingOf,
+  doneOf,
+  executingOf,
+  maxActive,
+  outcomes,
+  runDone,
+  simDeploy,
+  simWorld,
+} from './support.js';
 
 describe('a 200-stack random DAG', () => {
   it('deploys completely with concurrency 10, every edge respected, never more than 10 at work', async () => {
     const scenario = randomScenario(200, 42);
     const project = syntheticProject(scenario.name, scenario.stacks);
-    const scripts = Object.fromEntries(scenario.stacks.map((s) => [s.id, { changeSetSeconds: s.changeSetSeconds, createSeconds: s.createSeconds }]));
+    const scripts = Object.fromEntries(
+      scenario.stacks.map((s) => [s.id, { changeSetSeconds: s.changeSetSeconds, createSeconds: s.createSeconds }]),
+    );
     const world = simWorld(project, { file: { stacks: scripts } });
     const edges = project.graph.edges;
     expect(edges.length).toBeGreaterThan(200);
@@ -32,10 +43,17 @@ describe('a 200-stack random DAG', () => {
       if (edge.via === 'output') expect(changeSetCreatingOf(log, edge.stack).index).toBeGreaterThan(upDone.index);
     }
     // CloudFormation agrees: no create began before an upstream create had ended.
-    const created = new Map(world.sim.stats().operations.filter((o) => o.kind === 'create').map((o) => [o.stackName, o]));
+    const created = new Map(
+      world.sim
+        .stats()
+        .operations.filter((o) => o.kind === 'create')
+        .map((o) => [o.stackName, o]),
+    );
     const nameOf = (id: string) => `${scenario.name}-${id}`;
     for (const edge of edges) {
-      expect(created.get(nameOf(edge.stack))?.startedAt).toBeGreaterThanOrEqual(created.get(nameOf(edge.dependsOn))?.finishedAt ?? Infinity);
+      expect(created.get(nameOf(edge.stack))?.startedAt).toBeGreaterThanOrEqual(
+        created.get(nameOf(edge.dependsOn))?.finishedAt ?? Infinity,
+      );
     }
     expect(maxActive(log)).toBe(10);
     expect(world.sim.stats().peakCallsPerSecond).toBeLessThanOrEqual(5);

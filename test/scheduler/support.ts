@@ -35,17 +35,35 @@ export interface SimWorld {
  * parameters.
  */
 export function scenarioFor(project: Project, file: ScenarioFile): SimScenario {
-  const infos = new Map<string, ScenarioStackInfo>(project.config.stacks.map((s) => [s.id, {
-    stackName: s.stackName, templateBody: project.templates.get(s.id)?.body ?? '', tags: { ...s.tags },
-    parameters: Object.entries(s.parameters).flatMap(([key, value]) => (typeof value === 'object' && !Array.isArray(value) ? [] : [{ key, value: Array.isArray(value) ? value.join(',') : String(value) }])),
-  }]));
+  const infos = new Map<string, ScenarioStackInfo>(
+    project.config.stacks.map((s) => [
+      s.id,
+      {
+        stackName: s.stackName,
+        templateBody: project.templates.get(s.id)?.body ?? '',
+        tags: { ...s.tags },
+        parameters: Object.entries(s.parameters).flatMap(([key, value]) =>
+          typeof value === 'object' && !Array.isArray(value)
+            ? []
+            : [{ key, value: Array.isArray(value) ? value.join(',') : String(value) }],
+        ),
+      },
+    ]),
+  );
   return resolveScenario(file, infos);
 }
 
 /** A simulated account for `project`, on a fresh virtual clock: `file` keyed by stack id, or `scenario` by stack name. */
-export function simWorld(project: Project, options: { file?: ScenarioFile; scenario?: SimScenario; seed?: number } = {}): SimWorld {
+export function simWorld(
+  project: Project,
+  options: { file?: ScenarioFile; scenario?: SimScenario; seed?: number } = {},
+): SimWorld {
   const clock = createVirtualClock(START);
-  const sim = createSimulator({ clock, scenario: options.scenario ?? scenarioFor(project, options.file ?? {}), seed: options.seed ?? 1 });
+  const sim = createSimulator({
+    clock,
+    scenario: options.scenario ?? scenarioFor(project, options.file ?? {}),
+    seed: options.seed ?? 1,
+  });
   return { clock, sim, project };
 }
 
@@ -75,8 +93,12 @@ export async function simDeploy(world: SimWorld, options: RunOptions = {}): Prom
   runs += 1;
   const startedAt = clock.now();
   const result = await deployRun({
-    project, ports: resilientPorts(world.sim.ports, { limiter, clock }), clock, runId: `sched${runs}`,
-    stacks: project.config.stacks.map((s) => s.id), approve: approveAll,
+    project,
+    ports: resilientPorts(world.sim.ports, { limiter, clock }),
+    clock,
+    runId: `sched${runs}`,
+    stacks: project.config.stacks.map((s) => s.id),
+    approve: approveAll,
     emit: (event) => {
       const recorded = { at: clock.now(), index: log.length, event };
       log.push(recorded);
@@ -99,18 +121,35 @@ export function atTime(clock: VirtualClock, at: number, action: () => void): voi
 
 type Of<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 
-export function eventsOf<T extends EngineEvent['type']>(log: readonly Recorded[], type: T, stack?: string): (Recorded & { event: Of<T> })[] {
-  return log.filter((r): r is Recorded & { event: Of<T> } => r.event.type === type && (stack === undefined || ('stack' in r.event && r.event.stack === stack)));
+export function eventsOf<T extends EngineEvent['type']>(
+  log: readonly Recorded[],
+  type: T,
+  stack?: string,
+): (Recorded & { event: Of<T> })[] {
+  return log.filter(
+    (r): r is Recorded & { event: Of<T> } =>
+      r.event.type === type && (stack === undefined || ('stack' in r.event && r.event.stack === stack)),
+  );
 }
 
 /** The first event of `type` for `stack` matching `pred`; throws when there is none. */
-export function first<T extends EngineEvent['type']>(log: readonly Recorded[], type: T, stack: string, pred: (e: Of<T>) => boolean = () => true): Recorded & { event: Of<T> } {
+export function first<T extends EngineEvent['type']>(
+  log: readonly Recorded[],
+  type: T,
+  stack: string,
+  pred: (e: Of<T>) => boolean = () => true,
+): Recorded & { event: Of<T> } {
   const found = eventsOf(log, type, stack).find((r) => pred(r.event));
   if (!found) throw new Error(`no ${type} event for ${stack}`);
   return found;
 }
 
-export function maybeFirst<T extends EngineEvent['type']>(log: readonly Recorded[], type: T, stack: string, pred: (e: Of<T>) => boolean = () => true): (Recorded & { event: Of<T> }) | undefined {
+export function maybeFirst<T extends EngineEvent['type']>(
+  log: readonly Recorded[],
+  type: T,
+  stack: string,
+  pred: (e: Of<T>) => boolean = () => true,
+): (Recorded & { event: Of<T> }) | undefined {
   return eventsOf(log, type, stack).find((r) => pred(r.event));
 }
 
@@ -125,7 +164,10 @@ export function executingOf(log: readonly Recorded[], stack: string): Recorded &
   return first(log, 'stack:executing', stack);
 }
 
-export function changeSetCreatingOf(log: readonly Recorded[], stack: string): Recorded & { event: Of<'stack:changeset'> } {
+export function changeSetCreatingOf(
+  log: readonly Recorded[],
+  stack: string,
+): Recorded & { event: Of<'stack:changeset'> } {
   return first(log, 'stack:changeset', stack, (e) => e.phase === 'creating');
 }
 
@@ -212,5 +254,7 @@ export function preparedAt(log: readonly Recorded[], index: number): string[] {
 
 /** The stacks active at emission index `index`. */
 export function activeAt(log: readonly Recorded[], index: number): string[] {
-  return activeIntervals(log).filter((i) => i.from.index <= index && index < i.to.index).map((i) => i.stack);
+  return activeIntervals(log)
+    .filter((i) => i.from.index <= index && index < i.to.index)
+    .map((i) => i.stack);
 }

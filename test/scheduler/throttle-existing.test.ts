@@ -13,10 +13,15 @@ describe('throttling: 30 % of calls answered "Rate exceeded"', () => {
   it('creates every stack of a 12-stack system, with no failure, and never goes over 5 calls a second', async () => {
     const scenario = realisticScenario();
     const project = syntheticProject(scenario.name, scenario.stacks);
-    const scripts = Object.fromEntries(scenario.stacks.map((s) => [s.id, { changeSetSeconds: s.changeSetSeconds, createSeconds: s.createSeconds }]));
+    const scripts = Object.fromEntries(
+      scenario.stacks.map((s) => [s.id, { changeSetSeconds: s.changeSetSeconds, createSeconds: s.createSeconds }]),
+    );
     const world = simWorld(project, { file: { stacks: scripts, throttle: { rate: 0.3 } } });
 
-    const { result, log, limiter } = await simDeploy(world, { policy: { concurrency: 8 }, budget: { ratePerSecond: 5, burst: 1 } });
+    const { result, log, limiter } = await simDeploy(world, {
+      policy: { concurrency: 8 },
+      budget: { ratePerSecond: 5, burst: 1 },
+    });
 
     expect(result.exitCode).toBe(0);
     expect(Object.values(outcomes(result))).toEqual(Array(12).fill('created'));
@@ -29,13 +34,16 @@ describe('throttling: 30 % of calls answered "Rate exceeded"', () => {
     // ... so the budget held in every one-second window, pollers and retries together.
     expect(stats.peakCallsPerSecond).toBeLessThanOrEqual(5);
     // Eight stacks at once still made progress: the dependency order held.
-    for (const edge of project.graph.edges) expect(executingOf(log, edge.stack).index).toBeGreaterThan(doneOf(log, edge.dependsOn).index);
+    for (const edge of project.graph.edges)
+      expect(executingOf(log, edge.stack).index).toBeGreaterThan(doneOf(log, edge.dependsOn).index);
   });
 });
 
 describe('stacks that exist before the run (scenario "existing")', () => {
-  const TABLE = 'Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\nOutputs:\n  Name:\n    Value: !Ref Table\n    Export:\n      Name: demo-data-table\n';
-  const APP = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          TABLE: !ImportValue demo-data-table\n';
+  const TABLE =
+    'Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\nOutputs:\n  Name:\n    Value: !Ref Table\n    Export:\n      Name: demo-data-table\n';
+  const APP =
+    'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          TABLE: !ImportValue demo-data-table\n';
   const REPORTS = 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n';
   async function system() {
     const { project } = await makeProject({
@@ -60,7 +68,9 @@ describe('stacks that exist before the run (scenario "existing")', () => {
     expect(doneOf(log, 'app').event.reason).toBe('data failed');
     expect(doneOf(log, 'reports').event.reason).toBe('app skipped (data failed)');
     // The failed stack was left as it was: nothing was deleted without --replace-failed.
-    expect(world.sim.stats().calls.filter((c) => c.operation === 'DeleteStack' && c.stackName === stackNameOf('data'))).toEqual([]);
+    expect(
+      world.sim.stats().calls.filter((c) => c.operation === 'DeleteStack' && c.stackName === stackNameOf('data')),
+    ).toEqual([]);
     expect(world.sim.inspect.stack(stackNameOf('data'))?.status).toBe('ROLLBACK_COMPLETE');
     // app and reports were already making their early change sets (import, dependsOn) when data
     // failed; both were deleted, with their REVIEW_IN_PROGRESS stacks.
@@ -71,28 +81,37 @@ describe('stacks that exist before the run (scenario "existing")', () => {
   });
 
   it('replaces it with --replace-failed: deleted, created again, and the dependents after it', async () => {
-    const world = simWorld(await system(), { file: { existing: { data: 'ROLLBACK_COMPLETE' }, stacks: { data: { deleteSeconds: 40 } } } });
+    const world = simWorld(await system(), {
+      file: { existing: { data: 'ROLLBACK_COMPLETE' }, stacks: { data: { deleteSeconds: 40 } } },
+    });
 
     const { result, log } = await simDeploy(world, { replaceFailed: true });
 
     expect(outcomes(result)).toEqual({ data: 'created', app: 'created', reports: 'created', other: 'created' });
     const replacing = first(log, 'stack:replacing-failed', 'data');
     expect(replacing.event.status).toBe('ROLLBACK_COMPLETE');
-    const ops = world.sim.stats().operations.filter((o) => o.stackName === stackNameOf('data') && o.startedAt >= replacing.at);
+    const ops = world.sim
+      .stats()
+      .operations.filter((o) => o.stackName === stackNameOf('data') && o.startedAt >= replacing.at);
     expect(ops.map((o) => `${o.kind} ${o.finalStatus}`)).toEqual(['delete DELETE_COMPLETE', 'create CREATE_COMPLETE']);
     expect(ops[1]?.startedAt).toBeGreaterThanOrEqual(ops[0]?.finishedAt ?? Infinity);
     expect(executingOf(log, 'app').index).toBeGreaterThan(doneOf(log, 'data').index);
     expect(result.exitCode).toBe(0);
   });
 
-  it('waits for someone else\'s update (UPDATE_IN_PROGRESS), saying so, then deploys it, then its dependents', async () => {
+  it("waits for someone else's update (UPDATE_IN_PROGRESS), saying so, then deploys it, then its dependents", async () => {
     const project = await system();
     // data was deployed with another template (a placeholder): after the foreign update, it is updated.
     const world = simWorld(project, {
-      scenario: { existing: { [stackNameOf('data')]: { status: 'UPDATE_IN_PROGRESS' } }, stacks: { [stackNameOf('data')]: { updateSeconds: 200 } } },
+      scenario: {
+        existing: { [stackNameOf('data')]: { status: 'UPDATE_IN_PROGRESS' } },
+        stacks: { [stackNameOf('data')]: { updateSeconds: 200 } },
+      },
     });
     expect(world.sim.inspect.stack(stackNameOf('data'))?.status).toBe('UPDATE_IN_PROGRESS');
-    const foreign = world.sim.stats().operations.find((o) => o.stackName === stackNameOf('data') && o.token?.startsWith('Console-UpdateStack-'));
+    const foreign = world.sim
+      .stats()
+      .operations.find((o) => o.stackName === stackNameOf('data') && o.token?.startsWith('Console-UpdateStack-'));
     expect(foreign?.finishedAt).toBeDefined();
 
     const { result, log, startedAt } = await simDeploy(world);

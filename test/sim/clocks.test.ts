@@ -12,10 +12,17 @@ describe('createVirtualClock', () => {
   it('wakes concurrent sleepers in time order, each at its own virtual time, ties in the order they slept', async () => {
     const clock = createVirtualClock(0);
     const woke: string[] = [];
-    const sleeper = (label: string, ms: number): Promise<void> => clock.sleep(ms).then(() => {
-      woke.push(`${label}@${clock.now()}`);
-    });
-    await Promise.all([sleeper('c', 3000), sleeper('a', 1000), sleeper('b', 2000), sleeper('a2', 1000), sleeper('zero', 0)]);
+    const sleeper = (label: string, ms: number): Promise<void> =>
+      clock.sleep(ms).then(() => {
+        woke.push(`${label}@${clock.now()}`);
+      });
+    await Promise.all([
+      sleeper('c', 3000),
+      sleeper('a', 1000),
+      sleeper('b', 2000),
+      sleeper('a2', 1000),
+      sleeper('zero', 0),
+    ]);
     expect(woke).toEqual(['zero@0', 'a@1000', 'a2@1000', 'b@2000', 'c@3000']);
     expect(clock.pendingTimers()).toBe(0);
   });
@@ -37,10 +44,12 @@ describe('createVirtualClock', () => {
   it('passes two simulated hours in a moment of real time', async () => {
     const clock = createVirtualClock(0);
     const realStart = performance.now();
-    const sleepers = Array.from({ length: 200 }, (_, i) => (async () => {
-      // 200 pollers waking about once a minute for two hours: 24,000 wake-ups.
-      for (let t = 0; t < 7_200_000; t += 60_000 + i) await clock.sleep(60_000 + i);
-    })());
+    const sleepers = Array.from({ length: 200 }, (_, i) =>
+      (async () => {
+        // 200 pollers waking about once a minute for two hours: 24,000 wake-ups.
+        for (let t = 0; t < 7_200_000; t += 60_000 + i) await clock.sleep(60_000 + i);
+      })(),
+    );
     await Promise.all(sleepers);
     const realMs = performance.now() - realStart;
     expect(clock.now()).toBeGreaterThanOrEqual(7_200_000);

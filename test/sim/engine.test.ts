@@ -85,8 +85,13 @@ async function run(project: Project, sim: Simulator, clock: VirtualClock): Promi
   const limiter = new RateLimiter({ ratePerSecond: 5, burst: 5, clock });
   runs += 1;
   const result = await deployRun({
-    project, stacks: ['network', 'data', 'app'], ports: resilientPorts(sim.ports, { limiter, clock }), clock,
-    emit: (e) => events.push(e), approve: approveAll, runId: `sim${runs}`,
+    project,
+    stacks: ['network', 'data', 'app'],
+    ports: resilientPorts(sim.ports, { limiter, clock }),
+    clock,
+    emit: (e) => events.push(e),
+    approve: approveAll,
+    runId: `sim${runs}`,
   });
   return { result, events };
 }
@@ -140,23 +145,38 @@ describe('deployRun on the simulator', () => {
     expect(next.stats().callsByOperation.CreateChangeSet).toBeUndefined();
   });
 
-  it('waits for someone else\'s update and replaces a failed first create', async () => {
+  it("waits for someone else's update and replaces a failed first create", async () => {
     const project = await chain();
     const { sim, clock } = world({
       stacks: { [stackNameOf('network')]: { updateSeconds: 90 } },
-      existing: { [stackNameOf('network')]: { status: 'UPDATE_IN_PROGRESS', templateBody: NETWORK, parameters: [{ key: 'Stage', value: 'dev' }] }, [stackNameOf('data')]: { status: 'ROLLBACK_COMPLETE' } },
+      existing: {
+        [stackNameOf('network')]: {
+          status: 'UPDATE_IN_PROGRESS',
+          templateBody: NETWORK,
+          parameters: [{ key: 'Stage', value: 'dev' }],
+        },
+        [stackNameOf('data')]: { status: 'ROLLBACK_COMPLETE' },
+      },
     });
     const start = clock.now();
     const events: EngineEvent[] = [];
     const limiter = new RateLimiter({ ratePerSecond: 5, burst: 5, clock });
     const result = await deployRun({
-      project, stacks: ['network', 'data', 'app'], ports: resilientPorts(sim.ports, { limiter, clock }), clock, emit: (e) => events.push(e),
-      approve: approveAll, runId: 'existing', replaceFailed: true,
+      project,
+      stacks: ['network', 'data', 'app'],
+      ports: resilientPorts(sim.ports, { limiter, clock }),
+      clock,
+      emit: (e) => events.push(e),
+      approve: approveAll,
+      runId: 'existing',
+      replaceFailed: true,
     });
     expect(outcomes(result)).toEqual({ network: 'unchanged', data: 'created', app: 'created' });
     expect(events.some((e) => e.type === 'stack:settling' && e.stack === 'network')).toBe(true);
     expect(events.some((e) => e.type === 'stack:replacing-failed' && e.stack === 'data')).toBe(true);
-    const dataCreate = sim.stats().operations.find((o) => o.stackName === stackNameOf('data') && o.kind === 'create' && o.startedAt >= start);
+    const dataCreate = sim
+      .stats()
+      .operations.find((o) => o.stackName === stackNameOf('data') && o.kind === 'create' && o.startedAt >= start);
     expect(dataCreate?.startedAt).toBeGreaterThanOrEqual(start + 90_000);
   });
 
@@ -171,13 +191,23 @@ describe('deployRun on the simulator', () => {
 
   it('reports a failed stack with its root cause and skips what depends on it', async () => {
     const project = await chain();
-    const { sim, clock } = world({ stacks: { [stackNameOf('data')]: { fail: { logicalId: 'Table', reason: 'Resource handler returned message: "Table already exists"' } } } });
+    const { sim, clock } = world({
+      stacks: {
+        [stackNameOf('data')]: {
+          fail: { logicalId: 'Table', reason: 'Resource handler returned message: "Table already exists"' },
+        },
+      },
+    });
     const { result, events } = await run(project, sim, clock);
     expect(result.exitCode).toBe(1);
     expect(outcomes(result)).toEqual({ network: 'created', data: 'failed', app: 'skipped' });
     const data = result.results.get('data');
     expect(data?.stackStatus).toBe('ROLLBACK_COMPLETE');
-    expect(data?.rootCause).toMatchObject({ logicalId: 'Table', status: 'CREATE_FAILED', reason: 'Resource handler returned message: "Table already exists"' });
+    expect(data?.rootCause).toMatchObject({
+      logicalId: 'Table',
+      status: 'CREATE_FAILED',
+      reason: 'Resource handler returned message: "Table already exists"',
+    });
     expect(events.some((e) => e.type === 'stack:resource' && e.reason === 'Resource creation cancelled')).toBe(true);
   });
 
@@ -186,7 +216,10 @@ describe('deployRun on the simulator', () => {
     const scripts: SimScenario['stacks'] = {};
     for (let i = 0; i < 200; i += 1) {
       // A binary tree of stacks, 8 levels deep, each 10-16 minutes.
-      stacks[`s${i}`] = { template: 'Resources:\n  A:\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SNS::Topic\n    DependsOn: A\n', dependsOn: i === 0 ? [] : [`s${Math.floor((i - 1) / 2)}`] };
+      stacks[`s${i}`] = {
+        template: 'Resources:\n  A:\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SNS::Topic\n    DependsOn: A\n',
+        dependsOn: i === 0 ? [] : [`s${Math.floor((i - 1) / 2)}`],
+      };
       scripts[stackNameOf(`s${i}`)] = { createSeconds: 600 + (i % 7) * 60 };
     }
     const { project } = await makeProject(stacks);
@@ -195,14 +228,22 @@ describe('deployRun on the simulator', () => {
     const start = clock.now();
     const realStart = performance.now();
     const result = await deployRun({
-      project, stacks: Object.keys(stacks), ports: resilientPorts(sim.ports, { limiter, clock }), clock, emit: () => undefined, approve: approveAll,
-      runId: 'big', policy: { concurrency: 50 },
+      project,
+      stacks: Object.keys(stacks),
+      ports: resilientPorts(sim.ports, { limiter, clock }),
+      clock,
+      emit: () => undefined,
+      approve: approveAll,
+      runId: 'big',
+      policy: { concurrency: 50 },
     });
     expect(result.exitCode).toBe(0);
     expect([...result.results.values()].every((r) => r.status === 'created')).toBe(true);
     const hours = (clock.now() - start) / 3_600_000;
     expect(hours).toBeGreaterThan(1.5);
     expect(hours).toBeLessThan(2.5);
-    console.log(`200 stacks: ${hours.toFixed(2)} h virtual in ${(performance.now() - realStart).toFixed(0)} ms real, ${sim.stats().totalCalls} calls`);
+    console.log(
+      `200 stacks: ${hours.toFixed(2)} h virtual in ${(performance.now() - realStart).toFixed(0)} ms real, ${sim.stats().totalCalls} calls`,
+    );
   });
 });

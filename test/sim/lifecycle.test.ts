@@ -6,7 +6,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const THREE = template({ A: 'AWS::SQS::Queue', B: 'AWS::SNS::Topic', C: 'AWS::S3::Bucket\n    DependsOn: A' });
 
 async function rejection(promise: Promise<unknown>): Promise<AwsError> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof AwsError)) throw new Error(`expected an AwsError, got ${String(error)}`);
   return error;
 }
@@ -47,7 +50,8 @@ describe('create through a change set (§1.2, §3.2)', () => {
       expect(e.physicalId).toBe(done.stackId);
       expect(e.resourceType).toBe('AWS::CloudFormation::Stack');
     }
-    for (const e of events.filter((x) => x.logicalId !== 'web')) expect(e.eventId).toBe(`${e.logicalId}-${e.status}-${e.timestamp.toISOString()}`);
+    for (const e of events.filter((x) => x.logicalId !== 'web'))
+      expect(e.eventId).toBe(`${e.logicalId}-${e.status}-${e.timestamp.toISOString()}`);
     const [first, initiated] = events.filter((e) => e.logicalId === 'A');
     expect(first?.physicalId).toBe('');
     expect(initiated?.physicalId).toMatch(/^web-A-[A-Z0-9]{12}$/);
@@ -79,7 +83,16 @@ describe('create through a change set (§1.2, §3.2)', () => {
 
   it('moves a change set through CREATE_PENDING and CREATE_IN_PROGRESS to CREATE_COMPLETE / AVAILABLE at changeSetSeconds', async () => {
     const s = setup({ scenario: { stacks: { web: { changeSetSeconds: 10 } } } });
-    const ref = await s.cf.createChangeSet({ stackName: 'web', changeSetName: 'cs', changeSetType: 'CREATE', templateBody: THREE, parameters: [], tags: {}, capabilities: [], clientToken: 'c' });
+    const ref = await s.cf.createChangeSet({
+      stackName: 'web',
+      changeSetName: 'cs',
+      changeSetType: 'CREATE',
+      templateBody: THREE,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: 'c',
+    });
     const seen: string[] = [];
     for (let t = 0; t <= 10_000; t += 500) {
       await s.waitUntil(t);
@@ -95,34 +108,66 @@ describe('create through a change set (§1.2, §3.2)', () => {
 
     await s.cf.executeChangeSet(ref.changeSetId, 'tok');
     // §2.2: execution moves ExecutionStatus only; Status stays CREATE_COMPLETE.
-    expect(await s.cf.describeChangeSet(ref.changeSetId)).toMatchObject({ status: 'CREATE_COMPLETE', executionStatus: 'EXECUTE_IN_PROGRESS' });
+    expect(await s.cf.describeChangeSet(ref.changeSetId)).toMatchObject({
+      status: 'CREATE_COMPLETE',
+      executionStatus: 'EXECUTE_IN_PROGRESS',
+    });
     await settled(s, ref.stackId);
-    expect(await s.cf.describeChangeSet(ref.changeSetId)).toMatchObject({ status: 'CREATE_COMPLETE', executionStatus: 'EXECUTE_COMPLETE' });
+    expect(await s.cf.describeChangeSet(ref.changeSetId)).toMatchObject({
+      status: 'CREATE_COMPLETE',
+      executionStatus: 'EXECUTE_COMPLETE',
+    });
   });
 
   it('refuses to execute a change set that is not ready, with the InvalidChangeSetStatus wording (§2.2, §10.15)', async () => {
     const s = setup();
-    const ref = await s.cf.createChangeSet({ stackName: 'web', changeSetName: 'cs', changeSetType: 'CREATE', templateBody: THREE, parameters: [], tags: {}, capabilities: [], clientToken: 'c' });
+    const ref = await s.cf.createChangeSet({
+      stackName: 'web',
+      changeSetName: 'cs',
+      changeSetType: 'CREATE',
+      templateBody: THREE,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: 'c',
+    });
     await s.wait(2000);
     const error = await rejection(s.cf.executeChangeSet(ref.changeSetId, 'tok'));
     expect(error.awsCode).toBe('InvalidChangeSetStatus');
-    expect(error.serviceMessage).toBe(`ChangeSet [${ref.changeSetId}] cannot be executed in its current status of [CREATE_IN_PROGRESS]`);
+    expect(error.serviceMessage).toBe(
+      `ChangeSet [${ref.changeSetId}] cannot be executed in its current status of [CREATE_IN_PROGRESS]`,
+    );
   });
 });
 
 describe('change sets and the REVIEW_IN_PROGRESS stack (§2.1, §2.2, §10.9-§10.12)', () => {
   const input = (name: string, type: 'CREATE' | 'UPDATE' = 'CREATE') => ({
-    stackName: 'web', changeSetName: name, changeSetType: type, templateBody: THREE, parameters: [], tags: {}, capabilities: [], clientToken: name,
+    stackName: 'web',
+    changeSetName: name,
+    changeSetType: type,
+    templateBody: THREE,
+    parameters: [],
+    tags: {},
+    capabilities: [],
+    clientToken: name,
   });
 
   it('leaves the REVIEW stack when a CREATE change set is deleted, reuses its id for the next one, and refuses an UPDATE one', async () => {
     const s = setup();
     const first = await s.cf.createChangeSet(input('one'));
-    expect(await s.cf.describeStack('web')).toMatchObject({ status: 'REVIEW_IN_PROGRESS', statusReason: 'User Initiated', stackId: first.stackId });
+    expect(await s.cf.describeStack('web')).toMatchObject({
+      status: 'REVIEW_IN_PROGRESS',
+      statusReason: 'User Initiated',
+      stackId: first.stackId,
+    });
     await s.cf.deleteChangeSet(first.changeSetId);
     expect((await s.cf.describeStack('web'))?.status).toBe('REVIEW_IN_PROGRESS');
     const gone = await rejection(s.cf.describeChangeSet(first.changeSetId));
-    expect([gone.awsCode, gone.httpStatus, gone.serviceMessage]).toEqual(['ChangeSetNotFound', 404, `ChangeSet [${first.changeSetId}] does not exist`]);
+    expect([gone.awsCode, gone.httpStatus, gone.serviceMessage]).toEqual([
+      'ChangeSetNotFound',
+      404,
+      `ChangeSet [${first.changeSetId}] does not exist`,
+    ]);
     // Deleting it again succeeds while the stack exists.
     await s.cf.deleteChangeSet(first.changeSetId);
     const second = await s.cf.createChangeSet(input('two'));
@@ -135,16 +180,23 @@ describe('change sets and the REVIEW_IN_PROGRESS stack (§2.1, §2.2, §10.9-§1
     const s = setup();
     await deploy(s, 'web', THREE);
     const error = await rejection(s.cf.createChangeSet(input('again')));
-    expect(error.serviceMessage).toBe('Stack [web] already exists and cannot be created again with the changeSet [again].');
+    expect(error.serviceMessage).toBe(
+      'Stack [web] already exists and cannot be created again with the changeSet [again].',
+    );
     const body = template({ A: 'AWS::SQS::Queue' });
     await s.cf.createChangeSet({ ...input('dup', 'UPDATE'), templateBody: body });
     // The same call again (a retry with the same ClientToken) is idempotent; another token is not.
     await s.cf.createChangeSet({ ...input('dup', 'UPDATE'), templateBody: body });
-    const clash = await rejection(s.cf.createChangeSet({ ...input('dup', 'UPDATE'), templateBody: body, clientToken: 'other' }));
-    expect([clash.awsCode, clash.serviceMessage]).toEqual(['AlreadyExistsException', 'ChangeSet dup cannot be created due to a mismatch with existing attribute ClientToken']);
+    const clash = await rejection(
+      s.cf.createChangeSet({ ...input('dup', 'UPDATE'), templateBody: body, clientToken: 'other' }),
+    );
+    expect([clash.awsCode, clash.serviceMessage]).toEqual([
+      'AlreadyExistsException',
+      'ChangeSet dup cannot be created due to a mismatch with existing attribute ClientToken',
+    ]);
   });
 
-  it('deletes the stack\'s other change sets when one is executed', async () => {
+  it("deletes the stack's other change sets when one is executed", async () => {
     const s = setup();
     await deploy(s, 'web', THREE);
     const a = await s.cf.createChangeSet({ ...input('a', 'UPDATE'), templateBody: template({ A: 'AWS::SQS::Queue' }) });
@@ -161,13 +213,19 @@ describe('change sets and the REVIEW_IN_PROGRESS stack (§2.1, §2.2, §10.9-§1
     const failed = await deploy(s, 'bad', THREE);
     expect(failed.status).toBe('ROLLBACK_COMPLETE');
     const refused = await rejection(s.cf.createChangeSet({ ...input('u', 'UPDATE'), stackName: 'bad' }));
-    expect(refused.serviceMessage).toBe(`Stack:${failed.stackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
+    expect(refused.serviceMessage).toBe(
+      `Stack:${failed.stackId} is in ROLLBACK_COMPLETE state and can not be updated.`,
+    );
 
     const ok = await deploy(s, 'web', THREE);
     await execute(s, 'web', template({ A: 'AWS::SQS::Queue' }));
-    const busy = await rejection(s.cf.createChangeSet({ ...input('u2', 'UPDATE'), templateBody: template({ B: 'AWS::SNS::Topic' }) }));
+    const busy = await rejection(
+      s.cf.createChangeSet({ ...input('u2', 'UPDATE'), templateBody: template({ B: 'AWS::SNS::Topic' }) }),
+    );
     expect(busy.serviceMessage).toBe(`Stack:${ok.stackId} is in UPDATE_IN_PROGRESS state and can not be updated.`);
-    expect((await rejection(s.cf.deleteStack(ok.stackId))).serviceMessage).toBe('Stack cannot be deleted while in status UPDATE_IN_PROGRESS');
+    expect((await rejection(s.cf.deleteStack(ok.stackId))).serviceMessage).toBe(
+      'Stack cannot be deleted while in status UPDATE_IN_PROGRESS',
+    );
 
     await settled(s, ok.stackId);
     await s.cf.deleteStack(ok.stackId);
@@ -180,10 +238,23 @@ describe('change sets and the REVIEW_IN_PROGRESS stack (§2.1, §2.2, §10.9-§1
 describe('update (§1.2, §3.2)', () => {
   it('runs UPDATE_IN_PROGRESS, changed resources, UPDATE_COMPLETE_CLEANUP_IN_PROGRESS with removals, UPDATE_COMPLETE', async () => {
     const s = setup();
-    const body = template({ Keep: 'AWS::SQS::Queue', Edit: 'AWS::SNS::Topic\n    Properties:\n      DisplayName: one', Gone: 'AWS::S3::Bucket', Kept: 'AWS::S3::Bucket\n    DeletionPolicy: Retain' });
+    const body = template({
+      Keep: 'AWS::SQS::Queue',
+      Edit: 'AWS::SNS::Topic\n    Properties:\n      DisplayName: one',
+      Gone: 'AWS::S3::Bucket',
+      Kept: 'AWS::S3::Bucket\n    DeletionPolicy: Retain',
+    });
     const created = await deploy(s, 'web', body);
     const before = (await allEvents(s.cf, created.stackId)).length;
-    const updated = await deploy(s, 'web', template({ Keep: 'AWS::SQS::Queue', Edit: 'AWS::SNS::Topic\n    Properties:\n      DisplayName: two', New: 'AWS::SQS::Queue' }));
+    const updated = await deploy(
+      s,
+      'web',
+      template({
+        Keep: 'AWS::SQS::Queue',
+        Edit: 'AWS::SNS::Topic\n    Properties:\n      DisplayName: two',
+        New: 'AWS::SQS::Queue',
+      }),
+    );
     expect(updated.status).toBe('UPDATE_COMPLETE');
     const events = (await allEvents(s.cf, created.stackId)).slice(before);
     const seq = lines(events);
@@ -191,9 +262,17 @@ describe('update (§1.2, §3.2)', () => {
     expect(seq.at(-1)).toBe('web UPDATE_COMPLETE');
     const cleanup = seq.indexOf('web UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     expect(seq.slice(1, cleanup).sort()).toEqual([
-      'Edit UPDATE_COMPLETE', 'Edit UPDATE_IN_PROGRESS', 'New CREATE_COMPLETE', 'New CREATE_IN_PROGRESS', 'New CREATE_IN_PROGRESS Resource creation Initiated',
+      'Edit UPDATE_COMPLETE',
+      'Edit UPDATE_IN_PROGRESS',
+      'New CREATE_COMPLETE',
+      'New CREATE_IN_PROGRESS',
+      'New CREATE_IN_PROGRESS Resource creation Initiated',
     ]);
-    expect(seq.slice(cleanup + 1, -1).sort()).toEqual(['Gone DELETE_COMPLETE', 'Gone DELETE_IN_PROGRESS', 'Kept DELETE_SKIPPED']);
+    expect(seq.slice(cleanup + 1, -1).sort()).toEqual([
+      'Gone DELETE_COMPLETE',
+      'Gone DELETE_IN_PROGRESS',
+      'Kept DELETE_SKIPPED',
+    ]);
     expect(seq.some((l) => l.startsWith('Keep '))).toBe(false);
     expect(events.every((e) => e.clientRequestToken === updated.token)).toBe(true);
     expect(updated.lastUpdatedTime).toBeDefined();
@@ -269,6 +348,8 @@ describe('stacks: lookups, delete, protection, templates, events paging (§1.5, 
     const all = await allEvents(s.cf, done.stackId);
     expect(all).toHaveLength(12);
     expect(all.at(-1)?.eventId).toBe(first.events[0]?.eventId);
-    expect((await rejection(s.cf.describeStackEvents(done.stackId, 'garbage'))).serviceMessage).toBe('Invalid NextToken');
+    expect((await rejection(s.cf.describeStackEvents(done.stackId, 'garbage'))).serviceMessage).toBe(
+      'Invalid NextToken',
+    );
   });
 });

@@ -9,7 +9,12 @@ function problemsOf(run: () => unknown): { message: string; path?: string; line?
   try {
     run();
   } catch (error) {
-    if (error instanceof ValidationError) return error.problems.map((p) => ({ message: p.message, ...(p.path ? { path: p.path } : {}), ...(p.location?.line ? { line: p.location.line } : {}) }));
+    if (error instanceof ValidationError)
+      return error.problems.map((p) => ({
+        message: p.message,
+        ...(p.path ? { path: p.path } : {}),
+        ...(p.location?.line ? { line: p.location.line } : {}),
+      }));
     throw error;
   }
   throw new Error('expected a ValidationError');
@@ -18,7 +23,14 @@ function problemsOf(run: () => unknown): { message: string; path?: string; line?
 describe('scenario files', () => {
   const GOOD = {
     timeScale: 0.05,
-    stacks: { data: { changeSetSeconds: 5, createSeconds: 120, updateSeconds: 60, fail: { logicalId: 'Table', reason: 'boom' } } },
+    stacks: {
+      data: {
+        changeSetSeconds: 5,
+        createSeconds: 120,
+        updateSeconds: 60,
+        fail: { logicalId: 'Table', reason: 'boom' },
+      },
+    },
     throttle: { rate: 0.2 },
     existing: { app: 'ROLLBACK_COMPLETE' },
   };
@@ -27,37 +39,69 @@ describe('scenario files', () => {
     const dir = await testdir({ 'scenario.json': JSON.stringify(GOOD, null, 2) });
     const file = await loadScenario(join(dir, 'scenario.json'), 'scenario.json');
     expect(file).toEqual(GOOD);
-    const resolved = resolveScenario(file, new Map([['data', { stackName: 'orders-dev-data' }], ['app', { stackName: 'orders-dev-app', templateBody: 'x' }]]), 'scenario.json');
+    const resolved = resolveScenario(
+      file,
+      new Map([
+        ['data', { stackName: 'orders-dev-data' }],
+        ['app', { stackName: 'orders-dev-app', templateBody: 'x' }],
+      ]),
+      'scenario.json',
+    );
     expect(resolved).toEqual({
-      stacks: { 'orders-dev-data': GOOD.stacks.data }, throttle: { rate: 0.2 }, ssm: {},
+      stacks: { 'orders-dev-data': GOOD.stacks.data },
+      throttle: { rate: 0.2 },
+      ssm: {},
       existing: { 'orders-dev-app': { status: 'ROLLBACK_COMPLETE', templateBody: 'x' } },
     });
   });
 
   it('reports every bad field with its path and line', () => {
-    const text = JSON.stringify({
-      timeScale: -1,
-      stacks: { data: { createSecs: 5, updateSeconds: 0 } },
-      throttle: { rate: 1 },
-      existing: { app: 'DELETE_FAILED' },
-    }, null, 2);
+    const text = JSON.stringify(
+      {
+        timeScale: -1,
+        stacks: { data: { createSecs: 5, updateSeconds: 0 } },
+        throttle: { rate: 1 },
+        existing: { app: 'DELETE_FAILED' },
+      },
+      null,
+      2,
+    );
     expect(problemsOf(() => parseScenario(text, 'sc.json'))).toEqual([
       { path: 'timeScale', line: 2, message: expect.stringMatching(/>=0/) as string },
       { path: 'stacks.data.createSecs', line: 5, message: 'unknown field "createSecs"' },
       { path: 'stacks.data.updateSeconds', line: 6, message: expect.stringMatching(/>0/) as string },
-      { path: 'throttle.rate', line: 10, message: 'must be below 1: at 1 every call is throttled and nothing can progress' },
+      {
+        path: 'throttle.rate',
+        line: 10,
+        message: 'must be below 1: at 1 every call is throttled and nothing can progress',
+      },
       { path: 'existing.app', line: 13, message: expect.stringMatching(/CREATE_COMPLETE/) as string },
     ]);
   });
 
   it('says which file is not JSON, and which cannot be read', async () => {
     expect(() => parseScenario('{\n  "stacks": {,\n}', 'sc.json')).toThrow(ConfigError);
-    expect(() => parseScenario('{\n  "stacks": {,\n}', 'sc.json')).toThrow(/^sc\.json:2:\d+: simulator scenario is not valid JSON/);
-    await expect(loadScenario('/no/such/file.json', 'file.json')).rejects.toThrow(/file\.json: cannot read simulator scenario: ENOENT/);
+    expect(() => parseScenario('{\n  "stacks": {,\n}', 'sc.json')).toThrow(
+      /^sc\.json:2:\d+: simulator scenario is not valid JSON/,
+    );
+    await expect(loadScenario('/no/such/file.json', 'file.json')).rejects.toThrow(
+      /file\.json: cannot read simulator scenario: ENOENT/,
+    );
   });
 
   it('refuses stack ids the config does not have', () => {
-    expect(problemsOf(() => resolveScenario({ stacks: { dta: {} }, existing: { ap: 'CREATE_COMPLETE' } }, new Map([['data', { stackName: 'd' }], ['app', { stackName: 'a' }]]), 'sc.json'))).toEqual([
+    expect(
+      problemsOf(() =>
+        resolveScenario(
+          { stacks: { dta: {} }, existing: { ap: 'CREATE_COMPLETE' } },
+          new Map([
+            ['data', { stackName: 'd' }],
+            ['app', { stackName: 'a' }],
+          ]),
+          'sc.json',
+        ),
+      ),
+    ).toEqual([
       { path: 'stacks.dta', message: 'unknown stack "dta"' },
       { path: 'existing.ap', message: 'unknown stack "ap"' },
     ]);
@@ -76,11 +120,19 @@ describe('defaults and existing stacks', () => {
   it('takes 5 s per change set, 30 + 10 per resource to create, half that to update', async () => {
     const s = setup();
     const created = await deploy(s, 'web', TWO);
-    const times = (await allEvents(s.cf, created.stackId)).filter((e) => e.logicalId === 'web').map((e) => e.timestamp.getTime());
+    const times = (await allEvents(s.cf, created.stackId))
+      .filter((e) => e.logicalId === 'web')
+      .map((e) => e.timestamp.getTime());
     expect(times[1]! - times[0]!).toBe(5000);
     expect(times[2]! - times[1]!).toBe(50_000);
-    const updated = await deploy(s, 'web', template({ A: 'AWS::SQS::Queue', B: 'AWS::SQS::Queue', C: 'AWS::SQS::Queue' }));
-    const rootTimes = (await allEvents(s.cf, updated.stackId)).filter((e) => e.logicalId === 'web' && e.clientRequestToken === updated.token).map((e) => e.timestamp.getTime());
+    const updated = await deploy(
+      s,
+      'web',
+      template({ A: 'AWS::SQS::Queue', B: 'AWS::SQS::Queue', C: 'AWS::SQS::Queue' }),
+    );
+    const rootTimes = (await allEvents(s.cf, updated.stackId))
+      .filter((e) => e.logicalId === 'web' && e.clientRequestToken === updated.token)
+      .map((e) => e.timestamp.getTime());
     expect(rootTimes.at(-1)! - rootTimes[0]!).toBe(30_000);
   });
 
@@ -88,32 +140,68 @@ describe('defaults and existing stacks', () => {
     const s = setup({ scenario: { existing: { web: { status: 'CREATE_COMPLETE', templateBody: TWO } } } });
     const stack = await s.cf.describeStack('web');
     expect(stack?.status).toBe('CREATE_COMPLETE');
-    const ref = await s.cf.createChangeSet({ stackName: 'web', changeSetName: 'c', changeSetType: 'UPDATE', templateBody: TWO, parameters: [], tags: {}, capabilities: [], clientToken: 'c' });
+    const ref = await s.cf.createChangeSet({
+      stackName: 'web',
+      changeSetName: 'c',
+      changeSetType: 'UPDATE',
+      templateBody: TWO,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: 'c',
+    });
     expect((await readyChangeSet(s, ref.changeSetId)).status).toBe('FAILED');
     // Its history is in the past.
     expect((await allEvents(s.cf, 'web')).every((e) => e.timestamp.getTime() < s.clock.now())).toBe(true);
   });
 
   it('sets up CREATE_COMPLETE even when its imports have no exporter and a failure is scripted for later', async () => {
-    const importer = template({ Fn: 'AWS::Lambda::Function\n    Properties:\n      Role: !ImportValue nobody-exports-this' });
-    const s = setup({ scenario: { stacks: { web: { fail: { logicalId: 'Fn', reason: 'later' } } }, existing: { web: { status: 'CREATE_COMPLETE', templateBody: importer } } } });
+    const importer = template({
+      Fn: 'AWS::Lambda::Function\n    Properties:\n      Role: !ImportValue nobody-exports-this',
+    });
+    const s = setup({
+      scenario: {
+        stacks: { web: { fail: { logicalId: 'Fn', reason: 'later' } } },
+        existing: { web: { status: 'CREATE_COMPLETE', templateBody: importer } },
+      },
+    });
     expect((await s.cf.describeStack('web'))?.status).toBe('CREATE_COMPLETE');
   });
 
   it('sets up CREATE_COMPLETE without a template as a placeholder, so the next deploy is an update', async () => {
     const s = setup({ scenario: { existing: { web: { status: 'CREATE_COMPLETE' } } } });
-    const ref = await s.cf.createChangeSet({ stackName: 'web', changeSetName: 'c', changeSetType: 'UPDATE', templateBody: TWO, parameters: [], tags: {}, capabilities: [], clientToken: 'c' });
-    expect((await readyChangeSet(s, ref.changeSetId)).changes.map((c) => `${c.action} ${c.logicalId}`)).toEqual(['Add A', 'Add B', 'Remove Placeholder']);
+    const ref = await s.cf.createChangeSet({
+      stackName: 'web',
+      changeSetName: 'c',
+      changeSetType: 'UPDATE',
+      templateBody: TWO,
+      parameters: [],
+      tags: {},
+      capabilities: [],
+      clientToken: 'c',
+    });
+    expect((await readyChangeSet(s, ref.changeSetId)).changes.map((c) => `${c.action} ${c.logicalId}`)).toEqual([
+      'Add A',
+      'Add B',
+      'Remove Placeholder',
+    ]);
   });
 
   it('sets up ROLLBACK_COMPLETE as a failed first create', async () => {
     const s = setup({ scenario: { existing: { web: { status: 'ROLLBACK_COMPLETE', templateBody: TWO } } } });
     expect(await s.cf.describeStack('web')).toMatchObject({ status: 'ROLLBACK_COMPLETE', outputs: [] });
-    expect(lines(await allEvents(s.cf, 'web'))).toContain('web ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [A, B]. Rollback requested by user.');
+    expect(lines(await allEvents(s.cf, 'web'))).toContain(
+      'web ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [A, B]. Rollback requested by user.',
+    );
   });
 
-  it('sets up UPDATE_IN_PROGRESS as someone else\'s update that ends updateSeconds after the start', async () => {
-    const s = setup({ scenario: { stacks: { web: { updateSeconds: 40 } }, existing: { web: { status: 'UPDATE_IN_PROGRESS', templateBody: TWO } } } });
+  it("sets up UPDATE_IN_PROGRESS as someone else's update that ends updateSeconds after the start", async () => {
+    const s = setup({
+      scenario: {
+        stacks: { web: { updateSeconds: 40 } },
+        existing: { web: { status: 'UPDATE_IN_PROGRESS', templateBody: TWO } },
+      },
+    });
     const stack = await s.cf.describeStack('web');
     expect(stack?.status).toBe('UPDATE_IN_PROGRESS');
     const events = await allEvents(s.cf, 'web');
@@ -122,10 +210,14 @@ describe('defaults and existing stacks', () => {
     expect(s.elapsed()).toBe(40_000);
   });
 
-  it('keeps a saved stack rather than setting up the scenario\'s existing one again', async () => {
+  it("keeps a saved stack rather than setting up the scenario's existing one again", async () => {
     const first = setup();
     await deploy(first, 'web', TWO);
-    const second = setup({ state: first.sim.exportState(), scenario: { existing: { web: { status: 'ROLLBACK_COMPLETE' } } }, start: first.clock.now() });
+    const second = setup({
+      state: first.sim.exportState(),
+      scenario: { existing: { web: { status: 'ROLLBACK_COMPLETE' } } },
+      start: first.clock.now(),
+    });
     expect((await second.cf.describeStack('web'))?.status).toBe('CREATE_COMPLETE');
   });
 });

@@ -17,12 +17,16 @@ export interface Sim {
   waitUntil(ms: number): Promise<void>;
 }
 
-export function setup(options: Partial<Omit<SimulatorOptions, 'clock'>> & { scenario?: SimScenario; start?: number } = {}): Sim {
+export function setup(
+  options: Partial<Omit<SimulatorOptions, 'clock'>> & { scenario?: SimScenario; start?: number } = {},
+): Sim {
   const { start, ...rest } = options;
   const clock = createVirtualClock(start ?? START);
   const sim = createSimulator({ clock, ...rest });
   return {
-    clock, sim, cf: sim.ports.cloudFormation,
+    clock,
+    sim,
+    cf: sim.ports.cloudFormation,
     elapsed: () => clock.now() - START,
     wait: (ms) => clock.sleep(ms),
     waitUntil: (ms) => clock.sleep(Math.max(0, START + ms - clock.now())),
@@ -31,10 +35,15 @@ export function setup(options: Partial<Omit<SimulatorOptions, 'clock'>> & { scen
 
 /** A template with the given resources: logical id → type, optionally followed by more lines of its definition. */
 export function template(resources: Record<string, string>, extra = ''): string {
-  const body = Object.entries(resources).map(([id, def]) => {
-    const [type, ...rest] = def.split('\n');
-    return `  ${id}:\n    Type: ${type}\n${rest.filter((l) => l !== '').map((l) => `${l}\n`).join('')}`;
-  }).join('');
+  const body = Object.entries(resources)
+    .map(([id, def]) => {
+      const [type, ...rest] = def.split('\n');
+      return `  ${id}:\n    Type: ${type}\n${rest
+        .filter((l) => l !== '')
+        .map((l) => `${l}\n`)
+        .join('')}`;
+    })
+    .join('');
   return `${extra}${extra === '' || extra.endsWith('\n') ? '' : '\n'}Resources:\n${body}`;
 }
 
@@ -47,16 +56,28 @@ export interface Deployed {
 let counter = 0;
 
 /** Makes a change set, waits until it is ready, and executes it (without waiting for the stack). */
-export async function execute(s: Sim, stackName: string, body: string, options: { parameters?: Parameter[]; tags?: Record<string, string>; type?: 'CREATE' | 'UPDATE' } = {}): Promise<Deployed> {
+export async function execute(
+  s: Sim,
+  stackName: string,
+  body: string,
+  options: { parameters?: Parameter[]; tags?: Record<string, string>; type?: 'CREATE' | 'UPDATE' } = {},
+): Promise<Deployed> {
   counter += 1;
   const existing = await s.cf.describeStack(stackName);
   const type = options.type ?? (existing && existing.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE');
   const ref = await s.cf.createChangeSet({
-    stackName, changeSetName: `cs-${counter}`, changeSetType: type, templateBody: body, parameters: options.parameters ?? [],
-    tags: options.tags ?? {}, capabilities: [], clientToken: `client-${counter}`,
+    stackName,
+    changeSetName: `cs-${counter}`,
+    changeSetType: type,
+    templateBody: body,
+    parameters: options.parameters ?? [],
+    tags: options.tags ?? {},
+    capabilities: [],
+    clientToken: `client-${counter}`,
   });
   const described = await readyChangeSet(s, ref.changeSetId);
-  if (described.status !== 'CREATE_COMPLETE') throw new Error(`change set ${described.status}: ${described.statusReason ?? ''}`);
+  if (described.status !== 'CREATE_COMPLETE')
+    throw new Error(`change set ${described.status}: ${described.statusReason ?? ''}`);
   const token = `token-${counter}`;
   await s.cf.executeChangeSet(ref.changeSetId, token);
   return { ...ref, token };
@@ -82,7 +103,12 @@ export async function settled(s: Sim, stackId: string): Promise<StackDescription
 }
 
 /** Deploys and waits for the end. */
-export async function deploy(s: Sim, stackName: string, body: string, options: Parameters<typeof execute>[3] = {}): Promise<StackDescription & Deployed> {
+export async function deploy(
+  s: Sim,
+  stackName: string,
+  body: string,
+  options: Parameters<typeof execute>[3] = {},
+): Promise<StackDescription & Deployed> {
   const run = await execute(s, stackName, body, options);
   return { ...(await settled(s, run.stackId)), ...run };
 }

@@ -7,11 +7,18 @@ async function throttledPattern(seed: number, calls: number): Promise<boolean[]>
   const s = setup({ scenario: { throttle: { rate: 0.2 } }, seed });
   const pattern: boolean[] = [];
   for (let i = 0; i < calls; i += 1) {
-    const outcome = await s.cf.describeStack('nope').then(() => false, (error: unknown) => {
-      expect(error).toBeInstanceOf(AwsError);
-      expect([(error as AwsError).awsCode, (error as AwsError).serviceMessage, (error as AwsError).operation]).toEqual(['Throttling', 'Rate exceeded', 'DescribeStacks']);
-      return true;
-    });
+    const outcome = await s.cf.describeStack('nope').then(
+      () => false,
+      (error: unknown) => {
+        expect(error).toBeInstanceOf(AwsError);
+        expect([
+          (error as AwsError).awsCode,
+          (error as AwsError).serviceMessage,
+          (error as AwsError).operation,
+        ]).toEqual(['Throttling', 'Rate exceeded', 'DescribeStacks']);
+        return true;
+      },
+    );
     pattern.push(outcome);
   }
   expect(s.sim.stats().throttledCalls).toBe(pattern.filter(Boolean).length);
@@ -48,13 +55,34 @@ describe('stats', () => {
     expect(stats.callsByStack).toEqual({ web: stats.totalCalls - 1 });
     expect(stats.calls[0]).toEqual({ at: START, operation: 'DescribeStacks', stackName: 'web', throttled: false });
     expect(stats.calls.map((c) => c.at)).toEqual([...stats.calls.map((c) => c.at)].sort((x, y) => x - y));
-    expect(stats.peakCallsPerSecond).toBe(peakPerWindow(stats.calls.map((c) => c.at), 1000));
+    expect(stats.peakCallsPerSecond).toBe(
+      peakPerWindow(
+        stats.calls.map((c) => c.at),
+        1000,
+      ),
+    );
     // Completion times: when CloudFormation finished (the stack's terminal event), for the detection-delay figure.
     const terminal = (await allEvents(s.cf, done.stackId)).at(-1);
-    expect(stats.operations).toEqual([{
-      stackName: 'web', stackId: done.stackId, kind: 'create', token: done.token, startedAt: START + 5000, finishedAt: terminal?.timestamp.getTime(), finalStatus: 'CREATE_COMPLETE',
-    }]);
-    expect(stats.changeSets).toEqual([{ stackName: 'web', changeSetId: done.changeSetId, createdAt: START, readyAt: START + 5000, status: 'CREATE_COMPLETE' }]);
+    expect(stats.operations).toEqual([
+      {
+        stackName: 'web',
+        stackId: done.stackId,
+        kind: 'create',
+        token: done.token,
+        startedAt: START + 5000,
+        finishedAt: terminal?.timestamp.getTime(),
+        finalStatus: 'CREATE_COMPLETE',
+      },
+    ]);
+    expect(stats.changeSets).toEqual([
+      {
+        stackName: 'web',
+        changeSetId: done.changeSetId,
+        createdAt: START,
+        readyAt: START + 5000,
+        status: 'CREATE_COMPLETE',
+      },
+    ]);
   });
 
   it('finds the busiest one-second window', () => {

@@ -7,7 +7,9 @@ describe('the resource spec (@aws-cdk/aws-service-spec)', () => {
     expect(spec.replacementOf('AWS::DynamoDB::Table', 'KeySchema')).toBe('Always');
     expect(spec.replacementOf('AWS::DynamoDB::Table', 'TableName')).toBe('Always');
     expect(spec.replacementOf('AWS::DynamoDB::Table', 'BillingMode')).toBe('Never');
-    expect(spec.createOnlyProperties('AWS::DynamoDB::Table')).toEqual(expect.arrayContaining(['KeySchema', 'TableName']));
+    expect(spec.createOnlyProperties('AWS::DynamoDB::Table')).toEqual(
+      expect.arrayContaining(['KeySchema', 'TableName']),
+    );
     expect(spec.createOnlyProperties('AWS::DynamoDB::Table')).not.toContain('BillingMode');
     expect(spec.isStateful('AWS::DynamoDB::Table')).toBe(true);
   });

@@ -44,12 +44,19 @@ describe('analyzeTemplate: parameters, resources, description', () => {
 
   it('reads NoEcho given as a boolean or as the string "true"', () => {
     expect(info.parameters.map((p) => [p.name, p.noEcho])).toEqual([
-      ['Stage', false], ['Subnets', false], ['Retries', false], ['Secret', true], ['QuotedSecret', true], ['Visible', false],
+      ['Stage', false],
+      ['Subnets', false],
+      ['Retries', false],
+      ['Secret', true],
+      ['QuotedSecret', true],
+      ['Visible', false],
     ]);
   });
 
   it('locates each parameter at its key', () => {
-    expect(info.parameters.map((p) => p.location)).toEqual([3, 6, 9, 12, 15, 18].map((line) => ({ file: 'template.yaml', line, column: 3 })));
+    expect(info.parameters.map((p) => p.location)).toEqual(
+      [3, 6, 9, 12, 15, 18].map((line) => ({ file: 'template.yaml', line, column: 3 })),
+    );
   });
 
   it('lists resources with logical ids, types and lines, in template order', () => {
@@ -109,7 +116,11 @@ describe('analyzeTemplate: outputs and export names', () => {
   });
 
   it('prefers parameter values from the options to template defaults', () => {
-    const info = analyzeYaml(text, { stackName: 's', region: 'eu-west-1', parameterValues: new Map([['Stage', 'prod']]) });
+    const info = analyzeYaml(text, {
+      stackName: 's',
+      region: 'eu-west-1',
+      parameterValues: new Map([['Stage', 'prod']]),
+    });
     expect(info.outputs[0]?.exportName?.value).toBe('s-prod-ApiId');
   });
 
@@ -117,7 +128,8 @@ describe('analyzeTemplate: outputs and export names', () => {
     const info = analyzeYaml(text, { stackName: 'orders-dev-app', region: 'eu-west-1' });
     expect(info.warnings).toHaveLength(1);
     expect(info.warnings[0]).toMatchObject({
-      message: 'export name of output ByAccount is only known as the pattern "${AWS::AccountId}-ApiId": AWS::AccountId is not known before deploy',
+      message:
+        'export name of output ByAccount is only known as the pattern "${AWS::AccountId}-ApiId": AWS::AccountId is not known before deploy',
       location: { file: 'template.yaml', line: 19, column: 3 },
     });
   });
@@ -133,7 +145,8 @@ describe('analyzeTemplate: outputs and export names', () => {
 });
 
 describe('analyzeTemplate: imports', () => {
-  const info = analyzeYaml(dedent`
+  const info = analyzeYaml(
+    dedent`
     Parameters:
       Project:
         Type: String
@@ -161,7 +174,9 @@ describe('analyzeTemplate: imports', () => {
     Outputs:
       Vpc:
         Value: !ImportValue shared-VpcId
-  `, { parameterValues: new Map([['Project', 'orders']]) });
+  `,
+    { parameterValues: new Map([['Project', 'orders']]) },
+  );
 
   it('finds imports anywhere in resources and outputs, with the user and the line', () => {
     expect(info.imports.map((i) => [i.exportName.value, i.usedBy, i.location.line])).toEqual([
@@ -185,11 +200,13 @@ describe('analyzeTemplate: imports', () => {
             QueueName:
               Fn::ImportValue: !Sub '\${Project}-QueueName'
     `);
-    expect(partial.imports).toEqual([{
-      exportName: { value: '${Project}-QueueName', unknowns: ['Project'] },
-      usedBy: 'Queue',
-      location: { file: 'template.yaml', line: 9, column: 9 },
-    }]);
+    expect(partial.imports).toEqual([
+      {
+        exportName: { value: '${Project}-QueueName', unknowns: ['Project'] },
+        usedBy: 'Queue',
+        location: { file: 'template.yaml', line: 9, column: 9 },
+      },
+    ]);
     expect(partial.warnings.map((w) => w.message)).toEqual([
       'Fn::ImportValue in Queue is only known as the pattern "${Project}-QueueName": Project is not known before deploy',
     ]);
@@ -216,12 +233,16 @@ describe('analyzeTemplate: SSM reads', () => {
     expect(info.ssmReads).toEqual([
       {
         parameterName: { value: '/orders/dev/data/table-name', unknowns: [] },
-        via: 'parameter-type', secure: false, usedBy: 'TableName',
+        via: 'parameter-type',
+        secure: false,
+        usedBy: 'TableName',
         location: { file: 'template.yaml', line: 2, column: 3 },
       },
       {
         parameterName: { value: '/orders/dev/ids', unknowns: [] },
-        via: 'parameter-type', secure: false, usedBy: 'Ids',
+        via: 'parameter-type',
+        secure: false,
+        usedBy: 'Ids',
         location: { file: 'template.yaml', line: 5, column: 3 },
       },
     ]);
@@ -268,11 +289,14 @@ describe('analyzeTemplate: SSM reads', () => {
       ['/db/password', true, 'Db', 8],
       ['/db/endpoint', false, 'output Endpoint', 11],
     ]);
-    expect(info.ssmReads.every((r) => r.via === 'dynamic-reference' && r.parameterName.unknowns.length === 0)).toBe(true);
+    expect(info.ssmReads.every((r) => r.via === 'dynamic-reference' && r.parameterName.unknowns.length === 0)).toBe(
+      true,
+    );
   });
 
   it('resolves ${...} inside a dynamic reference in a Fn::Sub', () => {
-    const info = analyzeYaml(dedent`
+    const info = analyzeYaml(
+      dedent`
       Parameters:
         Stage:
           Type: String
@@ -289,7 +313,9 @@ describe('analyzeTemplate: SSM reads', () => {
               - Env: !Ref Stage
             Role: !Sub '{{resolve:ssm:/teams/\${Team}/role}}'
             KmsKeyArn: !Sub '{{resolve:ssm-secure:/\${AWS::Region}/\${!Literal}/key}}'
-    `, { region: 'eu-west-1' });
+    `,
+      { region: 'eu-west-1' },
+    );
     expect(info.ssmReads.map((r) => [r.parameterName, r.secure, r.location.line])).toEqual([
       [{ value: '/orders/dev/description', unknowns: [] }, false, 11],
       // A block-sequence !Sub starts at its first item: the line holding the reference.
@@ -347,33 +373,44 @@ describe('analyzeTemplate: SSM writes', () => {
 
   it('lists AWS::SSM::Parameter resources with a Name, resolved', () => {
     const info = analyzeYaml(text, { parameterValues: new Map([['Project', 'orders']]) });
-    expect(info.ssmWrites).toEqual([{
-      parameterName: { value: '/orders/dev/data/table-name', unknowns: [] },
-      logicalId: 'TableNameParam',
-      location: { file: 'template.yaml', line: 8, column: 3 },
-    }]);
+    expect(info.ssmWrites).toEqual([
+      {
+        parameterName: { value: '/orders/dev/data/table-name', unknowns: [] },
+        logicalId: 'TableNameParam',
+        location: { file: 'template.yaml', line: 8, column: 3 },
+      },
+    ]);
     expect(info.warnings).toEqual([]);
   });
 
   it('warns about a written name with an unknown piece', () => {
     const info = analyzeYaml(text);
-    expect(info.ssmWrites.map((w) => w.parameterName)).toEqual([{ value: '/${Project}/dev/data/table-name', unknowns: ['Project'] }]);
-    expect(info.warnings).toEqual([expect.objectContaining({
-      message: 'SSM parameter name of TableNameParam is only known as the pattern "/${Project}/dev/data/table-name": Project is not known before deploy',
-      location: { file: 'template.yaml', line: 8, column: 3 },
-    })]);
+    expect(info.ssmWrites.map((w) => w.parameterName)).toEqual([
+      { value: '/${Project}/dev/data/table-name', unknowns: ['Project'] },
+    ]);
+    expect(info.warnings).toEqual([
+      expect.objectContaining({
+        message:
+          'SSM parameter name of TableNameParam is only known as the pattern "/${Project}/dev/data/table-name": Project is not known before deploy',
+        location: { file: 'template.yaml', line: 8, column: 3 },
+      }),
+    ]);
   });
 });
 
 describe('analyzeTemplate: structural errors', () => {
   it('reports a missing Resources section', () => {
     const info = analyzeYaml('Description: nothing here\n');
-    expect(info.errors).toEqual([{ message: 'a template needs at least one resource in `Resources`', location: { file: 'template.yaml' } }]);
+    expect(info.errors).toEqual([
+      { message: 'a template needs at least one resource in `Resources`', location: { file: 'template.yaml' } },
+    ]);
     expect(info.resources).toEqual([]);
   });
 
   it('reports an empty Resources section', () => {
-    expect(analyzeYaml('Resources: {}\n').errors.map((e) => e.message)).toEqual(['a template needs at least one resource in `Resources`']);
+    expect(analyzeYaml('Resources: {}\n').errors.map((e) => e.message)).toEqual([
+      'a template needs at least one resource in `Resources`',
+    ]);
   });
 
   it('reports a resource without Type at its line', () => {
@@ -384,8 +421,13 @@ describe('analyzeTemplate: structural errors', () => {
         Bad:
           Properties: {}
     `);
-    expect(info.errors).toEqual([{ message: 'resource Bad has no `Type`', location: { file: 'template.yaml', line: 4, column: 3 } }]);
-    expect(info.resources.map((r) => [r.logicalId, r.type])).toEqual([['Good', 'AWS::SNS::Topic'], ['Bad', 'Unknown']]);
+    expect(info.errors).toEqual([
+      { message: 'resource Bad has no `Type`', location: { file: 'template.yaml', line: 4, column: 3 } },
+    ]);
+    expect(info.resources.map((r) => [r.logicalId, r.type])).toEqual([
+      ['Good', 'AWS::SNS::Topic'],
+      ['Bad', 'Unknown'],
+    ]);
   });
 
   it('reports a parameter without Type and a section that is not a mapping', () => {
@@ -418,10 +460,12 @@ describe('analyzeTemplate: structural errors', () => {
       '}',
     ].join('\n');
     const info = analyzeTemplate(parseTemplate(json, 'stack.json'), { region: 'us-east-1' });
-    expect(info.ssmWrites).toEqual([{
-      parameterName: { value: '/app/us-east-1/x', unknowns: [] },
-      logicalId: 'Param',
-      location: { file: 'stack.json', line: 3, column: 5 },
-    }]);
+    expect(info.ssmWrites).toEqual([
+      {
+        parameterName: { value: '/app/us-east-1/x', unknowns: [] },
+        logicalId: 'Param',
+        location: { file: 'stack.json', line: 3, column: 5 },
+      },
+    ]);
   });
 });

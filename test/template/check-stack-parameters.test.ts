@@ -3,7 +3,8 @@ import type { SourceLocation } from '../../src/errors.js';
 import { checkStackParameters } from '../../src/template/index.js';
 import { analyzeYaml, dedent, resolvedStack } from '../helpers/template-fixtures.js';
 
-const template = analyzeYaml(dedent`
+const template = analyzeYaml(
+  dedent`
   Parameters:
     Project:
       Type: String
@@ -15,10 +16,16 @@ const template = analyzeYaml(dedent`
   Resources:
     Topic:
       Type: AWS::SNS::Topic
-`, {}, 'templates/app.yaml');
+`,
+  {},
+  'templates/app.yaml',
+);
 
 /** A config locator that records the paths asked for and answers with a recognisable line. */
-function recordingLocator(): { paths: (readonly PropertyKey[])[]; locate: (path: readonly PropertyKey[]) => SourceLocation } {
+function recordingLocator(): {
+  paths: (readonly PropertyKey[])[];
+  locate: (path: readonly PropertyKey[]) => SourceLocation;
+} {
   const paths: (readonly PropertyKey[])[] = [];
   return {
     paths,
@@ -47,13 +54,15 @@ describe('checkStackParameters', () => {
   it('reports a config parameter the template does not declare, with a did-you-mean hint', () => {
     const { locate, paths } = recordingLocator();
     const stack = resolvedStack({ parameters: { Project: 'orders', Stage: 'dev', Stag: 'dev' } });
-    expect(checkStackParameters(stack, template, locate)).toEqual([{
-      path: 'stacks.app.parameters.Stag',
-      stack: 'app',
-      location: { file: 'stacks.config.ts', line: 41, column: 9 },
-      message: 'parameter Stag is not declared in templates/app.yaml',
-      hint: 'did you mean "Stage"?',
-    }]);
+    expect(checkStackParameters(stack, template, locate)).toEqual([
+      {
+        path: 'stacks.app.parameters.Stag',
+        stack: 'app',
+        location: { file: 'stacks.config.ts', line: 41, column: 9 },
+        message: 'parameter Stag is not declared in templates/app.yaml',
+        hint: 'did you mean "Stage"?',
+      },
+    ]);
     expect(paths).toEqual([['stacks', 'app', 'parameters', 'Stag']]);
   });
 
@@ -66,20 +75,30 @@ describe('checkStackParameters', () => {
 
   it('says so when the template declares no parameters', () => {
     const bare = analyzeYaml('Resources:\n  T:\n    Type: AWS::SNS::Topic\n');
-    const problems = checkStackParameters(resolvedStack({ parameters: { Stage: 'dev' } }), bare, recordingLocator().locate);
+    const problems = checkStackParameters(
+      resolvedStack({ parameters: { Stage: 'dev' } }),
+      bare,
+      recordingLocator().locate,
+    );
     expect(problems.map((p) => p.hint)).toEqual(['the template declares no parameters']);
   });
 
   it('reports a template parameter without default that the config does not set, at the template line', () => {
-    const stack = resolvedStack({ id: 'api', templateDisplay: 'templates/app.yaml', parameters: { Project: 'orders' } });
+    const stack = resolvedStack({
+      id: 'api',
+      templateDisplay: 'templates/app.yaml',
+      parameters: { Project: 'orders' },
+    });
     const { locate, paths } = recordingLocator();
-    expect(checkStackParameters(stack, template, locate)).toEqual([{
-      path: 'stacks.api.parameters',
-      stack: 'api',
-      location: { file: 'templates/app.yaml', line: 4, column: 3 },
-      message: 'template parameter Stage has no default and stack "api" does not set it',
-      hint: 'set stacks.api.parameters.Stage in the config, or give the parameter a Default',
-    }]);
+    expect(checkStackParameters(stack, template, locate)).toEqual([
+      {
+        path: 'stacks.api.parameters',
+        stack: 'api',
+        location: { file: 'templates/app.yaml', line: 4, column: 3 },
+        message: 'template parameter Stage has no default and stack "api" does not set it',
+        hint: 'set stacks.api.parameters.Stage in the config, or give the parameter a Default',
+      },
+    ]);
     expect(paths).toEqual([]);
   });
 

@@ -19,9 +19,17 @@ describe('parseTemplate: short-form tags', () => {
     ['!Ref to a pseudo parameter', "!Ref 'AWS::Region'", { Ref: 'AWS::Region' }],
     ['!GetAtt dotted', '!GetAtt Table.Arn', { 'Fn::GetAtt': ['Table', 'Arn'] }],
     ['!GetAtt list', '!GetAtt [Table, Arn]', { 'Fn::GetAtt': ['Table', 'Arn'] }],
-    ['!GetAtt of a nested stack output (first dot only)', '!GetAtt Network.Outputs.VpcId', { 'Fn::GetAtt': ['Network', 'Outputs.VpcId'] }],
+    [
+      '!GetAtt of a nested stack output (first dot only)',
+      '!GetAtt Network.Outputs.VpcId',
+      { 'Fn::GetAtt': ['Network', 'Outputs.VpcId'] },
+    ],
     ['!Sub string', "!Sub '${Project}-${Stage}-vpc'", { 'Fn::Sub': '${Project}-${Stage}-vpc' }],
-    ['!Sub list with variables', "!Sub ['${Name}-x', {Name: !Ref Stage}]", { 'Fn::Sub': ['${Name}-x', { Name: { Ref: 'Stage' } }] }],
+    [
+      '!Sub list with variables',
+      "!Sub ['${Name}-x', {Name: !Ref Stage}]",
+      { 'Fn::Sub': ['${Name}-x', { Name: { Ref: 'Stage' } }] },
+    ],
     ['!ImportValue', '!ImportValue shared-VpcId', { 'Fn::ImportValue': 'shared-VpcId' }],
     ['!Join', "!Join [',', [a, b]]", { 'Fn::Join': [',', ['a', 'b']] }],
     ['!Select', '!Select [1, [a, b]]', { 'Fn::Select': [1, ['a', 'b']] }],
@@ -32,13 +40,20 @@ describe('parseTemplate: short-form tags', () => {
     ['!Or', '!Or [!Condition A, !Equals [a, b]]', { 'Fn::Or': [{ Condition: 'A' }, { 'Fn::Equals': ['a', 'b'] }] }],
     ['!Not', '!Not [!Equals [!Ref Stage, prod]]', { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] }] }],
     ['!Condition (no Fn:: prefix)', '!Condition IsProd', { Condition: 'IsProd' }],
-    ['!FindInMap', "!FindInMap [RegionMap, !Ref 'AWS::Region', Ami]", { 'Fn::FindInMap': ['RegionMap', { Ref: 'AWS::Region' }, 'Ami'] }],
+    [
+      '!FindInMap',
+      "!FindInMap [RegionMap, !Ref 'AWS::Region', Ami]",
+      { 'Fn::FindInMap': ['RegionMap', { Ref: 'AWS::Region' }, 'Ami'] },
+    ],
     ['!GetAZs with an empty string', "!GetAZs ''", { 'Fn::GetAZs': '' }],
     ['!GetAZs with a region', '!GetAZs eu-west-1', { 'Fn::GetAZs': 'eu-west-1' }],
     ['!Base64', '!Base64 hello', { 'Fn::Base64': 'hello' }],
     ['!Cidr', '!Cidr [10.0.0.0/16, 6, 5]', { 'Fn::Cidr': ['10.0.0.0/16', 6, 5] }],
-    ['!Transform (mapping form)', '!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k.yaml}}',
-      { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k.yaml' } } }],
+    [
+      '!Transform (mapping form)',
+      '!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k.yaml}}',
+      { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k.yaml' } } },
+    ],
     ['!Length', '!Length [a, b]', { 'Fn::Length': ['a', 'b'] }],
     ['!ToJsonString', '!ToJsonString {a: 1}', { 'Fn::ToJsonString': { a: 1 } }],
   ])('%s', (_name, snippet, expected) => {
@@ -119,7 +134,12 @@ describe('parseTemplate: short-form tags', () => {
     `);
     expect(template.body.AWSTemplateFormatVersion).toBe('2010-09-09');
     expect(objectAt(template.body, 'Resources', 'R', 'Properties')).toEqual({
-      Count: 3, Ratio: 0.5, Enabled: true, Nothing: null, Quoted: '42', Word: 'yes',
+      Count: 3,
+      Ratio: 0.5,
+      Enabled: true,
+      Nothing: null,
+      Quoted: '42',
+      Word: 'yes',
     });
   });
 
@@ -164,22 +184,29 @@ describe('parseTemplate: JSON', () => {
         Export:
           Name: !Join ['-', [!Ref Stage, TableArn]]
   `;
-  const jsonText = JSON.stringify({
-    Parameters: { Stage: { Type: 'String', Default: 'dev' } },
-    Resources: {
-      Table: {
-        Type: 'AWS::DynamoDB::Table',
-        Properties: {
-          TableName: { 'Fn::Sub': '${Stage}-orders' },
-          BillingMode: 'PAY_PER_REQUEST',
-          Tags: [{ Key: 'Az', Value: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] } }],
+  const jsonText = JSON.stringify(
+    {
+      Parameters: { Stage: { Type: 'String', Default: 'dev' } },
+      Resources: {
+        Table: {
+          Type: 'AWS::DynamoDB::Table',
+          Properties: {
+            TableName: { 'Fn::Sub': '${Stage}-orders' },
+            BillingMode: 'PAY_PER_REQUEST',
+            Tags: [{ Key: 'Az', Value: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] } }],
+          },
+        },
+      },
+      Outputs: {
+        Arn: {
+          Value: { 'Fn::GetAtt': ['Table', 'Arn'] },
+          Export: { Name: { 'Fn::Join': ['-', [{ Ref: 'Stage' }, 'TableArn']] } },
         },
       },
     },
-    Outputs: {
-      Arn: { Value: { 'Fn::GetAtt': ['Table', 'Arn'] }, Export: { Name: { 'Fn::Join': ['-', [{ Ref: 'Stage' }, 'TableArn']] } } },
-    },
-  }, null, 2);
+    null,
+    2,
+  );
 
   it('parses a JSON template to the same body as the equivalent YAML', () => {
     const fromJson = parseTemplate(jsonText, 'stack.json');
@@ -207,12 +234,15 @@ describe('parseTemplate: JSON', () => {
 
 describe('parseTemplate: errors', () => {
   it('reports bad indentation as a YAML syntax error at its line and column', () => {
-    const error = parseError(dedent`
+    const error = parseError(
+      dedent`
       Resources:
         Bucket:
           Type: AWS::S3::Bucket
          Properties: {}
-    `, 'templates/bad.yaml');
+    `,
+      'templates/bad.yaml',
+    );
     expect(error).toBeInstanceOf(TemplateError);
     expect(error.code).toBe('TEMPLATE');
     expect(error.detail).toMatch(/^YAML syntax error: /);
@@ -247,14 +277,17 @@ describe('parseTemplate: errors', () => {
   });
 
   it('reports invalid JSON as a JSON syntax error with line and column', () => {
-    const error = parseError([
-      '{',
-      '  "Resources": {',
-      '    "Bucket": { "Type": "AWS::S3::Bucket" }',
-      '    "Queue": { "Type": "AWS::SQS::Queue" }',
-      '  }',
-      '}',
-    ].join('\n'), 'stack.json');
+    const error = parseError(
+      [
+        '{',
+        '  "Resources": {',
+        '    "Bucket": { "Type": "AWS::S3::Bucket" }',
+        '    "Queue": { "Type": "AWS::SQS::Queue" }',
+        '  }',
+        '}',
+      ].join('\n'),
+      'stack.json',
+    );
     // The wording is V8's and changes between Node versions; the place must not.
     expect(error.detail).toMatch(/^JSON syntax error: \S/);
     expect(error.location).toEqual({ file: 'stack.json', line: 4, column: 5 });
@@ -372,8 +405,11 @@ describe('readTemplate', () => {
     const template = await readTemplate(file, 'templates/queue.yaml');
     expect(template.file).toBe('templates/queue.yaml');
     expect(template.body).toEqual({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } });
-    expect(template.locate(template.positionOfEntry(objectAt(template.body, 'Resources'), 'Queue')))
-      .toEqual({ file: 'templates/queue.yaml', line: 2, column: 3 });
+    expect(template.locate(template.positionOfEntry(objectAt(template.body, 'Resources'), 'Queue'))).toEqual({
+      file: 'templates/queue.yaml',
+      line: 2,
+      column: 3,
+    });
   });
 
   it('reports syntax errors under the display path', async () => {
@@ -386,7 +422,9 @@ describe('readTemplate', () => {
   });
 
   it('turns a missing file into a TemplateError with a hint', async () => {
-    const error: unknown = await readTemplate(join(dir, 'missing.yaml'), 'templates/missing.yaml').catch((e: unknown) => e);
+    const error: unknown = await readTemplate(join(dir, 'missing.yaml'), 'templates/missing.yaml').catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TemplateError);
     expect(error).toMatchObject({
       location: { file: 'templates/missing.yaml' },

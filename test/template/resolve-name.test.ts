@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { isExact, resolveName } from '../../src/template/index.js';
 import type { ResolveContext, TemplateObject } from '../../src/template/index.js';
 
-const parameters = new Map([['Project', 'orders'], ['Stage', 'dev']]);
+const parameters = new Map([
+  ['Project', 'orders'],
+  ['Stage', 'dev'],
+]);
 const context: ResolveContext = { stackName: 'orders-dev-data', region: 'eu-west-1', parameters };
 
 describe('resolveName: literals and Ref', () => {
@@ -33,12 +36,17 @@ describe('resolveName: literals and Ref', () => {
   });
 
   it('leaves AWS::AccountId unknown', () => {
-    expect(resolveName({ Ref: 'AWS::AccountId' }, context)).toEqual({ value: '${AWS::AccountId}', unknowns: ['AWS::AccountId'] });
+    expect(resolveName({ Ref: 'AWS::AccountId' }, context)).toEqual({
+      value: '${AWS::AccountId}',
+      unknowns: ['AWS::AccountId'],
+    });
   });
 
   it('leaves region-dependent pseudo parameters unknown without a region or stack name', () => {
     const bare: ResolveContext = { parameters };
-    expect(resolveName({ 'Fn::Sub': '${AWS::StackName}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}' }, bare)).toEqual({
+    expect(
+      resolveName({ 'Fn::Sub': '${AWS::StackName}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}' }, bare),
+    ).toEqual({
       value: '${AWS::StackName}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}',
       unknowns: ['AWS::StackName', 'AWS::Region', 'AWS::Partition', 'AWS::URLSuffix'],
     });
@@ -52,11 +60,17 @@ describe('resolveName: literals and Ref', () => {
 
 describe('resolveName: Fn::Sub', () => {
   it('substitutes parameters and pseudo parameters', () => {
-    expect(resolveName({ 'Fn::Sub': '${AWS::StackName}-${Stage}-Url' }, context)).toEqual({ value: 'orders-dev-data-dev-Url', unknowns: [] });
+    expect(resolveName({ 'Fn::Sub': '${AWS::StackName}-${Stage}-Url' }, context)).toEqual({
+      value: 'orders-dev-data-dev-Url',
+      unknowns: [],
+    });
   });
 
   it('keeps ${!Literal} as the literal ${Literal}, which is not an unknown', () => {
-    expect(resolveName({ 'Fn::Sub': '${!Literal}-${Stage}' }, context)).toEqual({ value: '${Literal}-dev', unknowns: [] });
+    expect(resolveName({ 'Fn::Sub': '${!Literal}-${Stage}' }, context)).toEqual({
+      value: '${Literal}-dev',
+      unknowns: [],
+    });
   });
 
   it('puts AWS::AccountId in the value and in unknowns', () => {
@@ -68,10 +82,13 @@ describe('resolveName: Fn::Sub', () => {
 
   it('uses the local variables of the list form, including intrinsic ones', () => {
     const expression = {
-      'Fn::Sub': ['${Prefix}/${Name}/${Stage}', {
-        Prefix: 'static',
-        Name: { 'Fn::Join': ['-', [{ Ref: 'Project' }, { Ref: 'AWS::Region' }]] },
-      }],
+      'Fn::Sub': [
+        '${Prefix}/${Name}/${Stage}',
+        {
+          Prefix: 'static',
+          Name: { 'Fn::Join': ['-', [{ Ref: 'Project' }, { Ref: 'AWS::Region' }]] },
+        },
+      ],
     };
     expect(resolveName(expression, context)).toEqual({ value: 'static/orders-eu-west-1/dev', unknowns: [] });
   });
@@ -88,7 +105,10 @@ describe('resolveName: Fn::Sub', () => {
   });
 
   it('leaves ${Resource.Attribute} unknown', () => {
-    expect(resolveName({ 'Fn::Sub': '${Project}-${Bucket.Arn}' }, context)).toEqual({ value: 'orders-${Bucket.Arn}', unknowns: ['Bucket.Arn'] });
+    expect(resolveName({ 'Fn::Sub': '${Project}-${Bucket.Arn}' }, context)).toEqual({
+      value: 'orders-${Bucket.Arn}',
+      unknowns: ['Bucket.Arn'],
+    });
   });
 
   it('lists each unknown once, in order of appearance', () => {
@@ -99,27 +119,40 @@ describe('resolveName: Fn::Sub', () => {
   });
 
   it('resolves parameters whose names are Object.prototype keys', () => {
-    const odd: ResolveContext = { parameters: new Map([['constructor', 'c'], ['toString', 't']]) };
+    const odd: ResolveContext = {
+      parameters: new Map([
+        ['constructor', 'c'],
+        ['toString', 't'],
+      ]),
+    };
     expect(resolveName({ 'Fn::Sub': '${constructor}-${toString}' }, odd)).toEqual({ value: 'c-t', unknowns: [] });
   });
 
   it('gives up on a Sub whose template is not a string', () => {
-    expect(resolveName({ 'Fn::Sub': [{ Ref: 'Stage' }] }, context)).toEqual({ value: '${Fn::Sub}', unknowns: ['Fn::Sub'] });
+    expect(resolveName({ 'Fn::Sub': [{ Ref: 'Stage' }] }, context)).toEqual({
+      value: '${Fn::Sub}',
+      unknowns: ['Fn::Sub'],
+    });
   });
 });
 
 describe('resolveName: Fn::Join, Fn::FindInMap, Fn::Select', () => {
   it('joins resolved pieces with the delimiter', () => {
     expect(resolveName({ 'Fn::Join': ['-', [{ Ref: 'Project' }, { Ref: 'Stage' }, 'TableName']] }, context)).toEqual({
-      value: 'orders-dev-TableName', unknowns: [],
+      value: 'orders-dev-TableName',
+      unknowns: [],
     });
     expect(resolveName({ 'Fn::Join': ['', ['a', { Ref: 'AWS::AccountId' }]] }, context)).toEqual({
-      value: 'a${AWS::AccountId}', unknowns: ['AWS::AccountId'],
+      value: 'a${AWS::AccountId}',
+      unknowns: ['AWS::AccountId'],
     });
   });
 
   it('gives up on a malformed Join', () => {
-    expect(resolveName({ 'Fn::Join': ['-', { Ref: 'List' }] }, context)).toEqual({ value: '${Fn::Join}', unknowns: ['Fn::Join'] });
+    expect(resolveName({ 'Fn::Join': ['-', { Ref: 'List' }] }, context)).toEqual({
+      value: '${Fn::Join}',
+      unknowns: ['Fn::Join'],
+    });
   });
 
   const mappings: TemplateObject = {
@@ -131,20 +164,29 @@ describe('resolveName: Fn::Join, Fn::FindInMap, Fn::Select', () => {
 
   it('looks up Fn::FindInMap in the mappings, with resolved keys', () => {
     const withMappings: ResolveContext = { ...context, mappings };
-    expect(resolveName({ 'Fn::FindInMap': ['Names', { Ref: 'Stage' }, 'Table'] }, withMappings)).toEqual({ value: 'orders-dev', unknowns: [] });
-    expect(resolveName({ 'Fn::FindInMap': ['Names', { Ref: 'AWS::Region' }, 'Table'] }, withMappings).value).toBe('orders-ireland');
+    expect(resolveName({ 'Fn::FindInMap': ['Names', { Ref: 'Stage' }, 'Table'] }, withMappings)).toEqual({
+      value: 'orders-dev',
+      unknowns: [],
+    });
+    expect(resolveName({ 'Fn::FindInMap': ['Names', { Ref: 'AWS::Region' }, 'Table'] }, withMappings).value).toBe(
+      'orders-ireland',
+    );
     expect(resolveName({ 'Fn::FindInMap': ['Names', 'dev', 'Shards'] }, withMappings).value).toBe('2');
   });
 
   it('leaves a FindInMap with a missing key or without mappings unknown', () => {
     expect(resolveName({ 'Fn::FindInMap': ['Names', 'prod', 'Table'] }, { ...context, mappings })).toEqual({
-      value: '${FindInMap Names}', unknowns: ['FindInMap Names'],
+      value: '${FindInMap Names}',
+      unknowns: ['FindInMap Names'],
     });
     expect(resolveName({ 'Fn::FindInMap': ['Names', 'dev', 'Table'] }, context).unknowns).toEqual(['FindInMap Names']);
   });
 
   it('selects an item by number or by numeric string', () => {
-    expect(resolveName({ 'Fn::Select': [1, ['a', { Ref: 'Stage' }, 'c']] }, context)).toEqual({ value: 'dev', unknowns: [] });
+    expect(resolveName({ 'Fn::Select': [1, ['a', { Ref: 'Stage' }, 'c']] }, context)).toEqual({
+      value: 'dev',
+      unknowns: [],
+    });
     expect(resolveName({ 'Fn::Select': ['2', ['a', 'b', 'c']] }, context).value).toBe('c');
   });
 
@@ -156,12 +198,16 @@ describe('resolveName: Fn::Join, Fn::FindInMap, Fn::Select', () => {
 
 describe('resolveName: values known only after deploy', () => {
   it('names a GetAtt by Resource.Attribute', () => {
-    expect(resolveName({ 'Fn::GetAtt': ['Table', 'StreamArn'] }, context)).toEqual({ value: '${Table.StreamArn}', unknowns: ['Table.StreamArn'] });
+    expect(resolveName({ 'Fn::GetAtt': ['Table', 'StreamArn'] }, context)).toEqual({
+      value: '${Table.StreamArn}',
+      unknowns: ['Table.StreamArn'],
+    });
   });
 
   it('names an ImportValue by its resolved export name', () => {
     expect(resolveName({ 'Fn::ImportValue': { 'Fn::Sub': '${Project}-VpcId' } }, context)).toEqual({
-      value: '${ImportValue orders-VpcId}', unknowns: ['ImportValue orders-VpcId'],
+      value: '${ImportValue orders-VpcId}',
+      unknowns: ['ImportValue orders-VpcId'],
     });
   });
 

@@ -14,6 +14,8 @@ export function escapeProperty(text: string): string {
 
 /** One workflow command as a whole line. */
 export function workflowCommand(name: string, properties: Readonly<Record<string, string>>, message: string): string {
-  const props = Object.entries(properties).map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
+  const props = Object.entries(properties)
+    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+    .join(',');
   return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}\n`;
 }

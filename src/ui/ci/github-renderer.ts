@@ -45,18 +45,24 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
   const flushGroup = (stack: string, title: string, annotations: string[]): void => {
     const lines = held.get(stack) ?? [];
     held.delete(stack);
-    options.write(`${workflowCommand('group', {}, `${stack} — ${title}`)}${lines.join('')}::endgroup::\n${annotations.join('')}`);
+    options.write(
+      `${workflowCommand('group', {}, `${stack} — ${title}`)}${lines.join('')}::endgroup::\n${annotations.join('')}`,
+    );
   };
 
   const annotationsFor = (stack: string): string[] => {
     const record = run.stacks.get(stack);
     if (!record) return [];
     const out = record.warnings.map((message) => workflowCommand('warning', { title: stack }, message));
-    if (record.outcome === 'failed') out.push(workflowCommand('error', { title: `${stack} failed` }, failureText(record)));
-    if (record.outcome === 'blocked') out.push(workflowCommand('warning', { title: `${stack} blocked` }, record.reason ?? 'not approved'));
+    if (record.outcome === 'failed')
+      out.push(workflowCommand('error', { title: `${stack} failed` }, failureText(record)));
+    if (record.outcome === 'blocked')
+      out.push(workflowCommand('warning', { title: `${stack} blocked` }, record.reason ?? 'not approved'));
     const plan = planned.find((p) => p.stack === stack);
-    if (plan?.status === 'failed') out.push(workflowCommand('error', { title: `${stack} could not be planned` }, plan.reason ?? 'failed'));
-    if (plan?.status === 'blocked') out.push(workflowCommand('warning', { title: `${stack} blocked` }, plan.reason ?? 'blocked'));
+    if (plan?.status === 'failed')
+      out.push(workflowCommand('error', { title: `${stack} could not be planned` }, plan.reason ?? 'failed'));
+    if (plan?.status === 'blocked')
+      out.push(workflowCommand('warning', { title: `${stack} blocked` }, plan.reason ?? 'blocked'));
     return out;
   };
 
@@ -72,7 +78,10 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
     if (!('stack' in event) || finished.has(event.stack)) {
       // Run-level lines, and anything said about a stack after its group was printed, go out at once.
       if (text !== '') options.write(text);
-      if (event.type === 'run:warning' || event.type === 'stack:warning') options.write(workflowCommand('warning', { title: 'stack' in event ? event.stack : 'stackpilot' }, event.message));
+      if (event.type === 'run:warning' || event.type === 'stack:warning')
+        options.write(
+          workflowCommand('warning', { title: 'stack' in event ? event.stack : 'stackpilot' }, event.message),
+        );
       return;
     }
     const lines = held.get(event.stack) ?? [];
@@ -80,7 +89,11 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
     held.set(event.stack, lines);
     if (event.type === 'stack:done') {
       finished.add(event.stack);
-      flushGroup(event.stack, event.durationMs > 0 ? `${event.status} in ${formatDuration(event.durationMs)}` : event.status, annotationsFor(event.stack));
+      flushGroup(
+        event.stack,
+        event.durationMs > 0 ? `${event.status} in ${formatDuration(event.durationMs)}` : event.status,
+        annotationsFor(event.stack),
+      );
     }
     if (event.type === 'stack:planned') {
       finished.add(event.stack);
@@ -96,10 +109,19 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
     if (options.summaryFile === undefined) return;
     try {
       // Appended: earlier steps (and tools in this step) may have written theirs.
-      const summary = run.start?.dryRun === true ? renderPlanSummary(planned, planDone, options.header) : renderJobSummary(run, options.graph, options.header);
+      const summary =
+        run.start?.dryRun === true
+          ? renderPlanSummary(planned, planDone, options.header)
+          : renderJobSummary(run, options.graph, options.header);
       await appendFile(options.summaryFile, `\n${summary}`);
     } catch (error) {
-      options.write(workflowCommand('warning', { title: 'stackpilot' }, `could not write the job summary to ${options.summaryFile}: ${error instanceof Error ? error.message : String(error)}`));
+      options.write(
+        workflowCommand(
+          'warning',
+          { title: 'stackpilot' },
+          `could not write the job summary to ${options.summaryFile}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
     }
   };
 

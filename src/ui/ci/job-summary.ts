@@ -8,7 +8,12 @@ import type { RunRecord, StackRecord } from './run-record.js';
 import { runTimeline } from './run-timeline.js';
 
 const GLYPH: Readonly<Record<StackOutcome, string>> = {
-  created: '✅', updated: '✅', unchanged: '➖', failed: '❌', skipped: '⏭️', blocked: '⛔',
+  created: '✅',
+  updated: '✅',
+  unchanged: '➖',
+  failed: '❌',
+  skipped: '⏭️',
+  blocked: '⛔',
 };
 
 /** Backslash-escapes what Markdown (and a table cell) would take as syntax or HTML; one line. */
@@ -23,11 +28,18 @@ export function markdownText(text: string): string {
 export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunHeader): string {
   const stacks = [...run.stacks.values()];
   const where = `${header.project} (stage ${header.stage}${header.region ? `, region ${header.region}` : ''})`;
-  const [glyph, verdict] = run.done === undefined ? ['⚠️', 'did not finish'] : run.done.exitCode === 0 ? ['✅', 'succeeded'] : ['❌', 'failed'];
+  const [glyph, verdict] =
+    run.done === undefined
+      ? ['⚠️', 'did not finish']
+      : run.done.exitCode === 0
+        ? ['✅', 'succeeded']
+        : ['❌', 'failed'];
   const out = [`## ${glyph} stackpilot ${markdownText(header.command)} ${verdict}: ${markdownText(where)}`, ''];
 
   const counts = (['created', 'updated', 'unchanged', 'failed', 'skipped', 'blocked'] as const)
-    .map((outcome) => [outcome, stacks.filter((s) => s.outcome === outcome).length] as const).filter(([, n]) => n > 0).map(([outcome, n]) => `${n} ${outcome}`);
+    .map((outcome) => [outcome, stacks.filter((s) => s.outcome === outcome).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([outcome, n]) => `${n} ${outcome}`);
   const facts = [
     `${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'}${run.done ? ` in ${formatDuration(run.done.durationMs)}` : ''}: ${counts.join(', ') || 'none finished'}`,
     ...(run.done ? [`${run.done.apiCalls} API calls`] : []),
@@ -41,8 +53,12 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
   out.push('');
 
   const problems = [
-    ...stacks.filter((s) => s.outcome === 'failed').map((s) => `- ❌ **${markdownText(s.id)}** failed: ${markdownText(failureText(s))}`),
-    ...stacks.filter((s) => s.outcome === 'blocked').map((s) => `- ⛔ **${markdownText(s.id)}** blocked: ${markdownText(s.reason ?? 'not approved')}`),
+    ...stacks
+      .filter((s) => s.outcome === 'failed')
+      .map((s) => `- ❌ **${markdownText(s.id)}** failed: ${markdownText(failureText(s))}`),
+    ...stacks
+      .filter((s) => s.outcome === 'blocked')
+      .map((s) => `- ⛔ **${markdownText(s.id)}** blocked: ${markdownText(s.reason ?? 'not approved')}`),
     ...stacks.flatMap((s) => s.warnings.map((w) => `- ⚠️ **${markdownText(s.id)}**: ${markdownText(w)}`)),
     ...run.notes.map((note) => `- ⚠️ ${markdownText(note)}`),
   ];
@@ -50,29 +66,50 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
 
   const packaged = stacks.filter((s) => s.packaged !== undefined);
   if (packaged.length > 0) {
-    out.push('Packaging (content-hash keys: unchanged code is never uploaded twice):', ...packaged.map((s) => `- 📦 **${markdownText(s.id)}**: ${markdownText(s.packaged ?? '')}`), '');
+    out.push(
+      'Packaging (content-hash keys: unchanged code is never uploaded twice):',
+      ...packaged.map((s) => `- 📦 **${markdownText(s.id)}**: ${markdownText(s.packaged ?? '')}`),
+      '',
+    );
   }
 
   if (stacks.length > 0) {
     const timeline = runTimeline(run, graph);
-    out.push('### Dependency graph', '', '```mermaid', renderRunFlowchart(run, header.project, header.stage, graph).trimEnd(), '```', '');
+    out.push(
+      '### Dependency graph',
+      '',
+      '```mermaid',
+      renderRunFlowchart(run, header.project, header.stage, graph).trimEnd(),
+      '```',
+      '',
+    );
     out.push('### Timeline', '', '```mermaid', renderGantt(run, graph, timeline).trimEnd(), '```', '');
     // Colour names would be wrong in GitHub's dark theme: say which bars, not which colour.
-    const path = timeline.criticalPath.length > 0 ? `Critical path (highlighted bars): ${timeline.criticalPath.map(markdownText).join(' → ')}. ` : '';
-    out.push(`${path}Failed: red. ◆: skipped. A "(change set)" bar is a change set made early, before the stack waited for its dependencies.`, '');
+    const path =
+      timeline.criticalPath.length > 0
+        ? `Critical path (highlighted bars): ${timeline.criticalPath.map(markdownText).join(' → ')}. `
+        : '';
+    out.push(
+      `${path}Failed: red. ◆: skipped. A "(change set)" bar is a change set made early, before the stack waited for its dependencies.`,
+      '',
+    );
   }
   return `${out.join('\n')}`;
 }
 
 function tableRow(stack: StackRecord): string {
   const outcome = stack.outcome;
-  const result = outcome === undefined
-    ? '⏳ unfinished'
-    : `${GLYPH[outcome]} ${outcome}${outcome === 'skipped' || outcome === 'blocked' ? `: ${markdownText(stack.reason ?? '')}` : ''}`;
+  const result =
+    outcome === undefined
+      ? '⏳ unfinished'
+      : `${GLYPH[outcome]} ${outcome}${outcome === 'skipped' || outcome === 'blocked' ? `: ${markdownText(stack.reason ?? '')}` : ''}`;
   const time = stack.startedAt === undefined || stack.durationMs === undefined ? '—' : formatDuration(stack.durationMs);
   // Resources changed: only where the change set was executed (or found empty); a skipped or
   // blocked stack's change set changed nothing.
-  const changed = stack.changes !== undefined && (stack.executingAt !== undefined || outcome === 'unchanged') ? stack.changes : undefined;
+  const changed =
+    stack.changes !== undefined && (stack.executingAt !== undefined || outcome === 'unchanged')
+      ? stack.changes
+      : undefined;
   const cell = (n: number | undefined): string => (n === undefined ? '—' : String(n));
   return `| ${markdownText(stack.id)} | ${result} | ${time} | ${cell(changed?.add)} | ${cell(changed?.modify)} | ${cell(changed?.remove)} |`;
 }

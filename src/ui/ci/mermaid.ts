@@ -11,8 +11,12 @@ import type { Timeline } from './run-timeline.js';
  * letters, digits and a few safe signs, and put a word in front of a name the lexer would take.
  */
 export function ganttLabel(text: string): string {
-  const plain = text.replace(/[^\p{L}\p{N} _.()/+-]/gu, '_').replace(/\s+/g, ' ').trim();
-  const keyword = /^(gantt|dateformat|axisformat|tickinterval|includes|excludes|todaymarker|inclusiveenddates|topaxis|weekday|weekend|title|section|click|href|call|acctitle|accdescr|accdescription)\b|^\d/i;
+  const plain = text
+    .replace(/[^\p{L}\p{N} _.()/+-]/gu, '_')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const keyword =
+    /^(gantt|dateformat|axisformat|tickinterval|includes|excludes|todaymarker|inclusiveenddates|topaxis|weekday|weekend|title|section|click|href|call|acctitle|accdescr|accdescription)\b|^\d/i;
   return plain === '' || keyword.test(plain) ? `stack ${plain}` : plain;
 }
 
@@ -27,7 +31,10 @@ export function renderGantt(run: RunRecord, graph: StackGraph, timeline: Timelin
   const onPath = new Set(timeline.criticalPath);
   const lines = ['gantt', '  dateFormat x', '  axisFormat %H:%M:%S', '  todayMarker off'];
   let task = 0;
-  const sections = [...levels.map((ids, index) => ({ name: `step ${index + 1}`, ids })), { name: 'other', ids: [...inRun].filter((id) => !levels.some((l) => l.includes(id))) }];
+  const sections = [
+    ...levels.map((ids, index) => ({ name: `step ${index + 1}`, ids })),
+    { name: 'other', ids: [...inRun].filter((id) => !levels.some((l) => l.includes(id))) },
+  ];
   for (const section of sections) {
     const rows: string[] = [];
     for (const id of section.ids) {
@@ -36,11 +43,15 @@ export function renderGantt(run: RunRecord, graph: StackGraph, timeline: Timelin
         // A failed stack's early change set went fine: only the part that failed is red.
         const tag = bar.outcome === 'failed' && bar === bars.at(-1) ? 'crit' : onPath.has(id) ? 'active' : 'done';
         task += 1;
-        rows.push(`    ${ganttLabel(bar.part === 'change-set' ? `${id} (change set)` : id)} :${tag}, t${task}, ${Math.round(bar.from)}, ${Math.round(bar.to)}`);
+        rows.push(
+          `    ${ganttLabel(bar.part === 'change-set' ? `${id} (change set)` : id)} :${tag}, t${task}, ${Math.round(bar.from)}, ${Math.round(bar.to)}`,
+        );
       }
       for (const mark of timeline.marks.filter((m) => m.stack === id)) {
         task += 1;
-        rows.push(`    ${ganttLabel(`${id} ${mark.outcome ?? 'unfinished'}`)} :milestone, t${task}, ${Math.round(mark.at)}, 0ms`);
+        rows.push(
+          `    ${ganttLabel(`${id} ${mark.outcome ?? 'unfinished'}`)} :milestone, t${task}, ${Math.round(mark.at)}, 0ms`,
+        );
       }
     }
     if (rows.length > 0) lines.push(`  section ${section.name}`, ...rows);
@@ -49,7 +60,10 @@ export function renderGantt(run: RunRecord, graph: StackGraph, timeline: Timelin
 }
 
 function levelsOf(graph: StackGraph, inRun: ReadonlySet<string>): string[][] {
-  const sub = { nodes: graph.nodes.filter((n) => inRun.has(n.id)), edges: graph.edges.filter((e) => inRun.has(e.stack) && inRun.has(e.dependsOn)) };
+  const sub = {
+    nodes: graph.nodes.filter((n) => inRun.has(n.id)),
+    edges: graph.edges.filter((e) => inRun.has(e.stack) && inRun.has(e.dependsOn)),
+  };
   return computeOrderings(sub).levels;
 }
 
@@ -71,12 +85,17 @@ export function renderRunFlowchart(run: RunRecord, project: string, stage: strin
   const base = renderGraph({ project, stage, graph, orderings: computeOrderings(graph), selected }, 'mermaid');
   // The node ids are render-graph's business: read them back from its declarations (`  id["label"]`).
   const idOf = new Map<string, string>();
-  for (const match of base.matchAll(/^ +(\S+)\["([^"\n]*)"\]$/gm)) if (match[1] !== undefined && match[2] !== undefined) idOf.set(match[2], match[1]);
+  for (const match of base.matchAll(/^ +(\S+)\["([^"\n]*)"\]$/gm))
+    if (match[1] !== undefined && match[2] !== undefined) idOf.set(match[2], match[1]);
   const byOutcome = new Map<StackOutcome, string[]>();
   for (const record of run.stacks.values()) {
     const node = idOf.get(record.id);
-    if (node !== undefined && record.outcome !== undefined) byOutcome.set(record.outcome, [...(byOutcome.get(record.outcome) ?? []), node]);
+    if (node !== undefined && record.outcome !== undefined)
+      byOutcome.set(record.outcome, [...(byOutcome.get(record.outcome) ?? []), node]);
   }
-  const styles = [...byOutcome].flatMap(([outcome, nodes]) => [`  classDef ${outcome} ${STATUS_STYLES[outcome]}`, `  class ${nodes.join(',')} ${outcome}`]);
+  const styles = [...byOutcome].flatMap(([outcome, nodes]) => [
+    `  classDef ${outcome} ${STATUS_STYLES[outcome]}`,
+    `  class ${nodes.join(',')} ${outcome}`,
+  ]);
   return `${base}${styles.map((line) => `${line}\n`).join('')}`;
 }

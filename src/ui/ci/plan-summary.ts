@@ -11,18 +11,30 @@ type Of<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
  * table of changes (nested stacks' rows under their parent, as `Parent › Child`), then what no
  * plan can know. Every text from a template or CloudFormation goes through `markdownText`.
  */
-export function renderPlanSummary(planned: readonly PlannedStack[], done: Of<'plan:done'> | undefined, header: RunHeader): string {
+export function renderPlanSummary(
+  planned: readonly PlannedStack[],
+  done: Of<'plan:done'> | undefined,
+  header: RunHeader,
+): string {
   const where = `${header.project} (stage ${header.stage}${header.region ? `, region ${header.region}` : ''})`;
-  const [glyph, verdict] = done === undefined ? ['⚠️', 'did not finish']
-    : done.detailedExitCode === 0 ? ['✅', 'nothing to change']
-      : done.detailedExitCode === 2 ? ['📝', 'changes to deploy'] : ['❌', 'some stacks could not be planned'];
+  const [glyph, verdict] =
+    done === undefined
+      ? ['⚠️', 'did not finish']
+      : done.detailedExitCode === 0
+        ? ['✅', 'nothing to change']
+        : done.detailedExitCode === 2
+          ? ['📝', 'changes to deploy']
+          : ['❌', 'some stacks could not be planned'];
   const out = [`## ${glyph} stackpilot plan: ${verdict}: ${markdownText(where)}`, ''];
   out.push(markdownText(planSummaryLine(planned)) + (header.simulated ? ' · simulated' : ''), '');
 
   for (const p of planned) {
     out.push(`### ${markdownText(p.stack)} (${markdownText(p.stackName)}): ${markdownText(stackHeadline(p))}`, '');
     if (p.status === 'changes' && p.pendingUpstream.length > 0) {
-      out.push(`> depends on pending changes in ${markdownText(p.pendingUpstream.join(', '))}: this preview uses today's values of their outputs, which may still change`, '');
+      out.push(
+        `> depends on pending changes in ${markdownText(p.pendingUpstream.join(', '))}: this preview uses today's values of their outputs, which may still change`,
+        '',
+      );
     }
     const note = ssmNote(p);
     if (note !== undefined) out.push(`> ${markdownText(note)}`, '');
@@ -31,9 +43,14 @@ export function renderPlanSummary(planned: readonly PlannedStack[], done: Of<'pl
     if (rows.length === 0) continue;
     out.push('| Action | Logical ID | Type | Replacement | What changes |', '| --- | --- | --- | --- | --- |');
     for (const r of rows) {
-      const id = r.depth === 0 ? r.logicalId : [...r.path.slice(0, r.depth), ...(r.logicalId === '' ? [] : [r.logicalId])].join(' › ');
+      const id =
+        r.depth === 0
+          ? r.logicalId
+          : [...r.path.slice(0, r.depth), ...(r.logicalId === '' ? [] : [r.logicalId])].join(' › ');
       const cells = [r.action, id, r.resourceType, r.replacement === 'True' ? '**True**' : r.replacement, r.what];
-      out.push(`| ${cells.map((cell, i) => (i === 3 && cell === '**True**' ? cell : markdownText(cell))).join(' | ')} |`);
+      out.push(
+        `| ${cells.map((cell, i) => (i === 3 && cell === '**True**' ? cell : markdownText(cell))).join(' | ')} |`,
+      );
     }
     out.push('');
   }

@@ -39,15 +39,33 @@ export interface RunRecord {
 }
 
 export function emptyRunRecord(): RunRecord {
-  return { start: undefined, startedAt: undefined, done: undefined, doneAt: undefined, lastAt: undefined, stacks: new Map(), notes: [] };
+  return {
+    start: undefined,
+    startedAt: undefined,
+    done: undefined,
+    doneAt: undefined,
+    lastAt: undefined,
+    stacks: new Map(),
+    notes: [],
+  };
 }
 
 function stackRecord(run: RunRecord, id: string): StackRecord {
   let record = run.stacks.get(id);
   if (!record) {
     record = {
-      id, startedAt: undefined, changeSetAt: undefined, executingAt: undefined, doneAt: undefined, outcome: undefined,
-      durationMs: undefined, reason: undefined, rootCause: undefined, changes: undefined, warnings: [], packaged: undefined,
+      id,
+      startedAt: undefined,
+      changeSetAt: undefined,
+      executingAt: undefined,
+      doneAt: undefined,
+      outcome: undefined,
+      durationMs: undefined,
+      reason: undefined,
+      rootCause: undefined,
+      changes: undefined,
+      warnings: [],
+      packaged: undefined,
     };
     run.stacks.set(id, record);
   }

@@ -43,7 +43,10 @@ export function runTimeline(run: RunRecord, graph: StackGraph): Timeline {
       if (stack.doneAt !== undefined) marks.push({ stack: stack.id, at: stack.doneAt, outcome: stack.outcome });
       continue;
     }
-    const waitedAfterChangeSet = stack.changeSetAt !== undefined && (stack.executingAt ?? end) > stack.changeSetAt && (stack.executingAt !== undefined || stack.outcome === 'skipped');
+    const waitedAfterChangeSet =
+      stack.changeSetAt !== undefined &&
+      (stack.executingAt ?? end) > stack.changeSetAt &&
+      (stack.executingAt !== undefined || stack.outcome === 'skipped');
     if (waitedAfterChangeSet && stack.changeSetAt !== undefined) {
       bar('change-set', stack.startedAt, stack.changeSetAt);
       if (stack.executingAt !== undefined) bar('work', stack.executingAt, end);
@@ -71,7 +74,12 @@ export function observedCriticalPath(run: RunRecord, graph: StackGraph, bars: re
     let gate: StackRecord | undefined;
     for (const dep of dependenciesOf(graph, current)) {
       const record = run.stacks.get(dep);
-      if (record?.doneAt !== undefined && workEnd.has(dep) && (gate?.doneAt === undefined || record.doneAt > gate.doneAt)) gate = record;
+      if (
+        record?.doneAt !== undefined &&
+        workEnd.has(dep) &&
+        (gate?.doneAt === undefined || record.doneAt > gate.doneAt)
+      )
+        gate = record;
     }
     current = gate?.id;
   }

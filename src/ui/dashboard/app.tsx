@@ -17,9 +17,12 @@ export interface AppProps {
 export function App({ store, onKey, onInterrupt, color = true }: AppProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { isRawModeSupported } = useStdin();
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') onInterrupt();
-    else if (input.length === 1) onKey(input);
-  }, { isActive: isRawModeSupported === true });
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') onInterrupt();
+      else if (input.length === 1) onKey(input);
+    },
+    { isActive: isRawModeSupported === true },
+  );
   return <Dashboard snapshot={snapshot} color={color} />;
 }

@@ -52,7 +52,11 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
   const now = options.now ?? Date.now;
   const size = (): { columns: number; rows: number } => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const store = createLiveStore(
-    initialDashboardState({ header: options.header, edges: options.edges, ...(options.durations ? { durations: options.durations } : {}) }),
+    initialDashboardState({
+      header: options.header,
+      edges: options.edges,
+      ...(options.durations ? { durations: options.durations } : {}),
+    }),
     { now, ...size() },
   );
   const prompt = createApprovalPrompt(store);
@@ -62,10 +66,22 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
     if (options.onInterrupt) options.onInterrupt();
     else process.kill(process.pid, 'SIGINT');
   };
-  const app = (hidden: boolean) => (hidden ? null : <App store={store} onKey={(key) => void prompt.press(key)} onInterrupt={interrupt} color={colors.isColorSupported} />);
+  const app = (hidden: boolean) =>
+    hidden ? null : (
+      <App
+        store={store}
+        onKey={(key) => void prompt.press(key)}
+        onInterrupt={interrupt}
+        color={colors.isColorSupported}
+      />
+    );
   const instance = render(app(false), {
-    stdout, stdin, ...(options.stderr ? { stderr: options.stderr } : {}),
-    exitOnCtrlC: false, patchConsole: false, debug: options.debug === true,
+    stdout,
+    stdin,
+    ...(options.stderr ? { stderr: options.stderr } : {}),
+    exitOnCtrlC: false,
+    patchConsole: false,
+    debug: options.debug === true,
   });
   const onResize = (): void => {
     const { columns, rows } = size();

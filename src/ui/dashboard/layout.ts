@@ -36,7 +36,11 @@ export function layoutFrame(snapshot: DashboardSnapshot): Frame {
   const width = Math.max(40, snapshot.columns);
   const height = Math.max(FIXED_LINES + MIN_TABLE, snapshot.rows - 1);
   const inner = width - PANEL_CHROME;
-  const notices = state.notices.slice(-2).flatMap((n) => wrap(n, width).slice(0, 3).map((t) => plain(t, 'yellow')));
+  const notices = state.notices.slice(-2).flatMap((n) =>
+    wrap(n, width)
+      .slice(0, 3)
+      .map((t) => plain(t, 'yellow')),
+  );
   const wanted = Math.min(MIN_TABLE, state.order.length);
 
   let maxChanges = 8;
@@ -67,7 +71,12 @@ function panelHeight(lines: readonly Line[]): number {
 
 function headerLine({ state, now }: DashboardSnapshot, width: number): Line {
   const h = state.header;
-  const parts = [`stage ${h.stage}`, ...(h.region ? [h.region] : []), `concurrency ${h.concurrency}`, ...(h.simulated ? ['simulated'] : [])];
+  const parts = [
+    `stage ${h.stage}`,
+    ...(h.region ? [h.region] : []),
+    `concurrency ${h.concurrency}`,
+    ...(h.simulated ? ['simulated'] : []),
+  ];
   const elapsed = formatElapsed(runElapsedMs(state, now));
   const left = truncate(`${h.command} ${h.project} · ${parts.join(' · ')}`, width - elapsed.length - 2);
   return [seg(left, undefined, true), seg(' '.repeat(width - textWidth(left) - elapsed.length)), seg(elapsed)];
@@ -85,5 +94,9 @@ function footerLine({ state, now }: DashboardSnapshot, width: number): Line {
   }
   if (right === '') return [seg(truncate(left, width))];
   const shownLeft = truncate(left, width - right.length - 2);
-  return [seg(shownLeft), seg(' '.repeat(width - textWidth(shownLeft) - right.length)), seg(right, state.run && state.run.exitCode !== 0 ? 'red' : 'cyan')];
+  return [
+    seg(shownLeft),
+    seg(' '.repeat(width - textWidth(shownLeft) - right.length)),
+    seg(right, state.run && state.run.exitCode !== 0 ? 'red' : 'cyan'),
+  ];
 }

@@ -20,5 +20,8 @@ export function seg(text: string, tone?: Tone, bold?: boolean): Segment {
 
 /** The line as text, trailing blanks removed (as the terminal shows it). */
 export function lineText(line: Line): string {
-  return line.map((s) => s.text).join('').trimEnd();
+  return line
+    .map((s) => s.text)
+    .join('')
+    .trimEnd();
 }

@@ -16,8 +16,11 @@ export function failureLines(state: DashboardState, width: number, maxLinesEach:
     if (s?.outcome !== 'failed') continue;
     const cause = s.rootCause;
     const title = cause ? `${id}: ${cause.logicalId} (${cause.resourceType}) ${cause.status}` : `${id} failed`;
-    const reason = cause ? cause.reason : s.reason ?? 'no reason given';
-    const text = [...wrap(title, width, '  ').map((t) => plain(t, 'red', true)), ...wrap(reason, width - 2).map((t) => plain(`  ${t}`))];
+    const reason = cause ? cause.reason : (s.reason ?? 'no reason given');
+    const text = [
+      ...wrap(title, width, '  ').map((t) => plain(t, 'red', true)),
+      ...wrap(reason, width - 2).map((t) => plain(`  ${t}`)),
+    ];
     lines.push(...capped(text, maxLinesEach, width));
   }
   return lines;
@@ -34,7 +37,11 @@ export function approvalLines(state: DashboardState, width: number, maxChanges: 
   lines.push(...wrap(request.reason, width).map((t) => plain(t)));
   lines.push(...changeLines(request, width, maxChanges));
   lines.push([
-    seg('y', 'green', true), seg(' approve · '), seg('n', 'red', true), seg(' reject · '), seg('a', 'yellow', true),
+    seg('y', 'green', true),
+    seg(' approve · '),
+    seg('n', 'red', true),
+    seg(' reject · '),
+    seg('a', 'yellow', true),
     seg(truncate(' approve this and all remaining', width - 24)),
   ]);
   return lines;
@@ -50,7 +57,10 @@ function changeLines(request: ApprovalRequest, width: number, maxChanges: number
   const lines = shown.map((c): Line => {
     const mark = flagged(c);
     const replace = c.replacement === 'True' ? 'replace' : c.replacement === 'Conditional' ? 'may replace' : '';
-    const text = truncate(`${mark ? '!' : ' '} ${fit(c.action, 6)}  ${fit(c.logicalId, idWidth)}  ${fit(c.resourceType, typeWidth)}  ${replace}`.trimEnd(), width);
+    const text = truncate(
+      `${mark ? '!' : ' '} ${fit(c.action, 6)}  ${fit(c.logicalId, idWidth)}  ${fit(c.resourceType, typeWidth)}  ${replace}`.trimEnd(),
+      width,
+    );
     return [seg(text, mark ? (c.action === 'Remove' || c.replacement === 'True' ? 'red' : 'yellow') : undefined, mark)];
   });
   if (shown.length < changes.length) lines.push(plain(`  +${changes.length - shown.length} more changes`, 'gray'));

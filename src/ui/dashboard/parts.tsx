@@ -13,7 +13,9 @@ export function PaintedLine({ line }: { line: Line }) {
   return (
     <Text>
       {line.map((s, i) => (
-        <Text key={i} {...(s.tone ? { color: s.tone } : {})} bold={s.bold === true}>{s.text}</Text>
+        <Text key={i} {...(s.tone ? { color: s.tone } : {})} bold={s.bold === true}>
+          {s.text}
+        </Text>
       ))}
     </Text>
   );
@@ -26,7 +28,9 @@ export function Header({ line }: { line: Line }) {
 export function StackTable({ rows }: { rows: readonly Line[] }) {
   return (
     <Box flexDirection="column">
-      {rows.map((line, i) => <PaintedLine key={i} line={line} />)}
+      {rows.map((line, i) => (
+        <PaintedLine key={i} line={line} />
+      ))}
     </Box>
   );
 }
@@ -36,8 +40,16 @@ export function Panel({ lines, width, color }: { lines: readonly Line[]; width: 
   const painted = useContext(ColorContext);
   if (lines.length === 0) return null;
   return (
-    <Box flexDirection="column" borderStyle="round" {...(painted ? { borderColor: color } : {})} paddingX={1} width={width}>
-      {lines.map((line, i) => <PaintedLine key={i} line={line} />)}
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      {...(painted ? { borderColor: color } : {})}
+      paddingX={1}
+      width={width}
+    >
+      {lines.map((line, i) => (
+        <PaintedLine key={i} line={line} />
+      ))}
     </Box>
   );
 }
@@ -45,7 +57,9 @@ export function Panel({ lines, width, color }: { lines: readonly Line[]; width: 
 export function Footer({ notices, line }: { notices: readonly Line[]; line: Line }) {
   return (
     <Box flexDirection="column">
-      {notices.map((notice, i) => <PaintedLine key={i} line={notice} />)}
+      {notices.map((notice, i) => (
+        <PaintedLine key={i} line={notice} />
+      ))}
       <PaintedLine line={line} />
     </Box>
   );

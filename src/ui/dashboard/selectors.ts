@@ -6,11 +6,28 @@ import type { DashboardState, StackView } from './store.js';
 export type StackCategory = 'running' | 'approval' | 'waiting' | StackOutcome;
 
 /** Footer order: what is going on first, then results. */
-export const CATEGORY_ORDER: readonly StackCategory[] = ['running', 'approval', 'waiting', 'created', 'updated', 'unchanged', 'failed', 'blocked', 'skipped'];
+export const CATEGORY_ORDER: readonly StackCategory[] = [
+  'running',
+  'approval',
+  'waiting',
+  'created',
+  'updated',
+  'unchanged',
+  'failed',
+  'blocked',
+  'skipped',
+];
 
 const CATEGORY_WORDS: Record<StackCategory, string> = {
-  running: 'running', approval: 'awaiting approval', waiting: 'waiting',
-  created: 'created', updated: 'updated', unchanged: 'unchanged', failed: 'failed', blocked: 'blocked', skipped: 'skipped',
+  running: 'running',
+  approval: 'awaiting approval',
+  waiting: 'waiting',
+  created: 'created',
+  updated: 'updated',
+  unchanged: 'unchanged',
+  failed: 'failed',
+  blocked: 'blocked',
+  skipped: 'skipped',
 };
 
 export function categoryWords(category: StackCategory): string {
@@ -64,13 +81,16 @@ export function phaseText(state: DashboardState, s: StackView): string {
       return s.total ? `executing ${s.completed.length}/${s.total}` : 'executing';
     case 'done':
       switch (s.outcome) {
-        case 'created': case 'updated':
+        case 'created':
+        case 'updated':
           return `${s.outcome} in ${formatDuration(s.durationMs ?? 0)}`;
-        case 'skipped': case 'blocked':
+        case 'skipped':
+        case 'blocked':
           return `${s.outcome}: ${s.reason ?? ''}`;
         case 'unchanged':
           return 'unchanged';
-        case 'failed': case undefined:
+        case 'failed':
+        case undefined:
           return 'failed';
       }
   }
@@ -131,11 +151,17 @@ function remainingMs(s: StackView, changeSetMs: number, executeMs: number, now: 
   switch (s.state) {
     case 'executing':
       return Math.max(0, executeMs - (now - (s.executingAt ?? now)));
-    case 'change-set-ready': case 'parked':
+    case 'change-set-ready':
+    case 'parked':
       return executeMs;
-    case 'starting': case 'settling': case 'replacing': case 'creating-change-set':
+    case 'starting':
+    case 'settling':
+    case 'replacing':
+    case 'creating-change-set':
       return Math.max(0, changeSetMs - (now - (s.startedAt ?? now))) + executeMs;
-    case 'queued': case 'waiting': case 'done':
+    case 'queued':
+    case 'waiting':
+    case 'done':
       return changeSetMs + executeMs;
   }
 }

@@ -138,7 +138,14 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
       const stacks = Object.fromEntries(event.order.map((id) => [id, state.stacks[id] ?? newStack(id)]));
       return {
         ...state,
-        header: { ...state.header, project: event.project, stage: event.stage, region: event.region, command: event.command, concurrency: event.concurrency },
+        header: {
+          ...state.header,
+          project: event.project,
+          stage: event.stage,
+          region: event.region,
+          command: event.command,
+          concurrency: event.concurrency,
+        },
         order: event.order,
         stacks,
         runStartedAt: at,
@@ -146,25 +153,46 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
     }
     case 'stack:waiting':
       return update(state, event.stack, (s) => ({
-        ...s, stackName: event.stackName, waitingOn: event.on,
+        ...s,
+        stackName: event.stackName,
+        waitingOn: event.on,
         ...(s.startedAt === undefined ? { state: 'waiting' } : { state: 'parked', parkedAt: at }),
       }));
     case 'stack:start':
-      return update(state, event.stack, (s) => ({ ...s, stackName: event.stackName, state: 'starting', startedAt: at }));
+      return update(state, event.stack, (s) => ({
+        ...s,
+        stackName: event.stackName,
+        state: 'starting',
+        startedAt: at,
+      }));
     case 'stack:settling':
       return update(state, event.stack, (s) => ({ ...s, state: 'settling', detail: event.status }));
     case 'stack:replacing-failed':
       return update(state, event.stack, (s) => ({ ...s, state: 'replacing', detail: event.status }));
     case 'stack:changeset':
       return update(state, event.stack, (s) => {
-        if (event.phase === 'creating') return { ...s, state: 'creating-change-set', changeSetType: event.changeSetType };
-        if (event.phase === 'ready') return { ...s, state: 'change-set-ready', changeSetType: event.changeSetType, changes: event.changes ?? [] };
+        if (event.phase === 'creating')
+          return { ...s, state: 'creating-change-set', changeSetType: event.changeSetType };
+        if (event.phase === 'ready')
+          return { ...s, state: 'change-set-ready', changeSetType: event.changeSetType, changes: event.changes ?? [] };
         return s;
       });
     case 'stack:blocked':
-      return update(state, event.stack, (s) => ({ ...s, state: 'done', outcome: 'blocked', reason: event.reason, finishedAt: at }));
+      return update(state, event.stack, (s) => ({
+        ...s,
+        state: 'done',
+        outcome: 'blocked',
+        reason: event.reason,
+        finishedAt: at,
+      }));
     case 'stack:executing':
-      return update(state, event.stack, (s) => ({ ...s, state: 'executing', total: event.total, completed: [], executingAt: at }));
+      return update(state, event.stack, (s) => ({
+        ...s,
+        state: 'executing',
+        total: event.total,
+        completed: [],
+        executingAt: at,
+      }));
     case 'stack:resource':
       return update(state, event.stack, (s) => {
         const failed = event.status.endsWith('_FAILED');
@@ -180,20 +208,41 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
     case 'stack:done':
       return {
         ...update(state, event.stack, (s) => ({
-          ...s, state: 'done', outcome: event.status, durationMs: event.durationMs, finishedAt: at,
-          reason: event.reason ?? s.reason, rootCause: event.rootCause,
+          ...s,
+          state: 'done',
+          outcome: event.status,
+          durationMs: event.durationMs,
+          finishedAt: at,
+          reason: event.reason ?? s.reason,
+          rootCause: event.rootCause,
         })),
         approvals: state.approvals.filter((r) => r.stack !== event.stack),
       };
     case 'run:outputs-file':
-      return notice(state, event.written ? `wrote outputs to ${event.file}` : `did not write ${event.file}: missing ${event.missing.join(', ')}`);
+      return notice(
+        state,
+        event.written
+          ? `wrote outputs to ${event.file}`
+          : `did not write ${event.file}: missing ${event.missing.join(', ')}`,
+      );
     case 'run:interrupt':
     case 'run:warning':
       return notice(state, event.message);
     case 'run:done':
-      return { ...state, run: { exitCode: event.exitCode, durationMs: event.durationMs, summary: event.summary, apiCalls: event.apiCalls } };
+      return {
+        ...state,
+        run: {
+          exitCode: event.exitCode,
+          durationMs: event.durationMs,
+          summary: event.summary,
+          apiCalls: event.apiCalls,
+        },
+      };
     case 'approval:requested':
-      return { ...state, approvals: [...state.approvals.filter((r) => r.stack !== event.request.stack), event.request] };
+      return {
+        ...state,
+        approvals: [...state.approvals.filter((r) => r.stack !== event.request.stack), event.request],
+      };
     case 'approval:answered':
       return { ...state, approvals: state.approvals.filter((r) => r.stack !== event.stack) };
     case 'approval:approved-all':
@@ -219,11 +268,26 @@ function countCompleted(s: StackView, logicalId: string, status: string): readon
 
 function newStack(id: string): StackView {
   return {
-    id, stackName: undefined, state: 'queued', waitingOn: [], detail: undefined,
-    startedAt: undefined, parkedAt: undefined, executingAt: undefined, finishedAt: undefined,
-    changeSetType: undefined, changes: undefined, total: undefined, completed: [],
-    latest: undefined, latestFailed: false, warnings: [],
-    outcome: undefined, durationMs: undefined, reason: undefined, rootCause: undefined,
+    id,
+    stackName: undefined,
+    state: 'queued',
+    waitingOn: [],
+    detail: undefined,
+    startedAt: undefined,
+    parkedAt: undefined,
+    executingAt: undefined,
+    finishedAt: undefined,
+    changeSetType: undefined,
+    changes: undefined,
+    total: undefined,
+    completed: [],
+    latest: undefined,
+    latestFailed: false,
+    warnings: [],
+    outcome: undefined,
+    durationMs: undefined,
+    reason: undefined,
+    rootCause: undefined,
   };
 }
 

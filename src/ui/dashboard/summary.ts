@@ -14,15 +14,30 @@ export function formatSummary(state: DashboardState, width: number, colors: Colo
   const c = colors;
   const h = state.header;
   const stacks = state.order.map((id) => state.stacks[id]).filter((s): s is StackView => s !== undefined);
-  const where = [h.project, `stage ${h.stage}`, ...(h.region ? [h.region] : []), ...(h.simulated ? ['simulated'] : [])].join(' · ');
+  const where = [
+    h.project,
+    `stage ${h.stage}`,
+    ...(h.region ? [h.region] : []),
+    ...(h.simulated ? ['simulated'] : []),
+  ].join(' · ');
   const run = state.run;
-  const counts = run ? (Object.entries(run.summary) as [StackOutcome, number][]).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`) : [];
+  const counts = run
+    ? (Object.entries(run.summary) as [StackOutcome, number][])
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${n} ${status}`)
+    : [];
   const result = run
     ? `${run.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(run.durationMs)}: ${counts.join(', ') || 'nothing to do'} ${c.dim(`(${run.apiCalls} API calls)`)}`
     : c.yellow('stopped before the run finished');
   const out: string[] = [`${h.command} ${where}`, result, ''];
 
-  const rows = stacks.map((s) => [s.id, s.state === 'done' ? s.outcome ?? 'failed' : 'not done', timeOf(s), changesOf(s), noteOf(state, s)]);
+  const rows = stacks.map((s) => [
+    s.id,
+    s.state === 'done' ? (s.outcome ?? 'failed') : 'not done',
+    timeOf(s),
+    changesOf(s),
+    noteOf(state, s),
+  ]);
   const header = ['stack', 'result', 'time', 'changes'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => (r[i] ?? '').length)));
   // Notes (why a stack was skipped, where it stopped) wrap under their own column.
@@ -44,13 +59,14 @@ export function formatSummary(state: DashboardState, width: number, colors: Colo
       const cause = s.rootCause;
       const title = cause ? `${s.id}: ${cause.logicalId} (${cause.resourceType}) ${cause.status}` : `${s.id} failed`;
       out.push(...wrap(title, width - 2, '  ').map((t) => c.red(`  ${t}`)));
-      out.push(...wrap(cause ? cause.reason : s.reason ?? 'no reason given', width - 4).map((t) => `    ${t}`));
+      out.push(...wrap(cause ? cause.reason : (s.reason ?? 'no reason given'), width - 4).map((t) => `    ${t}`));
     }
   }
   const warned = stacks.filter((s) => s.warnings.length > 0);
   if (warned.length > 0) {
     out.push('', c.bold('warnings'));
-    for (const s of warned) for (const w of s.warnings) out.push(...wrap(`${s.id}: ${w}`, width - 2, '  ').map((t) => c.yellow(`  ${t}`)));
+    for (const s of warned)
+      for (const w of s.warnings) out.push(...wrap(`${s.id}: ${w}`, width - 2, '  ').map((t) => c.yellow(`  ${t}`)));
   }
   if (state.notices.length > 0) {
     out.push('');
@@ -67,13 +83,20 @@ function timeOf(s: StackView): string {
 function changesOf(s: StackView): string {
   if (!s.changes || s.outcome === 'unchanged') return '';
   const count = (action: string): number => s.changes?.filter((ch) => ch.action === action).length ?? 0;
-  return [['+', count('Add')], ['~', count('Modify')], ['-', count('Remove')]].filter(([, n]) => n !== 0).map(([mark, n]) => `${mark}${n}`).join(' ');
+  return [
+    ['+', count('Add')],
+    ['~', count('Modify')],
+    ['-', count('Remove')],
+  ]
+    .filter(([, n]) => n !== 0)
+    .map(([mark, n]) => `${mark}${n}`)
+    .join(' ');
 }
 
 /** Why it was skipped or blocked; where it stopped when the run did not finish. */
 function noteOf(state: DashboardState, s: StackView): string {
   if (s.state !== 'done') return phaseText(state, s);
-  return s.outcome === 'skipped' || s.outcome === 'blocked' ? s.reason ?? '' : '';
+  return s.outcome === 'skipped' || s.outcome === 'blocked' ? (s.reason ?? '') : '';
 }
 
 function paintOutcome(c: Colors, cell: string): string {

@@ -24,7 +24,10 @@ export function layoutTable(state: DashboardState, now: number, width: number, h
   const idWidth = Math.min(MAX_ID, Math.max(2, ...rows.map((s) => s.id.length)));
   const lines: Line[] = [];
   if (folded) {
-    lines.push([seg('= ', 'gray'), seg(truncate(`${unchanged.length} unchanged: ${unchanged.map((s) => s.id).join(', ')}`, width - 2), 'gray')]);
+    lines.push([
+      seg('= ', 'gray'),
+      seg(truncate(`${unchanged.length} unchanged: ${unchanged.map((s) => s.id).join(', ')}`, width - 2), 'gray'),
+    ]);
   }
   const room = Math.max(1, height - lines.length);
   if (rows.length <= room) return [...lines, ...rows.map((s) => stackRow(state, s, now, width, idWidth))];
@@ -57,19 +60,29 @@ function moreLine(state: DashboardState, hidden: readonly StackView[]): string {
   for (const s of hidden) counts.set(categoryOf(state, s), (counts.get(categoryOf(state, s)) ?? 0) + 1);
   const parts = CATEGORY_ORDER.filter((c) => counts.has(c)).map((c) => `${counts.get(c) ?? 0} ${categoryWords(c)}`);
   const [only] = counts.keys();
-  return counts.size === 1 && only !== undefined ? `+${hidden.length} more ${categoryWords(only)}` : `+${hidden.length} more: ${parts.join(', ')}`;
+  return counts.size === 1 && only !== undefined
+    ? `+${hidden.length} more ${categoryWords(only)}`
+    : `+${hidden.length} more: ${parts.join(', ')}`;
 }
 
 function glyph(state: DashboardState, s: StackView, now: number): Segment {
   if (isActive(state, s)) return seg(spinnerFrame(now), 'cyan');
   switch (categoryOf(state, s)) {
-    case 'approval': return seg('?', 'yellow', true);
-    case 'created': case 'updated': return seg('✓', 'green');
-    case 'unchanged': return seg('=', 'gray');
-    case 'failed': return seg('✗', 'red', true);
-    case 'blocked': return seg('!', 'yellow');
-    case 'skipped': return seg('-', 'yellow');
-    default: return seg('·', 'gray');
+    case 'approval':
+      return seg('?', 'yellow', true);
+    case 'created':
+    case 'updated':
+      return seg('✓', 'green');
+    case 'unchanged':
+      return seg('=', 'gray');
+    case 'failed':
+      return seg('✗', 'red', true);
+    case 'blocked':
+      return seg('!', 'yellow');
+    case 'skipped':
+      return seg('-', 'yellow');
+    default:
+      return seg('·', 'gray');
   }
 }
 
@@ -84,14 +97,23 @@ function stackRow(state: DashboardState, s: StackView, now: number, width: numbe
   const used = 2 + idWidth + GAP.length;
   const phase = phaseText(state, s);
   const category = categoryOf(state, s);
-  const tone = category === 'failed' ? 'red' : category === 'blocked' || category === 'skipped' || category === 'approval' ? 'yellow' : category === 'waiting' || category === 'unchanged' ? 'gray' : undefined;
+  const tone =
+    category === 'failed'
+      ? 'red'
+      : category === 'blocked' || category === 'skipped' || category === 'approval'
+        ? 'yellow'
+        : category === 'waiting' || category === 'unchanged'
+          ? 'gray'
+          : undefined;
   const wide = width - used >= PHASE + GAP.length + BAR + GAP.length + ELAPSED;
   if (!hasDetails(state, s) || !wide) return [...head, seg(truncate(phase, width - used), tone)];
 
   const bar = s.total ? progressBar(s.completed.length, s.total, BAR) : ' '.repeat(BAR);
   const elapsed = stackElapsedMs(s, now);
   const latestRoom = width - used - PHASE - BAR - ELAPSED - 3 * GAP.length;
-  const latest = s.rootCause ? `${s.rootCause.logicalId} ${s.rootCause.status}` : s.latest ?? (s.warnings.length > 0 ? `warning: ${s.warnings.at(-1) ?? ''}` : '');
+  const latest = s.rootCause
+    ? `${s.rootCause.logicalId} ${s.rootCause.status}`
+    : (s.latest ?? (s.warnings.length > 0 ? `warning: ${s.warnings.at(-1) ?? ''}` : ''));
   return [
     ...head,
     seg(fit(phase, PHASE), tone),

@@ -12,7 +12,9 @@ import { colorsFor } from '../../../src/ui/colors.js';
 import { loadRun } from './recorded-run.js';
 import { ANSI, ev, output, replay, replayClock, stripAnsi, timed } from './support.js';
 
-const EXAMPLE_LINES = readFileSync(join(import.meta.dirname, 'fixtures', 'example-run.ci.txt'), 'utf8').replace(/\n$/, '').split('\n');
+const EXAMPLE_LINES = readFileSync(join(import.meta.dirname, 'fixtures', 'example-run.ci.txt'), 'utf8')
+  .replace(/\n$/, '')
+  .split('\n');
 const noColor = pc.createColors(false);
 
 async function render(file: string, colors = noColor): Promise<string[]> {
@@ -24,15 +26,17 @@ async function render(file: string, colors = noColor): Promise<string[]> {
 }
 
 describe('the CI renderer on the example system', () => {
-  it('prints one line per event, timestamped in the run\'s virtual time, app and backup interleaved as they ran', async () => {
+  it("prints one line per event, timestamped in the run's virtual time, app and backup interleaved as they ran", async () => {
     const lines = await render('example-run.json');
     expect(lines).toEqual(EXAMPLE_LINES);
     // The recorded run starts at 2025-01-01T00:00:00Z virtual time, not at the wall clock.
-    expect(lines[0]).toBe('00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): core-infra → data → app → backup');
+    expect(lines[0]).toBe(
+      '00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): core-infra → data → app → backup',
+    );
     expect(lines.at(-1)).toBe('00:06:18  run         done in 6m19s: 4 created (97 API calls)');
   });
 
-  it('shows the failed data stack\'s root cause and its dependents skipped', async () => {
+  it("shows the failed data stack's root cause and its dependents skipped", async () => {
     const lines = await render('example-run-data-fails.json');
     // Up to core-infra created, the run went as the successful one did.
     expect(lines.slice(0, 69)).toEqual(EXAMPLE_LINES.slice(0, 69));
@@ -72,11 +76,15 @@ describe('the CI renderer on the example system', () => {
   it('gives every line of a multi-line reason the timestamp and the stack, so no line starts with `::`', async () => {
     const out = output();
     const clock = replayClock();
-    await replay(createCiRenderer({ write: out.write, colors: noColor, now: clock.now }), clock, timed([
-      ev.runStart(['web']),
-      ev.resource('web', 'CREATE_FAILED', 'first line\n::error::injected'),
-      ev.done('web', 'failed', { reason: 'could not create the change set\n→ run `stackpilot validate`' }),
-    ]));
+    await replay(
+      createCiRenderer({ write: out.write, colors: noColor, now: clock.now }),
+      clock,
+      timed([
+        ev.runStart(['web']),
+        ev.resource('web', 'CREATE_FAILED', 'first line\n::error::injected'),
+        ev.done('web', 'failed', { reason: 'could not create the change set\n→ run `stackpilot validate`' }),
+      ]),
+    );
     expect(out.lines()).toEqual([
       '00:00:00  run  deploy 1 stack of p (stage dev): web',
       '00:00:01  web    R1 AWS::SNS::Topic CREATE_FAILED first line',
@@ -92,7 +100,8 @@ describe('colour in CI mode', () => {
   const pipe = {} as NodeJS.WriteStream;
   const tty = { isTTY: true } as NodeJS.WriteStream;
 
-  const colouredLines = async (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<string[]> => render('example-run-data-fails.json', colorsFor(stream, env));
+  const colouredLines = async (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<string[]> =>
+    render('example-run-data-fails.json', colorsFor(stream, env));
 
   it('has no escape codes in a pipe, CI or not', async () => {
     expect((await colouredLines(pipe, {})).join('\n')).not.toMatch(ANSI);
@@ -107,7 +116,9 @@ describe('colour in CI mode', () => {
     for (const code of codes) expect(code.slice(1)).toMatch(/^\[[0-9;]*m$/);
     // Colour is decoration only: the text is the same.
     expect(lines.map(stripAnsi)).toEqual(await colouredLines(pipe, {}));
-    expect(lines).toContain('\u001b[2m00:03:30\u001b[22m  data        \u001b[31m  root cause: Table (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists\u001b[39m');
+    expect(lines).toContain(
+      '\u001b[2m00:03:30\u001b[22m  data        \u001b[31m  root cause: Table (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists\u001b[39m',
+    );
   });
 
   it('never colours with NO_COLOR, even in a terminal and with FORCE_COLOR', async () => {

@@ -17,10 +17,20 @@ import { testdir } from '../../helpers/testdir.js';
 import { loadRun } from './recorded-run.js';
 import { ev, graphOf, HEADER, output, replay, replayClock, timed } from './support.js';
 
-async function github(graph: StackGraph, events: readonly { at: number; event: EngineEvent }[], summaryFile?: string, after?: (index: number, out: ReturnType<typeof output>) => void): Promise<string[]> {
+async function github(
+  graph: StackGraph,
+  events: readonly { at: number; event: EngineEvent }[],
+  summaryFile?: string,
+  after?: (index: number, out: ReturnType<typeof output>) => void,
+): Promise<string[]> {
   const out = output();
   const clock = replayClock();
-  await replay(createGithubRenderer({ write: out.write, now: clock.now, summaryFile, graph, header: HEADER }), clock, events, (i) => after?.(i, out));
+  await replay(
+    createGithubRenderer({ write: out.write, now: clock.now, summaryFile, graph, header: HEADER }),
+    clock,
+    events,
+    (i) => after?.(i, out),
+  );
   return out.lines();
 }
 
@@ -52,7 +62,7 @@ function groups(lines: readonly string[]): { groups: { title: string; lines: str
 }
 
 describe('the GitHub Actions renderer: groups', () => {
-  it('prints each stack\'s lines as one group when it is done, although app\'s and backup\'s events interleave', async () => {
+  it("prints each stack's lines as one group when it is done, although app's and backup's events interleave", async () => {
     const { graph, events } = loadRun('example-run.json');
     const lines = await github(graph, events);
     const ci = await ciLines(events);
@@ -63,7 +73,12 @@ describe('the GitHub Actions renderer: groups', () => {
     expect(parallel.filter((s, i) => i > 0 && s !== parallel[i - 1]).length).toBeGreaterThan(3);
 
     const { groups: found, outside } = groups(lines);
-    expect(found.map((g) => g.title)).toEqual(['core-infra — created in 2m30s', 'data — created in 1m18s', 'backup — created in 1m20s', 'app — created in 2m38s']);
+    expect(found.map((g) => g.title)).toEqual([
+      'core-infra — created in 2m30s',
+      'data — created in 1m18s',
+      'backup — created in 1m20s',
+      'app — created in 2m38s',
+    ]);
     // Each group holds exactly that stack's lines, in the order and wording of CI mode.
     for (const group of found) {
       const stack = group.title.split(' ')[0] ?? '';
@@ -76,7 +91,7 @@ describe('the GitHub Actions renderer: groups', () => {
     ]);
   });
 
-  it('prints run-level lines at once and a stack\'s group the moment its stack:done arrives', async () => {
+  it("prints run-level lines at once and a stack's group the moment its stack:done arrives", async () => {
     const { graph, events } = loadRun('example-run.json');
     const seen: string[][] = [];
     await github(graph, events, undefined, (_i, out) => seen.push(out.lines()));
@@ -84,8 +99,12 @@ describe('the GitHub Actions renderer: groups', () => {
       const now = seen[i] ?? [];
       const before = seen[i - 1] ?? [];
       const added = now.slice(before.length);
-      if (event.type === 'run:start' || event.type === 'run:done' || event.type === 'run:outputs-file') expect(added).toHaveLength(1);
-      else if (event.type === 'stack:done') expect(added[0]).toBe(`::group::${event.stack} — ${event.status} in ${['2m30s', '1m18s', '1m20s', '2m38s'][['core-infra', 'data', 'backup', 'app'].indexOf(event.stack)] ?? ''}`);
+      if (event.type === 'run:start' || event.type === 'run:done' || event.type === 'run:outputs-file')
+        expect(added).toHaveLength(1);
+      else if (event.type === 'stack:done')
+        expect(added[0]).toBe(
+          `::group::${event.stack} — ${event.status} in ${['2m30s', '1m18s', '1m20s', '2m38s'][['core-infra', 'data', 'backup', 'app'].indexOf(event.stack)] ?? ''}`,
+        );
       else expect(added).toEqual([]);
     });
   });
@@ -132,7 +151,10 @@ describe('the GitHub Actions renderer: groups', () => {
   });
 
   it('flushes the groups of stacks still running when closed early, marked unfinished', async () => {
-    const lines = await github(graphOf(['a', 'b']), timed([ev.runStart(['a', 'b']), ev.start('a'), ev.start('b'), ev.done('b', 'created')]));
+    const lines = await github(
+      graphOf(['a', 'b']),
+      timed([ev.runStart(['a', 'b']), ev.start('a'), ev.start('b'), ev.done('b', 'created')]),
+    );
     expect(lines).toEqual([
       '00:00:00  run  deploy 2 stacks of p (stage dev): a → b',
       '::group::b — created in 1s',
@@ -146,8 +168,15 @@ describe('the GitHub Actions renderer: groups', () => {
   });
 
   it('prints at once what comes about a stack after its group', async () => {
-    const lines = await github(graphOf(['a']), timed([ev.runStart(['a']), ev.start('a'), ev.done('a', 'created'), ev.warning('a', 'late news')]));
-    expect(lines.slice(-3)).toEqual(['::endgroup::', '00:00:03  a    warning: late news', '::warning title=a::late news']);
+    const lines = await github(
+      graphOf(['a']),
+      timed([ev.runStart(['a']), ev.start('a'), ev.done('a', 'created'), ev.warning('a', 'late news')]),
+    );
+    expect(lines.slice(-3)).toEqual([
+      '::endgroup::',
+      '00:00:03  a    warning: late news',
+      '::warning title=a::late news',
+    ]);
   });
 });
 
@@ -157,19 +186,29 @@ describe('the GitHub Actions renderer: annotations', () => {
     expect(escapeProperty('100% done\r\nnext: a, b')).toBe('100%25 done%0D%0Anext%3A a%2C b');
     // `%` first, so an escape already in the text is not taken for one.
     expect(escapeData('%0A')).toBe('%250A');
-    expect(workflowCommand('error', { title: 'x: y, z', file: 'a.yaml' }, 'm')).toBe('::error title=x%3A y%2C z,file=a.yaml::m\n');
+    expect(workflowCommand('error', { title: 'x: y, z', file: 'a.yaml' }, 'm')).toBe(
+      '::error title=x%3A y%2C z,file=a.yaml::m\n',
+    );
     expect(workflowCommand('endgroup', {}, '')).toBe('::endgroup::\n');
   });
 
   it('an ::error for a failed stack with the root cause, escaped; the title escaped as a property', async () => {
-    const lines = await github(graphOf(['web', 'a,b:c']), timed([
-      ev.runStart(['web', 'a,b:c']),
-      ev.done('web', 'failed', {
-        reason: 'web ended in ROLLBACK_COMPLETE',
-        rootCause: { logicalId: 'Fn', resourceType: 'AWS::Lambda::Function', status: 'CREATE_FAILED', reason: '50% of 2 targets unhealthy\r\nsee: https://example.com/a,b' },
-      }),
-      ev.done('a,b:c', 'failed', { reason: 'internal error: boom\n    at x (y.ts:1:2)' }),
-    ]));
+    const lines = await github(
+      graphOf(['web', 'a,b:c']),
+      timed([
+        ev.runStart(['web', 'a,b:c']),
+        ev.done('web', 'failed', {
+          reason: 'web ended in ROLLBACK_COMPLETE',
+          rootCause: {
+            logicalId: 'Fn',
+            resourceType: 'AWS::Lambda::Function',
+            status: 'CREATE_FAILED',
+            reason: '50% of 2 targets unhealthy\r\nsee: https://example.com/a,b',
+          },
+        }),
+        ev.done('a,b:c', 'failed', { reason: 'internal error: boom\n    at x (y.ts:1:2)' }),
+      ]),
+    );
     expect(lines.filter((l) => l.startsWith('::error'))).toEqual([
       '::error title=web failed::Fn (AWS::Lambda::Function) CREATE_FAILED: 50%25 of 2 targets unhealthy%0D%0Asee: https://example.com/a,b',
       // No root cause: the engine's reason, multi-line and all, in one annotation.
@@ -178,15 +217,18 @@ describe('the GitHub Actions renderer: annotations', () => {
   });
 
   it('a ::warning for a stack warning and for a blocked stack, after its group; run warnings at once', async () => {
-    const lines = await github(graphOf(['db']), timed([
-      ev.runStart(['db']),
-      ev.start('db'),
-      ev.warning('db', 'termination protection is off, 100% sure'),
-      { type: 'run:warning', message: 'the API rate is low: 1 call/s' },
-      ev.ready('db', ['Remove']),
-      ev.blocked('db', 'approval needed: 1 to remove (pass --yes)'),
-      ev.done('db', 'blocked', { reason: 'approval needed: 1 to remove (pass --yes)' }),
-    ]));
+    const lines = await github(
+      graphOf(['db']),
+      timed([
+        ev.runStart(['db']),
+        ev.start('db'),
+        ev.warning('db', 'termination protection is off, 100% sure'),
+        { type: 'run:warning', message: 'the API rate is low: 1 call/s' },
+        ev.ready('db', ['Remove']),
+        ev.blocked('db', 'approval needed: 1 to remove (pass --yes)'),
+        ev.done('db', 'blocked', { reason: 'approval needed: 1 to remove (pass --yes)' }),
+      ]),
+    );
     expect(lines).toEqual([
       '00:00:00  run  deploy 1 stack of p (stage dev): db',
       '00:00:03  run  the API rate is low: 1 call/s',
@@ -294,20 +336,30 @@ describe('the GitHub Actions renderer: the job summary', () => {
       '| app | ✅ created | 2m38s | 12 | 0 | 0 |',
       '| backup | ✅ created | 1m20s | 4 | 0 | 0 |',
     ]);
-    expect(lines).toContain('Critical path (highlighted bars): core-infra → data → app. Failed: red. ◆: skipped. A "(change set)" bar is a change set made early, before the stack waited for its dependencies.');
+    expect(lines).toContain(
+      'Critical path (highlighted bars): core-infra → data → app. Failed: red. ◆: skipped. A "(change set)" bar is a change set made early, before the stack waited for its dependencies.',
+    );
   });
 
-  it('escapes Markdown in reasons and counts an updated stack\'s modifications and removals', async () => {
+  it("escapes Markdown in reasons and counts an updated stack's modifications and removals", async () => {
     const dir = await testdir();
     const file = join(dir, 'summary.md');
-    await github(graphOf(['svc', 'old']), timed([
-      ev.runStart(['svc', 'old']),
-      ev.start('svc'), ev.ready('svc', ['Modify', 'Modify', 'Remove', 'Add']), ev.executing('svc', 4), ev.done('svc', 'updated'),
-      ev.start('old'), { type: 'stack:changeset', stack: 'old', stackName: 'p-old', phase: 'unchanged', reason: 'same' },
-      ev.done('old', 'unchanged'),
-      { type: 'run:warning', message: 'a | pipe, <b>html</b> and *stars*' },
-      ev.runDone(0, { updated: 1, unchanged: 1 }),
-    ]), file);
+    await github(
+      graphOf(['svc', 'old']),
+      timed([
+        ev.runStart(['svc', 'old']),
+        ev.start('svc'),
+        ev.ready('svc', ['Modify', 'Modify', 'Remove', 'Add']),
+        ev.executing('svc', 4),
+        ev.done('svc', 'updated'),
+        ev.start('old'),
+        { type: 'stack:changeset', stack: 'old', stackName: 'p-old', phase: 'unchanged', reason: 'same' },
+        ev.done('old', 'unchanged'),
+        { type: 'run:warning', message: 'a | pipe, <b>html</b> and *stars*' },
+        ev.runDone(0, { updated: 1, unchanged: 1 }),
+      ]),
+      file,
+    );
     const text = await readFile(file, 'utf8');
     expect(text).toContain('| svc | ✅ updated | 1s | 1 | 2 | 1 |\n| old | ➖ unchanged | 1s | 0 | 0 | 0 |\n');
     expect(text).toContain('- ⚠️ a \\| pipe, \\<b\\>html\\</b\\> and \\*stars\\*\n');
@@ -316,13 +368,34 @@ describe('the GitHub Actions renderer: the job summary', () => {
   it('lists what packaging did per stack: uploaded or already in the bucket', async () => {
     const dir = await testdir();
     const file = join(dir, 'summary.md');
-    await github(graphOf(['svc']), timed([
-      ev.runStart(['svc']),
-      { type: 'stack:packaged', stack: 'svc', stackName: 'p-svc', artifacts: 3, files: 7, bytes: 5120, uploaded: 1, uploadedBytes: 2048, reused: 2, templateByUrl: false, durationMs: 300 },
-      ev.start('svc'), ev.ready('svc', ['Modify']), ev.executing('svc', 1), ev.done('svc', 'updated'),
-      ev.runDone(0, { updated: 1 }),
-    ]), file);
-    expect(await readFile(file, 'utf8')).toContain('- 📦 **svc**: packaged 3 artifacts, 7 files: 1 uploaded (2.0 KB), 2 already in the bucket\n');
+    await github(
+      graphOf(['svc']),
+      timed([
+        ev.runStart(['svc']),
+        {
+          type: 'stack:packaged',
+          stack: 'svc',
+          stackName: 'p-svc',
+          artifacts: 3,
+          files: 7,
+          bytes: 5120,
+          uploaded: 1,
+          uploadedBytes: 2048,
+          reused: 2,
+          templateByUrl: false,
+          durationMs: 300,
+        },
+        ev.start('svc'),
+        ev.ready('svc', ['Modify']),
+        ev.executing('svc', 1),
+        ev.done('svc', 'updated'),
+        ev.runDone(0, { updated: 1 }),
+      ]),
+      file,
+    );
+    expect(await readFile(file, 'utf8')).toContain(
+      '- 📦 **svc**: packaged 3 artifacts, 7 files: 1 uploaded (2.0 KB), 2 already in the bucket\n',
+    );
   });
 
   it('writes no summary without $GITHUB_STEP_SUMMARY, and warns instead of failing when it cannot', async () => {

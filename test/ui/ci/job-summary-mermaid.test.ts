@@ -20,7 +20,10 @@ function record(events: readonly { at: number; event: EngineEvent }[]): RunRecor
   return run;
 }
 
-function summaryBlocks(graph: StackGraph, events: readonly { at: number; event: EngineEvent }[]): { flowchart: string; gantt: string } {
+function summaryBlocks(
+  graph: StackGraph,
+  events: readonly { at: number; event: EngineEvent }[],
+): { flowchart: string; gantt: string } {
   const blocks = mermaidBlocks(renderJobSummary(record(events), graph, HEADER));
   expect(blocks).toHaveLength(2);
   return { flowchart: blocks[0] ?? '', gantt: blocks[1] ?? '' };
@@ -33,7 +36,7 @@ const at = (events: readonly { at: number; event: EngineEvent }[], type: EngineE
   return new Date(Math.round(found.at));
 };
 
-describe('the job summary\'s Mermaid, parsed by Mermaid', () => {
+describe("the job summary's Mermaid, parsed by Mermaid", () => {
   it('the example run: a flowchart of the four stacks coloured by result, and a gantt of when each worked', async () => {
     const { graph, events } = loadRun('example-run.json');
     const { flowchart, gantt } = summaryBlocks(graph, events);
@@ -42,15 +45,25 @@ describe('the job summary\'s Mermaid, parsed by Mermaid', () => {
 
     const vertices = await flowchartVertices(flowchart);
     expect(vertices.map((v) => [v.text, v.classes])).toEqual([
-      ['core-infra', ['created']], ['data', ['created']], ['app', ['created']], ['backup', ['created']],
+      ['core-infra', ['created']],
+      ['data', ['created']],
+      ['app', ['created']],
+      ['backup', ['created']],
     ]);
     const label = new Map(vertices.map((v) => [v.id, v.text]));
-    expect((await flowchartEdges(flowchart)).map((e) => `${label.get(e.start)} → ${label.get(e.end)} (${e.text})`)).toEqual([
-      'core-infra → data (declared)', 'data → app (output, import)', 'core-infra → app (import)', 'data → backup (import)',
+    expect(
+      (await flowchartEdges(flowchart)).map((e) => `${label.get(e.start)} → ${label.get(e.end)} (${e.text})`),
+    ).toEqual([
+      'core-infra → data (declared)',
+      'data → app (output, import)',
+      'core-infra → app (import)',
+      'data → backup (import)',
     ]);
 
     const tasks = await ganttTasks(gantt);
-    expect(tasks.map((t) => [t.section, t.task.trim(), t.active ? 'critical path' : t.crit ? 'failed' : 'other'])).toEqual([
+    expect(
+      tasks.map((t) => [t.section, t.task.trim(), t.active ? 'critical path' : t.crit ? 'failed' : 'other']),
+    ).toEqual([
       ['step 1', 'core-infra', 'critical path'],
       ['step 2', 'data (change set)', 'critical path'],
       ['step 2', 'data', 'critical path'],
@@ -59,11 +72,24 @@ describe('the job summary\'s Mermaid, parsed by Mermaid', () => {
       ['step 3', 'backup', 'other'],
     ]);
     // The bars are the events' (virtual) times: app and backup overlap, both after data.
-    const bar = (name: string): { startTime: Date; endTime: Date } => tasks.find((t) => t.task.trim() === name) ?? { startTime: new Date(NaN), endTime: new Date(NaN) };
-    expect(bar('core-infra')).toMatchObject({ startTime: at(events, 'stack:start', 'core-infra'), endTime: at(events, 'stack:done', 'core-infra') });
-    expect(bar('data')).toMatchObject({ startTime: at(events, 'stack:executing', 'data'), endTime: at(events, 'stack:done', 'data') });
-    expect(bar('backup')).toMatchObject({ startTime: at(events, 'stack:executing', 'backup'), endTime: at(events, 'stack:done', 'backup') });
-    expect(bar('app')).toMatchObject({ startTime: at(events, 'stack:start', 'app'), endTime: at(events, 'stack:done', 'app') });
+    const bar = (name: string): { startTime: Date; endTime: Date } =>
+      tasks.find((t) => t.task.trim() === name) ?? { startTime: new Date(NaN), endTime: new Date(NaN) };
+    expect(bar('core-infra')).toMatchObject({
+      startTime: at(events, 'stack:start', 'core-infra'),
+      endTime: at(events, 'stack:done', 'core-infra'),
+    });
+    expect(bar('data')).toMatchObject({
+      startTime: at(events, 'stack:executing', 'data'),
+      endTime: at(events, 'stack:done', 'data'),
+    });
+    expect(bar('backup')).toMatchObject({
+      startTime: at(events, 'stack:executing', 'backup'),
+      endTime: at(events, 'stack:done', 'backup'),
+    });
+    expect(bar('app')).toMatchObject({
+      startTime: at(events, 'stack:start', 'app'),
+      endTime: at(events, 'stack:done', 'app'),
+    });
     expect(bar('app').startTime.getTime()).toBeLessThan(bar('backup').endTime.getTime());
     expect(bar('backup').startTime.getTime()).toBeLessThan(bar('app').endTime.getTime());
     expect(bar('backup').startTime.getTime()).toBeGreaterThanOrEqual(bar('data').endTime.getTime());
@@ -75,7 +101,10 @@ describe('the job summary\'s Mermaid, parsed by Mermaid', () => {
     expect(await parseMermaid(flowchart)).toBe('flowchart-v2');
     expect(await parseMermaid(gantt)).toBe('gantt');
     expect((await flowchartVertices(flowchart)).map((v) => [v.text, v.classes])).toEqual([
-      ['core-infra', ['created']], ['data', ['failed']], ['app', ['skipped']], ['backup', ['skipped']],
+      ['core-infra', ['created']],
+      ['data', ['failed']],
+      ['app', ['skipped']],
+      ['backup', ['skipped']],
     ]);
     const tasks = await ganttTasks(gantt);
     expect(tasks.map((t) => [t.task.trim(), t.crit, t.milestone])).toEqual([
@@ -91,7 +120,14 @@ describe('the job summary\'s Mermaid, parsed by Mermaid', () => {
 
   it('stack ids Mermaid would take for keywords, and labels with its separators, still parse', async () => {
     const ids = ['end', 'gantt-x', 'section-a', 'title', 'click', 'graph', 'subgraph', 'style', 'x1'];
-    const graph = graphOf(ids, [['gantt-x', 'end'], ['section-a', 'gantt-x'], ['title', 'end'], ['click', 'title'], ['subgraph', 'graph'], ['style', 'subgraph']]);
+    const graph = graphOf(ids, [
+      ['gantt-x', 'end'],
+      ['section-a', 'gantt-x'],
+      ['title', 'end'],
+      ['click', 'title'],
+      ['subgraph', 'graph'],
+      ['style', 'subgraph'],
+    ]);
     const events = timed([
       ev.runStart(ids),
       ...ids.flatMap((id) => [ev.start(id), ev.executing(id)]),
@@ -103,19 +139,42 @@ describe('the job summary\'s Mermaid, parsed by Mermaid', () => {
     expect(await parseMermaid(gantt)).toBe('gantt');
     expect((await flowchartVertices(flowchart)).map((v) => v.text)).toEqual(ids);
     const tasks = await ganttTasks(gantt);
-    expect(tasks.map((t) => t.task.trim()).sort()).toEqual(['end', 'graph', 'stack click', 'stack gantt-x', 'stack section-a', 'stack title', 'style', 'subgraph', 'x1']);
+    expect(tasks.map((t) => t.task.trim()).sort()).toEqual([
+      'end',
+      'graph',
+      'stack click',
+      'stack gantt-x',
+      'stack section-a',
+      'stack title',
+      'style',
+      'subgraph',
+      'x1',
+    ]);
     expect(tasks.find((t) => t.task.trim() === 'stack click')?.crit).toBe(true);
   });
 
-  it('a run cut short: the unfinished stack\'s bar runs to the last event, and the title says so', async () => {
-    const events = timed([ev.runStart(['a', 'b']), ev.start('a'), ev.start('b'), ev.executing('b'), ev.done('b', 'created'), ev.resource('a', 'CREATE_IN_PROGRESS')]);
+  it("a run cut short: the unfinished stack's bar runs to the last event, and the title says so", async () => {
+    const events = timed([
+      ev.runStart(['a', 'b']),
+      ev.start('a'),
+      ev.start('b'),
+      ev.executing('b'),
+      ev.done('b', 'created'),
+      ev.resource('a', 'CREATE_IN_PROGRESS'),
+    ]);
     const summary = renderJobSummary(record(events), graphOf(['a', 'b']), HEADER);
     expect(summary.split('\n')[0]).toBe('## ⚠️ stackpilot deploy did not finish: orders (stage dev, region us-east-1)');
     expect(summary).toContain('| a | ⏳ unfinished | — | — | — | — |');
     const [flowchart = '', gantt = ''] = mermaidBlocks(summary);
     expect(await parseMermaid(flowchart)).toBe('flowchart-v2');
     const tasks = await ganttTasks(gantt);
-    expect(tasks.map((t) => [t.task.trim(), t.startTime.getTime() - Date.UTC(2025, 0, 1), t.endTime.getTime() - Date.UTC(2025, 0, 1)])).toEqual([
+    expect(
+      tasks.map((t) => [
+        t.task.trim(),
+        t.startTime.getTime() - Date.UTC(2025, 0, 1),
+        t.endTime.getTime() - Date.UTC(2025, 0, 1),
+      ]),
+    ).toEqual([
       ['a', 1_000, 5_000],
       ['b', 2_000, 4_000],
     ]);
@@ -128,7 +187,20 @@ describe('the job summary\'s Mermaid, parsed by Mermaid', () => {
     expect(ganttLabel('Gantt-app')).toBe('stack Gantt-app');
     expect(ganttLabel('titles')).toBe('titles');
     expect(ganttLabel('')).toBe('stack ');
-    const gantt = ['gantt', '  dateFormat x', '  section s', ...['a:b;c#d%e,f', '2024-01-01 db', 'Gantt-app', '%%x', 'dateFormat-x'].map((name, i) => `    ${ganttLabel(name)} :done, t${i}, 0, 1000`)].join('\n');
-    expect((await ganttTasks(gantt)).map((t) => t.task.trim())).toEqual(['a_b_c_d_e_f', 'stack 2024-01-01 db', 'stack Gantt-app', '__x', 'stack dateFormat-x']);
+    const gantt = [
+      'gantt',
+      '  dateFormat x',
+      '  section s',
+      ...['a:b;c#d%e,f', '2024-01-01 db', 'Gantt-app', '%%x', 'dateFormat-x'].map(
+        (name, i) => `    ${ganttLabel(name)} :done, t${i}, 0, 1000`,
+      ),
+    ].join('\n');
+    expect((await ganttTasks(gantt)).map((t) => t.task.trim())).toEqual([
+      'a_b_c_d_e_f',
+      'stack 2024-01-01 db',
+      'stack Gantt-app',
+      '__x',
+      'stack dateFormat-x',
+    ]);
   });
 });

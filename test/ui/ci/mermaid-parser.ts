@@ -31,10 +31,29 @@ export async function parseMermaid(text: string): Promise<string> {
 /** The gantt's tasks as Mermaid computes them (dates resolved: this throws on a bad date). */
 export async function ganttTasks(text: string): Promise<GanttTask[]> {
   const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
-  const db = diagram.db as unknown as { getTasks(): { id: string; task: string; section: string; startTime: Date; endTime: Date; crit?: boolean; active?: boolean; done?: boolean; milestone?: boolean }[] };
+  const db = diagram.db as unknown as {
+    getTasks(): {
+      id: string;
+      task: string;
+      section: string;
+      startTime: Date;
+      endTime: Date;
+      crit?: boolean;
+      active?: boolean;
+      done?: boolean;
+      milestone?: boolean;
+    }[];
+  };
   return db.getTasks().map((t) => ({
-    id: t.id, task: t.task, section: t.section, startTime: t.startTime, endTime: t.endTime,
-    crit: t.crit === true, active: t.active === true, done: t.done === true, milestone: t.milestone === true,
+    id: t.id,
+    task: t.task,
+    section: t.section,
+    startTime: t.startTime,
+    endTime: t.endTime,
+    crit: t.crit === true,
+    active: t.active === true,
+    done: t.done === true,
+    milestone: t.milestone === true,
   }));
 }
 

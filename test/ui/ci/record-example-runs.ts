@@ -29,4 +29,6 @@ async function record(file: string, scenario: ScenarioFile): Promise<void> {
 }
 
 await record('example-run.json', {});
-await record('example-run-data-fails.json', { stacks: { data: { fail: { logicalId: 'Table', reason: 'Table already exists' } } } });
+await record('example-run-data-fails.json', {
+  stacks: { data: { fail: { logicalId: 'Table', reason: 'Table already exists' } } },
+});

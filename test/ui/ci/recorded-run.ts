@@ -12,7 +12,10 @@ export interface RecordedRun {
 export function loadRun(file: string): { graph: StackGraph; events: RecordedRun['events'] } {
   const run = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', file), 'utf8')) as RecordedRun;
   return {
-    graph: { nodes: run.graph.nodes, edges: run.graph.edges.map((e) => ({ ...e, location: undefined, providedAt: undefined })) },
+    graph: {
+      nodes: run.graph.nodes,
+      edges: run.graph.edges.map((e) => ({ ...e, location: undefined, providedAt: undefined })),
+    },
     events: run.events,
   };
 }

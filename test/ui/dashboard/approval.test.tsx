@@ -4,7 +4,18 @@ import type { ApprovalAnswer } from '../../../src/engine/approvals.js';
 import { App } from '../../../src/ui/dashboard/app.js';
 import { createApprovalPrompt } from '../../../src/ui/dashboard/approval-prompt.js';
 import { createLiveStore } from '../../../src/ui/dashboard/live-store.js';
-import { APP_APPROVAL, BACKUP_APPROVAL, BACKUP_ASKS, DATA_FINISHES, DURATIONS, at, initial, lines, play, screen } from './recorded.js';
+import {
+  APP_APPROVAL,
+  BACKUP_APPROVAL,
+  BACKUP_ASKS,
+  DATA_FINISHES,
+  DURATIONS,
+  at,
+  initial,
+  lines,
+  play,
+  screen,
+} from './recorded.js';
 import type { Timed } from './recorded.js';
 
 afterEach(cleanup);
@@ -17,7 +28,10 @@ function mount() {
   const onInterrupt = vi.fn();
   const r = render(<App store={store} onKey={(key) => void prompt.press(key)} onInterrupt={onInterrupt} />);
   return {
-    store, prompt, onInterrupt, stdin: r.stdin,
+    store,
+    prompt,
+    onInterrupt,
+    stdin: r.stdin,
     /** Engine events, each at its time, then one redraw. */
     replay: (events: readonly Timed[]): void => {
       for (const [seconds, event] of events) {
@@ -32,7 +46,8 @@ function mount() {
   };
 }
 
-const settled = async (answer: Promise<ApprovalAnswer>): Promise<ApprovalAnswer | 'pending'> => Promise.race([answer, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), 20))]);
+const settled = async (answer: Promise<ApprovalAnswer>): Promise<ApprovalAnswer | 'pending'> =>
+  Promise.race([answer, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), 20))]);
 
 const HEAD = [
   'deploy orders · stage dev · us-east-1 · concurrency 8                      1m40s',
@@ -56,15 +71,17 @@ describe('approval prompt in the dashboard', () => {
   it('shows the change set with the flagged changes first, the reason and the keys', async () => {
     const { prompt, expectFrame } = mount();
     void prompt.approver(BACKUP_APPROVAL);
-    await expectFrame(lines(
-      ...HEAD,
-      '? backup      awaiting approval                 1m40s',
-      '',
-      '╭──────────────────────────────────────────────────────────────────────────────╮',
-      '│ approve backup (orders-dev-backup)?                                          │',
-      ...BACKUP_PANEL,
-      '1 running · 1 awaiting approval · 1 waiting · 1 created         about 1m30s left',
-    ));
+    await expectFrame(
+      lines(
+        ...HEAD,
+        '? backup      awaiting approval                 1m40s',
+        '',
+        '╭──────────────────────────────────────────────────────────────────────────────╮',
+        '│ approve backup (orders-dev-backup)?                                          │',
+        ...BACKUP_PANEL,
+        '1 running · 1 awaiting approval · 1 waiting · 1 created         about 1m30s left',
+      ),
+    );
   });
 
   it('keeps the dashboard going while it waits, and queues the next request', async () => {
@@ -72,19 +89,21 @@ describe('approval prompt in the dashboard', () => {
     void prompt.approver(BACKUP_APPROVAL);
     replay(DATA_FINISHES);
     void prompt.approver(APP_APPROVAL);
-    await expectFrame(lines(
-      'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
-      '',
-      '✓ core-infra  created in 1m05s',
-      '✓ data        created in 43s',
-      '? app         awaiting approval                    3s',
-      '? backup      awaiting approval                 1m45s',
-      '',
-      '╭──────────────────────────────────────────────────────────────────────────────╮',
-      '│ approve backup (orders-dev-backup)?  1 more waiting                          │',
-      ...BACKUP_PANEL,
-      '2 awaiting approval · 2 created                                 about 1m20s left',
-    ));
+    await expectFrame(
+      lines(
+        'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
+        '',
+        '✓ core-infra  created in 1m05s',
+        '✓ data        created in 43s',
+        '? app         awaiting approval                    3s',
+        '? backup      awaiting approval                 1m45s',
+        '',
+        '╭──────────────────────────────────────────────────────────────────────────────╮',
+        '│ approve backup (orders-dev-backup)?  1 more waiting                          │',
+        ...BACKUP_PANEL,
+        '2 awaiting approval · 2 created                                 about 1m20s left',
+      ),
+    );
   });
 
   it('answers the shown request with y, then the next one with n', async () => {
@@ -97,38 +116,44 @@ describe('approval prompt in the dashboard', () => {
     stdin.write('y');
     expect(await backup).toEqual({ approved: true });
     expect(await settled(app)).toBe('pending');
-    await expectFrame(lines(
-      'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
-      '',
-      '✓ core-infra  created in 1m05s',
-      '✓ data        created in 43s',
-      '? app         awaiting approval                    3s',
-      '⠋ backup      change set ready                  1m45s',
-      '',
-      '╭──────────────────────────────────────────────────────────────────────────────╮',
-      '│ approve app (orders-dev-app)?                                                │',
-      '│ 1 resource is removed or replaced: LegacyFunction                            │',
-      '│ ! Remove  LegacyFunction       AWS::Lambda::Function                         │',
-      '│   Modify  CreateOrderFunction  AWS::Lambda::Function                         │',
-      '│ y approve · n reject · a approve this and all remaining                      │',
-      '╰──────────────────────────────────────────────────────────────────────────────╯',
-      '1 running · 1 awaiting approval · 2 created                     about 1m20s left',
-    ));
+    await expectFrame(
+      lines(
+        'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
+        '',
+        '✓ core-infra  created in 1m05s',
+        '✓ data        created in 43s',
+        '? app         awaiting approval                    3s',
+        '⠋ backup      change set ready                  1m45s',
+        '',
+        '╭──────────────────────────────────────────────────────────────────────────────╮',
+        '│ approve app (orders-dev-app)?                                                │',
+        '│ 1 resource is removed or replaced: LegacyFunction                            │',
+        '│ ! Remove  LegacyFunction       AWS::Lambda::Function                         │',
+        '│   Modify  CreateOrderFunction  AWS::Lambda::Function                         │',
+        '│ y approve · n reject · a approve this and all remaining                      │',
+        '╰──────────────────────────────────────────────────────────────────────────────╯',
+        '1 running · 1 awaiting approval · 2 created                     about 1m20s left',
+      ),
+    );
 
     stdin.write('n');
     expect(await app).toEqual({ approved: false, reason: 'rejected at the prompt' });
     // What the engine does with the refusal.
-    replay([[105, { type: 'stack:blocked', stack: 'app', stackName: 'orders-dev-app', reason: 'rejected at the prompt' }]]);
-    await expectFrame(lines(
-      'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
-      '',
-      '✓ core-infra  created in 1m05s',
-      '✓ data        created in 43s',
-      '! app         blocked: rejected at the prompt',
-      '⠋ backup      change set ready                  1m45s',
-      '',
-      '1 running · 2 created · 1 blocked                                 about 30s left',
-    ));
+    replay([
+      [105, { type: 'stack:blocked', stack: 'app', stackName: 'orders-dev-app', reason: 'rejected at the prompt' }],
+    ]);
+    await expectFrame(
+      lines(
+        'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
+        '',
+        '✓ core-infra  created in 1m05s',
+        '✓ data        created in 43s',
+        '! app         blocked: rejected at the prompt',
+        '⠋ backup      change set ready                  1m45s',
+        '',
+        '1 running · 2 created · 1 blocked                                 about 30s left',
+      ),
+    );
   });
 
   it('approves the shown request, the queued ones and all later ones with a', async () => {
@@ -140,17 +165,21 @@ describe('approval prompt in the dashboard', () => {
 
     stdin.write('a');
     expect(await Promise.all([backup, app])).toEqual([{ approved: true }, { approved: true }]);
-    expect(await prompt.approver({ ...APP_APPROVAL, stack: 'later', stackName: 'orders-dev-later' })).toEqual({ approved: true });
-    await expectFrame(lines(
-      'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
-      '',
-      '✓ core-infra  created in 1m05s',
-      '✓ data        created in 43s',
-      '⠋ app         change set ready                     3s',
-      '⠋ backup      change set ready                  1m45s',
-      '',
-      '2 running · 2 created · approving all remaining                 about 1m20s left',
-    ));
+    expect(await prompt.approver({ ...APP_APPROVAL, stack: 'later', stackName: 'orders-dev-later' })).toEqual({
+      approved: true,
+    });
+    await expectFrame(
+      lines(
+        'deploy orders · stage dev · us-east-1 · concurrency 8                      1m45s',
+        '',
+        '✓ core-infra  created in 1m05s',
+        '✓ data        created in 43s',
+        '⠋ app         change set ready                     3s',
+        '⠋ backup      change set ready                  1m45s',
+        '',
+        '2 running · 2 created · approving all remaining                 about 1m20s left',
+      ),
+    );
   });
 
   it('ignores other keys, and passes Ctrl-C on without answering', async () => {

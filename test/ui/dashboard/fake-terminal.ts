@@ -8,7 +8,10 @@ import { stripVTControlCharacters } from 'node:util';
 export class FakeStdout extends EventEmitter {
   readonly writes: string[] = [];
   isTTY = true;
-  constructor(public columns = 80, public rows = 24) {
+  constructor(
+    public columns = 80,
+    public rows = 24,
+  ) {
     super();
   }
   write = (chunk: string): boolean => {

@@ -3,7 +3,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInkRenderer } from '../../../src/ui/dashboard/ink-renderer.js';
 import type { InkRendererOptions } from '../../../src/ui/dashboard/ink-renderer.js';
 import { FakeStdin, FakeStdout } from './fake-terminal.js';
-import { BACKUP_APPROVAL, BACKUP_ASKS, DATA_FAILS, DURATIONS, EDGES, HEADER, MID_DEPLOY, at, lines, screen } from './recorded.js';
+import {
+  BACKUP_APPROVAL,
+  BACKUP_ASKS,
+  DATA_FAILS,
+  DURATIONS,
+  EDGES,
+  HEADER,
+  MID_DEPLOY,
+  at,
+  lines,
+  screen,
+} from './recorded.js';
 import type { Timed } from './recorded.js';
 
 const renderers: { close: () => Promise<void> }[] = [];
@@ -17,12 +28,22 @@ function setup(options: Partial<Omit<InkRendererOptions, 'stdin' | 'stdout'>> & 
   const stdin = options.stdin ?? new FakeStdin();
   let clock = at(0);
   const renderer = createInkRenderer({
-    header: HEADER, edges: EDGES, durations: DURATIONS, now: () => clock, frameMs: 10, debug: true, colors: pc.createColors(false),
-    ...options, stdout: stdout.asStream(), stdin: stdin.asStream(),
+    header: HEADER,
+    edges: EDGES,
+    durations: DURATIONS,
+    now: () => clock,
+    frameMs: 10,
+    debug: true,
+    colors: pc.createColors(false),
+    ...options,
+    stdout: stdout.asStream(),
+    stdin: stdin.asStream(),
   });
   renderers.push(renderer);
   return {
-    renderer, stdout, stdin,
+    renderer,
+    stdout,
+    stdin,
     play: (events: readonly Timed[]): void => {
       for (const [seconds, event] of events) {
         clock = at(seconds);
@@ -45,16 +66,20 @@ describe('createInkRenderer', () => {
     // Events are taken in at once but drawn only on the next tick.
     expect(stdout.writes.length).toBe(writes);
     setClock(100);
-    await vi.waitFor(() => expect(frame()).toBe(lines(
-      'deploy orders · stage dev · us-east-1 · concurrency 8                      1m40s',
-      '',
-      '✓ core-infra  created in 1m05s',
-      '⠋ data        executing 2/3         ███████░░░    41s  TableNameParam CREATE_IN…',
-      '· app         waiting for data',
-      '· backup      waiting to execute                   7s',
-      '',
-      '1 running · 2 waiting · 1 created                               about 1m30s left',
-    )));
+    await vi.waitFor(() =>
+      expect(frame()).toBe(
+        lines(
+          'deploy orders · stage dev · us-east-1 · concurrency 8                      1m40s',
+          '',
+          '✓ core-infra  created in 1m05s',
+          '⠋ data        executing 2/3         ███████░░░    41s  TableNameParam CREATE_IN…',
+          '· app         waiting for data',
+          '· backup      waiting to execute                   7s',
+          '',
+          '1 running · 2 waiting · 1 created                               about 1m30s left',
+        ),
+      ),
+    );
 
     play(DATA_FAILS.slice(MID_DEPLOY.length - 2));
     await vi.waitFor(() => expect(frame()).toContain('│ data: Table (AWS::DynamoDB::Table) CREATE_FAILED'));
@@ -63,23 +88,25 @@ describe('createInkRenderer', () => {
     const closing = stdout.writes.slice(beforeClose);
     // The dashboard is taken off the screen (an empty frame), then the summary is printed.
     expect(closing.slice(0, -1).map((w) => screen(w))).toEqual(closing.slice(0, -1).map(() => ''));
-    expect(closing.at(-1)).toBe(`${lines(
-      'deploy orders · stage dev · us-east-1',
-      'failed in 1m52s: 1 created, 1 failed, 2 skipped (41 API calls)',
-      '',
-      '  stack       result   time   changes',
-      '  core-infra  created  1m05s  +5',
-      '  data        failed   52s    +3',
-      '  app         skipped                  data failed',
-      '  backup      skipped  7s     +4       data failed',
-      '',
-      'root cause',
-      '  data: Table (AWS::DynamoDB::Table) CREATE_FAILED',
-      '    Resource handler returned message: "Table already exists: orders-dev-orders',
-      '    (Service: DynamoDb, Status Code: 400, Request ID:',
-      '    6TQ0SM1A2B3C4D5E6F7G8H9I0J)" (RequestToken:',
-      '    5c8f6e0e-0d8e-4c53-9a4b-2f1a7e9d0c11, HandlerErrorCode: AlreadyExists)',
-    )}\n`);
+    expect(closing.at(-1)).toBe(
+      `${lines(
+        'deploy orders · stage dev · us-east-1',
+        'failed in 1m52s: 1 created, 1 failed, 2 skipped (41 API calls)',
+        '',
+        '  stack       result   time   changes',
+        '  core-infra  created  1m05s  +5',
+        '  data        failed   52s    +3',
+        '  app         skipped                  data failed',
+        '  backup      skipped  7s     +4       data failed',
+        '',
+        'root cause',
+        '  data: Table (AWS::DynamoDB::Table) CREATE_FAILED',
+        '    Resource handler returned message: "Table already exists: orders-dev-orders',
+        '    (Service: DynamoDb, Status Code: 400, Request ID:',
+        '    6TQ0SM1A2B3C4D5E6F7G8H9I0J)" (RequestToken:',
+        '    5c8f6e0e-0d8e-4c53-9a4b-2f1a7e9d0c11, HandlerErrorCode: AlreadyExists)',
+      )}\n`,
+    );
     // Closed: no more frames.
     const count = stdout.writes.length;
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -143,15 +170,19 @@ describe('createInkRenderer', () => {
     await vi.waitFor(() => expect(frame()).toContain('TableNameParam'));
     stdout.columns = 50;
     stdout.emit('resize');
-    await vi.waitFor(() => expect(frame()).toBe(lines(
-      'deploy orders · stage dev · us-east-1 · co…  1m40s',
-      '',
-      '✓ core-infra  created in 1m05s',
-      '⠋ data        executing 2/3',
-      '· app         waiting for data',
-      '· backup      waiting to execute',
-      '',
-      '1 running · 2 waiting · 1 creat…  about 1m30s left',
-    )));
+    await vi.waitFor(() =>
+      expect(frame()).toBe(
+        lines(
+          'deploy orders · stage dev · us-east-1 · co…  1m40s',
+          '',
+          '✓ core-infra  created in 1m05s',
+          '⠋ data        executing 2/3',
+          '· app         waiting for data',
+          '· backup      waiting to execute',
+          '',
+          '1 running · 2 waiting · 1 creat…  about 1m30s left',
+        ),
+      ),
+    );
   });
 });

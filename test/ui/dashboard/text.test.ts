@@ -11,7 +11,12 @@ describe('dashboard text helpers', () => {
 
   it('wraps words, breaks words longer than a line, keeps newlines, indents what follows', () => {
     expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
-    expect(wrap('arn:aws:iam::123456789012:role/x ok', 12, '  ')).toEqual(['arn:aws:iam:', '  :123456789', '  012:role/x', '  ok']);
+    expect(wrap('arn:aws:iam::123456789012:role/x ok', 12, '  ')).toEqual([
+      'arn:aws:iam:',
+      '  :123456789',
+      '  012:role/x',
+      '  ok',
+    ]);
     expect(wrap('first line\nsecond', 20)).toEqual(['first line', 'second']);
   });
 
