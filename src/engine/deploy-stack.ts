@@ -17,6 +17,9 @@ import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-
 import { formatDuration } from '../format-duration.js';
 import { checkStatefulChanges } from './stateful-guard.js';
 import { checkNestedStatefulChanges } from './nested-guard.js';
+import { judgeReplacements, needsJudging, needsTemplateDiff } from './replacement-opinions.js';
+import type { JudgedChanges } from './replacement-opinions.js';
+import { loadResourceSpec } from '../spec/resource-spec.js';
 import { exportsInUse } from './exports-guard.js';
 import { parseTemplate } from '../template/parse-template.js';
 import type { TemplateObject } from '../template/parse-template.js';
@@ -250,8 +253,21 @@ export async function prepareStack(
         },
       );
     }
+    // Replacement is the worse of the change set's word and the resource spec's (issue 11): the
+    // guards and the approval levels judge that, never a field a server may leave out.
+    let judged: JudgedChanges = { changes: changeSet.changes, unexplained: new Set() };
+    if (deployed && needsJudging(changeSet.changes)) {
+      if (needsTemplateDiff(changeSet.changes)) deployedTemplate ??= await cf.getTemplate(deployed.stackId);
+      judged = judgeReplacements({
+        changes: changeSet.changes,
+        spec: await loadResourceSpec(),
+        deployedTemplate:
+          deployedTemplate === undefined ? undefined : parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+        newTemplate: parseDeployedTemplate(templateBody, stack.templateDisplay),
+      });
+    }
     // A ready change set with no Changes still carries output, tag or parameter edits (§2.3): execute it.
-    const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({
+    const changes: ResourceChangeSummary[] = judged.changes.map((c) => ({
       action: c.action,
       logicalId: c.logicalId,
       resourceType: c.resourceType,
@@ -266,17 +282,16 @@ export async function prepareStack(
       const allowReplace = ctx.allowReplace ?? new Set<string>();
       const blocked: string[] = [];
       if (
-        changeSet.changes.some(
-          (c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional',
-        )
+        judged.changes.some((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional')
       ) {
         deployedTemplate ??= await cf.getTemplate(deployed.stackId);
         const guard = checkStatefulChanges({
           stack: stack.id,
           stateful: stack.stateful,
-          changes: changeSet.changes,
+          changes: judged.changes,
           allowReplace,
           deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+          unexplained: judged.unexplained,
         });
         for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
         blocked.push(...guard.blocked);

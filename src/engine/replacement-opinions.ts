@@ -1,0 +1,116 @@
+import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
+import type { Recreation, ResourceSpec } from '../spec/resource-spec.js';
+import type { TemplateObject } from '../template/parse-template.js';
+import { asResourceChanges, predictChanges } from './predict-changes.js';
+
+/**
+ * Whether a Modify replaces its resource, as the worse of two opinions (issue 11, item 2): the
+ * change set's `Replacement` and `RequiresRecreation`, and the resource specification's verdict on
+ * the properties that change. Some servers (moto among them) give a Modify with only Action,
+ * LogicalResourceId and ResourceType; then the changed properties come from diffing the deployed
+ * template with the new one, and a Modify that no property explains (a parameter or an SSM value
+ * behind it) is treated as `Conditional`: nothing says it replaces, nothing says it does not.
+ */
+
+export interface JudgedChanges {
+  /**
+   * The changes with `replacement` the worse of the two opinions, and details naming the
+   * properties behind it (the change set's own, with the worse RequiresRecreation, or the
+   * template diff's when it gave none).
+   */
+  changes: ResourceChange[];
+  /** Logical ids of Modifies attributed to no property, judged `Conditional` for that alone. */
+  unexplained: ReadonlySet<string>;
+}
+
+const CONDITIONAL = 2;
+const RANK: ReadonlyMap<string | undefined, number> = new Map([
+  ['False', 1],
+  ['Conditional', CONDITIONAL],
+  ['True', 3],
+]);
+const REPLACEMENT = [undefined, 'False', 'Conditional', 'True'] as const;
+
+/** Whether judging can change anything: a Modify whose change set does not already say True. */
+export function needsJudging(changes: readonly ResourceChange[]): boolean {
+  return changes.some((c) => c.action === 'Modify' && c.replacement !== 'True');
+}
+
+/** Whether the deployed template is needed: a Modify whose change set names nothing that changed. */
+export function needsTemplateDiff(changes: readonly ResourceChange[]): boolean {
+  return changes.some((c) => c.action === 'Modify' && c.replacement !== 'True' && c.details.length === 0);
+}
+
+export function judgeReplacements(input: {
+  changes: readonly ResourceChange[];
+  spec: ResourceSpec;
+  /** Both templates, for Modifies without details; without them such a Modify is unexplained. */
+  deployedTemplate?: TemplateObject | undefined;
+  newTemplate?: TemplateObject | undefined;
+}): JudgedChanges {
+  const { spec } = input;
+  const unexplained = new Set<string>();
+  let diffed: Map<string, ResourceChange> | undefined;
+  const diff = (): Map<string, ResourceChange> => {
+    if (diffed) return diffed;
+    diffed = new Map();
+    if (input.deployedTemplate && input.newTemplate) {
+      const prediction = predictChanges({ deployed: input.deployedTemplate, local: input.newTemplate, spec });
+      if (prediction.deployed)
+        for (const change of asResourceChanges(prediction.resources.filter((r) => r.action === 'Modify')))
+          diffed.set(change.logicalId, change);
+    }
+    return diffed;
+  };
+
+  const changes = input.changes.map((change): ResourceChange => {
+    if (change.action !== 'Modify' || change.replacement === 'True') return change;
+    const custom = isCustom(change.resourceType);
+    let details: ResourceChangeDetail[];
+    let unexplainedHere = false;
+    if (change.details.length > 0) {
+      details = change.details.map((d) => {
+        const bySpec =
+          d.attribute === 'Properties' && d.name !== undefined && !custom
+            ? spec.replacementOf(change.resourceType, d.name)
+            : undefined;
+        const worse = worseRecreation(d.requiresRecreation, bySpec);
+        return worse === d.requiresRecreation ? d : { ...d, requiresRecreation: worse };
+      });
+    } else {
+      const predicted = diff().get(change.logicalId);
+      details = predicted?.details ?? [];
+      unexplainedHere = predicted === undefined && !custom && spec.canBeReplaced(change.resourceType) !== false;
+    }
+    const saidByChangeSet = RANK.get(change.replacement) ?? 0;
+    const judged = Math.max(saidByChangeSet, ...details.map(detailRank), unexplainedHere ? CONDITIONAL : 0);
+    if (unexplainedHere && saidByChangeSet < CONDITIONAL) unexplained.add(change.logicalId);
+    const replacement = REPLACEMENT[judged];
+    if (replacement === change.replacement && details === change.details) return change;
+    return { ...change, replacement, details };
+  });
+  return { changes, unexplained };
+}
+
+/** CloudFormation's own rule (§2.4): Always+Static → True, Always+Dynamic or Conditionally → Conditional. */
+function detailRank(detail: ResourceChangeDetail): number {
+  if (detail.requiresRecreation === 'Always') return detail.evaluation === 'Dynamic' ? CONDITIONAL : 3;
+  if (detail.requiresRecreation === 'Conditionally') return CONDITIONAL;
+  return detail.requiresRecreation === 'Never' ? 1 : 0;
+}
+
+const RECREATION_RANK: ReadonlyMap<string | undefined, number> = new Map([
+  ['Never', 1],
+  ['Conditionally', 2],
+  ['Always', 3],
+]);
+
+function worseRecreation(a: string | undefined, b: Recreation | undefined): string | undefined {
+  if (b === undefined) return a;
+  return (RECREATION_RANK.get(b) ?? 0) > (RECREATION_RANK.get(a) ?? 0) ? b : a;
+}
+
+/** Custom resources' properties belong to their provider: a change never replaces them here. */
+function isCustom(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+}
