@@ -17,7 +17,7 @@ import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-
 import { formatDuration } from '../format-duration.js';
 import { checkStatefulChanges } from './stateful-guard.js';
 import { checkNestedStatefulChanges } from './nested-guard.js';
-import { judgeReplacements, needsJudging, needsTemplateDiff } from './replacement-opinions.js';
+import { changedInputs, judgeReplacements, needsJudging, needsTemplateDiff } from './replacement-opinions.js';
 import type { JudgedChanges } from './replacement-opinions.js';
 import { loadResourceSpec } from '../spec/resource-spec.js';
 import { exportsInUse } from './exports-guard.js';
@@ -264,6 +264,11 @@ export async function prepareStack(
         deployedTemplate:
           deployedTemplate === undefined ? undefined : parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
         newTemplate: parseDeployedTemplate(templateBody, stack.templateDisplay),
+        changedInputs: changedInputs({
+          deployed: deployed.parameters,
+          template: template.parameters,
+          sent: parameters,
+        }),
       });
     }
     // A ready change set with no Changes still carries output, tag or parameter edits (§2.3): execute it.

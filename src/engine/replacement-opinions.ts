@@ -1,6 +1,7 @@
-import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
+import type { Parameter, ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
+import type { TemplateParameter } from '../template/analyze-template.js';
 import type { Recreation, ResourceSpec } from '../spec/resource-spec.js';
-import type { TemplateObject } from '../template/parse-template.js';
+import type { TemplateObject, TemplateValue } from '../template/parse-template.js';
 import { asResourceChanges, predictChanges } from './predict-changes.js';
 
 /**
@@ -47,6 +48,11 @@ export function judgeReplacements(input: {
   /** Both templates, for Modifies without details; without them such a Modify is unexplained. */
   deployedTemplate?: TemplateObject | undefined;
   newTemplate?: TemplateObject | undefined;
+  /**
+   * Parameters whose value changes or cannot be compared (NoEcho, SSM-typed): a replacing
+   * property that refers to one may change although its expression did not (`changedInputs`).
+   */
+  changedInputs?: ReadonlySet<string>;
 }): JudgedChanges {
   const { spec } = input;
   const unexplained = new Set<string>();
@@ -79,8 +85,14 @@ export function judgeReplacements(input: {
       });
     } else {
       const predicted = diff().get(change.logicalId);
-      details = predicted?.details ?? [];
-      unexplainedHere = predicted === undefined && !custom && spec.canBeReplaced(change.resourceType) !== false;
+      const named = predicted?.details ?? [];
+      const viaInputs = custom
+        ? []
+        : drivenByInputs(change, resourceIn(input.newTemplate, change.logicalId), spec, input.changedInputs).filter(
+            (d) => !named.some((n) => n.name === d.name),
+          );
+      details = [...named, ...viaInputs];
+      unexplainedHere = details.length === 0 && !custom && spec.canBeReplaced(change.resourceType) !== false;
     }
     const saidByChangeSet = RANK.get(change.replacement) ?? 0;
     const judged = Math.max(saidByChangeSet, ...details.map(detailRank), unexplainedHere ? CONDITIONAL : 0);
@@ -90,6 +102,94 @@ export function judgeReplacements(input: {
     return { ...change, replacement, details };
   });
   return { changes, unexplained };
+}
+
+/**
+ * The template's parameters whose value may differ from the deployed stack's: changed, masked
+ * (NoEcho answers `****`) or resolved by CloudFormation itself (SSM parameter types).
+ */
+export function changedInputs(input: {
+  deployed: readonly Parameter[];
+  template: readonly TemplateParameter[];
+  sent: readonly Parameter[];
+}): Set<string> {
+  const before = new Map(input.deployed.map((p) => [p.key, p.value]));
+  const after = new Map(input.sent.map((p) => [p.key, p.value]));
+  const changed = new Set<string>();
+  for (const p of input.template) {
+    const now = after.get(p.name) ?? p.default;
+    const was = before.get(p.name);
+    if (was !== now || was === '****' || p.type.startsWith('AWS::SSM::Parameter::Value')) changed.add(p.name);
+  }
+  return changed;
+}
+
+/**
+ * The replacing properties of the new definition whose value comes from a changed parameter or an
+ * SSM value (`{{resolve:ssm:...}}`), as CloudFormation would say them: a ParameterReference whose
+ * effect is known only while deploying (Dynamic).
+ */
+function drivenByInputs(
+  change: ResourceChange,
+  definition: TemplateObject | undefined,
+  spec: ResourceSpec,
+  changedInputs: ReadonlySet<string> | undefined,
+): ResourceChangeDetail[] {
+  const properties = definition?.Properties;
+  if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) return [];
+  const out: ResourceChangeDetail[] = [];
+  for (const [name, value] of Object.entries(properties)) {
+    const recreation = spec.replacementOf(change.resourceType, name);
+    if (recreation !== 'Always' && recreation !== 'Conditionally') continue;
+    const inputs = inputsIn(value);
+    const cause = [...inputs.parameters].find((p) => changedInputs?.has(p)) ?? (inputs.ssm ? 'SSM' : undefined);
+    if (cause === undefined) continue;
+    out.push({
+      attribute: 'Properties',
+      name,
+      requiresRecreation: recreation,
+      changeSource: 'ParameterReference',
+      causingEntity: cause,
+      evaluation: 'Dynamic',
+    });
+  }
+  return out;
+}
+
+/** `Ref` targets and `Fn::Sub` variables a value names, and whether it reads SSM dynamically. */
+function inputsIn(value: TemplateValue): { parameters: Set<string>; ssm: boolean } {
+  const parameters = new Set<string>();
+  let ssm = false;
+  const walk = (v: TemplateValue): void => {
+    if (typeof v === 'string') {
+      if (v.includes('{{resolve:ssm')) ssm = true;
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
+    for (const [key, arg] of Object.entries(v)) {
+      if (key === 'Ref' && typeof arg === 'string') parameters.add(arg);
+      if (key === 'Fn::Sub') {
+        const text = Array.isArray(arg) ? arg[0] : arg;
+        if (typeof text === 'string')
+          for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) parameters.add((match[1] ?? '').trim());
+      }
+      walk(arg);
+    }
+  };
+  walk(value);
+  return { parameters, ssm };
+}
+
+function resourceIn(template: TemplateObject | undefined, logicalId: string): TemplateObject | undefined {
+  const resources = template?.Resources;
+  if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) return undefined;
+  if (!Object.hasOwn(resources, logicalId)) return undefined;
+  const resource = resources[logicalId];
+  return resource !== null && typeof resource === 'object' && !Array.isArray(resource) ? resource : undefined;
 }
 
 /** CloudFormation's own rule (§2.4): Always+Static → True, Always+Dynamic or Conditionally → Conditional. */

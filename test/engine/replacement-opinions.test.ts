@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResourceChange, ResourceChangeDetail } from '../../src/aws/ports.js';
-import { judgeReplacements } from '../../src/engine/replacement-opinions.js';
+import { changedInputs, judgeReplacements } from '../../src/engine/replacement-opinions.js';
 import { planRun } from '../../src/engine/plan-run.js';
 import type { Approver } from '../../src/engine/approvals.js';
 import { loadResourceSpec } from '../../src/spec/resource-spec.js';
@@ -148,6 +148,63 @@ describe('judgeReplacements: the worse of the change set and the spec', () => {
   });
 });
 
+describe('changedInputs and replacing properties fed by them', () => {
+  it('counts changed, masked and SSM-typed parameters as changed, and defaults as sent', () => {
+    const param = (name: string, type = 'String', def?: string) => ({
+      name,
+      type,
+      default: def,
+      noEcho: false,
+      location: { file: 'data.yaml' },
+    });
+    const changed = changedInputs({
+      deployed: [
+        { key: 'Same', value: 'a' },
+        { key: 'Edited', value: 'a' },
+        { key: 'Secret', value: '****' },
+        { key: 'Latest', value: '/ami' },
+        { key: 'Defaulted', value: 'x' },
+      ],
+      template: [
+        param('Same'),
+        param('Edited'),
+        param('Secret'),
+        param('Latest', 'AWS::SSM::Parameter::Value<String>'),
+        param('Defaulted', 'String', 'x'),
+      ],
+      sent: [
+        { key: 'Same', value: 'a' },
+        { key: 'Edited', value: 'b' },
+        { key: 'Secret', value: 's' },
+        { key: 'Latest', value: '/ami' },
+      ],
+    });
+    expect([...changed].sort()).toEqual(['Edited', 'Latest', 'Secret']);
+  });
+
+  it('names a replacing property whose parameter changed, beside a direct edit, as Conditional', async () => {
+    const spec = await loadResourceSpec();
+    const named = TABLE.replace(
+      '    Properties:\n      BillingMode',
+      '    Properties:\n      TableName: !Sub "${Mode}-orders"\n      BillingMode',
+    );
+    const { changes, unexplained } = judgeReplacements({
+      changes: [modify({ replacement: 'False' })],
+      spec,
+      deployedTemplate: body(named),
+      newTemplate: body(named.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 60')),
+      changedInputs: new Set(['Mode']),
+    });
+    expect(changes[0]).toMatchObject({
+      replacement: 'Conditional',
+      details: [
+        { name: 'TableName', changeSource: 'ParameterReference', causingEntity: 'Mode', evaluation: 'Dynamic' },
+      ],
+    });
+    expect(unexplained.size).toBe(0);
+  });
+});
+
 describe('the data guard and approvals on a server whose change sets omit Replacement and Details', () => {
   it('blocks a KeySchema change the change set calls Replacement False: property named, nothing executed', async () => {
     const { w, project, before } = await deployedThen(REKEYED);
@@ -210,6 +267,29 @@ describe('the data guard and approvals on a server whose change sets omit Replac
     );
     expect(doneOf(events, 'data').status).toBe('blocked');
     expect(methods(w).slice(before)).not.toContain('executeChangeSet');
+  });
+
+  it('blocks a table whose TableName comes from a changed parameter, beside a direct in-place edit', async () => {
+    const named = TABLE.replace(
+      '    Properties:\n      BillingMode: !Ref Mode',
+      '    Properties:\n      TableName: !Ref Mode\n      BillingMode: PAY_PER_REQUEST',
+    );
+    const w = world();
+    const first = await makeProject({ data: { template: named } });
+    await deploy(first.project, w);
+    const { project } = await makeProject(
+      {
+        data: {
+          template: named.replace('BillingMode: PAY_PER_REQUEST', 'BillingMode: PROVISIONED'),
+          parameters: { Mode: 'orders' },
+        },
+      },
+      { dir: first.dir },
+    );
+    const { events } = await deploy(project, w);
+    expect(doneOf(events, 'data').reason).toContain(
+      'Table (AWS::DynamoDB::Table) may be replaced because TableName changes',
+    );
   });
 
   it('makes plan exit 1 where deploy would block', async () => {
