@@ -21,6 +21,7 @@ import { changedInputs, judgeReplacements, needsJudging, needsTemplateDiff } fro
 import type { JudgedChanges } from './replacement-opinions.js';
 import { loadResourceSpec } from '../spec/resource-spec.js';
 import { exportsInUse } from './exports-guard.js';
+import { reviewStackOwner } from './review-stack-owner.js';
 import { parseTemplate } from '../template/parse-template.js';
 import type { TemplateObject } from '../template/parse-template.js';
 import type { PackagedTemplate } from './package-stacks.js';
@@ -152,6 +153,17 @@ export async function prepareStack(
       );
     }
     if (existing?.status === 'REVIEW_IN_PROGRESS') {
+      // Someone else's pending review (another tool's change set) is not ours to delete.
+      const owner = await reviewStackOwner(cf, existing);
+      if (!owner.ours) {
+        throw new DeployError(
+          'FOREIGN_REVIEW_STACK',
+          `stack ${stack.stackName} is in REVIEW_IN_PROGRESS, made by another tool: ${owner.why}; stackpilot deletes only what its own runs left`,
+          {
+            hint: `review or execute that change set with the tool that made it, or, if nothing needs it, remove the stack: aws cloudformation delete-stack --stack-name ${stack.stackName}`,
+          },
+        );
+      }
       // An earlier run or dry-run stopped after creating its change set: nothing is deployed. Delete
       // it (and its stale change sets) rather than add to it, as Sceptre does; emulators that do
       // not reuse the StackId for a second CREATE change set then behave like AWS.
