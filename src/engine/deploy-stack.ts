@@ -268,19 +268,19 @@ export async function prepareStack(
     // Replacement is the worse of the change set's word and the resource spec's (issue 11): the
     // guards and the approval levels judge that, never a field a server may leave out.
     let judged: JudgedChanges = { changes: changeSet.changes, unexplained: new Set() };
-    if (deployed && needsJudging(changeSet.changes)) {
-      if (needsTemplateDiff(changeSet.changes)) deployedTemplate ??= await cf.getTemplate(deployed.stackId);
+    const parameterChanges =
+      deployed && changedInputs({ deployed: deployed.parameters, template: template.parameters, sent: parameters });
+    const parametersChanged = (parameterChanges?.changed.size ?? 0) > 0;
+    if (deployed && needsJudging(changeSet.changes, parametersChanged)) {
+      if (needsTemplateDiff(changeSet.changes, parametersChanged))
+        deployedTemplate ??= await cf.getTemplate(deployed.stackId);
       judged = judgeReplacements({
         changes: changeSet.changes,
         spec: await loadResourceSpec(),
         deployedTemplate:
           deployedTemplate === undefined ? undefined : parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
         newTemplate: parseDeployedTemplate(templateBody, stack.templateDisplay),
-        changedInputs: changedInputs({
-          deployed: deployed.parameters,
-          template: template.parameters,
-          sent: parameters,
-        }),
+        ...(parameterChanges ? { parameters: parameterChanges } : {}),
       });
     }
     // A ready change set with no Changes still carries output, tag or parameter edits (§2.3): execute it.

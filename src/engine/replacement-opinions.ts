@@ -32,14 +32,33 @@ const RANK: ReadonlyMap<string | undefined, number> = new Map([
 ]);
 const REPLACEMENT = [undefined, 'False', 'Conditional', 'True'] as const;
 
-/** Whether judging can change anything: a Modify whose change set does not already say True. */
-export function needsJudging(changes: readonly ResourceChange[]): boolean {
-  return changes.some((c) => c.action === 'Modify' && c.replacement !== 'True');
+/**
+ * Whether judging can change anything: a Modify whose change set does not already say True, or
+ * (`parametersChanged`) a change set without a single detail, which may be missing the Modifies
+ * a parameter causes (moto lists none).
+ */
+export function needsJudging(changes: readonly ResourceChange[], parametersChanged = false): boolean {
+  return (
+    changes.some((c) => c.action === 'Modify' && c.replacement !== 'True') || withoutDetails(changes, parametersChanged)
+  );
 }
 
-/** Whether the deployed template is needed: a Modify whose change set names nothing that changed. */
-export function needsTemplateDiff(changes: readonly ResourceChange[]): boolean {
-  return changes.some((c) => c.action === 'Modify' && c.replacement !== 'True' && c.details.length === 0);
+/** Whether the deployed template is needed: a Modify whose change set names nothing that changed, or as above. */
+export function needsTemplateDiff(changes: readonly ResourceChange[], parametersChanged = false): boolean {
+  return (
+    changes.some((c) => c.action === 'Modify' && c.replacement !== 'True' && c.details.length === 0) ||
+    withoutDetails(changes, parametersChanged)
+  );
+}
+
+function withoutDetails(changes: readonly ResourceChange[], parametersChanged: boolean): boolean {
+  return parametersChanged && !changes.some((c) => c.details.length > 0);
+}
+
+/** Parameters whose value changes (known), and those that cannot be compared (masked, resolved by CloudFormation). */
+export interface ParameterChanges {
+  changed: ReadonlySet<string>;
+  uncertain: ReadonlySet<string>;
 }
 
 export function judgeReplacements(input: {
@@ -49,12 +68,13 @@ export function judgeReplacements(input: {
   deployedTemplate?: TemplateObject | undefined;
   newTemplate?: TemplateObject | undefined;
   /**
-   * Parameters whose value changes or cannot be compared (NoEcho, SSM-typed): a replacing
-   * property that refers to one may change although its expression did not (`changedInputs`).
+   * Parameters whose value changes or cannot be compared (`changedInputs`): a replacing property
+   * that refers to one may change although its expression did not.
    */
-  changedInputs?: ReadonlySet<string>;
+  parameters?: ParameterChanges;
 }): JudgedChanges {
   const { spec } = input;
+  const maybeChanged = new Set([...(input.parameters?.changed ?? []), ...(input.parameters?.uncertain ?? [])]);
   const unexplained = new Set<string>();
   let diffed: Map<string, ResourceChange> | undefined;
   const diff = (): Map<string, ResourceChange> => {
@@ -88,7 +108,7 @@ export function judgeReplacements(input: {
       const named = predicted?.details ?? [];
       const viaInputs = custom
         ? []
-        : drivenByInputs(change, resourceIn(input.newTemplate, change.logicalId), spec, input.changedInputs).filter(
+        : drivenByInputs(change, resourceIn(input.newTemplate, change.logicalId), spec, maybeChanged, true).filter(
             (d) => !named.some((n) => n.name === d.name),
           );
       details = [...named, ...viaInputs];
@@ -101,7 +121,51 @@ export function judgeReplacements(input: {
     if (replacement === change.replacement && details === change.details) return change;
     return { ...change, replacement, details };
   });
-  return { changes, unexplained };
+  return { changes: [...changes, ...missingModifies(input, changes)], unexplained };
+}
+
+/**
+ * The Modifies a change set without a single detail leaves out (moto lists none for a parameter
+ * change): resources in both templates whose replacing properties refer to a parameter whose
+ * value is known to change. CloudFormation itself always lists those, with details, so this
+ * never adds to a real change set. A resource with a Condition may not exist: left out.
+ */
+function missingModifies(
+  input: {
+    changes: readonly ResourceChange[];
+    spec: ResourceSpec;
+    deployedTemplate?: TemplateObject | undefined;
+    newTemplate?: TemplateObject | undefined;
+    parameters?: ParameterChanges;
+  },
+  judged: readonly ResourceChange[],
+): ResourceChange[] {
+  const changed = input.parameters?.changed;
+  if (!changed || changed.size === 0 || input.changes.some((c) => c.details.length > 0)) return [];
+  const listed = new Set(judged.map((c) => c.logicalId));
+  const resources = input.newTemplate?.Resources;
+  if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) return [];
+  const out: ResourceChange[] = [];
+  for (const logicalId of Object.keys(resources)) {
+    const now = resourceIn(input.newTemplate, logicalId);
+    const was = resourceIn(input.deployedTemplate, logicalId);
+    if (listed.has(logicalId) || !now || !was || now.Condition !== undefined || was.Condition !== undefined) continue;
+    const type = now.Type;
+    if (typeof type !== 'string' || type !== was.Type || isCustom(type)) continue;
+    const change: ResourceChange = {
+      action: 'Modify',
+      logicalId,
+      physicalId: undefined,
+      resourceType: type,
+      replacement: undefined,
+      scope: ['Properties'],
+      details: [],
+    };
+    const details = drivenByInputs(change, now, input.spec, changed, false);
+    if (details.length > 0)
+      out.push({ ...change, details, replacement: REPLACEMENT[Math.max(...details.map(detailRank))] });
+  }
+  return out;
 }
 
 /**
@@ -112,16 +176,18 @@ export function changedInputs(input: {
   deployed: readonly Parameter[];
   template: readonly TemplateParameter[];
   sent: readonly Parameter[];
-}): Set<string> {
+}): ParameterChanges {
   const before = new Map(input.deployed.map((p) => [p.key, p.value]));
   const after = new Map(input.sent.map((p) => [p.key, p.value]));
   const changed = new Set<string>();
+  const uncertain = new Set<string>();
   for (const p of input.template) {
     const now = after.get(p.name) ?? p.default;
     const was = before.get(p.name);
-    if (was !== now || was === '****' || p.type.startsWith('AWS::SSM::Parameter::Value')) changed.add(p.name);
+    if (was === '****' || p.type.startsWith('AWS::SSM::Parameter::Value')) uncertain.add(p.name);
+    else if (was !== now) changed.add(p.name);
   }
-  return changed;
+  return { changed, uncertain };
 }
 
 /**
@@ -133,7 +199,9 @@ function drivenByInputs(
   change: ResourceChange,
   definition: TemplateObject | undefined,
   spec: ResourceSpec,
-  changedInputs: ReadonlySet<string> | undefined,
+  changedInputs: ReadonlySet<string>,
+  /** Whether an SSM dynamic reference counts: its value is never known here. */
+  ssmCounts: boolean,
 ): ResourceChangeDetail[] {
   const properties = definition?.Properties;
   if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) return [];
@@ -142,7 +210,8 @@ function drivenByInputs(
     const recreation = spec.replacementOf(change.resourceType, name);
     if (recreation !== 'Always' && recreation !== 'Conditionally') continue;
     const inputs = inputsIn(value);
-    const cause = [...inputs.parameters].find((p) => changedInputs?.has(p)) ?? (inputs.ssm ? 'SSM' : undefined);
+    const cause =
+      [...inputs.parameters].find((p) => changedInputs.has(p)) ?? (ssmCounts && inputs.ssm ? 'SSM' : undefined);
     if (cause === undefined) continue;
     out.push({
       attribute: 'Properties',

@@ -179,7 +179,7 @@ describe('changedInputs and replacing properties fed by them', () => {
         { key: 'Latest', value: '/ami' },
       ],
     });
-    expect([...changed].sort()).toEqual(['Edited', 'Latest', 'Secret']);
+    expect([[...changed.changed], [...changed.uncertain].sort()]).toEqual([['Edited'], ['Latest', 'Secret']]);
   });
 
   it('names a replacing property whose parameter changed, beside a direct edit, as Conditional', async () => {
@@ -193,7 +193,7 @@ describe('changedInputs and replacing properties fed by them', () => {
       spec,
       deployedTemplate: body(named),
       newTemplate: body(named.replace('VisibilityTimeout: 30', 'VisibilityTimeout: 60')),
-      changedInputs: new Set(['Mode']),
+      parameters: { changed: new Set(['Mode']), uncertain: new Set() },
     });
     expect(changes[0]).toMatchObject({
       replacement: 'Conditional',
@@ -202,6 +202,34 @@ describe('changedInputs and replacing properties fed by them', () => {
       ],
     });
     expect(unexplained.size).toBe(0);
+  });
+
+  it('adds the Modify a change set without any detail leaves out (moto lists none for a parameter change)', async () => {
+    const spec = await loadResourceSpec();
+    const named = TABLE.replace('BillingMode: !Ref Mode', 'BillingMode: PAY_PER_REQUEST\n      TableName: !Ref Mode');
+    const judge = (
+      changes: ResourceChange[],
+      parameters = { changed: new Set(['Mode']), uncertain: new Set<string>() },
+    ) =>
+      judgeReplacements({ changes, spec, deployedTemplate: body(named), newTemplate: body(named), parameters }).changes;
+
+    expect(judge([])).toMatchObject([
+      {
+        action: 'Modify',
+        logicalId: 'Table',
+        replacement: 'Conditional',
+        details: [{ name: 'TableName', changeSource: 'ParameterReference', causingEntity: 'Mode' }],
+      },
+    ]);
+    // A change set with details is CloudFormation's full answer; a masked or SSM value is no known change.
+    const detailed = modify({
+      logicalId: 'Queue',
+      resourceType: 'AWS::SQS::Queue',
+      replacement: 'False',
+      details: [detail('VisibilityTimeout', 'Never')],
+    });
+    expect(judge([detailed]).map((c) => c.logicalId)).toEqual(['Queue']);
+    expect(judge([], { changed: new Set(), uncertain: new Set(['Mode']) })).toEqual([]);
   });
 });
 

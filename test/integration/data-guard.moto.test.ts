@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { motoEnv, useMoto } from '../harness/aws-env.js';
+import { motoEnv, resetMoto, useMoto } from '../harness/aws-env.js';
 import { copyExample, createS3Bucket } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -79,5 +79,31 @@ describe('the data guard against moto', () => {
       .slice(1)
       .filter((m) => m.includes('orders-dev-data') && !m.includes('EXECUTE_COMPLETE'));
     expect(changeSets).toEqual([]);
+  });
+
+  it('blocks a table whose TableName a changed parameter feeds, although moto lists no change at all', async () => {
+    await resetMoto(endpoint);
+    const dir = await copyExample();
+    const env = { ...motoEnv(endpoint), GITHUB_ACTIONS: '' };
+    const file = join(dir, 'templates', 'data.yaml');
+    const withSuffix = (suffix: string, text: string): string =>
+      text
+        .replace('Resources:\n', `  Suffix:\n    Type: String\n    Default: ${suffix}\n\nResources:\n`)
+        .replace("TableName: !Sub '${Project}-${Stage}-orders'", "TableName: !Sub '${Project}-${Stage}-${Suffix}'");
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, withSuffix('orders', original));
+    const first = await runCli(['deploy', '--endpoint-url', endpoint, '--ci', '--yes', 'data', '--exclusively'], {
+      cwd: dir,
+      env,
+    });
+    expect(first.code).toBe(0);
+
+    await writeFile(file, withSuffix('orders-v2', original));
+    const run = await runCli(['deploy', '--endpoint-url', endpoint, '--ci', '--yes', 'data', '--exclusively'], {
+      cwd: dir,
+      env,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('Table (AWS::DynamoDB::Table) may be replaced because TableName changes');
   });
 });
