@@ -288,6 +288,7 @@ describe('the data guard and approvals on a server whose change sets omit Replac
 
     expect(approvals).toHaveLength(1);
     expect(approvals[0]?.flagged.map((c) => `${c.logicalId} ${c.replacement ?? ''}`)).toEqual(['Table Conditional']);
+    expect(approvals[0]?.reason).toBe('1 resource is removed or replaced: Table (may be replaced)');
     expect(ofType(events, 'stack:warning').map((e) => e.message)).toContainEqual(
       expect.stringContaining(
         'Table (AWS::DynamoDB::Table) changes, but neither the change set nor the template names',
