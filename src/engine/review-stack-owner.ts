@@ -1,4 +1,5 @@
-import type { CloudFormationPort } from '../aws/ports.js';
+import { AwsError } from '../aws/errors.js';
+import type { ChangeSetSummary, CloudFormationPort } from '../aws/ports.js';
 
 /** How stackpilot names its change sets (`stackpilot-<run id>`) and begins its client tokens. */
 export const STACKPILOT_PREFIX = 'stackpilot-';
@@ -19,7 +20,15 @@ export async function reviewStackOwner(
   cf: CloudFormationPort,
   stack: { stackId: string; stackName: string },
 ): Promise<ReviewStackOwner> {
-  const changeSets = await cf.listChangeSets(stack.stackId);
+  let changeSets: ChangeSetSummary[] = [];
+  let unlisted: string | undefined;
+  try {
+    changeSets = await cf.listChangeSets(stack.stackId);
+  } catch (error) {
+    // A role without cloudformation:ListChangeSets: the creation event may still tell.
+    if (!(error instanceof AwsError)) throw error;
+    unlisted = error.serviceMessage;
+  }
   if (changeSets.length > 0) {
     const foreign = changeSets
       .filter((c) => !c.changeSetName.startsWith(STACKPILOT_PREFIX))
@@ -45,6 +54,6 @@ export async function reviewStackOwner(
   }
   return {
     ours: false,
-    why: 'it has no change set left, and its creation event carries no stackpilot client token',
+    why: `${unlisted === undefined ? 'it has no change set left' : `its change sets could not be listed (${unlisted})`}, and its creation event carries no stackpilot client token`,
   };
 }

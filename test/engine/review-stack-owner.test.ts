@@ -5,7 +5,9 @@
  * it. On the simulator, with the example project.
  */
 import { describe, expect, it } from 'vitest';
+import { AwsError } from '../../src/aws/errors.js';
 import type { CloudFormationPort } from '../../src/aws/ports.js';
+import { reviewStackOwner } from '../../src/engine/review-stack-owner.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { doneOf, eventsOf, outcomes, simDeploy, simWorld } from '../scheduler/support.js';
@@ -16,9 +18,10 @@ async function leaveReviewStack(
   cf: CloudFormationPort,
   changeSetName: string,
   clientToken: string,
+  stackName = NAME,
 ): Promise<{ changeSetId: string; stackId: string }> {
   return cf.createChangeSet({
-    stackName: NAME,
+    stackName,
     changeSetName,
     changeSetType: 'CREATE',
     templateBody: 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
@@ -94,5 +97,20 @@ describe('a REVIEW_IN_PROGRESS stack found before a deploy', () => {
       'it has no change set left, and its creation event carries no stackpilot client token',
     );
     expect((await cf.describeStack(left.stackId))?.status).toBe('REVIEW_IN_PROGRESS');
+  });
+
+  it('falls back on the creation event when the role may not list change sets, and says so when that fails too', async () => {
+    const { cf } = await setup();
+    const denied: CloudFormationPort = {
+      ...cf,
+      listChangeSets: () => Promise.reject(new AwsError('ListChangeSets', 'AccessDenied', 'not authorized', 403)),
+    };
+    const ours = await leaveReviewStack(cf, 'stackpilot-aborted', 'stackpilot-aborted-core-infra-create');
+    expect(await reviewStackOwner(denied, { stackId: ours.stackId, stackName: NAME })).toEqual({ ours: true });
+    const theirs = await leaveReviewStack(cf, 'review', 'other-tool-token', 'someone-elses');
+    expect(await reviewStackOwner(denied, { stackId: theirs.stackId, stackName: 'someone-elses' })).toEqual({
+      ours: false,
+      why: 'its change sets could not be listed (not authorized), and its creation event carries no stackpilot client token',
+    });
   });
 });
