@@ -73,7 +73,7 @@ export function checkStatefulChanges(input: {
       }
     } else if (input.unexplained?.has(change.logicalId) && !input.allowReplace.has(key)) {
       warnings.push(
-        `${what} changes, but neither the change set nor the template names a property that changes (a parameter or an SSM value behind it?): it may be replaced, losing its data, so it needs approval; to allow it: --allow-replace ${key}`,
+        `${what} changes, but neither the change set nor the template names a property that changes (a parameter or an SSM value behind it?): it may be replaced, losing its data (judged Conditional: the approval levels count it as a replacement)`,
       );
     } else if (
       (change.replacement === 'True' || change.replacement === 'Conditional') &&
