@@ -110,6 +110,16 @@ export interface ChangeSetRef {
   stackId: string;
 }
 
+/** One entry of ListChangeSets. */
+export interface ChangeSetSummary {
+  changeSetId: string;
+  changeSetName: string;
+  stackId: string;
+  stackName: string;
+  status: string | undefined;
+  executionStatus: string | undefined;
+}
+
 export interface CloudFormationPort {
   /** `undefined` when the stack does not exist (the service answers a ValidationError). */
   describeStack(stackName: string): Promise<StackDescription | undefined>;
@@ -130,6 +140,8 @@ export interface CloudFormationPort {
   updateTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
   /** Names of the stacks importing an export (all pages); empty when none does (§4: ListImports). */
   listImports(exportName: string): Promise<string[]>;
+  /** The change sets of one stack, by name or ARN (ListChangeSets, all pages). */
+  listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
 }
 
 export interface SsmParameterValue {

@@ -8,6 +8,7 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  ListChangeSetsCommand,
   ListImportsCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -26,7 +27,7 @@ import {
   toSdkTags,
 } from './cloudformation-shapes.js';
 import { AwsError, isStackNotFoundError } from './errors.js';
-import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from './ports.js';
+import type { ChangeSetDescription, ChangeSetSummary, CloudFormationPort, ResourceChange } from './ports.js';
 import { callAws } from './to-aws-error.js';
 
 /**
@@ -169,6 +170,32 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
         throw error;
       }
       return importers;
+    },
+
+    async listChangeSets(stackName) {
+      const summaries: ChangeSetSummary[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('ListChangeSets', () =>
+          client.send(new ListChangeSetsCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) })),
+        );
+        for (const s of output.Summaries ?? []) {
+          // moto answers every change set of the account whatever StackName says: keep the stack's own.
+          if (s.StackId !== stackName && s.StackName !== stackName) continue;
+          summaries.push({
+            changeSetId: s.ChangeSetId ?? '',
+            changeSetName: s.ChangeSetName ?? '',
+            stackId: s.StackId ?? '',
+            stackName: s.StackName ?? '',
+            status: s.Status,
+            executionStatus: s.ExecutionStatus,
+          });
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return summaries;
+      }
+      throw new InternalError(`ListChangeSets ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
     },
   };
 }

@@ -30,7 +30,10 @@ export type Approver = (request: ApprovalRequest) => Promise<ApprovalAnswer>;
 /** Resource types whose changes alter who may do what: always worth a look. */
 const SECURITY_TYPES = /^AWS::IAM::|^AWS::EC2::SecurityGroup|^AWS::KMS::Key$|^AWS::Lambda::Permission$|Policy$/;
 
-/** Removal or replacement of a resource loses it. */
+/**
+ * Removal or replacement of a resource loses it. `replacement` is the guard's combined verdict
+ * (replacement-opinions.ts): a Modify no property explains is `Conditional` and counts here.
+ */
 export function destructiveChanges(changes: readonly ResourceChangeSummary[]): ResourceChangeSummary[] {
   return changes.filter((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional');
 }
@@ -66,7 +69,7 @@ export function approvalNeeded(
   const parts: string[] = [];
   if (lost.length > 0)
     parts.push(
-      `${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${lost.map((c) => c.logicalId).join(', ')}`,
+      `${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${lost.map((c) => (c.action !== 'Remove' && c.replacement === 'Conditional' ? `${c.logicalId} (may be replaced)` : c.logicalId)).join(', ')}`,
     );
   if (security.length > 0) parts.push(`IAM or security-group changes: ${security.map((c) => c.logicalId).join(', ')}`);
   return { flagged, reason: parts.join('; ') };

@@ -17,7 +17,11 @@ import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-
 import { formatDuration } from '../format-duration.js';
 import { checkStatefulChanges } from './stateful-guard.js';
 import { checkNestedStatefulChanges } from './nested-guard.js';
+import { changedInputs, judgeReplacements, needsJudging, needsTemplateDiff } from './replacement-opinions.js';
+import type { JudgedChanges } from './replacement-opinions.js';
+import { loadResourceSpec } from '../spec/resource-spec.js';
 import { exportsInUse } from './exports-guard.js';
+import { reviewStackOwner } from './review-stack-owner.js';
 import { parseTemplate } from '../template/parse-template.js';
 import type { TemplateObject } from '../template/parse-template.js';
 import type { PackagedTemplate } from './package-stacks.js';
@@ -149,6 +153,17 @@ export async function prepareStack(
       );
     }
     if (existing?.status === 'REVIEW_IN_PROGRESS') {
+      // Someone else's pending review (another tool's change set) is not ours to delete.
+      const owner = await reviewStackOwner(cf, existing);
+      if (!owner.ours) {
+        throw new DeployError(
+          'FOREIGN_REVIEW_STACK',
+          `stack ${stack.stackName} is in REVIEW_IN_PROGRESS, made by another tool: ${owner.why}; stackpilot deletes only what its own runs left`,
+          {
+            hint: `review or execute that change set with the tool that made it, or, if nothing needs it, remove the stack: aws cloudformation delete-stack --stack-name ${stack.stackName}`,
+          },
+        );
+      }
       // An earlier run or dry-run stopped after creating its change set: nothing is deployed. Delete
       // it (and its stale change sets) rather than add to it, as Sceptre does; emulators that do
       // not reuse the StackId for a second CREATE change set then behave like AWS.
@@ -250,8 +265,26 @@ export async function prepareStack(
         },
       );
     }
+    // Replacement is the worse of the change set's word and the resource spec's (issue 11): the
+    // guards and the approval levels judge that, never a field a server may leave out.
+    let judged: JudgedChanges = { changes: changeSet.changes, unexplained: new Set() };
+    const parameterChanges =
+      deployed && changedInputs({ deployed: deployed.parameters, template: template.parameters, sent: parameters });
+    const parametersChanged = (parameterChanges?.changed.size ?? 0) > 0;
+    if (deployed && needsJudging(changeSet.changes, parametersChanged)) {
+      if (needsTemplateDiff(changeSet.changes, parametersChanged))
+        deployedTemplate ??= await cf.getTemplate(deployed.stackId);
+      judged = judgeReplacements({
+        changes: changeSet.changes,
+        spec: await loadResourceSpec(),
+        deployedTemplate:
+          deployedTemplate === undefined ? undefined : parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+        newTemplate: parseDeployedTemplate(templateBody, stack.templateDisplay),
+        ...(parameterChanges ? { parameters: parameterChanges } : {}),
+      });
+    }
     // A ready change set with no Changes still carries output, tag or parameter edits (§2.3): execute it.
-    const changes: ResourceChangeSummary[] = changeSet.changes.map((c) => ({
+    const changes: ResourceChangeSummary[] = judged.changes.map((c) => ({
       action: c.action,
       logicalId: c.logicalId,
       resourceType: c.resourceType,
@@ -266,17 +299,16 @@ export async function prepareStack(
       const allowReplace = ctx.allowReplace ?? new Set<string>();
       const blocked: string[] = [];
       if (
-        changeSet.changes.some(
-          (c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional',
-        )
+        judged.changes.some((c) => c.action === 'Remove' || c.replacement === 'True' || c.replacement === 'Conditional')
       ) {
         deployedTemplate ??= await cf.getTemplate(deployed.stackId);
         const guard = checkStatefulChanges({
           stack: stack.id,
           stateful: stack.stateful,
-          changes: changeSet.changes,
+          changes: judged.changes,
           allowReplace,
           deployedTemplate: parseDeployedTemplate(deployedTemplate, stack.templateDisplay),
+          unexplained: judged.unexplained,
         });
         for (const message of guard.warnings) ctx.emit({ type: 'stack:warning', ...ref, message });
         blocked.push(...guard.blocked);

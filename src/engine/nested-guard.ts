@@ -1,6 +1,8 @@
 import { AwsError } from '../aws/errors.js';
 import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from '../aws/ports.js';
 import { parseTemplate } from '../template/parse-template.js';
+import { loadResourceSpec } from '../spec/resource-spec.js';
+import { judgeReplacements, needsJudging } from './replacement-opinions.js';
 import { checkStatefulChanges } from './stateful-guard.js';
 import type { GuardResult } from './stateful-guard.js';
 
@@ -50,6 +52,11 @@ export async function checkNestedStatefulChanges(input: {
         );
         continue;
       }
+      // The worse of the change set's and the spec's opinion, as for the root (replacement-opinions.ts).
+      // The nested stack's new template is not at hand: a Modify without details stays unexplained.
+      const judged = needsJudging(nested)
+        ? judgeReplacements({ changes: nested, spec: await loadResourceSpec() })
+        : { changes: nested, unexplained: new Set<string>() };
       // The deletion policies of resources it removes are in the nested stack's deployed template.
       const removes = nested.some((c) => c.action === 'Remove');
       const deployedTemplate =
@@ -57,9 +64,10 @@ export async function checkNestedStatefulChanges(input: {
       const guard = checkStatefulChanges({
         stack: where,
         stateful: input.stateful,
-        changes: nested,
+        changes: judged.changes,
         deployedTemplate,
         allowReplace: input.allowReplace,
+        unexplained: judged.unexplained,
       });
       blocked.push(...guard.blocked.map((line) => `in ${label}: ${line}`));
       warnings.push(...guard.warnings.map((line) => `in ${label}: ${line}`));

@@ -44,6 +44,11 @@ export function checkStatefulChanges(input: {
   /** The deployed template's body, for the deletion policies of removed resources. */
   deployedTemplate: TemplateObject | undefined;
   allowReplace: ReadonlySet<string>;
+  /**
+   * Modifies no property explains (`judgeReplacements`): judged Conditional for want of knowing,
+   * so they are said and need approval rather than being refused.
+   */
+  unexplained?: ReadonlySet<string>;
 }): GuardResult {
   const blocked: string[] = [];
   const warnings: string[] = [];
@@ -66,6 +71,10 @@ export function checkStatefulChanges(input: {
       } else if (!input.allowReplace.has(key)) {
         blocked.push(`${what} would be deleted with its data; to allow it: --allow-replace ${key}`);
       }
+    } else if (input.unexplained?.has(change.logicalId) && !input.allowReplace.has(key)) {
+      warnings.push(
+        `${what} changes, but neither the change set nor the template names a property that changes (a parameter or an SSM value behind it?): it may be replaced, losing its data (judged Conditional: the approval levels count it as a replacement)`,
+      );
     } else if (
       (change.replacement === 'True' || change.replacement === 'Conditional') &&
       !input.allowReplace.has(key)

@@ -1,5 +1,5 @@
 /** CreateChangeSet, DescribeChangeSet and DeleteChangeSet (CLOUDFORMATION.md §2). */
-import type { ChangeSetRef, CreateChangeSetInput, Parameter, ResourceChange } from '../aws/ports.js';
+import type { ChangeSetRef, ChangeSetSummary, CreateChangeSetInput, Parameter, ResourceChange } from '../aws/ports.js';
 import { AwsError } from '../aws/errors.js';
 import { SimAccount, encodeToken, decodeToken, isUpdatableStatus, validation } from './account.js';
 import { computeChanges } from './changes.js';
@@ -120,10 +120,11 @@ export function createChangeSet(account: SimAccount, input: CreateChangeSetInput
   const now = account.now();
   if (!stack) {
     stack = account.newStack(input.stackName, now);
+    // The creation event carries CreateChangeSet's ClientToken (SIMULATOR.md §3, [?]).
     account.record(
       stack,
       [{ at: now, logicalId: '', type: '', status: 'REVIEW_IN_PROGRESS', reason: 'User Initiated', root: true }],
-      undefined,
+      input.clientToken,
     );
   }
   const { final, changes } = evaluate(account, stack, { ...input, templateBody }, template, parameters, resolved);
@@ -267,6 +268,21 @@ function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 }
 
 /** Status as the clock sees it: CREATE_PENDING, then CREATE_IN_PROGRESS until ready (§2.2). */
+/** ListChangeSets (all pages at once): the change sets of the stack a name or ARN finds, oldest first. */
+export function listChangeSets(account: SimAccount, stackName: string): ChangeSetSummary[] {
+  const stack = account.find(stackName);
+  if (!stack) throw validation('ListChangeSets', `Stack [${stackName}] does not exist`);
+  return [...account.changeSets.values()]
+    .filter((cs) => cs.stackId === stack.stackId)
+    .map((cs) => ({
+      changeSetId: cs.id,
+      changeSetName: cs.name,
+      stackId: cs.stackId,
+      stackName: cs.stackName,
+      ...changeSetStatus(account, cs),
+    }));
+}
+
 export function changeSetStatus(account: SimAccount, cs: SimChangeSet): { status: string; executionStatus: string } {
   const now = account.now();
   const pendingUntil = cs.createdAt + Math.min(1000, Math.round((cs.readyAt - cs.createdAt) / 5));

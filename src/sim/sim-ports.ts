@@ -7,7 +7,7 @@ import type { AwsPorts, ChangeSetDescription, ResourceChange } from '../aws/port
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
 import type { SimAccount } from './account.js';
-import { createChangeSet, deleteChangeSet, describeChangeSetPage } from './change-set-ops.js';
+import { createChangeSet, deleteChangeSet, describeChangeSetPage, listChangeSets } from './change-set-ops.js';
 import type { Prng } from './random.js';
 import type { SimS3Call } from './s3.js';
 import type { SimCall } from './stats.js';
@@ -107,6 +107,10 @@ export function createSimPorts(account: SimAccount, options: SimPortsOptions): A
       async listImports(exportName) {
         await enter('ListImports', undefined);
         return account.importersOf(exportName, '');
+      },
+      async listChangeSets(stackName) {
+        await enter('ListChangeSets', stackName);
+        return listChangeSets(account, stackName);
       },
     },
     ssm: {

@@ -25,6 +25,8 @@ export interface ResourceSpec {
   replacementOf(type: string, property: string): Recreation | undefined;
   /** The properties whose change always replaces the resource; empty for an unknown type. */
   createOnlyProperties(type: string): string[];
+  /** Whether a change of some property may replace the resource; undefined for an unknown type. */
+  canBeReplaced(type: string): boolean | undefined;
   /** The spec's own opinion on whether the type holds data; undefined when unknown. */
   isStateful(type: string): boolean | undefined;
 }
@@ -114,6 +116,10 @@ function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): R
     },
     createOnlyProperties: (type) =>
       [...(types.get(type)?.replacing ?? [])].filter(([, r]) => r === 'Always').map(([name]) => name),
+    canBeReplaced: (type) => {
+      const entry = types.get(type);
+      return entry === undefined ? undefined : entry.replacing.size > 0;
+    },
     isStateful: (type) => types.get(type)?.stateful,
   };
 }

@@ -471,3 +471,38 @@ describe('ListImports over the wire (moto answers it with HTTP 500, so a stub sp
     expect(await ports.cloudFormation.listImports('orders-dev-TableArn')).toEqual([]);
   });
 });
+
+describe('ListChangeSets over the wire', () => {
+  const summary = (name: string, stackId: string, stackName: string): string =>
+    `<member><StackId>${stackId}</StackId><StackName>${stackName}</StackName><ChangeSetId>arn:aws:cloudformation:us-east-1:123456789012:changeSet/${name}/1</ChangeSetId><ChangeSetName>${name}</ChangeSetName><ExecutionStatus>AVAILABLE</ExecutionStatus><Status>CREATE_COMPLETE</Status><CreationTime>2024-05-01T10:00:00.000Z</CreationTime></member>`;
+  const OTHER = 'arn:aws:cloudformation:us-east-1:123456789012:stack/other/99999999-2222-3333-4444-555555555555';
+
+  it("reads every page and keeps only the stack's own change sets (moto lists the whole account's)", async () => {
+    const { ports, requests } = await portsFor((request) =>
+      request.params.get('NextToken')
+        ? resultReply('ListChangeSets', `<Summaries>${summary('other-tool', STACK_ID, 'app')}</Summaries>`)
+        : resultReply(
+            'ListChangeSets',
+            `<Summaries>${summary('stackpilot-run1', STACK_ID, 'app')}${summary('stackpilot-x', OTHER, 'other')}</Summaries><NextToken>p2</NextToken>`,
+          ),
+    );
+
+    const listed = await ports.cloudFormation.listChangeSets(STACK_ID);
+
+    expect(listed).toEqual([
+      {
+        changeSetId: 'arn:aws:cloudformation:us-east-1:123456789012:changeSet/stackpilot-run1/1',
+        changeSetName: 'stackpilot-run1',
+        stackId: STACK_ID,
+        stackName: 'app',
+        status: 'CREATE_COMPLETE',
+        executionStatus: 'AVAILABLE',
+      },
+      expect.objectContaining({ changeSetName: 'other-tool' }),
+    ]);
+    expect(requests.map((r) => [r.action, r.params.get('StackName'), r.params.get('NextToken')])).toEqual([
+      ['ListChangeSets', STACK_ID, null],
+      ['ListChangeSets', STACK_ID, 'p2'],
+    ]);
+  });
+});

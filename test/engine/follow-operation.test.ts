@@ -79,6 +79,7 @@ function scripted(
     cancelUpdateStack: unused,
     updateTerminationProtection: unused,
     listImports: unused,
+    listChangeSets: unused,
   };
   return { port, describes: () => describes };
 }

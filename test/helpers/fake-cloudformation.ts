@@ -17,6 +17,7 @@ import type {
   AwsPorts,
   ChangeSetDescription,
   ChangeSetRef,
+  ChangeSetSummary,
   CloudFormationPort,
   CreateChangeSetInput,
   Parameter,
@@ -365,10 +366,11 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
       }
       if (!stack) {
         stack = this.newStack(input.stackName, 'REVIEW_IN_PROGRESS', 'User Initiated');
+        // Stamped with CreateChangeSet's ClientToken, as the simulator does (SIMULATOR.md §3, [?]).
         this.record(
           stack,
           [{ logicalId: stack.stackName, type: STACK_TYPE, status: 'REVIEW_IN_PROGRESS', reason: 'User Initiated' }],
-          undefined,
+          input.clientToken,
         );
       }
     } else {
@@ -570,6 +572,22 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     this.log('listImports', exportName);
     // This double keeps no imports: nothing imports anything here (the simulator models them).
     return Promise.resolve([]);
+  }
+
+  async listChangeSets(stackName: string): Promise<ChangeSetSummary[]> {
+    this.log('listChangeSets', stackName);
+    const stack = this.find(stackName);
+    if (!stack) throw validation('ListChangeSets', `Stack [${stackName}] does not exist`);
+    return [...this.changeSets.values()]
+      .filter((c) => c.stackId === stack.stackId)
+      .map((c) => ({
+        changeSetId: c.id,
+        changeSetName: c.name,
+        stackId: c.stackId,
+        stackName: stack.stackName,
+        status: c.pendingDescribes > 0 ? 'CREATE_PENDING' : c.final.status,
+        executionStatus: c.executionStatus,
+      }));
   }
 
   // ---- SsmPort ---------------------------------------------------------------------------

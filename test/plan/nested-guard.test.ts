@@ -156,4 +156,35 @@ describe('the data guard in nested stacks', () => {
       'could not read the change set of nested stack Store (not allowed): its changes were not checked for data loss',
     );
   });
+
+  it('takes the worse of the nested change set and the spec: KeySchema said Never, Replacement False, is blocked', async () => {
+    const { world, edited } = await deployedWorld();
+    const understated = change({
+      logicalId: 'Table',
+      replacement: 'False',
+      details: (rekey.details ?? []).map((d) => ({ ...d, requiresRecreation: 'Never' })),
+    });
+    const run = await simDeploy(
+      through(world, edited, withNestedStore(world.sim.ports.cloudFormation, [understated])),
+      { stacks: ['app'] },
+    );
+    expect(outcomes(run.result).app).toBe('blocked');
+    expect(doneOf(run.log, 'app').event.reason).toContain(
+      'in nested stack Store: Table (AWS::DynamoDB::Table) would be replaced because KeySchema changes',
+    );
+  });
+
+  it('says a nested Modify of a table with no details (nothing explains it), without blocking', async () => {
+    const { world, edited } = await deployedWorld();
+    const bare = change({ logicalId: 'Table', replacement: undefined, scope: [] });
+    const run = await simDeploy(through(world, edited, withNestedStore(world.sim.ports.cloudFormation, [bare])), {
+      stacks: ['app'],
+    });
+    expect(outcomes(run.result).app).toBe('updated');
+    expect(eventsOf(run.log, 'stack:warning', 'app').map((r) => r.event.message)).toContainEqual(
+      expect.stringContaining(
+        'in nested stack Store: Table (AWS::DynamoDB::Table) changes, but neither the change set',
+      ),
+    );
+  });
 });
