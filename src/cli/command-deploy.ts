@@ -1,4 +1,4 @@
-import { loadSelection, pickAccount, positiveInteger, positiveNumber } from './command-options.js';
+import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
 import { UsageError } from '../errors.js';
 import { deployRun } from '../engine/deploy-run.js';
 import type { EngineEvent } from '../engine/events.js';
@@ -43,8 +43,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     return runPlan(stacks, { ...options, output: options.output }, ctx);
   }
   if (options.detailedExitcode) throw new UsageError('--detailed-exitcode goes with --dry-run (or stackpilot plan)');
-  const waitMinutes = positiveNumber(options.waitTimeout, '--wait-timeout');
-  const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const settleTimeoutMs = waitTimeoutOption(options.waitTimeout);
+  const apiRate = apiRateOption(options.apiRate);
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const { project, selected } = await loadSelection('deploy', stacks, options, ctx);
 
@@ -129,7 +129,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       requireApproval,
       allowReplace: parseAllowReplace(options.allowReplace, project),
       replaceFailed: options.replaceFailed === true,
-      settleTimeoutMs: waitMinutes * 60_000,
+      settleTimeoutMs,
       packaging,
       stopSignal: stop.signal,
       cancelSignal: cancel.signal,
