@@ -3,7 +3,9 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DEFAULT_DEADLINES, uploadDeadlines } from './deadlines.js';
 import type { CallDeadlines } from './deadlines.js';
-import { AwsError, NO_API_SLOT, NoAnswerError } from './errors.js';
+import { abortSignalOf, boundEveryCall } from './call-deadline.js';
+import type { CallBudget } from './call-deadline.js';
+import { AwsError, NO_API_SLOT } from './errors.js';
 import type { AwsTarget } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, FullJitterRetryStrategy } from './retry-strategy.js';
@@ -35,14 +37,6 @@ export interface SdkClients {
 
 export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
 
-/** Where the SDK keeps a call's context (SMITHY_CONTEXT_KEY of @smithy/types), with send()'s abortSignal. */
-const SMITHY_CONTEXT_KEY = '__smithy_context';
-
-interface MiddlewareContext {
-  commandName?: string;
-  [SMITHY_CONTEXT_KEY]?: { abortSignal?: AbortSignal };
-}
-
 /**
  * The SDK's retry middleware sits at `finalizeRequest`/`high` and loops over everything below it
  * on each attempt; `finalizeRequest`/`low` is below it (after signing, before the deserializer
@@ -52,9 +46,8 @@ interface MiddlewareContext {
  */
 function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLimiter): void {
   client.middlewareStack.add(
-    (next, handlerContext) => async (args) => {
-      const context = handlerContext as MiddlewareContext;
-      const signal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
+    (next, context) => async (args) => {
+      const signal = abortSignalOf(context);
       try {
         await limiter.acquire(signal);
       } catch (error) {
@@ -73,57 +66,6 @@ function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLim
     },
     { step: 'finalizeRequest', priority: 'low', name: RATE_LIMIT_MIDDLEWARE, tags: ['RATE_LIMIT'] },
   );
-}
-
-/** The scheme, host and port the client last sent a request to: what a NoAnswerError names. */
-function recordEndpoint(client: CloudFormationClient | SSMClient | S3Client): () => string | undefined {
-  let endpoint: string | undefined;
-  // The middleware reads only the HTTP request, whatever the client's input and output types.
-  const stack = client.middlewareStack as unknown as CloudFormationClient['middlewareStack'];
-  stack.add(
-    (next) => (args) => {
-      const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
-      if (request?.hostname !== undefined) {
-        endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port === undefined ? '' : `:${request.port}`}`;
-      }
-      return next(args);
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'stackpilotEndpointRecorder' },
-  );
-  return () => endpoint;
-}
-
-type SendOptions = { abortSignal?: AbortSignal; requestTimeout?: number } | undefined;
-type Send = (command: unknown, options?: SendOptions) => Promise<unknown>;
-
-/**
- * Every `send` of the client gets an abort signal that fires at the call's deadline. The SDK has
- * no client-wide setting for this: the retry middleware and the HTTP handler read the signal only
- * from send()'s second argument. A caller's own signal still counts.
- */
-function boundEveryCall(
-  client: CloudFormationClient | SSMClient | S3Client,
-  budgetOf: (command: unknown) => { callMs: number; responseMs?: number },
-  endpointOf: () => string,
-): void {
-  const send = (client.send as Send).bind(client);
-  const bounded: Send = async (command, options) => {
-    const budget = budgetOf(command);
-    const deadline = AbortSignal.timeout(budget.callMs);
-    const abortSignal = options?.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline;
-    try {
-      return await send(command, {
-        ...options,
-        abortSignal,
-        ...(budget.responseMs === undefined ? {} : { requestTimeout: budget.responseMs }),
-      });
-    } catch (error) {
-      if (!deadline.aborted || error instanceof AwsError) throw error;
-      const operation = (command as object).constructor.name.replace(/Command$/, '');
-      throw new NoAnswerError(operation, endpointOf(), budget.callMs, error);
-    }
-  };
-  (client as { send: Send }).send = bounded;
 }
 
 /** The only place SDK clients are built: one region/profile/endpoint, one limiter, one retry policy. */
@@ -159,13 +101,10 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
     // A bucket in another region answers 301; the SDK then retries it in the bucket's region.
     followRegionRedirects: true,
   });
-  const endpointFallback = target.endpoint ?? `the AWS endpoint of region ${target.region ?? '(from the environment)'}`;
-  const callBudget = (): { callMs: number } => ({ callMs: deadlines.callMs });
-  for (const client of [cloudFormation, ssm]) {
-    const endpointOf = recordEndpoint(client);
-    boundEveryCall(client, callBudget, () => endpointOf() ?? endpointFallback);
-  }
-  const s3EndpointOf = recordEndpoint(s3);
+  const fallbackEndpoint = target.endpoint ?? `the AWS endpoint of region ${target.region ?? '(from the environment)'}`;
+  const callBudget = (): CallBudget => ({ callMs: deadlines.callMs });
+  boundEveryCall(cloudFormation, callBudget, fallbackEndpoint);
+  boundEveryCall(ssm, callBudget, fallbackEndpoint);
   boundEveryCall(
     s3,
     // An upload's deadlines grow with its size; every other S3 call is a small request.
@@ -173,7 +112,7 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
       command instanceof PutObjectCommand && command.input.Body instanceof Uint8Array
         ? uploadDeadlines(deadlines, command.input.Body.byteLength)
         : callBudget(),
-    () => s3EndpointOf() ?? endpointFallback,
+    fallbackEndpoint,
   );
   return { cloudFormation, ssm, s3 };
 }
