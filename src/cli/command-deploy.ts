@@ -65,6 +65,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   let interrupts = 0;
   const onInterrupt = (): void => {
     interrupts += 1;
+    // Before anything that could throw or wait: the third press ends the process, always.
+    if (interrupts >= 3) ctx.exit(130);
     // An approval prompt must not hold the run after Ctrl-C: the engine does not race it.
     renderer.cancelApprovals('interrupted');
     if (interrupts === 1) {
@@ -80,8 +82,6 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
         message: 'cancelling updates in progress (CancelUpdateStack); press Ctrl-C once more to quit at once',
       });
       cancel.abort(new Error('cancelled'));
-    } else {
-      ctx.exit(130);
     }
   };
   const renderer = chooseRenderer({

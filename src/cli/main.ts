@@ -294,7 +294,9 @@ Each stack goes through a change set: created, described, executed, followed to 
 A stack whose template, parameters and tags equal what is deployed is reported unchanged
 without a change set. A stack that fails makes everything downstream of it skipped.
 Changes that remove or replace resources need approval: --yes, or an answer at the prompt.
-Ctrl-C once: start nothing new and delete change sets not yet executed; twice: cancel updates.
+Ctrl-C once: start nothing new and delete change sets not yet executed; twice: cancel updates;
+three times: quit at once. Every AWS call has a deadline: an endpoint that does not answer fails
+the call within about a minute (STACKPILOT_AWS_DEADLINES changes the deadlines).
 With --plan-first the change sets are made before anything executes and approved once; a
 stack fed by an upstream stack with changes gets its change set in its turn (--require-approval
 applies), and an approved change set that went stale is made again, never executed blindly.
