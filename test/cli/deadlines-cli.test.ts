@@ -5,6 +5,7 @@
  * --wait-timeout. Deadlines are shortened through STACKPILOT_AWS_DEADLINES.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,50 +67,68 @@ describe('a silent endpoint', () => {
   });
 });
 
+const BIN = fileURLToPath(new URL('../../bin/stackpilot.js', import.meta.url));
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}(\\[[0-9;?]*[A-Za-z]|[()][A-Z0-9])`, 'g');
+
+/**
+ * Presses Ctrl-C (through `press`) each time the next of `marks` has appeared in the child's
+ * output: the deploy is stuck on the silent endpoint all along (default deadlines: a minute).
+ */
+async function pressThrice(child: ChildProcess, marks: readonly RegExp[], press: () => void): Promise<number | null> {
+  let output = '';
+  let next = 0;
+  const closed = once(child, 'close') as Promise<[number | null]>;
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString().replace(ANSI, '');
+    const mark = marks[next];
+    if (mark !== undefined && mark.test(output)) {
+      next += 1;
+      press();
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const [code] = await closed;
+  expect(next, output).toBe(3);
+  return code;
+}
+
+const MARKS = [
+  /core-infra +(deploying|starting)/,
+  /interrupted: no new stack will start/,
+  /cancelling updates in progress/,
+];
+
 describe('Ctrl-C while stuck on a silent endpoint', () => {
   it('keeps its meaning for the first two presses, and the third ends the process', async () => {
     server = await startSilentServer();
     const dir = await copyExample();
     const { FORCE_COLOR: _force, ...inherited } = process.env;
-    // Default deadlines: the call would hang for a minute; only the third press can end it now.
-    const child = spawn(
-      process.execPath,
-      [
-        fileURLToPath(new URL('../../bin/stackpilot.js', import.meta.url)),
-        'deploy',
-        'core-infra',
-        '--exclusively',
-        '--endpoint-url',
-        server.endpoint,
-        '--yes',
-        '--ci',
-      ],
-      {
-        cwd: dir,
-        env: { ...inherited, NO_COLOR: '1', ...motoEnv(server.endpoint) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      for (const w of waiters.filter((x) => x.pattern.test(stdout))) w.resolve();
+    const args = [BIN, 'deploy', 'core-infra', '--exclusively', '--endpoint-url', server.endpoint, '--yes', '--ci'];
+    const child = spawn(process.execPath, args, {
+      cwd: dir,
+      env: { ...inherited, NO_COLOR: '1', ...motoEnv(server.endpoint) },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const seen = (pattern: RegExp): Promise<void> =>
-      pattern.test(stdout) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve }));
-    const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-
-    await seen(/core-infra +deploying/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await pressThrice(child, MARKS, () => child.kill('SIGINT'))).toBe(130);
     expect(server.connections()).toBeGreaterThanOrEqual(1);
-    child.kill('SIGINT');
-    await seen(/run +interrupted: no new stack will start/);
-    child.kill('SIGINT');
-    await seen(/run +cancelling updates in progress/);
-    child.kill('SIGINT');
-    const [code, signal] = await closed;
-    expect({ code, signal }).toEqual({ code: 130, signal: null });
+  });
+
+  it('does the same in the dashboard, where Ctrl-C is a key the terminal hands over as input', async () => {
+    server = await startSilentServer();
+    const dir = await copyExample();
+    const { CI: _ci, GITHUB_ACTIONS: _gha, FORCE_COLOR: _force, NO_COLOR: _no, ...inherited } = process.env;
+    const command = [process.execPath, BIN, 'deploy', 'core-infra', '--exclusively', '--endpoint-url', server.endpoint]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    // util-linux `script` gives the CLI a pseudo-terminal, as in dashboard-pty.test.ts.
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: dir,
+      env: { ...inherited, ...motoEnv(server.endpoint), TERM: 'xterm', COLUMNS: '80', LINES: '24' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    expect(await pressThrice(child, MARKS, () => child.stdin?.write('\u0003'))).toBe(130);
   });
 });
 
