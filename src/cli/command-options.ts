@@ -30,12 +30,15 @@ export function positiveNumber(text: string, flag: string): number {
   return value;
 }
 
+/** --api-rate, in calls per second, within API_RATE_RANGE (why those bounds: see there). */
 export function apiRateOption(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < API_RATE_RANGE.min || value > API_RATE_RANGE.max) {
     throw new UsageError(
       `--api-rate must be between ${API_RATE_RANGE.min} and ${API_RATE_RANGE.max} calls per second, got "${text}"`,
-      { hint: `below ${API_RATE_RANGE.min}, one call would wait longer for its turn than a call may take` },
+      {
+        hint: `at ${API_RATE_RANGE.min} a call waits up to 10 s for its turn; any slower and it would outwait its deadline`,
+      },
     );
   }
   return value;
