@@ -143,14 +143,14 @@ describe('S3 uploads', () => {
   }
 
   it('get deadlines scaled to their size: a 1 MB put waits for an answer a small call may not', async () => {
-    const server = await slowS3(800);
+    const server = await slowS3(600);
     const ports = createAwsPorts(
       { region: 'us-east-1', endpoint: server.endpoint },
       {
         limiter: fastLimiter(),
         retry: { baseDelayMs: 1, maxDelayMs: 5 },
-        // 1 MB at 1 MB/s: about 1 s more per attempt, 2 s more per call.
-        deadlines: { responseMs: 300, callMs: 700, uploadBytesPerSecond: 1_000_000 },
+        // 1 MB at 0.5 MB/s: 2 s more per attempt, 4 s more per call.
+        deadlines: { responseMs: 200, callMs: 500, uploadBytesPerSecond: 500_000 },
       },
     );
     await expect(
@@ -158,7 +158,7 @@ describe('S3 uploads', () => {
     ).resolves.toBeUndefined();
     expect(server.puts()).toBe(1);
     const error = await rejection(ports.s3.objectExists('b', 'k.zip'));
-    expect(error.message).toBe(`HeadObject: NoAnswer: the endpoint did not answer within 700ms: ${server.endpoint}`);
+    expect(error.message).toBe(`HeadObject: NoAnswer: the endpoint did not answer within 500ms: ${server.endpoint}`);
   });
 
   it('add the time to send the body at the slowest accepted rate', () => {
