@@ -1,3 +1,4 @@
+import type { CallDeadlines } from './deadlines.js';
 import type { AwsPorts, AwsTarget } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RetryPolicy } from './retry-strategy.js';
@@ -11,6 +12,8 @@ export interface CreateAwsPortsOptions {
   limiter: RateLimiter;
   /** Overrides of DEFAULT_RETRY_POLICY (tests use short backoffs). */
   retry?: Partial<RetryPolicy>;
+  /** Overrides of DEFAULT_DEADLINES (tests use short ones). */
+  deadlines?: Partial<CallDeadlines>;
 }
 
 /** The real AWS behind the engine's ports. */

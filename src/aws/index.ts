@@ -18,7 +18,17 @@ export type {
   StackEvent,
   StackOutput,
 } from './ports.js';
-export { AwsError, NETWORK_ERROR, isNoChangesReason, isNoUpdatesError, isStackNotFoundError } from './errors.js';
+export { DEADLINES_ENV, DEFAULT_DEADLINES, parseDeadlines, uploadDeadlines, type CallDeadlines } from './deadlines.js';
+export {
+  AwsError,
+  NETWORK_ERROR,
+  NO_ANSWER,
+  NO_API_SLOT,
+  NoAnswerError,
+  isNoChangesReason,
+  isNoUpdatesError,
+  isStackNotFoundError,
+} from './errors.js';
 export { createAwsPorts } from './create-aws-ports.js';
 export { ACCESS_DENIED, NO_SUCH_BUCKET } from './sdk-s3.js';
 export type { CreateAwsPortsOptions } from './create-aws-ports.js';

@@ -1,6 +1,11 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { DEFAULT_DEADLINES, uploadDeadlines } from './deadlines.js';
+import type { CallDeadlines } from './deadlines.js';
+import { abortSignalOf, boundEveryCall } from './call-deadline.js';
+import type { CallBudget } from './call-deadline.js';
+import { AwsError, NO_API_SLOT } from './errors.js';
 import type { AwsTarget } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, FullJitterRetryStrategy } from './retry-strategy.js';
@@ -15,11 +20,13 @@ export interface SdkClientOptions {
   /** @default DEFAULT_RETRY_POLICY */
   retry?: Partial<RetryPolicy>;
   /**
-   * Socket timeouts, so that a silently dropped connection becomes a retried TimeoutError instead
-   * of a deploy that hangs forever.
-   * @default { connectionTimeoutMs: 10_000, requestTimeoutMs: 60_000 }
+   * Connect and response deadlines per attempt, and one per call across its token waits, retries
+   * and backoffs: a server that accepts the connection and never answers fails the call with a
+   * NoAnswerError instead of holding the run. (The SDK's own requestTimeout only logs a warning
+   * unless `throwOnRequestTimeout` is set, and bounds one attempt, not the call.)
+   * @default DEFAULT_DEADLINES
    */
-  timeouts?: { connectionTimeoutMs?: number; requestTimeoutMs?: number };
+  deadlines?: Partial<CallDeadlines>;
 }
 
 export interface SdkClients {
@@ -34,12 +41,27 @@ export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
  * The SDK's retry middleware sits at `finalizeRequest`/`high` and loops over everything below it
  * on each attempt; `finalizeRequest`/`low` is below it (after signing, before the deserializer
  * and the HTTP handler), so every attempt waits for its own token. Waiting after signing is
- * harmless as long as a wait stays well under SigV4's 5-minute window.
+ * harmless as long as a wait stays well under SigV4's 5-minute window, which the call deadline
+ * guarantees: the wait ends with the call's abort signal.
  */
 function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLimiter): void {
   client.middlewareStack.add(
-    (next) => async (args) => {
-      await limiter.acquire();
+    (next, context) => async (args) => {
+      const signal = abortSignalOf(context);
+      try {
+        await limiter.acquire(signal);
+      } catch (error) {
+        if (signal?.aborted !== true) throw error;
+        const operation = (context.commandName ?? 'call').replace(/Command$/, '');
+        throw new AwsError(
+          operation,
+          NO_API_SLOT,
+          'its deadline passed while it waited for its turn under --api-rate',
+          undefined,
+          error,
+          'raise --api-rate or lower --concurrency',
+        );
+      }
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: RATE_LIMIT_MIDDLEWARE, tags: ['RATE_LIMIT'] },
@@ -49,6 +71,7 @@ function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLim
 /** The only place SDK clients are built: one region/profile/endpoint, one limiter, one retry policy. */
 export function createSdkClients(target: AwsTarget, options: SdkClientOptions): SdkClients {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const deadlines: CallDeadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
   const config = {
     // Unset fields are left out, so the SDK's own chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL,
     // ~/.aws/config) decides.
@@ -58,8 +81,10 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
     maxAttempts: policy.maxAttempts,
     retryStrategy: new FullJitterRetryStrategy(policy),
     requestHandler: {
-      connectionTimeout: options.timeouts?.connectionTimeoutMs ?? 10_000,
-      requestTimeout: options.timeouts?.requestTimeoutMs ?? 60_000,
+      connectionTimeout: deadlines.connectMs,
+      requestTimeout: deadlines.responseMs,
+      // Without it the handler only logs a warning when requestTimeout passes, and waits on.
+      throwOnRequestTimeout: true,
     },
   };
   const cloudFormation = new CloudFormationClient(config);
@@ -76,6 +101,19 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
     // A bucket in another region answers 301; the SDK then retries it in the bucket's region.
     followRegionRedirects: true,
   });
+  const fallbackEndpoint = target.endpoint ?? `the AWS endpoint of region ${target.region ?? '(from the environment)'}`;
+  const callBudget = (): CallBudget => ({ callMs: deadlines.callMs });
+  boundEveryCall(cloudFormation, callBudget, fallbackEndpoint);
+  boundEveryCall(ssm, callBudget, fallbackEndpoint);
+  boundEveryCall(
+    s3,
+    // An upload's deadlines grow with its size; every other S3 call is a small request.
+    (command) =>
+      command instanceof PutObjectCommand && command.input.Body instanceof Uint8Array
+        ? uploadDeadlines(deadlines, command.input.Body.byteLength)
+        : callBudget(),
+    fallbackEndpoint,
+  );
   return { cloudFormation, ssm, s3 };
 }
 

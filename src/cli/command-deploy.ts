@@ -1,4 +1,4 @@
-import { loadSelection, pickAccount, positiveInteger, positiveNumber } from './command-options.js';
+import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
 import { UsageError } from '../errors.js';
 import { deployRun } from '../engine/deploy-run.js';
 import type { EngineEvent } from '../engine/events.js';
@@ -43,8 +43,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     return runPlan(stacks, { ...options, output: options.output }, ctx);
   }
   if (options.detailedExitcode) throw new UsageError('--detailed-exitcode goes with --dry-run (or stackpilot plan)');
-  const waitMinutes = positiveNumber(options.waitTimeout, '--wait-timeout');
-  const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const settleTimeoutMs = waitTimeoutOption(options.waitTimeout);
+  const apiRate = apiRateOption(options.apiRate);
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const { project, selected } = await loadSelection('deploy', stacks, options, ctx);
 
@@ -65,6 +65,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   let interrupts = 0;
   const onInterrupt = (): void => {
     interrupts += 1;
+    // Before anything that could throw or wait: the third press ends the process, always.
+    if (interrupts >= 3) ctx.exit(130);
     // An approval prompt must not hold the run after Ctrl-C: the engine does not race it.
     renderer.cancelApprovals('interrupted');
     if (interrupts === 1) {
@@ -80,8 +82,6 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
         message: 'cancelling updates in progress (CancelUpdateStack); press Ctrl-C once more to quit at once',
       });
       cancel.abort(new Error('cancelled'));
-    } else {
-      ctx.exit(130);
     }
   };
   const renderer = chooseRenderer({
@@ -129,7 +129,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       requireApproval,
       allowReplace: parseAllowReplace(options.allowReplace, project),
       replaceFailed: options.replaceFailed === true,
-      settleTimeoutMs: waitMinutes * 60_000,
+      settleTimeoutMs,
       packaging,
       stopSignal: stop.signal,
       cancelSignal: cancel.signal,

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { API_RATE_RANGE } from './api-rate-range.js';
 import { loadProject } from '../graph/load-project.js';
 import type { Project } from '../graph/load-project.js';
 import { selectStacks } from '../graph/select-stacks.js';
@@ -27,6 +28,25 @@ export function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
   return value;
+}
+
+/** --api-rate, in calls per second, within API_RATE_RANGE (why those bounds: see there). */
+export function apiRateOption(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < API_RATE_RANGE.min || value > API_RATE_RANGE.max) {
+    throw new UsageError(
+      `--api-rate must be between ${API_RATE_RANGE.min} and ${API_RATE_RANGE.max} calls per second, got "${text}"`,
+      {
+        hint: `at ${API_RATE_RANGE.min} a call waits up to 10 s for its turn; any slower and it would outwait its deadline`,
+      },
+    );
+  }
+  return value;
+}
+
+/** --wait-timeout, in minutes: how long a stack may stay busy with another operation before we give up. */
+export function waitTimeoutOption(text: string): number {
+  return positiveNumber(text, '--wait-timeout') * 60_000;
 }
 
 /** The account flags of a command's options, without undefined values. */

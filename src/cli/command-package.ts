@@ -1,4 +1,4 @@
-import { loadSelection, pickAccount, positiveNumber } from './command-options.js';
+import { apiRateOption, loadSelection, pickAccount } from './command-options.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { displayPath } from '../config/resolve-config.js';
@@ -26,7 +26,7 @@ export interface PackageOptions extends GlobalOptions {
  * nothing is deployed.
  */
 export async function runPackage(stacks: string[], options: PackageOptions, ctx: CliContext): Promise<number> {
-  const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const apiRate = apiRateOption(options.apiRate);
   const { project, selected } = await loadSelection('package', stacks, options, ctx);
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
   const c = ctx.colors.stdout;

@@ -1,4 +1,4 @@
-import { loadSelection, pickAccount, positiveInteger, positiveNumber } from './command-options.js';
+import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
 import { planRun } from '../engine/plan-run.js';
 import type { Project } from '../graph/load-project.js';
 import { formatPlan } from '../ui/plan-report.js';
@@ -25,6 +25,7 @@ export interface PlanOptions extends GlobalOptions {
   withDependents?: boolean;
   apiRate: string;
   concurrency: string;
+  waitTimeout: string;
 }
 
 /**
@@ -36,7 +37,8 @@ export interface PlanOptions extends GlobalOptions {
  * Ink dashboard is for deploys: a plan has nothing to watch or approve, so it prints its tables.
  */
 export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliContext): Promise<number> {
-  const apiRate = positiveNumber(options.apiRate, '--api-rate');
+  const apiRate = apiRateOption(options.apiRate);
+  const settleTimeoutMs = waitTimeoutOption(options.waitTimeout);
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const { project, selected } = await loadSelection('plan', stacks, options, ctx);
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
@@ -76,6 +78,7 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
       stopSignal: stop.signal,
       allowReplace: parseAllowReplace(options.allowReplace, project),
       packaging,
+      settleTimeoutMs,
     });
     if (options.output === 'text') ctx.stdout.write(formatPlan(result, ctx.colors.stdout));
     if (options.detailedExitcode) return result.detailedExitCode;

@@ -1,4 +1,4 @@
-import { loadSelection, pickAccount, positiveNumber } from './command-options.js';
+import { apiRateOption, loadSelection, pickAccount } from './command-options.js';
 import { previewPackagedTemplates } from '../engine/package-stacks.js';
 import type { Project } from '../graph/load-project.js';
 import { asResourceChanges, predictChanges } from '../engine/predict-changes.js';
@@ -23,7 +23,7 @@ import type { ValidateOptions } from './command-validate.js';
 export async function runAgainstDeployed(stacks: string[], options: ValidateOptions, ctx: CliContext): Promise<number> {
   const { project, selected } = await loadSelection('validate', stacks, options, ctx);
   const allowReplace = parseAllowReplace(options.allowReplace, project);
-  const apiRate = positiveNumber(options.apiRate ?? '5', '--api-rate');
+  const apiRate = apiRateOption(options.apiRate ?? '5');
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
   try {
     const spec = await loadResourceSpec();

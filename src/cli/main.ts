@@ -14,6 +14,9 @@ import type { DeployOptions } from './command-deploy.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
+import { API_RATE_RANGE } from './api-rate-range.js';
+
+const API_RATE_HELP = `the AWS API calls per second shared by the whole run (${API_RATE_RANGE.min} to ${API_RATE_RANGE.max})`;
 
 /** Repeatable options collect into a list. */
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -161,8 +164,13 @@ Examples:
         .choices(['text', 'json'])
         .default('text'),
     )
-    .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
+    .option('--api-rate <per-second>', API_RATE_HELP, '5')
     .option('--concurrency <n>', 'change sets made at once', String(DEFAULT_CONCURRENCY))
+    .option(
+      '--wait-timeout <minutes>',
+      'how long to wait for another operation on a stack, or a change set, to end',
+      '30',
+    )
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
@@ -198,7 +206,7 @@ Examples:
     )
     .option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. an emulator')
     .option('--profile <name>', 'the AWS profile')
-    .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
+    .option('--api-rate <per-second>', API_RATE_HELP, '5')
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
@@ -271,7 +279,7 @@ Examples:
     )
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
     .option('--wait-timeout <minutes>', 'how long to wait for another operation on a stack to end', '30')
-    .option('--api-rate <per-second>', 'the AWS API calls per second shared by the whole run', '5')
+    .option('--api-rate <per-second>', API_RATE_HELP, '5')
     .option('--concurrency <n>', 'stacks deployed at once (change sets made or executed)', String(DEFAULT_CONCURRENCY))
     .option('--fail-fast', 'after a stack fails, start nothing new (stacks already deploying finish)')
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
@@ -286,7 +294,9 @@ Each stack goes through a change set: created, described, executed, followed to 
 A stack whose template, parameters and tags equal what is deployed is reported unchanged
 without a change set. A stack that fails makes everything downstream of it skipped.
 Changes that remove or replace resources need approval: --yes, or an answer at the prompt.
-Ctrl-C once: start nothing new and delete change sets not yet executed; twice: cancel updates.
+Ctrl-C once: start nothing new and delete change sets not yet executed; twice: cancel updates;
+three times: quit at once. Every AWS call has a deadline: an endpoint that does not answer fails
+the call within about a minute (STACKPILOT_AWS_DEADLINES changes the deadlines).
 With --plan-first the change sets are made before anything executes and approved once; a
 stack fed by an upstream stack with changes gets its change set in its turn (--require-approval
 applies), and an approved change set that went stale is made again, never executed blindly.

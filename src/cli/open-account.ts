@@ -1,4 +1,4 @@
-import { createAwsPorts, RateLimiter } from '../aws/index.js';
+import { createAwsPorts, DEADLINES_ENV, parseDeadlines, RateLimiter } from '../aws/index.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
@@ -49,7 +49,10 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
     },
-    { limiter: new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)) }) },
+    {
+      limiter: new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)) }),
+      deadlines: parseDeadlines(ctx.env[DEADLINES_ENV] ?? ''),
+    },
   );
   return { ports, clock: systemClock, simulated: false, save: () => Promise.resolve() };
 }

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import PQueue from 'p-queue';
-import { AwsError } from '../aws/errors.js';
+import { AwsError, NoAnswerError } from '../aws/errors.js';
 import type { S3Port } from '../aws/ports.js';
 import { displayPath } from '../config/resolve-config.js';
 import { ConfigError, ValidationError } from '../errors.js';
@@ -265,6 +265,8 @@ function localPathsOf(project: Project, id: string): ArtifactRef[] {
 /** The bucket cannot be used: said before any stack is touched, with what to do. */
 function bucketError(bucket: string, error: unknown, configFile: string, action: 'read' | 'write' = 'read'): Error {
   if (!(error instanceof AwsError)) return error instanceof Error ? error : new Error(String(error));
+  // A silent endpoint says nothing about the bucket: its own error names the endpoint.
+  if (error instanceof NoAnswerError) return error;
   const missing = error.awsCode === 'NoSuchBucket' || error.awsCode === 'NotFound' || error.httpStatus === 404;
   const denied = error.awsCode === 'AccessDenied' || error.awsCode === 'Forbidden' || error.httpStatus === 403;
   const what = missing

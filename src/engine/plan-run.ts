@@ -44,6 +44,8 @@ export interface PlanRunOptions {
   runId?: string;
   /** Local code and nested templates, packaged and uploading (`packageStacks`): change sets need them in S3. */
   packaging?: Packaging;
+  /** As for deploy (--wait-timeout): how long a stack busy with another operation, or a change set, is waited for. @default 30 minutes */
+  settleTimeoutMs?: number;
 }
 
 export interface PlanRunResult {
@@ -109,7 +111,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
       emit,
       runId,
       replaceFailed: false,
-      settleTimeoutMs: 30 * 60_000,
+      settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000,
       stopSignal,
       cancelSignal: new AbortController().signal,
       // A plan asks nobody: it shows every change and executes none.
