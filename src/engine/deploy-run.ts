@@ -181,18 +181,32 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       stopReason = `--fail-fast: ${id} ${result.status}`;
   };
 
+  /**
+   * The root causes behind each stack skipped for its dependencies (`data failed`), so that a
+   * stack further down names them once instead of nesting every skip along the chain.
+   */
+  const rootCauses = new Map<string, readonly string[]>();
+  const rootsOf = (dep: string): readonly string[] => {
+    const blocker = results.get(dep);
+    const status = blocker?.status ?? 'skipped';
+    if (status !== 'skipped') return [`${dep} ${status}`];
+    return rootCauses.get(dep) ?? (blocker?.reason ? [blocker.reason] : [`${dep} skipped`]);
+  };
+
   /** Why a stack can no longer deploy: a dependency that did not succeed, or a stop. */
   const blockedBy = (id: string): string | undefined => {
     const failed = plan.dependencies(id).filter((dep) => isDone(dep) && !succeeded(dep));
     if (failed.length > 0) {
-      // A blocker that was itself skipped says why, so the stack that failed is named all the way down.
-      return failed
-        .map((dep) => {
-          const blocker = results.get(dep);
-          const status = blocker?.status ?? 'skipped';
-          return status === 'skipped' && blocker?.reason ? `${dep} skipped (${blocker.reason})` : `${dep} ${status}`;
-        })
-        .join(', ');
+      rootCauses.set(id, [...new Set(failed.flatMap(rootsOf))]);
+      // A blocker that was itself skipped names the root causes behind it, so the stack that
+      // failed is named all the way down, once.
+      return boundedList(
+        failed.map((dep) =>
+          results.get(dep)?.status === 'skipped'
+            ? `${dep} skipped (${boundedList(rootsOf(dep))})`
+            : `${dep} ${results.get(dep)?.status ?? 'skipped'}`,
+        ),
+      );
     }
     if (stopSignal.aborted) return 'interrupted';
     return stopReason;
@@ -476,6 +490,14 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const exitCode = summary.failed + summary.skipped + summary.blocked > 0 ? 1 : 0;
   emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: runCounter.calls });
   return { exitCode, results, durations };
+}
+
+/** Items named in one skip reason at most: a stack with many failed dependencies stays one readable line. */
+const MAX_NAMED = 5;
+
+function boundedList(items: readonly string[]): string {
+  if (items.length <= MAX_NAMED) return items.join(', ');
+  return `${items.slice(0, MAX_NAMED).join(', ')} and ${items.length - MAX_NAMED} more`;
 }
 
 async function publishOutputs(
