@@ -2,7 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsTarget } from './ports.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { ApiLimiter } from './api-limiter.js';
 import { DEFAULT_RETRY_POLICY, FullJitterRetryStrategy } from './retry-strategy.js';
 import type { RetryPolicy } from './retry-strategy.js';
 
@@ -11,7 +11,7 @@ export interface SdkClientOptions {
    * Shared by the CloudFormation and SSM clients; every HTTP attempt, retries included, takes one
    * token. Not the S3 client's (see createSdkClients).
    */
-  limiter: RateLimiter;
+  limiter: ApiLimiter;
   /** @default DEFAULT_RETRY_POLICY */
   retry?: Partial<RetryPolicy>;
   /**
@@ -36,7 +36,7 @@ export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
  * and the HTTP handler), so every attempt waits for its own token. Waiting after signing is
  * harmless as long as a wait stays well under SigV4's 5-minute window.
  */
-function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLimiter): void {
+function addRateLimit(client: CloudFormationClient | SSMClient, limiter: ApiLimiter): void {
   client.middlewareStack.add(
     (next) => async (args) => {
       await limiter.acquire();

@@ -6,6 +6,9 @@ import { displayPath } from '../config/resolve-config.js';
 import type { Project } from '../graph/load-project.js';
 import type { ApprovalLevel, Approver } from './approvals.js';
 import { countingPorts } from './counting-ports.js';
+import { patientReads } from './patient-reads.js';
+import { seededRandom } from '../aws/resilient-ports.js';
+import type { RetryNotice } from '../aws/call-observer.js';
 import type { CallCounter } from './counting-ports.js';
 import { DeployError } from './deploy-errors.js';
 import { discardPrepared, executeStack, prepareStack } from './deploy-stack.js';
@@ -103,7 +106,26 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const approvedUpFront = new Map<string, ResourceChange[]>();
   const counters = new Map<string, CallCounter>(plan.order.map((id) => [id, { calls: 0 }]));
   const runCounter: CallCounter = { calls: 0 };
-  const runPorts = countingPorts(options.ports, runCounter);
+  const settleTimeoutMs = options.settleTimeoutMs ?? 30 * 60_000;
+  /** Retries are reported with the stack whose call it was; the run's own reads have none. */
+  const reportRetry =
+    (ref?: { stack: string; stackName: string }) =>
+    (notice: RetryNotice): void =>
+      emit({ type: 'api:retry', ...ref, ...notice });
+  const countedPorts = countingPorts(options.ports, runCounter, reportRetry());
+  // Reads refused by throttling wait as long as the stack would wait for CloudFormation.
+  const runPorts = patientReads(countedPorts, { clock, patienceMs: settleTimeoutMs, onRetry: reportRetry() });
+  /** One jitter sequence per stack: replayable virtual runs, and stacks that do not retry in step. */
+  const stackRandom = new Map(plan.order.map((id, index) => [id, seededRandom(index + 2)]));
+  const stackPorts = (id: string): AwsPorts => {
+    const ref = { stack: id, stackName: byId.get(id)?.stackName ?? id };
+    return patientReads(countingPorts(countedPorts, counters.get(id) ?? { calls: 0 }, reportRetry(ref)), {
+      clock,
+      patienceMs: settleTimeoutMs,
+      onRetry: reportRetry(ref),
+      ...(stackRandom.has(id) ? { random: stackRandom.get(id) } : {}),
+    });
+  };
   const queue = new PQueue({ concurrency: policy.concurrency });
   /** Change-set deletions and other work started outside the queue; awaited before the run ends. */
   const background: Promise<unknown>[] = [];
@@ -122,7 +144,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     id: string,
     approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>,
   ): StackDeployContext => ({
-    ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
+    ports: stackPorts(id),
     clock,
     emit,
     approve: approval?.approve ?? options.approve,
@@ -131,7 +153,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
     noteApprovalWait: (ms) => approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + ms),
     replaceFailed: options.replaceFailed ?? false,
-    settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000,
+    settleTimeoutMs,
     stopSignal,
     cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
@@ -485,9 +507,10 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     failed: 0,
     skipped: 0,
     blocked: 0,
+    unknown: 0,
   };
   for (const result of results.values()) summary[result.status] += 1;
-  const exitCode = summary.failed + summary.skipped + summary.blocked > 0 ? 1 : 0;
+  const exitCode = summary.failed + summary.skipped + summary.blocked + summary.unknown > 0 ? 1 : 0;
   emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: runCounter.calls });
   return { exitCode, results, durations };
 }

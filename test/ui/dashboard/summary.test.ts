@@ -127,7 +127,7 @@ const SUCCESS: Timed[] = [
       type: 'run:done',
       exitCode: 0,
       durationMs: 121_000,
-      summary: { created: 1, updated: 1, unchanged: 2, failed: 0, skipped: 0, blocked: 0 },
+      summary: { created: 1, updated: 1, unchanged: 2, failed: 0, skipped: 0, blocked: 0, unknown: 0 },
       apiCalls: 33,
     },
   ],
