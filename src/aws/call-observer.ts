@@ -95,7 +95,10 @@ export function noteAttempt(): void {
 export function noteRetry(notice: Omit<RetryNotice, 'operation'>): void {
   const current = scope.getStore();
   if (!current) return;
-  current.entries.find((e) => e.observer.retry)?.observer.retry?.({ operation: current.operation, ...notice });
+  // The outermost observer has seen every attempt of the logical call, also those of earlier
+  // rounds of retries (patient reads): the count goes on instead of starting again at 1.
+  const attempt = Math.max(notice.attempt, current.entries[0]?.attempts ?? 0);
+  current.entries.find((e) => e.observer.retry)?.observer.retry?.({ operation: current.operation, ...notice, attempt });
 }
 
 /** A limiter whose every granted token counts as one attempt of the call in scope. */
