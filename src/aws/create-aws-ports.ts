@@ -1,6 +1,7 @@
 import type { CallDeadlines } from './deadlines.js';
 import type { AwsPorts, AwsTarget } from './ports.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { ApiLimiter } from './api-limiter.js';
+import { attemptCountingLimiter } from './call-observer.js';
 import type { RetryPolicy } from './retry-strategy.js';
 import { createSdkClients } from './sdk-clients.js';
 import { createSdkCloudFormation } from './sdk-cloudformation.js';
@@ -9,7 +10,7 @@ import { createSdkSsm } from './sdk-ssm.js';
 
 export interface CreateAwsPortsOptions {
   /** One limiter for the whole run, shared by the CloudFormation and SSM clients (S3 has none). */
-  limiter: RateLimiter;
+  limiter: ApiLimiter;
   /** Overrides of DEFAULT_RETRY_POLICY (tests use short backoffs). */
   retry?: Partial<RetryPolicy>;
   /** Overrides of DEFAULT_DEADLINES (tests use short ones). */
@@ -18,7 +19,9 @@ export interface CreateAwsPortsOptions {
 
 /** The real AWS behind the engine's ports. */
 export function createAwsPorts(target: AwsTarget, options: CreateAwsPortsOptions): AwsPorts {
-  const clients = createSdkClients(target, options);
+  // Every token the SDK's middleware takes is one attempt, SDK retries included: counted for the
+  // call that made it (a stack's apiCalls).
+  const clients = createSdkClients(target, { ...options, limiter: attemptCountingLimiter(options.limiter) });
   return {
     cloudFormation: createSdkCloudFormation(clients.cloudFormation),
     ssm: createSdkSsm(clients.ssm),

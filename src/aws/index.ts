@@ -33,6 +33,8 @@ export { createAwsPorts } from './create-aws-ports.js';
 export { ACCESS_DENIED, NO_SUCH_BUCKET } from './sdk-s3.js';
 export type { CreateAwsPortsOptions } from './create-aws-ports.js';
 export { RateLimiter } from './rate-limiter.js';
+export type { ApiLimiter } from './api-limiter.js';
+export { observedPorts, type CallObserver, type RetryNotice } from './call-observer.js';
 export type { RateLimiterOptions, RateLimiterStats } from './rate-limiter.js';
 export { DEFAULT_RETRY_POLICY } from './retry-strategy.js';
 export type { RetryPolicy } from './retry-strategy.js';

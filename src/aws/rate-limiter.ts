@@ -1,6 +1,7 @@
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
+import type { ApiLimiter } from './api-limiter.js';
 
 export interface RateLimiterOptions {
   /** Tokens added per second: the sustained request rate. */
@@ -37,7 +38,7 @@ const EPSILON = 1e-9;
  * account's API rate. Waiters are served strictly in arrival order: a newcomer never overtakes a
  * queued request even when a token happens to be free.
  */
-export class RateLimiter {
+export class RateLimiter implements ApiLimiter {
   private readonly ratePerMs: number;
   private readonly burst: number;
   private readonly clock: Clock;

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import { AwsError, NETWORK_ERROR } from './errors.js';
 import type { AwsPorts, CloudFormationPort, S3Port, SsmPort } from './ports.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { ApiLimiter } from './api-limiter.js';
+import { noteAttempt, noteRetry } from './call-observer.js';
 import { backoffDelayMs } from './retry-strategy.js';
 import type { RetryPolicy } from './retry-strategy.js';
 
@@ -13,7 +14,7 @@ export const RESILIENT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayM
 
 export interface ResilientPortsOptions {
   /** Shared by every call of the run: one token per attempt, retries included. */
-  limiter: RateLimiter;
+  limiter: ApiLimiter;
   /** Backoffs are slept on it, so virtual runs back off in virtual time. */
   clock: Clock;
   retry?: Partial<RetryPolicy>;
@@ -70,14 +71,17 @@ export function resilientPorts(ports: AwsPorts, options: ResilientPortsOptions):
     (limited: boolean): Caller =>
     async <T>(operation: string, attempt: () => Promise<T>): Promise<T> => {
       for (let tries = 1; ; tries += 1) {
-        if (limited) await options.limiter.acquire(options.signal);
-        else options.signal?.throwIfAborted();
+        if (limited) {
+          await options.limiter.acquire(options.signal);
+          noteAttempt();
+        } else options.signal?.throwIfAborted();
         try {
           return await attempt();
         } catch (error) {
           if (!isRetryableAwsError(error) || tries >= policy.maxAttempts) throw error;
           const delayMs = backoffDelayMs(tries, policy, random);
           options.onRetry?.({ operation, attempt: tries, delayMs, error });
+          if (limited) noteRetry({ attempt: tries, delayMs, error: error.awsCode });
           await options.clock.sleep(delayMs, options.signal);
         }
       }

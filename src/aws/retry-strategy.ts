@@ -1,5 +1,6 @@
 import type { CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
 import { InternalError } from '../errors.js';
+import { noteRetry } from './call-observer.js';
 
 /**
  * The SDK's retry-strategy interface, taken from the client config so that we depend on no
@@ -82,7 +83,10 @@ export class FullJitterRetryStrategy implements RetryStrategyV2 {
       // The middleware rethrows the failed attempt's own error, whatever we reject with.
       return Promise.reject(new InternalError('no retry'));
     }
-    return Promise.resolve(new Token(retry, backoffDelayMs(retry, this.policy, this.random)));
+    const delayMs = backoffDelayMs(retry, this.policy, this.random);
+    // The middleware retries below the port interface: the caller learns of it only this way.
+    noteRetry({ attempt: retry, delayMs, error: errorCodeOf(errorInfo) });
+    return Promise.resolve(new Token(retry, delayMs));
   }
 
   recordSuccess(_token: RetryToken): void {
@@ -98,6 +102,14 @@ const CONNECTION_REFUSED_ATTEMPTS = 3;
 
 function isConnectionRefused(errorInfo: RetryErrorInfo): boolean {
   return (errorInfo.error as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
+}
+
+/** The wire code of a service error (`Throttling`), else Node's (`ECONNRESET`), else the error's name. */
+function errorCodeOf(errorInfo: RetryErrorInfo): string {
+  const error = errorInfo.error as { Code?: unknown; code?: unknown; name?: unknown } | undefined;
+  for (const candidate of [error?.Code, error?.code, error?.name])
+    if (typeof candidate === 'string' && candidate !== '') return candidate;
+  return errorInfo.errorType;
 }
 
 function isRetryable(errorInfo: RetryErrorInfo): boolean {

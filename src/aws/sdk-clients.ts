@@ -7,7 +7,7 @@ import { abortSignalOf, boundEveryCall } from './call-deadline.js';
 import type { CallBudget } from './call-deadline.js';
 import { AwsError, NO_API_SLOT } from './errors.js';
 import type { AwsTarget } from './ports.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { ApiLimiter } from './api-limiter.js';
 import { DEFAULT_RETRY_POLICY, FullJitterRetryStrategy } from './retry-strategy.js';
 import type { RetryPolicy } from './retry-strategy.js';
 
@@ -16,7 +16,7 @@ export interface SdkClientOptions {
    * Shared by the CloudFormation and SSM clients; every HTTP attempt, retries included, takes one
    * token. Not the S3 client's (see createSdkClients).
    */
-  limiter: RateLimiter;
+  limiter: ApiLimiter;
   /** @default DEFAULT_RETRY_POLICY */
   retry?: Partial<RetryPolicy>;
   /**
@@ -44,7 +44,7 @@ export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
  * harmless as long as a wait stays well under SigV4's 5-minute window, which the call deadline
  * guarantees: the wait ends with the call's abort signal.
  */
-function addRateLimit(client: CloudFormationClient | SSMClient, limiter: RateLimiter): void {
+function addRateLimit(client: CloudFormationClient | SSMClient, limiter: ApiLimiter): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const signal = abortSignalOf(context);

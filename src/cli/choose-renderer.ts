@@ -35,6 +35,8 @@ export function chooseRenderer(input: {
   ci: boolean;
   durations: Readonly<Record<string, StackDurations>>;
   onInterrupt: () => void;
+  /** `--debug`: plain lines show API retries too. */
+  debug?: boolean;
 }): ChosenRenderer {
   const { ctx, clock } = input;
   const write = (text: string): void => {
@@ -79,9 +81,15 @@ export function chooseRenderer(input: {
       graph: input.project.graph,
       header: input.header,
       colors: ctx.colors.stdout,
+      debug: input.debug === true,
     });
     return { emit: github.emit, close: () => github.close(), cancelApprovals: none, kind: 'github' };
   }
-  const plain = createCiRenderer({ write, colors: ctx.colors.stdout, now: () => clock.now() });
+  const plain = createCiRenderer({
+    write,
+    colors: ctx.colors.stdout,
+    now: () => clock.now(),
+    debug: input.debug === true,
+  });
   return { emit: plain.emit, close: () => plain.close(), cancelApprovals: none, kind: 'ci' };
 }

@@ -93,6 +93,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     ci: options.ci === true,
     durations: history,
     onInterrupt: () => onInterrupt(),
+    debug: options.debug === true,
     header: {
       project: project.config.project,
       stage: project.config.stage,

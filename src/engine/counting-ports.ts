@@ -1,32 +1,28 @@
-import type { AwsPorts, CloudFormationPort, SsmPort } from '../aws/ports.js';
+import { observedPorts } from '../aws/call-observer.js';
+import type { RetryNotice } from '../aws/call-observer.js';
+import type { AwsPorts } from '../aws/ports.js';
 
-/** Counts the AWS calls one stack makes, for the `apiCalls` of its `stack:done` event. */
+/** Counts the AWS requests one stack (or the run) sends, for the `apiCalls` of its events. */
 export interface CallCounter {
   calls: number;
 }
 
-function counting<T extends object>(target: T, counter: CallCounter): T {
-  return new Proxy(target, {
-    get(object, property, receiver) {
-      const value: unknown = Reflect.get(object, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]): unknown => {
-        counter.calls += 1;
-        return (value as (...a: unknown[]) => unknown).apply(object, args);
-      };
-    },
-  });
-}
-
 /**
- * `apiCalls` measures a stack's share of the rate-limited API budget, so S3 calls (artifact
- * uploads, which take no limiter token) are not counted: the packaging events report their own
- * files and bytes.
+ * Counts every attempt of every CloudFormation and SSM call, retries included (the SDK's and the
+ * simulator ports' retries happen below the port interface and are observed from there), so that
+ * `apiCalls` is what reached the endpoint. S3 calls (artifact uploads, which take no limiter
+ * token) are not counted: the packaging events report their own files and bytes. `onRetry`
+ * hears of each retry of a call made through these ports.
  */
-export function countingPorts(ports: AwsPorts, counter: CallCounter): AwsPorts {
-  return {
-    cloudFormation: counting<CloudFormationPort>(ports.cloudFormation, counter),
-    ssm: counting<SsmPort>(ports.ssm, counter),
-    s3: ports.s3,
-  };
+export function countingPorts(
+  ports: AwsPorts,
+  counter: CallCounter,
+  onRetry?: (notice: RetryNotice) => void,
+): AwsPorts {
+  return observedPorts(ports, {
+    settled: (attempts) => {
+      counter.calls += Math.max(1, attempts);
+    },
+    ...(onRetry ? { retry: onRetry } : {}),
+  });
 }

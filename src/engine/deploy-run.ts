@@ -6,6 +6,9 @@ import { displayPath } from '../config/resolve-config.js';
 import type { Project } from '../graph/load-project.js';
 import type { ApprovalLevel, Approver } from './approvals.js';
 import { countingPorts } from './counting-ports.js';
+import { patientReads } from './patient-reads.js';
+import { seededRandom } from '../aws/resilient-ports.js';
+import type { RetryNotice } from '../aws/call-observer.js';
 import type { CallCounter } from './counting-ports.js';
 import { DeployError } from './deploy-errors.js';
 import { discardPrepared, executeStack, prepareStack } from './deploy-stack.js';
@@ -103,7 +106,26 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const approvedUpFront = new Map<string, ResourceChange[]>();
   const counters = new Map<string, CallCounter>(plan.order.map((id) => [id, { calls: 0 }]));
   const runCounter: CallCounter = { calls: 0 };
-  const runPorts = countingPorts(options.ports, runCounter);
+  const settleTimeoutMs = options.settleTimeoutMs ?? 30 * 60_000;
+  /** Retries are reported with the stack whose call it was; the run's own reads have none. */
+  const reportRetry =
+    (ref?: { stack: string; stackName: string }) =>
+    (notice: RetryNotice): void =>
+      emit({ type: 'api:retry', ...ref, ...notice });
+  const countedPorts = countingPorts(options.ports, runCounter, reportRetry());
+  // Reads refused by throttling wait as long as the stack would wait for CloudFormation.
+  const runPorts = patientReads(countedPorts, { clock, patienceMs: settleTimeoutMs, onRetry: reportRetry() });
+  /** One jitter sequence per stack: replayable virtual runs, and stacks that do not retry in step. */
+  const stackRandom = new Map(plan.order.map((id, index) => [id, seededRandom(index + 2)]));
+  const stackPorts = (id: string): AwsPorts => {
+    const ref = { stack: id, stackName: byId.get(id)?.stackName ?? id };
+    return patientReads(countingPorts(countedPorts, counters.get(id) ?? { calls: 0 }, reportRetry(ref)), {
+      clock,
+      patienceMs: settleTimeoutMs,
+      onRetry: reportRetry(ref),
+      ...(stackRandom.has(id) ? { random: stackRandom.get(id) } : {}),
+    });
+  };
   const queue = new PQueue({ concurrency: policy.concurrency });
   /** Change-set deletions and other work started outside the queue; awaited before the run ends. */
   const background: Promise<unknown>[] = [];
@@ -122,7 +144,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     id: string,
     approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>,
   ): StackDeployContext => ({
-    ports: countingPorts(runPorts, counters.get(id) ?? { calls: 0 }),
+    ports: stackPorts(id),
     clock,
     emit,
     approve: approval?.approve ?? options.approve,
@@ -131,7 +153,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     ...(options.allowReplace ? { allowReplace: options.allowReplace } : {}),
     noteApprovalWait: (ms) => approvalWaits.set(id, (approvalWaits.get(id) ?? 0) + ms),
     replaceFailed: options.replaceFailed ?? false,
-    settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000,
+    settleTimeoutMs,
     stopSignal,
     cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
@@ -181,18 +203,32 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       stopReason = `--fail-fast: ${id} ${result.status}`;
   };
 
+  /**
+   * The root causes behind each stack skipped for its dependencies (`data failed`), so that a
+   * stack further down names them once instead of nesting every skip along the chain.
+   */
+  const rootCauses = new Map<string, readonly string[]>();
+  const rootsOf = (dep: string): readonly string[] => {
+    const blocker = results.get(dep);
+    const status = blocker?.status ?? 'skipped';
+    if (status !== 'skipped') return [`${dep} ${status}`];
+    return rootCauses.get(dep) ?? (blocker?.reason ? [blocker.reason] : [`${dep} skipped`]);
+  };
+
   /** Why a stack can no longer deploy: a dependency that did not succeed, or a stop. */
   const blockedBy = (id: string): string | undefined => {
     const failed = plan.dependencies(id).filter((dep) => isDone(dep) && !succeeded(dep));
     if (failed.length > 0) {
-      // A blocker that was itself skipped says why, so the stack that failed is named all the way down.
-      return failed
-        .map((dep) => {
-          const blocker = results.get(dep);
-          const status = blocker?.status ?? 'skipped';
-          return status === 'skipped' && blocker?.reason ? `${dep} skipped (${blocker.reason})` : `${dep} ${status}`;
-        })
-        .join(', ');
+      rootCauses.set(id, [...new Set(failed.flatMap(rootsOf))]);
+      // A blocker that was itself skipped names the root causes behind it, so the stack that
+      // failed is named all the way down, once.
+      return boundedList(
+        failed.map((dep) =>
+          results.get(dep)?.status === 'skipped'
+            ? `${dep} skipped (${boundedList(rootsOf(dep))})`
+            : `${dep} ${results.get(dep)?.status ?? 'skipped'}`,
+        ),
+      );
     }
     if (stopSignal.aborted) return 'interrupted';
     return stopReason;
@@ -471,11 +507,20 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     failed: 0,
     skipped: 0,
     blocked: 0,
+    unknown: 0,
   };
   for (const result of results.values()) summary[result.status] += 1;
-  const exitCode = summary.failed + summary.skipped + summary.blocked > 0 ? 1 : 0;
+  const exitCode = summary.failed + summary.skipped + summary.blocked + summary.unknown > 0 ? 1 : 0;
   emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: runCounter.calls });
   return { exitCode, results, durations };
+}
+
+/** Items named in one skip reason at most: a stack with many failed dependencies stays one readable line. */
+const MAX_NAMED = 5;
+
+function boundedList(items: readonly string[]): string {
+  if (items.length <= MAX_NAMED) return items.join(', ');
+  return `${items.slice(0, MAX_NAMED).join(', ')} and ${items.length - MAX_NAMED} more`;
 }
 
 async function publishOutputs(

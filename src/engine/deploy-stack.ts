@@ -1,5 +1,5 @@
 import type { AwsPorts, ChangeSetDescription, ResourceChange, StackDescription } from '../aws/ports.js';
-import { AwsError, isNoChangesReason, isNoUpdatesError } from '../aws/errors.js';
+import { AwsError, NETWORK_ERROR, isNoChangesReason, isNoUpdatesError } from '../aws/errors.js';
 import type { Clock } from '../clock.js';
 import type { ResolvedStack } from '../config/resolve-config.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
@@ -399,7 +399,14 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
     if (ctx.stopSignal.aborted) throw new AbortError('interrupted before its change set was executed');
     const operationStart = ctx.clock.now();
     ctx.emit({ type: 'stack:executing', ...ref, changeSetName, total: changes.length });
-    await cf.executeChangeSet(created.changeSetId, token);
+    try {
+      await cf.executeChangeSet(created.changeSetId, token);
+    } catch (error) {
+      // No answer is not a refusal: the request may have reached CloudFormation and started the
+      // operation, so the change set is not deleted and the stack's outcome is unknown.
+      if (error instanceof AwsError && error.awsCode === NETWORK_ERROR) executed = true;
+      throw error;
+    }
     executed = true;
 
     const cancelToken = `${token}-cancel`.slice(0, 128);
@@ -474,10 +481,28 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
       reason: `${stack.stackName} ended in ${final?.status ?? 'an unknown state'}${rootCause ? `: ${rootCause.logicalId} (${rootCause.resourceType}) ${rootCause.status}: ${rootCause.reason}` : ''}`,
     };
   } catch (error) {
+    if (executed && error instanceof AwsError) return unknownResult(stack, error);
     return failureResult(error, ctx);
   } finally {
     if (!executed) await discardChangeSet({ ...created, type }, ctx, ref);
   }
+}
+
+/**
+ * Reads stopped working after the change set was executed (the endpoint went away, or kept
+ * refusing until the wait deadline): CloudFormation goes on without us, so the stack may be
+ * deployed, rolled back or still running. Saying `failed` would be a guess.
+ */
+function unknownResult(stack: ResolvedStack, error: AwsError): StackDeployResult {
+  return {
+    status: 'unknown',
+    stackStatus: undefined,
+    outputs: undefined,
+    reason:
+      `its change set was executed, then its state could not be read: ${error.message}\n` +
+      `→ check it with: aws cloudformation describe-stacks --stack-name ${stack.stackName}; ` +
+      `then run this deploy again (stackpilot deploy ${stack.id} with the same options): it waits for an operation still running and finds a finished one unchanged`,
+  };
 }
 
 /** A prepared change set that will not be executed (upstream failed, fail-fast, Ctrl-C). */

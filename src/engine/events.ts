@@ -6,7 +6,12 @@
 
 import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
 
-export type StackOutcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'blocked';
+/**
+ * `unknown`: the change set was executed, then the stack's state could no longer be read (the
+ * endpoint stopped answering, or kept refusing reads until --wait-timeout): it may have
+ * succeeded, failed or still be running.
+ */
+export type StackOutcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'blocked' | 'unknown';
 
 export interface ResourceChangeSummary {
   action: string;
@@ -130,12 +135,26 @@ export type EngineEvent =
       /** Final CloudFormation status where one was reached. */
       stackStatus: string | undefined;
       durationMs: number;
-      /** Why it failed, was skipped or blocked; one line. */
+      /** Why it failed, was skipped or blocked, or why its state is unknown (with the command to check it). */
       reason?: string;
       rootCause?: RootCause;
       outputs?: Record<string, string>;
-      /** AWS API calls this stack made. */
+      /** AWS API requests this stack sent: every attempt, retries included. */
       apiCalls: number;
+    })
+  /**
+   * A failed API attempt that will be sent again (throttling, a 5xx, a dropped connection), with
+   * the stack whose call it was (none for the run's own reads). Every attempt counts in `apiCalls`.
+   */
+  | (Partial<StackRef> & {
+      type: 'api:retry';
+      /** The API operation, e.g. `DescribeStacks`. */
+      operation: string;
+      /** Attempts of this call so far, the failed one included. */
+      attempt: number;
+      delayMs: number;
+      /** The failed attempt's error code, e.g. `Throttling`. */
+      error: string;
     })
   | { type: 'run:outputs-file'; file: string; written: boolean; missing: string[] }
   | { type: 'run:interrupt'; message: string }

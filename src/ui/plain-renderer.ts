@@ -9,6 +9,8 @@ export interface PlainRendererOptions {
   colors: Colors;
   /** Time for the line prefix; a test passes a fixed one. */
   now?: () => Date;
+  /** `--debug`: API retries get a line too. */
+  debug?: boolean;
 }
 
 /**
@@ -16,7 +18,9 @@ export interface PlainRendererOptions {
  * same in a CI log as in a terminal.
  */
 export function createPlainRenderer(options: PlainRendererOptions): (event: EngineEvent) => void {
-  const format = createEventFormatter(options.colors, options.now ?? (() => new Date()));
+  const format = createEventFormatter(options.colors, options.now ?? (() => new Date()), {
+    debug: options.debug === true,
+  });
   return (event) => {
     const text = format(event);
     if (text !== '') options.write(text);
@@ -30,7 +34,11 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
  * carries the prefix, even a multi-line reason's, so no line of the log is unattributed and none
  * can start with `::` (a GitHub workflow command).
  */
-export function createEventFormatter(c: Colors, now: () => Date): (event: EngineEvent) => string {
+export function createEventFormatter(
+  c: Colors,
+  now: () => Date,
+  options: { debug?: boolean } = {},
+): (event: EngineEvent) => string {
   let width = 0;
   let dryRun = false;
   let out: string[] = [];
@@ -49,6 +57,7 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
       case 'unchanged':
         return c.dim(status);
       case 'failed':
+      case 'unknown':
         return c.red(status);
       case 'blocked':
       case 'skipped':
@@ -143,7 +152,10 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
         return;
       case 'stack:done': {
         const details =
-          event.status === 'failed' || event.status === 'skipped' || event.status === 'blocked'
+          event.status === 'failed' ||
+          event.status === 'skipped' ||
+          event.status === 'blocked' ||
+          event.status === 'unknown'
             ? `: ${event.reason ?? ''}`
             : '';
         line(
@@ -158,6 +170,16 @@ export function createEventFormatter(c: Colors, now: () => Date): (event: Engine
           );
         return;
       }
+      case 'api:retry':
+        // Retries are routine under throttling and counted in apiCalls; each one is for --debug.
+        if (options.debug === true)
+          line(
+            event.stack ?? 'run',
+            c.dim(
+              `retrying ${event.operation} (attempt ${event.attempt}: ${event.error}) in ${formatDuration(event.delayMs)}`,
+            ),
+          );
+        return;
       case 'run:outputs-file':
         if (event.written) line('run', `wrote outputs to ${event.file}`);
         else line('run', `did not write ${event.file}: missing ${event.missing.join(', ')}`, c.yellow);

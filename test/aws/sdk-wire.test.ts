@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/create-aws-ports.js';
 import { AwsError, NETWORK_ERROR } from '../../src/aws/errors.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
+import type { RetryNotice } from '../../src/aws/call-observer.js';
+import { countingPorts } from '../../src/engine/counting-ports.js';
+import { patientReads } from '../../src/engine/patient-reads.js';
+import { systemClock } from '../../src/clock.js';
 import type { StubReply, StubRequest, StubServer } from './stub-server.js';
 import { closedPort, emptyReply, errorReply, resultReply, startStub } from './stub-server.js';
 import { useTestCredentials } from '../harness/test-credentials.js';
@@ -69,6 +73,50 @@ describe('retries and the shared rate limiter', () => {
     expect(stack?.status).toBe('UPDATE_COMPLETE');
     expect(requests.map((r) => r.action)).toEqual(['DescribeStacks', 'DescribeStacks', 'DescribeStacks']);
     expect(limiter.stats().acquired).toBe(3);
+  });
+
+  it('tells the caller of every attempt and retry the SDK made below the port (apiCalls, api:retry)', async () => {
+    const { ports, requests } = await portsFor((_, i) =>
+      i < 2 ? THROTTLED : resultReply('DescribeStacks', STACK_XML),
+    );
+    const counter = { calls: 0 };
+    const retries: RetryNotice[] = [];
+
+    await countingPorts(ports, counter, (notice) => retries.push(notice)).cloudFormation.describeStack('app');
+
+    // Before: one call counted, whatever the SDK sent.
+    expect(requests).toHaveLength(3);
+    expect(counter.calls).toBe(3);
+    expect(retries.map((r) => [r.operation, r.attempt, r.error])).toEqual([
+      ['DescribeStacks', 1, 'Throttling'],
+      ['DescribeStacks', 2, 'Throttling'],
+    ]);
+  });
+
+  it('a read still refused after the SDK gave up is sent again (patient reads), a write is not', async () => {
+    const { ports, requests } = await portsFor((request, i) =>
+      i < MAX_ATTEMPTS + 2 ? THROTTLED : resultReply(request.action, STACK_XML),
+    );
+    const counter = { calls: 0 };
+    const patient = patientReads(countingPorts(ports, counter), {
+      clock: systemClock,
+      patienceMs: 60_000,
+      random: () => 0,
+    });
+
+    await expect(patient.cloudFormation.describeStack('app')).resolves.toMatchObject({ stackName: 'app' });
+    expect(requests).toHaveLength(MAX_ATTEMPTS + 3);
+    expect(counter.calls).toBe(MAX_ATTEMPTS + 3);
+
+    await stub?.close();
+    const { ports: again, requests: sent } = await portsFor(() => THROTTLED);
+    const error = await rejection(
+      patientReads(again, { clock: systemClock, patienceMs: 60_000, random: () => 0 }).cloudFormation.deleteStack(
+        'app',
+      ),
+    );
+    expect(error.awsCode).toBe('Throttling');
+    expect(sent).toHaveLength(MAX_ATTEMPTS);
   });
 
   it('gives up after maxAttempts with the throttling error', async () => {

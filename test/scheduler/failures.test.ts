@@ -225,3 +225,33 @@ describe('--fail-fast (policy { failFast: true })', () => {
     expect(result.exitCode).toBe(1);
   });
 });
+
+describe('skip reasons along a long chain (issue 11, item 9)', () => {
+  it('a 300-stack chain names the failed root once per stack: bounded lines, not a nested story', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `s${i}`);
+    const { project } = await makeProject(
+      Object.fromEntries(
+        ids.map((id, i) => [
+          id,
+          {
+            template: 'Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n',
+            ...(i === 0 ? {} : { dependsOn: [`s${i - 1}`] }),
+          },
+        ]),
+      ),
+    );
+    const world = simWorld(project, { file: { stacks: { s0: { fail: TABLE_FAILS } } } });
+
+    const { result, log } = await simDeploy(world);
+
+    expect(outcomes(result).s0).toBe('failed');
+    expect(doneOf(log, 's1').event.reason).toBe('s0 failed');
+    expect(doneOf(log, 's2').event.reason).toBe('s1 skipped (s0 failed)');
+    expect(doneOf(log, 's299').event.reason).toBe('s298 skipped (s0 failed)');
+    const skipped = eventsOf(log, 'stack:done').filter((r) => r.event.status === 'skipped');
+    expect(skipped).toHaveLength(299);
+    // Before: the last reason held every stack above it (thousands of characters).
+    expect(Math.max(...skipped.map((r) => r.event.reason?.length ?? 0))).toBeLessThanOrEqual(30);
+    expect(result.exitCode).toBe(1);
+  });
+});

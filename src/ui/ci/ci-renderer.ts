@@ -11,6 +11,8 @@ export interface CiRendererOptions {
    * simulated run shows its virtual time. Required: the wall clock would be wrong there.
    */
   now: () => number;
+  /** `--debug`: API retries get a line too. */
+  debug?: boolean;
 }
 
 /**
@@ -18,7 +20,9 @@ export interface CiRendererOptions {
  * the moment the event arrives; no cursor movement, nothing to redraw, nothing held back.
  */
 export function createCiRenderer(options: CiRendererOptions): Renderer {
-  const format = createEventFormatter(options.colors, () => new Date(options.now()));
+  const format = createEventFormatter(options.colors, () => new Date(options.now()), {
+    debug: options.debug === true,
+  });
   return {
     emit: (event) => {
       const text = format(event);

@@ -24,6 +24,8 @@ export interface GithubRendererOptions {
   header: RunHeader;
   /** Colour in the log lines (GitHub shows ANSI colour); never in commands or the summary. @default no colour */
   colors?: Colors;
+  /** `--debug`: API retries get a line too. */
+  debug?: boolean;
 }
 
 /**
@@ -33,7 +35,9 @@ export interface GithubRendererOptions {
  * stacks; on close, a Markdown report appended to the job summary.
  */
 export function createGithubRenderer(options: GithubRendererOptions): Renderer {
-  const format = createEventFormatter(options.colors ?? pc.createColors(false), () => new Date(options.now()));
+  const format = createEventFormatter(options.colors ?? pc.createColors(false), () => new Date(options.now()), {
+    debug: options.debug === true,
+  });
   const run = emptyRunRecord();
   const held = new Map<string, string[]>();
   const finished = new Set<string>();
@@ -56,6 +60,8 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
     const out = record.warnings.map((message) => workflowCommand('warning', { title: stack }, message));
     if (record.outcome === 'failed')
       out.push(workflowCommand('error', { title: `${stack} failed` }, failureText(record)));
+    if (record.outcome === 'unknown')
+      out.push(workflowCommand('error', { title: `${stack} state unknown` }, record.reason ?? 'unknown'));
     if (record.outcome === 'blocked')
       out.push(workflowCommand('warning', { title: `${stack} blocked` }, record.reason ?? 'not approved'));
     const plan = planned.find((p) => p.stack === stack);
@@ -75,7 +81,8 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
     }
     if (event.type === 'plan:done') planDone = event;
     const text = format(event);
-    if (!('stack' in event) || finished.has(event.stack)) {
+    const stack = 'stack' in event ? event.stack : undefined;
+    if (stack === undefined || finished.has(stack)) {
       // Run-level lines, and anything said about a stack after its group was printed, go out at once.
       if (text !== '') options.write(text);
       if (event.type === 'run:warning' || event.type === 'stack:warning')
@@ -84,9 +91,9 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
         );
       return;
     }
-    const lines = held.get(event.stack) ?? [];
+    const lines = held.get(stack) ?? [];
     lines.push(text);
-    held.set(event.stack, lines);
+    held.set(stack, lines);
     if (event.type === 'stack:done') {
       finished.add(event.stack);
       flushGroup(

@@ -14,6 +14,7 @@ const GLYPH: Readonly<Record<StackOutcome, string>> = {
   failed: '❌',
   skipped: '⏭️',
   blocked: '⛔',
+  unknown: '❓',
 };
 
 /** Backslash-escapes what Markdown (and a table cell) would take as syntax or HTML; one line. */
@@ -36,7 +37,7 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
         : ['❌', 'failed'];
   const out = [`## ${glyph} stackpilot ${markdownText(header.command)} ${verdict}: ${markdownText(where)}`, ''];
 
-  const counts = (['created', 'updated', 'unchanged', 'failed', 'skipped', 'blocked'] as const)
+  const counts = (['created', 'updated', 'unchanged', 'failed', 'unknown', 'skipped', 'blocked'] as const)
     .map((outcome) => [outcome, stacks.filter((s) => s.outcome === outcome).length] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`);
@@ -56,6 +57,9 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
     ...stacks
       .filter((s) => s.outcome === 'failed')
       .map((s) => `- ❌ **${markdownText(s.id)}** failed: ${markdownText(failureText(s))}`),
+    ...stacks
+      .filter((s) => s.outcome === 'unknown')
+      .map((s) => `- ❓ **${markdownText(s.id)}** state unknown: ${markdownText(s.reason ?? '')}`),
     ...stacks
       .filter((s) => s.outcome === 'blocked')
       .map((s) => `- ⛔ **${markdownText(s.id)}** blocked: ${markdownText(s.reason ?? 'not approved')}`),

@@ -14,6 +14,7 @@ export const CATEGORY_ORDER: readonly StackCategory[] = [
   'updated',
   'unchanged',
   'failed',
+  'unknown',
   'blocked',
   'skipped',
 ];
@@ -26,6 +27,7 @@ const CATEGORY_WORDS: Record<StackCategory, string> = {
   updated: 'updated',
   unchanged: 'unchanged',
   failed: 'failed',
+  unknown: 'state unknown',
   blocked: 'blocked',
   skipped: 'skipped',
 };
@@ -87,6 +89,8 @@ export function phaseText(state: DashboardState, s: StackView): string {
         case 'skipped':
         case 'blocked':
           return `${s.outcome}: ${s.reason ?? ''}`;
+        case 'unknown':
+          return 'state unknown';
         case 'unchanged':
           return 'unchanged';
         case 'failed':

@@ -228,6 +228,9 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
     case 'run:interrupt':
     case 'run:warning':
       return notice(state, event.message);
+    // Counted in apiCalls; one row per retry would only flicker.
+    case 'api:retry':
+      return state;
     case 'run:done':
       return {
         ...state,

@@ -62,6 +62,14 @@ export function formatSummary(state: DashboardState, width: number, colors: Colo
       out.push(...wrap(cause ? cause.reason : (s.reason ?? 'no reason given'), width - 4).map((t) => `    ${t}`));
     }
   }
+  const unknown = stacks.filter((s) => s.outcome === 'unknown');
+  if (unknown.length > 0) {
+    out.push('', c.bold(unknown.length === 1 ? 'state unknown' : 'states unknown'));
+    for (const s of unknown) {
+      out.push(c.red(`  ${s.id}`));
+      for (const part of (s.reason ?? '').split('\n')) out.push(...wrap(part, width - 4).map((t) => `    ${t}`));
+    }
+  }
   const warned = stacks.filter((s) => s.warnings.length > 0);
   if (warned.length > 0) {
     out.push('', c.bold('warnings'));
@@ -102,7 +110,7 @@ function noteOf(state: DashboardState, s: StackView): string {
 function paintOutcome(c: Colors, cell: string): string {
   const word = cell.trim();
   if (word === 'created' || word === 'updated') return c.green(cell);
-  if (word === 'failed') return c.red(cell);
+  if (word === 'failed' || word === 'unknown') return c.red(cell);
   if (word === 'unchanged') return c.dim(cell);
   return c.yellow(cell);
 }

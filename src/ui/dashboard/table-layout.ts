@@ -44,7 +44,7 @@ export function layoutTable(state: DashboardState, now: number, width: number, h
 /** Which stacks stay on screen when not all fit: lower first. */
 function rank(state: DashboardState, s: StackView): number {
   const category = categoryOf(state, s);
-  if (category === 'failed') return 0;
+  if (category === 'failed' || category === 'unknown') return 0;
   if (category === 'approval') return 1;
   if (category === 'running') return 2;
   if (category === 'blocked') return 3;
@@ -77,6 +77,8 @@ function glyph(state: DashboardState, s: StackView, now: number): Segment {
       return seg('=', 'gray');
     case 'failed':
       return seg('✗', 'red', true);
+    case 'unknown':
+      return seg('?', 'red', true);
     case 'blocked':
       return seg('!', 'yellow');
     case 'skipped':
@@ -98,7 +100,7 @@ function stackRow(state: DashboardState, s: StackView, now: number, width: numbe
   const phase = phaseText(state, s);
   const category = categoryOf(state, s);
   const tone =
-    category === 'failed'
+    category === 'failed' || category === 'unknown'
       ? 'red'
       : category === 'blocked' || category === 'skipped' || category === 'approval'
         ? 'yellow'

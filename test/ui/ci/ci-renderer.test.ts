@@ -149,3 +149,47 @@ describe('colorsFor: FORCE_COLOR=0 on a terminal', () => {
     expect(colorsFor({ isTTY: true } as NodeJS.WriteStream, {}).isColorSupported).toBe(true);
   });
 });
+
+describe('unknown stacks and API retries (issue 11)', () => {
+  const UNKNOWN_REASON =
+    'its change set was executed, then its state could not be read: DescribeStacks: NetworkError: connect ECONNREFUSED\n→ check it with: aws cloudformation describe-stacks --stack-name p-data';
+  const events = (): ReturnType<typeof timed> =>
+    timed([
+      ev.runStart(['data', 'app']),
+      {
+        type: 'api:retry',
+        stack: 'data',
+        stackName: 'p-data',
+        operation: 'DescribeStackEvents',
+        attempt: 3,
+        delayMs: 1_500,
+        error: 'Throttling',
+      },
+      { type: 'api:retry', operation: 'DescribeStacks', attempt: 1, delayMs: 200, error: 'Throttling' },
+      ev.done('data', 'unknown', { reason: UNKNOWN_REASON }),
+      ev.done('app', 'skipped', { reason: 'data unknown' }),
+      ev.runDone(1, { unknown: 1, skipped: 1 }),
+    ]);
+
+  async function lines(debug: boolean): Promise<string[]> {
+    const out = output();
+    const clock = replayClock();
+    await replay(createCiRenderer({ write: out.write, colors: noColor, now: clock.now, debug }), clock, events());
+    return out.lines();
+  }
+
+  it('prints an unknown stack with its reason and the command to check it; retries only under --debug', async () => {
+    expect(await lines(false)).toEqual([
+      '00:00:00  run   deploy 2 stacks of p (stage dev): data → app',
+      '00:00:03  data  unknown in 1s (3 API calls): its change set was executed, then its state could not be read: DescribeStacks: NetworkError: connect ECONNREFUSED',
+      '00:00:03  data    → check it with: aws cloudformation describe-stacks --stack-name p-data',
+      '00:00:04  app   skipped in 1s (3 API calls): data unknown',
+      '00:00:05  run   failed in 5s: 1 skipped, 1 unknown (9 API calls)',
+    ]);
+    const debug = await lines(true);
+    expect(debug.filter((l) => l.includes('retrying'))).toEqual([
+      '00:00:01  data  retrying DescribeStackEvents (attempt 3: Throttling) in 2s',
+      '00:00:02  run   retrying DescribeStacks (attempt 1: Throttling) in 200ms',
+    ]);
+  });
+});

@@ -407,3 +407,42 @@ describe('the GitHub Actions renderer: the job summary', () => {
     expect(lines.at(-1)).toMatch(/^::warning title=stackpilot::could not write the job summary to .*a-folder: EISDIR/);
   });
 });
+
+describe('the GitHub Actions renderer: a stack whose state is unknown (issue 11)', () => {
+  it('an ::error saying so with the command to check it, a ❓ row, the reason under the table; retries stay out', async () => {
+    const dir = await testdir();
+    const file = join(dir, 'summary.md');
+    const reason =
+      'its change set was executed, then its state could not be read: DescribeStacks: Throttling: Rate exceeded\n→ check it with: aws cloudformation describe-stacks --stack-name p-data';
+    const lines = await github(
+      graphOf(['data', 'app'], [['app', 'data']]),
+      timed([
+        ev.runStart(['data', 'app']),
+        ev.start('data'),
+        {
+          type: 'api:retry',
+          stack: 'data',
+          stackName: 'p-data',
+          operation: 'DescribeStacks',
+          attempt: 12,
+          delayMs: 9_000,
+          error: 'Throttling',
+        },
+        ev.done('data', 'unknown', { reason }),
+        ev.done('app', 'skipped', { reason: 'data unknown' }),
+        ev.runDone(1, { unknown: 1, skipped: 1 }),
+      ]),
+      file,
+    );
+    expect(lines.filter((l) => l.startsWith('::error'))).toEqual([
+      '::error title=data state unknown::its change set was executed, then its state could not be read: DescribeStacks: Throttling: Rate exceeded%0A→ check it with: aws cloudformation describe-stacks --stack-name p-data',
+    ]);
+    expect(lines.some((l) => l.includes('retrying'))).toBe(false);
+    const summary = await readFile(file, 'utf8');
+    expect(summary).toContain('2 stacks in 5s: 1 unknown, 1 skipped');
+    expect(summary).toContain('| data | ❓ unknown |');
+    expect(summary).toContain(
+      '- ❓ **data** state unknown: its change set was executed, then its state could not be read: DescribeStacks: Throttling: Rate exceeded → check it with: aws cloudformation describe-stacks --stack-name p-data',
+    );
+  });
+});

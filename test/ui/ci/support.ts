@@ -131,7 +131,7 @@ export const ev = {
     exitCode,
     durationMs: 5_000,
     apiCalls: 9,
-    summary: { created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0, ...summary },
+    summary: { created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0, unknown: 0, ...summary },
   }),
 };
 

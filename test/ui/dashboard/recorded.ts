@@ -202,7 +202,7 @@ export const DATA_FAILS: Timed[] = [
       type: 'run:done',
       exitCode: 1,
       durationMs: 112_000,
-      summary: { created: 1, updated: 0, unchanged: 0, failed: 1, skipped: 2, blocked: 0 },
+      summary: { created: 1, updated: 0, unchanged: 0, failed: 1, skipped: 2, blocked: 0, unknown: 0 },
       apiCalls: 41,
     },
   ],

@@ -127,7 +127,7 @@ const SUCCESS: Timed[] = [
       type: 'run:done',
       exitCode: 0,
       durationMs: 121_000,
-      summary: { created: 1, updated: 1, unchanged: 2, failed: 0, skipped: 0, blocked: 0 },
+      summary: { created: 1, updated: 1, unchanged: 2, failed: 0, skipped: 0, blocked: 0, unknown: 0 },
       apiCalls: 33,
     },
   ],
@@ -205,6 +205,74 @@ describe('final summary', () => {
         '                                         deployed, and its change set was',
         '                                         deleted',
         '  backup      unchanged  2s',
+      )}\n`,
+    );
+  });
+
+  it('puts a stack whose state is unknown in red with its reason and the command to check it (issue 11)', () => {
+    const done = (stack: string, status: 'created' | 'unknown' | 'skipped', reason?: string): Timed => [
+      10,
+      {
+        type: 'stack:done',
+        ...ref(stack),
+        status,
+        stackStatus: undefined,
+        durationMs: status === 'skipped' ? 0 : 5_000,
+        apiCalls: 4,
+        ...(reason ? { reason } : {}),
+      },
+    ];
+    const events: Timed[] = [
+      ...SUCCESS.slice(0, 1),
+      [1, { type: 'stack:start', ...ref('core-infra') }],
+      done('core-infra', 'created'),
+      [2, { type: 'stack:start', ...ref('data') }],
+      [
+        3,
+        {
+          type: 'api:retry',
+          ...ref('data'),
+          operation: 'DescribeStacks',
+          attempt: 11,
+          delayMs: 900,
+          error: 'Throttling',
+        },
+      ],
+      done(
+        'data',
+        'unknown',
+        'its change set was executed, then its state could not be read: DescribeStacks: Throttling: Rate exceeded\n→ check it with: aws cloudformation describe-stacks --stack-name orders-dev-data',
+      ),
+      done('app', 'skipped', 'data unknown'),
+      done('backup', 'skipped', 'data unknown'),
+      [
+        20,
+        {
+          type: 'run:done',
+          exitCode: 1,
+          durationMs: 20_000,
+          summary: { created: 1, updated: 0, unchanged: 0, failed: 0, skipped: 2, blocked: 0, unknown: 1 },
+          apiCalls: 16,
+        },
+      ],
+    ];
+    expect(formatSummary(play(events), 80)).toBe(
+      `${lines(
+        'deploy orders · stage dev · us-east-1',
+        'failed in 20s: 1 created, 2 skipped, 1 unknown (16 API calls)',
+        '',
+        '  stack       result   time  changes',
+        '  core-infra  created  5s',
+        '  data        unknown  5s',
+        '  app         skipped                 data unknown',
+        '  backup      skipped                 data unknown',
+        '',
+        'state unknown',
+        '  data',
+        '    its change set was executed, then its state could not be read:',
+        '    DescribeStacks: Throttling: Rate exceeded',
+        '    → check it with: aws cloudformation describe-stacks --stack-name',
+        '    orders-dev-data',
       )}\n`,
     );
   });
