@@ -65,7 +65,8 @@ export async function loadConfigFile(
   options: { deadlineMs?: number } = {},
 ): Promise<LoadedConfigFile> {
   const source = await readFile(file, 'utf8');
-  if (extname(file) === '.json') return { file, source, value: parseJson(source, file), isFunction: false };
+  const snapshot = (value: unknown): unknown => snapshotConfig(value, file, (error) => errorLocation(error, file));
+  if (extname(file) === '.json') return { file, source, value: snapshot(parseJson(source, file)), isFunction: false };
   const { value, isFunction } = await guardedLoad(file, options.deadlineMs ?? CONFIG_DEADLINE_MS, async () => {
     const exported = await importModule(file);
     if (typeof exported !== 'function') return { value: exported, isFunction: false };
@@ -79,7 +80,7 @@ export async function loadConfigFile(
       });
     }
   });
-  return { file, source, value: snapshotConfig(value, file, (error) => errorLocation(error, file)), isFunction };
+  return { file, source, value: snapshot(value), isFunction };
 }
 
 /** Thrown in place of exiting when a config calls process.exit while it loads. */

@@ -39,12 +39,16 @@ export function unescapeKey(key: PropertyKey): PropertyKey {
   return key === ESCAPED_PROTO ? PROTO : key;
 }
 
-function renameKeys(value: unknown, from: string, to: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => renameKeys(item, from, to));
-  if (value === null || typeof value !== 'object') return value;
+/** Deeper than any schema reaches (config: stages.X.stacks.Y.parameters.Z.output.name); below, values are left as they are. */
+const RENAME_DEPTH = 16;
+
+function renameKeys(value: unknown, from: string, to: string, depth = 0): unknown {
+  if (depth >= RENAME_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => renameKeys(item, from, to, depth + 1));
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) setOwn(copy, key === from ? to : key, renameKeys(item, from, to));
+  for (const [key, item] of Object.entries(value))
+    setOwn(copy, key === from ? to : key, renameKeys(item, from, to, depth + 1));
   return copy;
 }

@@ -254,3 +254,30 @@ describe('prototype-named keys through the CLI', () => {
     expect(text).toContain('"tags":{"__proto__":"tp","constructor":"tc"}');
   });
 });
+
+describe('deep JSON in configs and scenarios', () => {
+  const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+
+  it('a JSON config nested 200,000 levels is refused with its path', async () => {
+    const dir = await testdir({
+      'templates/a.yaml': TOPIC,
+      'stacks.config.json': `{"project": "p", "stacks": {"a": {"template": "templates/a.yaml", "tags": ${deep}}}}`,
+    });
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/stacks\.config\.json: the config nests more than 32 levels deep at stacks\.a\.tags/);
+    expect(r.stderr).not.toContain('internal error');
+  });
+
+  it('a scenario nested 200,000 levels is a scenario error', async () => {
+    const dir = await testdir({
+      'templates/a.yaml': TOPIC,
+      'stacks.config.ts': "export default { project: 'p', stacks: { a: { template: 'templates/a.yaml' } } };\n",
+      'sc.json': `{"ssm": {"x": ${deep}}}`,
+    });
+    const r = await runCli(['deploy', '--simulate=sc.json', '--yes', '--ci'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('invalid simulator scenario sc.json');
+    expect(r.stderr).not.toContain('internal error');
+  });
+});
