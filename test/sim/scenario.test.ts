@@ -145,6 +145,14 @@ describe('scenario files', () => {
     expect(ok.stacks?.d?.fail?.logicalId).toBe('Table');
   });
 
+  it('reports a scenario stack named __proto__ or constructor as unknown, instead of dropping it (issue 11)', () => {
+    const parsed = parseScenario('{"stacks": {"__proto__": {}, "constructor": {}}}', 'sc.json');
+    expect(problemsOf(() => resolveScenario(parsed, new Map([['data', { stackName: 'd' }]]), 'sc.json'))).toEqual([
+      { path: 'stacks.__proto__', message: 'unknown stack "__proto__"' },
+      { path: 'stacks.constructor', message: 'unknown stack "constructor"' },
+    ]);
+  });
+
   it('keeps SSM parameters named __proto__ and constructor (issue 11)', () => {
     const parsed = parseScenario('{"ssm": {"__proto__": "p", "constructor": "c"}}', 'sc.json');
     expect(Object.keys(parsed.ssm ?? {})).toEqual(['__proto__', 'constructor']);
