@@ -21,3 +21,6 @@ if (!existsSync(entry)) {
 }
 const { main, processContext } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2), processContext());
+// Whatever is still pending now is not stackpilot's (a config's timer, left running when its
+// load deadline passed): it must not keep the process, and the exit code, waiting.
+setTimeout(() => process.exit(), 2_000).unref();

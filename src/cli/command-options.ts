@@ -9,8 +9,24 @@ import { formatWarnings } from './report-problems.js';
 
 /** What the commands share: reading their options, and loading the project with the stacks they act on. */
 
-export function pick(options: GlobalOptions): { configPath?: string; stage?: string; region?: string } {
+/** For tests of slow configs: the config loading deadline in ms (30 s otherwise). */
+const CONFIG_DEADLINE_VARIABLE = 'STACKPILOT_CONFIG_DEADLINE_MS';
+
+export function pick(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = {},
+): { configPath?: string; stage?: string; region?: string; configDeadlineMs?: number } {
+  // Empty values would not mean "the default": `--stage ""` made stack names like orders--app.
+  for (const [flag, value] of [
+    ['--config', options.config],
+    ['--stage', options.stage],
+    ['--region', options.region],
+  ] as const) {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} needs a value, got an empty one`);
+  }
+  const deadline = env[CONFIG_DEADLINE_VARIABLE];
   return {
+    ...(deadline ? { configDeadlineMs: positiveInteger(deadline, CONFIG_DEADLINE_VARIABLE) } : {}),
     ...(options.config === undefined ? {} : { configPath: options.config }),
     ...(options.stage === undefined ? {} : { stage: options.stage }),
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -74,7 +90,7 @@ export async function loadSelection(
   options: GlobalOptions & { exclusively?: boolean; withDependents?: boolean },
   ctx: CliContext,
 ): Promise<{ project: Project; selected: string[] }> {
-  const project = await loadProject({ cwd: ctx.cwd, command, ...pick(options) });
+  const project = await loadProject({ cwd: ctx.cwd, command, ...pick(options, ctx.env) });
   const selected = selectStacks(project.graph, [...stacks], {
     ...(options.exclusively ? { exclusively: true } : {}),
     ...(options.withDependents ? { withDependents: true } : {}),

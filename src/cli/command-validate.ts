@@ -22,7 +22,7 @@ export async function runValidate(options: ValidateOptions, ctx: CliContext, sta
   // Loaded only when asked for: it brings the AWS SDK and the resource spec.
   if (options.againstDeployed)
     return (await import('./command-validate-deployed.js')).runAgainstDeployed(stacks, options, ctx);
-  const project = await loadProject({ cwd: ctx.cwd, command: 'validate', ...pick(options) });
+  const project = await loadProject({ cwd: ctx.cwd, command: 'validate', ...pick(options, ctx.env) });
   const c = ctx.colors.stdout;
   const { graph, orderings, config } = project;
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));

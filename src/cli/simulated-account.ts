@@ -75,6 +75,7 @@ export async function openSimulatedAccount(
       {
         stackName: s.stackName,
         templateBody: project.templates.get(s.id)?.body ?? '',
+        logicalIds: project.templates.get(s.id)?.resources.map((r) => r.logicalId) ?? [],
         tags: { ...s.tags },
         parameters: Object.entries(s.parameters).flatMap(([key, value]) =>
           typeof value === 'object' && !Array.isArray(value)

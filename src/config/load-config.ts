@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,10 @@ import { ConfigError } from '../errors.js';
 import type { SourceLocation } from '../errors.js';
 import type { ConfigEnv } from './types.js';
 import { parseJsonStrict } from './json-syntax.js';
+import { snapshotConfig } from './snapshot-config.js';
+
+/** How long a config may take to load (import, top-level await, the config function's promise). */
+export const CONFIG_DEADLINE_MS = 30_000;
 
 export const CONFIG_FILE_NAMES = [
   'stacks.config.ts',
@@ -34,6 +38,11 @@ export function findConfigFile(cwd: string, explicit?: string): string {
     if (!existsSync(file)) {
       throw new ConfigError(`config file not found: ${file}`, undefined, { hint: 'check the path given to --config' });
     }
+    if (statSync(file).isDirectory()) {
+      throw new ConfigError(`--config names a folder, not a config file: ${file}`, undefined, {
+        hint: `pass the file itself, e.g. --config ${join(explicit, CONFIG_FILE_NAMES[0] ?? 'stacks.config.ts')}`,
+      });
+    }
     return file;
   }
   for (const name of CONFIG_FILE_NAMES) {
@@ -50,21 +59,86 @@ export function findConfigFile(cwd: string, explicit?: string): string {
  * `import ... from 'stackpilot'` inside it resolves to this running copy of stackpilot, wherever
  * the config lives and whatever its folder has installed.
  */
-export async function loadConfigFile(file: string, env: ConfigEnv): Promise<LoadedConfigFile> {
+export async function loadConfigFile(
+  file: string,
+  env: ConfigEnv,
+  options: { deadlineMs?: number } = {},
+): Promise<LoadedConfigFile> {
   const source = await readFile(file, 'utf8');
-  const exported = extname(file) === '.json' ? parseJson(source, file) : await importModule(file);
-  if (typeof exported === 'function') {
-    let value: unknown;
+  const snapshot = (value: unknown): unknown => snapshotConfig(value, file, (error) => errorLocation(error, file));
+  if (extname(file) === '.json') return { file, source, value: snapshot(parseJson(source, file)), isFunction: false };
+  const { value, isFunction } = await guardedLoad(file, options.deadlineMs ?? CONFIG_DEADLINE_MS, async () => {
+    const exported = await importModule(file);
+    if (typeof exported !== 'function') return { value: exported, isFunction: false };
     try {
-      value = await (exported as (env: ConfigEnv) => unknown)(env);
+      const value: unknown = await (exported as (env: ConfigEnv) => unknown)(env);
+      return { value, isFunction: true };
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
       throw new ConfigError(`the config function threw: ${errorMessage(error)}`, errorLocation(error, file), {
         cause: error,
       });
     }
-    return { file, source, value, isFunction: true };
+  });
+  return { file, source, value: snapshot(value), isFunction };
+}
+
+/** Thrown in place of exiting when a config calls process.exit while it loads. */
+class ConfigExit extends ConfigError {}
+
+/**
+ * Runs a config's code under a deadline, with process.exit intercepted: a config that never
+ * settles (an unresolved top-level await would end Node with exit code 13 and no output) or that
+ * waits on a long timer is an error that says so, and one that calls process.exit is an error
+ * too, instead of ending the run with that code and nothing said.
+ */
+async function guardedLoad<T>(file: string, deadlineMs: number, load: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, never called here
+  const realExit = process.exit;
+  let exitCall: string | undefined;
+  const exitError = (): ConfigError =>
+    new ConfigExit(
+      `the config called process.exit(${exitCall ?? ''}) while it was loading`,
+      { file },
+      {
+        hint: 'a config must not end the process: throw an Error with a message instead, and stackpilot reports it',
+      },
+    );
+  process.exit = (code?: number | string | null): never => {
+    exitCall = code === undefined || code === null ? '' : JSON.stringify(code);
+    throw exitError();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    // Referenced on purpose: it keeps Node from exiting with code 13 while the config's promise is pending.
+    timer = setTimeout(() => {
+      reject(
+        new ConfigError(
+          `the config did not finish loading within ${formatSeconds(deadlineMs)}`,
+          { file },
+          {
+            hint: 'look for a promise that never resolves or a long wait in the config (top-level await, an async config function)',
+          },
+        ),
+      );
+    }, deadlineMs);
+  });
+  try {
+    const value = await Promise.race([load(), deadline]);
+    // The config caught the error process.exit threw and went on: still not a config to trust.
+    if (exitCall !== undefined) throw exitError();
+    return value;
+  } catch (error) {
+    if (exitCall !== undefined) throw exitError();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    process.exit = realExit;
   }
-  return { file, source, value: exported, isFunction: false };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 async function importModule(file: string): Promise<unknown> {

@@ -4,6 +4,7 @@ import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import type { Problem, SourceLocation } from '../errors.js';
 import { locateInSource } from './locate-in-source.js';
+import { escapeProtoKeys, hasOwnKey, ownValue, restoreProtoKeys, unescapeKey } from './own-keys.js';
 import { allowedKeysAt, configSchema, STACK_ID_PATTERN } from './schema.js';
 import type {
   Capability,
@@ -20,6 +21,8 @@ const STACK_NAME_PATTERN = /^[A-Za-z][-A-Za-z0-9]*$/;
 const STACK_NAME_MAX = 128;
 export const DEFAULT_STACK_NAME = '${project}-${stage}-${id}';
 export const DEFAULT_STAGE = 'dev';
+/** Ids that name properties every JavaScript object has: refused rather than trusted anywhere. */
+const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 export interface ResolvedStack {
   id: string;
@@ -77,11 +80,11 @@ export type ResolveResult =
   { config: ResolvedConfig; problems: Problem[] } | { config: undefined; problems: Problem[] };
 
 export function isOutputRef(value: unknown): value is OutputRef {
-  return typeof value === 'object' && value !== null && 'output' in value;
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, 'output');
 }
 
 export function isSsmRef(value: unknown): value is SsmRef {
-  return typeof value === 'object' && value !== null && 'ssm' in value;
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, 'ssm');
 }
 
 /**
@@ -92,11 +95,16 @@ export function isSsmRef(value: unknown): value is SsmRef {
 export function resolveConfig(value: unknown, file: string, source: string, options: ResolveOptions): ResolveResult {
   const where = (path: readonly PropertyKey[]): SourceLocation =>
     locateInSource(source, displayPath(file, options.cwd), path);
-  const parsed = configSchema.safeParse(value);
+  const parsed = configSchema.safeParse(escapeProtoKeys(value));
   if (!parsed.success) {
-    return { config: undefined, problems: parsed.error.issues.map((issue) => schemaProblem(issue, where)) };
+    return {
+      config: undefined,
+      problems: parsed.error.issues.map((issue) =>
+        schemaProblem({ ...issue, path: issue.path.map(unescapeKey) }, where),
+      ),
+    };
   }
-  const raw: StackpilotConfig = parsed.data;
+  const raw: StackpilotConfig = restoreProtoKeys(parsed.data);
   const problems: Problem[] = [];
   const configDir = dirname(file);
 
@@ -109,7 +117,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     });
   }
   const stage = options.stage ?? raw.stage ?? DEFAULT_STAGE;
-  const stageOverrides = raw.stages?.[stage];
+  const stageOverrides = ownValue(raw.stages, stage);
   const region = options.region ?? stageOverrides?.region ?? raw.region;
   const namePattern = stageOverrides?.stackName ?? raw.stackName ?? DEFAULT_STACK_NAME;
   const defaults = {
@@ -121,7 +129,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   // Every stage, not only the active one: a typo in stages.prod must not wait for a prod deploy.
   for (const [stageName, overrides] of Object.entries(raw.stages ?? {})) {
     for (const id of Object.keys(overrides.stacks ?? {})) {
-      if (!(id in raw.stacks)) {
+      if (!hasOwnKey(raw.stacks, id)) {
         problems.push({
           path: `stages.${stageName}.stacks.${id}`,
           location: where(['stages', stageName, 'stacks', id]),
@@ -150,7 +158,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   const stacks: ResolvedStack[] = [];
   for (const id of ids) {
     const base = raw.stacks[id] as StackConfig;
-    const override = stageOverrides?.stacks?.[id] ?? {};
+    const override = ownValue(stageOverrides?.stacks, id) ?? {};
     const merged: StackConfig = {
       ...base,
       ...override,
@@ -160,7 +168,15 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     const stackPath = ['stacks', id];
     // A field a stage override replaced is reported where the override wrote it.
     const overridePath = ['stages', stage, 'stacks', id];
-    if (!STACK_ID_PATTERN.test(id)) {
+    if (RESERVED_IDS.includes(id)) {
+      problems.push({
+        path: `stacks.${id}`,
+        stack: id,
+        location: where(stackPath),
+        message: `stack id "${id}" is a reserved name`,
+        hint: `${RESERVED_IDS.join(', ')} name built-in properties of JavaScript objects; choose another id`,
+      });
+    } else if (!STACK_ID_PATTERN.test(id)) {
       problems.push({
         path: `stacks.${id}`,
         stack: id,
@@ -205,7 +221,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
           message: `stack "${id}" depends on itself`,
           hint: 'remove it from its own dependsOn',
         });
-      } else if (!(dependency in raw.stacks)) {
+      } else if (!hasOwnKey(raw.stacks, dependency)) {
         problems.push({
           path: dotted(path),
           stack: id,
@@ -217,7 +233,11 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     });
     for (const [name, parameter] of Object.entries(merged.parameters ?? {})) {
       if (!isOutputRef(parameter)) continue;
-      const path = [...(override.parameters?.[name] === undefined ? stackPath : overridePath), 'parameters', name];
+      const path = [
+        ...(ownValue(override.parameters, name) === undefined ? stackPath : overridePath),
+        'parameters',
+        name,
+      ];
       const target = parameter.output.stack;
       if (target === id) {
         problems.push({
@@ -227,7 +247,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
           message: `parameter ${name} takes an output of its own stack "${id}"`,
           hint: 'a stack cannot read its own outputs before it is deployed; use a template expression (!GetAtt / !Ref) instead',
         });
-      } else if (!(target in raw.stacks)) {
+      } else if (!hasOwnKey(raw.stacks, target)) {
         problems.push({
           path: dotted(path),
           stack: id,
@@ -286,7 +306,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
   const outputsConfig: OutputsFileConfig | undefined = stageOverrides?.outputs ?? raw.outputs;
   const outputsPath = stageOverrides?.outputs ? ['stages', stage, 'outputs'] : ['outputs'];
   for (const [name, ref] of Object.entries(outputsConfig?.values ?? {})) {
-    if (!(ref.output.stack in raw.stacks)) {
+    if (!hasOwnKey(raw.stacks, ref.output.stack)) {
       const path = [...outputsPath, 'values', name];
       problems.push({
         path: dotted(path),
@@ -358,7 +378,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 }
 
 function fillNamePattern(pattern: string, values: Record<string, string>): string {
-  return pattern.replace(/\$\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
+  return pattern.replace(/\$\{(\w+)\}/g, (match, key: string) => ownValue(values, key) ?? match);
 }
 
 export function dotted(path: readonly PropertyKey[]): string {

@@ -46,7 +46,7 @@ export async function exportsInUse(input: {
 function valueOf(template: TemplateObject | undefined, outputName: string): string | undefined {
   const outputs = template?.Outputs;
   if (!outputs || typeof outputs !== 'object' || Array.isArray(outputs)) return undefined;
-  const output: TemplateValue | undefined = outputs[outputName];
+  const output: TemplateValue | undefined = Object.hasOwn(outputs, outputName) ? outputs[outputName] : undefined;
   if (!output || typeof output !== 'object' || Array.isArray(output)) return undefined;
   return JSON.stringify(output.Value);
 }

@@ -26,9 +26,11 @@ export async function writeOutputsFile(
   const values: Record<string, string> = {};
   const missing: string[] = [];
   for (const [name, ref] of Object.entries(config.values)) {
-    const value = (await outputsOf(ref.stack))?.[ref.name];
+    const outputs = await outputsOf(ref.stack);
+    const value = outputs && Object.hasOwn(outputs, ref.name) ? outputs[ref.name] : undefined;
     if (value === undefined) missing.push(`${name} (output ${ref.name} of ${ref.stack})`);
-    else values[name] = value;
+    // defineProperty: an entry named __proto__ is written like any other.
+    else Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   }
   if (missing.length > 0) return { written: false, missing };
   await mkdir(dirname(config.file), { recursive: true });

@@ -6,7 +6,14 @@ import { displayPath } from '../config/resolve-config.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { Project } from '../graph/load-project.js';
-import { artifactKey, findArtifacts, packageTemplate, sha256Hex, templateUrl } from '../package/index.js';
+import {
+  artifactKey,
+  findArtifacts,
+  packageTemplate,
+  sha256Hex,
+  TEMPLATE_URL_LIMIT,
+  templateUrl,
+} from '../package/index.js';
 import type { ArtifactRef, ArtifactStat, ArtifactStore, PackagedNestedTemplate } from '../package/index.js';
 import { parseTemplate } from '../template/parse-template.js';
 import { DeployError } from './deploy-errors.js';
@@ -102,8 +109,12 @@ export async function packageStacks(options: {
         ...(first ? { location: first.location } : {}),
         message: first
           ? `${first.logicalId}.${first.property} is a local path (${first.value}), and no artifacts bucket is configured`
-          : `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`,
-        hint: "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)",
+          : tooLargeForS3(project, id)
+            ? `the template is ${tooLargeForS3(project, id)} bytes, over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} bytes (1 MB) for a template in S3`
+            : `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`,
+        hint: tooLargeForS3(project, id)
+          ? 'split it into nested stacks (AWS::CloudFormation::Stack with a local TemplateURL) or into more stacks'
+          : "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)",
       };
     });
     throw new ValidationError(
@@ -170,8 +181,20 @@ export async function packageStacks(options: {
         region,
         store,
       });
+      // Checked on the text as it will be sent, before anything of any stack is uploaded.
+      const bytes = Buffer.byteLength(result.body);
+      if (bytes > TEMPLATE_URL_LIMIT) {
+        problems.push({
+          stack: id,
+          path: `stacks.${id}.template`,
+          location: { file: stack.templateDisplay },
+          message: `the template is ${bytes.toLocaleString('en-US')} bytes${result.body === template.body ? '' : ' once packaged'}, over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} bytes (1 MB) for a template in S3`,
+          hint: 'split it into nested stacks (AWS::CloudFormation::Stack with a local TemplateURL) or into more stacks',
+        });
+        continue;
+      }
       let url: string | undefined;
-      if (Buffer.byteLength(result.body) > TEMPLATE_BODY_LIMIT) {
+      if (bytes > TEMPLATE_BODY_LIMIT) {
         const key = artifactKey(artifacts.prefix, sha256Hex(result.body), 'template');
         if (!(await store.exists(key))) await store.put(key, Buffer.from(result.body), 'text/plain; charset=utf-8');
         url = templateUrl(artifacts.bucket, region, key);
@@ -252,6 +275,12 @@ export async function packageStacks(options: {
       await Promise.allSettled([...uploads.values()].map(upload));
     },
   };
+}
+
+/** The template's size in bytes, formatted, when it is over the limit for S3 even before packaging. */
+function tooLargeForS3(project: Project, id: string): string | undefined {
+  const bytes = Buffer.byteLength(project.templates.get(id)?.body ?? '');
+  return bytes > TEMPLATE_URL_LIMIT ? bytes.toLocaleString('en-US') : undefined;
 }
 
 /** The local paths a stack's template names (not those of its nested templates: enough to know it needs packaging). */

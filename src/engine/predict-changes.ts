@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ResourceChange } from '../aws/ports.js';
 import type { Recreation, ResourceSpec } from '../spec/resource-spec.js';
 import type { TemplateObject, TemplateValue } from '../template/parse-template.js';
+import { ownValue } from '../config/own-keys.js';
 
 /**
  * The offline prediction of `validate --against-deployed`: the local template diffed with the
@@ -72,7 +73,7 @@ export function predictChanges(input: {
   for (const [logicalId, value] of Object.entries(local)) {
     const now = asObject(value);
     const type = typeOf(now);
-    const was = deployed[logicalId];
+    const was = ownValue(deployed, logicalId);
     if (was === undefined) {
       resources.push({
         action: 'Add',
@@ -92,7 +93,7 @@ export function predictChanges(input: {
     const oldProps = asObject(before.Properties);
     const newProps = asObject(now.Properties);
     const properties = [...new Set([...Object.keys(oldProps), ...Object.keys(newProps)])]
-      .filter((name) => !isDeepStrictEqual(oldProps[name], newProps[name]))
+      .filter((name) => !isDeepStrictEqual(ownValue(oldProps, name), ownValue(newProps, name)))
       .map((name): PredictedProperty => ({
         name,
         recreation: isCustom(type) ? 'Never' : input.spec.replacementOf(type, name),
@@ -144,8 +145,8 @@ function outputChanges(
   const label = (name: TemplateValue | undefined): string | undefined =>
     name === undefined ? undefined : typeof name === 'string' ? name : JSON.stringify(name);
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const was = before[name] === undefined ? undefined : asObject(before[name]);
-    const now = after[name] === undefined ? undefined : asObject(after[name]);
+    const was = ownValue(before, name) === undefined ? undefined : asObject(ownValue(before, name));
+    const now = ownValue(after, name) === undefined ? undefined : asObject(ownValue(after, name));
     if (was !== undefined && now !== undefined && isDeepStrictEqual(was, now)) continue;
     const oldExport = was === undefined ? undefined : exportOf(was);
     const newExport = now === undefined ? undefined : exportOf(now);
@@ -197,7 +198,7 @@ export function asResourceChanges(resources: readonly PredictedResourceChange[])
 }
 
 function section(template: TemplateObject, key: string): Record<string, TemplateValue> {
-  return asObject(template[key]);
+  return asObject(ownValue(template, key));
 }
 
 function asObject(value: TemplateValue | undefined): Record<string, TemplateValue> {

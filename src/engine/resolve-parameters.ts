@@ -25,7 +25,7 @@ export async function resolveParameters(
   for (const [key, value] of Object.entries(stack.parameters)) {
     if (isOutputRef(value)) {
       const outputs = await outputsOf(value.output.stack);
-      const resolved = outputs[value.output.name];
+      const resolved = Object.hasOwn(outputs, value.output.name) ? outputs[value.output.name] : undefined;
       if (resolved === undefined) {
         throw new DeployError(
           'OUTPUT_MISSING',

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { locateInSource } from '../config/locate-in-source.js';
 import { analyzeTemplate } from '../template/analyze-template.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
-import { checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
+import { checkOutputsFileValues, checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
 import { readTemplate } from '../template/parse-template.js';
 import type { ParsedTemplate } from '../template/parse-template.js';
 import { artifactProblem, findArtifacts } from '../package/find-artifacts.js';
@@ -27,6 +27,8 @@ export interface LoadProjectOptions {
   region?: string;
   /** The command being run, passed to config functions. */
   command: string;
+  /** How long the config may take to load; `CONFIG_DEADLINE_MS` by default. */
+  configDeadlineMs?: number;
 }
 
 export interface Project {
@@ -123,7 +125,11 @@ async function analyzeNestedTemplates(
 export async function loadProject(options: LoadProjectOptions): Promise<Project> {
   const file = findConfigFile(options.cwd, options.configPath);
   const envStage = options.stage ?? 'dev';
-  const loaded = await loadConfigFile(file, { stage: envStage, command: options.command });
+  const loaded = await loadConfigFile(
+    file,
+    { stage: envStage, command: options.command },
+    options.configDeadlineMs === undefined ? {} : { deadlineMs: options.configDeadlineMs },
+  );
   const shownFile = displayPath(file, options.cwd);
   const resolved = resolveConfig(loaded.value, file, loaded.source, {
     cwd: options.cwd,
@@ -195,6 +201,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     }
   }
 
+  problems.push(...checkOutputsFileValues(config.outputs, templates, locateConfig));
   const built = buildGraph(config, templates, locateConfig);
   problems.push(...built.problems);
   warnings.push(...built.warnings);

@@ -1,4 +1,4 @@
-export { packageTemplate } from './package-template.js';
+export { packageTemplate, TEMPLATE_URL_LIMIT } from './package-template.js';
 export type {
   ArtifactStat,
   ArtifactStore,

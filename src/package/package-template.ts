@@ -86,8 +86,8 @@ export interface PackageResult {
   nested: PackagedNestedTemplate[];
 }
 
-/** CloudFormation's limit for a template read from S3. */
-const TEMPLATE_URL_LIMIT = 1_048_576;
+/** CloudFormation's limit for a template read from S3 ("1 MB", § quotas; the simulator's message says 1048576 bytes). */
+export const TEMPLATE_URL_LIMIT = 1_048_576;
 const DEFAULT_LIMIT = 8;
 
 interface Upload {

@@ -7,6 +7,7 @@ import { planDeployment } from './deployment.js';
 import { MAX_TEMPLATE_URL_BYTES, parseS3Url } from './s3.js';
 import type { SimChangeSet, SimStack } from './model.js';
 import type { SimTemplate } from './template-model.js';
+import { setOwn } from '../config/own-keys.js';
 
 /** §2.3, verbatim. */
 export const NO_CHANGES_REASON =
@@ -175,11 +176,11 @@ function resolveParameters(
   for (const p of parameters) {
     const def = template.parameters.find((d) => d.name === p.key);
     if (!def?.ssm) {
-      resolved[p.key] = p.value;
+      setOwn(resolved, p.key, p.value);
       continue;
     }
     const found = account.ssm.get(p.value);
-    if (found) resolved[p.key] = found.value;
+    if (found) setOwn(resolved, p.key, found.value);
     else missing.push(p.value);
   }
   if (missing.length > 0)

@@ -2,6 +2,7 @@ import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
 import { recreationOf } from './resource-types.js';
 import type { SimResourceDef } from './template-model.js';
 import { referencesIn } from './template-model.js';
+import { ownValue } from '../config/own-keys.js';
 
 export interface DiffSide {
   /** The resources that exist on this side (conditions already applied), in template order. */
@@ -27,7 +28,7 @@ export function computeChanges(
 ): ResourceChange[] {
   const changedParameters = new Set(
     [...new Set([...Object.keys(before.resolved), ...Object.keys(after.resolved)])].filter(
-      (k) => before.resolved[k] !== after.resolved[k],
+      (k) => ownValue(before.resolved, k) !== ownValue(after.resolved, k),
     ),
   );
   const old = new Map(before.resources.map((r) => [r.logicalId, r]));
@@ -56,8 +57,8 @@ export function computeChanges(
     }
     const keys = [...new Set([...Object.keys(previous.properties), ...Object.keys(resource.properties)])];
     for (const key of keys) {
-      const was = previous.properties[key];
-      const now = resource.properties[key];
+      const was = ownValue(previous.properties, key);
+      const now = ownValue(resource.properties, key);
       const recreation = recreationOf(resource.type, key);
       if (JSON.stringify(was) !== JSON.stringify(now)) {
         details.push(detail('Properties', key, recreation, 'DirectModification', 'Static'));

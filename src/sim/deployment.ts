@@ -3,6 +3,7 @@ import { Evaluator, toText } from './intrinsics.js';
 import type { DeployedResource, Deployment, SsmWrite } from './model.js';
 import { attributeValue, nameProperty, physicalIdFor, refValue } from './resource-types.js';
 import type { SimResourceDef, SimTemplate } from './template-model.js';
+import { ownValue } from '../config/own-keys.js';
 
 export interface PlanInput {
   template: SimTemplate;
@@ -74,7 +75,7 @@ export function planDeployment(input: PlanInput): Plan {
     const def = defs.get(logicalId);
     if (!def || computing.has(logicalId) || !active.has(logicalId)) return undefined;
     computing.add(logicalId);
-    const before = input.previous?.resources[logicalId];
+    const before = ownValue(input.previous?.resources, logicalId);
     const keep = before !== undefined && before.type === def.type && !input.replaced.has(logicalId);
     const generation = before === undefined ? 0 : keep ? before.generation : before.generation + 1;
     const nameProp = nameProperty(def.type);

@@ -1,4 +1,5 @@
 import type { TemplateObject, TemplateValue } from '../template/parse-template.js';
+import { ownValue, setOwn } from '../config/own-keys.js';
 
 /** A value after evaluation; `undefined` is `AWS::NoValue` (the key or item is dropped). */
 export type Evaluated = string | number | boolean | null | undefined | Evaluated[] | { [key: string]: Evaluated };
@@ -68,7 +69,7 @@ export class Evaluator {
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) return cached;
     this.conditionCache.set(name, false); // a cycle evaluates to false instead of looping
-    const result = truthy(this.evaluate(this.ctx.conditions[name] ?? false));
+    const result = truthy(this.evaluate(ownValue(this.ctx.conditions, name) ?? false));
     this.conditionCache.set(name, result);
     return result;
   }
@@ -89,7 +90,7 @@ export class Evaluator {
     const out: { [key: string]: Evaluated } = {};
     for (const [key, child] of Object.entries(value)) {
       const evaluated = this.evaluate(child);
-      if (evaluated !== undefined) out[key] = evaluated;
+      if (evaluated !== undefined) setOwn(out, key, evaluated);
     }
     return out;
   }
@@ -173,7 +174,7 @@ export class Evaluator {
         if (!Array.isArray(arg)) return placeholder(fn);
         let node: TemplateValue | undefined = ctx.mappings;
         for (const key of arg.slice(0, 3).map((k) => toText(this.evaluate(k)))) {
-          node = node !== null && typeof node === 'object' && !Array.isArray(node) ? node[key] : undefined;
+          node = node !== null && typeof node === 'object' && !Array.isArray(node) ? ownValue(node, key) : undefined;
         }
         return node === undefined ? '' : this.evaluate(node);
       }

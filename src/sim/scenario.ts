@@ -9,6 +9,8 @@ import type { Parameter } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import { parseJsonStrict } from '../config/json-syntax.js';
 import { locateInSource } from '../config/locate-in-source.js';
+import { escapeProtoKeys, restoreProtoKeys, unescapeKey } from '../config/own-keys.js';
+import { didYouMean } from '../config/resolve-config.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { createScaledClock, createVirtualClock } from './clocks.js';
@@ -26,12 +28,20 @@ const stackScript = z.strictObject({
 /** S3's rule for new buckets: 3-63 characters, lower case, digits, dots and hyphens. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+const TIME_SCALE_RANGE =
+  'must be from 0 to 1: real seconds per simulated second (0: virtual time, 1: real time, 0.05: 20 times faster)';
+
 export const EXISTING_STATUSES = ['CREATE_COMPLETE', 'ROLLBACK_COMPLETE', 'UPDATE_IN_PROGRESS'] as const;
 export type ExistingStatus = (typeof EXISTING_STATUSES)[number];
 
 export const scenarioSchema = z.strictObject({
   /** Real seconds per simulated second for interactive runs; 0 or absent: pure virtual time. */
-  timeScale: z.number().nonnegative().finite().optional(),
+  timeScale: z
+    .number()
+    .min(0, TIME_SCALE_RANGE)
+    // Above 1 a simulated run is slower than a real one: 1000 would take hours per stack.
+    .max(1, TIME_SCALE_RANGE)
+    .optional(),
   /** Seeds every random choice (ids, throttled calls). @default 1 */
   seed: z.number().int().optional(),
   stacks: z.record(z.string(), stackScript).optional(),
@@ -100,11 +110,12 @@ export async function loadScenario(file: string, displayPath = file): Promise<Sc
 export function parseScenario(text: string, file: string): ScenarioFile {
   const json = parseJsonStrict(text, file);
   if (!json.ok) throw new ConfigError(`simulator scenario is not valid JSON: ${json.message}`, json.location);
-  const parsed = scenarioSchema.safeParse(json.value);
-  if (parsed.success) return parsed.data;
+  // An SSM parameter named __proto__ is a name like any other (zod would leave it out).
+  const parsed = scenarioSchema.safeParse(escapeProtoKeys(json.value));
+  if (parsed.success) return restoreProtoKeys(parsed.data);
   const problems: Problem[] = parsed.error.issues.map((issue) => {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const path = [...issue.path, ...keys.slice(0, 1)];
+    const path = [...issue.path, ...keys.slice(0, 1)].map(unescapeKey);
     return {
       message:
         keys.length > 0
@@ -130,6 +141,8 @@ export interface ScenarioStackInfo {
   templateBody?: string;
   parameters?: Parameter[];
   tags?: Record<string, string>;
+  /** The template's resources: a `fail` must name one of them. */
+  logicalIds?: readonly string[];
 }
 
 /** Maps a scenario's stack ids to stack names; an id the config does not know is an error. */
@@ -147,13 +160,25 @@ export function resolveScenario(
         message: `unknown stack "${id}"`,
         path: `${section}.${id}`,
         location: { file },
-        hint: `stacks are: ${known.join(', ')}`,
+        hint: didYouMean(id, known) ?? `stacks are: ${known.join(', ')}`,
       });
     return info;
   };
   const scripts: Record<string, StackScript> = {};
   for (const [id, script] of Object.entries(scenario.stacks ?? {})) {
     const info = lookup('stacks', id);
+    const failing = script.fail?.logicalId;
+    if (info && failing !== undefined && info.logicalIds && !info.logicalIds.includes(failing)) {
+      // Else the failure would never happen, and the run would prove nothing.
+      problems.push({
+        message: `stack "${id}" is to fail resource "${failing}", which its template does not have`,
+        path: `stacks.${id}.fail.logicalId`,
+        location: { file },
+        hint:
+          didYouMean(failing, info.logicalIds) ??
+          `the template's resources are: ${info.logicalIds.join(', ') || 'none'}`,
+      });
+    }
     if (info) scripts[info.stackName] = script;
   }
   const existing: Record<string, ExistingStack> = {};

@@ -13,6 +13,7 @@ import type { SimState } from './state.js';
 import { summarize } from './stats.js';
 import type { SimCall, SimStats } from './stats.js';
 import { defaultCreateSeconds, defaultUpdateSeconds, startCreate, startForeignUpdate } from './stack-ops.js';
+import { ownValue } from '../config/own-keys.js';
 
 export interface SimulatorOptions {
   /** Virtual (`createVirtualClock`) or scaled (`createScaledClock`) time; the simulator sets no timers. */
@@ -89,7 +90,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     idSeed: seed,
     eventPageSize: Math.max(1, pageSize.events ?? 100),
     changeSetPageSize: Math.max(1, pageSize.changes ?? 100),
-    script: (name) => scenario.stacks?.[name],
+    script: (name) => ownValue(scenario.stacks, name),
   });
   if (options.state !== undefined) importState(account, parseState(options.state, options.stateSource));
   account.advance();

@@ -1,6 +1,7 @@
 import { TemplateError } from '../errors.js';
 import { parseTemplate } from '../template/parse-template.js';
 import type { TemplateObject, TemplateValue } from '../template/parse-template.js';
+import { ownValue } from '../config/own-keys.js';
 
 /** What the simulator needs from a template body, read once per submitted body. */
 export interface SimTemplate {
@@ -62,7 +63,7 @@ export function readSimTemplate(text: string): ReadTemplateResult {
   } catch (error) {
     return { ok: false, message: error instanceof TemplateError ? error.detail : String(error) };
   }
-  const section = (name: string): TemplateObject => asObject(body[name]);
+  const section = (name: string): TemplateObject => asObject(ownValue(body, name));
   const resourceSection = section('Resources');
   if (Object.keys(resourceSection).length === 0)
     return { ok: false, message: 'At least one Resources member must be defined.' };

@@ -86,7 +86,7 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     template.locate(template.positionOfEntry(container, key) ?? template.positionOf(container));
 
   const section = (name: string): TemplateObject => {
-    const value = body[name];
+    const value = Object.hasOwn(body, name) ? body[name] : undefined;
     if (value === undefined || value === null) return {};
     if (typeof value !== 'object' || Array.isArray(value)) {
       errors.push({ message: `\`${name}\` must be a mapping`, location: entryLocation(body, name) });

@@ -1,6 +1,6 @@
 import type { Problem, SourceLocation } from '../errors.js';
 import { didYouMean } from '../config/resolve-config.js';
-import type { ResolvedStack } from '../config/resolve-config.js';
+import type { ResolvedOutputsFile, ResolvedStack } from '../config/resolve-config.js';
 import type { TemplateInfo } from './analyze-template.js';
 
 /**
@@ -27,7 +27,7 @@ export function checkStackParameters(
     });
   }
   for (const parameter of template.parameters) {
-    if (parameter.default !== undefined || parameter.name in stack.parameters) continue;
+    if (parameter.default !== undefined || Object.hasOwn(stack.parameters, parameter.name)) continue;
     problems.push({
       path: `stacks.${stack.id}.parameters`,
       stack: stack.id,
@@ -57,4 +57,29 @@ export function checkStackOutputs(
         didYouMean(name, declared) ??
         (declared.length ? `the template's outputs are: ${declared.join(', ')}` : 'the template declares no outputs'),
     }));
+}
+
+/** Each value of the outputs file names an output its stack's template declares. */
+export function checkOutputsFileValues(
+  outputs: ResolvedOutputsFile | undefined,
+  templates: ReadonlyMap<string, TemplateInfo>,
+  locateConfig: (path: readonly PropertyKey[]) => SourceLocation,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, ref] of Object.entries(outputs?.values ?? {})) {
+    const template = templates.get(ref.stack);
+    if (!template) continue;
+    const declared = template.outputs.map((o) => o.name);
+    if (declared.includes(ref.name)) continue;
+    problems.push({
+      path: `outputs.values.${name}`,
+      stack: ref.stack,
+      location: locateConfig(['outputs', 'values', name]),
+      message: `outputs file value ${name} takes output "${ref.name}" of stack "${ref.stack}", but ${template.file} has no such output`,
+      hint:
+        didYouMean(ref.name, declared) ??
+        (declared.length ? `its outputs are: ${declared.join(', ')}` : 'that template declares no outputs'),
+    });
+  }
+  return problems;
 }

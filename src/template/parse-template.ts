@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
 import { TemplateError } from '../errors.js';
 import { parseJsonStrict } from '../config/json-syntax.js';
 import type { SourceLocation } from '../errors.js';
+import { checkYamlTokens, MAX_TEMPLATE_DEPTH, tooDeep } from './yaml-limits.js';
 
 /** A template body as plain JSON-like data, with intrinsic functions in their long form. */
 export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
@@ -94,6 +95,8 @@ export async function readTemplate(file: string, displayPath = file): Promise<Pa
 export function parseTemplate(text: string, file: string): ParsedTemplate {
   const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
   const lineCounter = new LineCounter();
+  // Before anything else parses the text: anchors, aliases and runaway nesting cost nothing here.
+  checkYamlTokens(text, file);
   // JSON is a subset of YAML 1.2, so one parser gives positions for both formats.
   if (format === 'json') {
     // The YAML parser below accepts JSON with comments and trailing commas; CloudFormation does not.
@@ -138,26 +141,42 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     entries.set(key, position);
   };
 
-  const toValue = (node: unknown, document: Document): TemplateValue => {
-    if (isAlias(node)) return toValue(node.resolve(document), document);
+  const toValue = (node: unknown, depth: number): TemplateValue => {
     if (node === null || node === undefined) return null;
     const yamlNode = node as YamlNode;
     const position = at(yamlNode.range?.[0]);
+    if (depth > MAX_TEMPLATE_DEPTH && (isMap(node) || isSeq(node))) {
+      const [message, hint] = tooDeep();
+      throw new TemplateError(message, locate(position), { hint });
+    }
     const tag = yamlNode.tag?.startsWith('!') && !yamlNode.tag.startsWith('!!') ? yamlNode.tag.slice(1) : undefined;
     let value: TemplateValue;
     if (isMap(node)) {
       const object: TemplateObject = {};
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(toValue(pair.key, document));
-        object[key] = toValue(pair.value, document);
+        if (isScalar(pair.key) && pair.key.value === '<<' && pair.key.type === 'PLAIN') {
+          throw new TemplateError(
+            'YAML merge key << is not supported: CloudFormation does not accept YAML anchors, aliases or merge keys',
+            locate(at(pair.key.range?.[0])),
+            { hint: 'write the merged keys out in full' },
+          );
+        }
+        const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(toValue(pair.key, depth + 1));
+        // defineProperty: a key named __proto__ is an ordinary entry, not the object's prototype.
+        Object.defineProperty(object, key, {
+          value: toValue(pair.value, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         record(object, key, at((pair.key as YamlNode | null)?.range?.[0]));
       }
       value = object;
     } else if (isSeq(node)) {
       const array: TemplateValue[] = [];
       node.items.forEach((item, index) => {
-        array.push(toValue(item, document));
+        array.push(toValue(item, depth + 1));
         record(array, index, at((item as YamlNode | null)?.range?.[0]));
       });
       value = array;
@@ -175,7 +194,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     return value;
   };
 
-  const body = toValue(doc.contents, doc);
+  const body = toValue(doc.contents, 1);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new TemplateError('a template must be a mapping with a `Resources` section', locate(at(0)));
   }

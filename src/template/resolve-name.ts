@@ -97,7 +97,7 @@ function lookup(mappings: TemplateObject | undefined, keys: (string | undefined)
   let node: TemplateValue | undefined = mappings;
   for (const key of keys) {
     if (key === undefined || node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = node[key];
+    node = Object.hasOwn(node, key) ? node[key] : undefined;
   }
   return node;
 }

@@ -480,3 +480,30 @@ describe('packageStacks: a template over 51,200 bytes', () => {
     expect(world.sim.inspect.s3Calls().filter((c) => c.operation === 'PutObject')).toHaveLength(puts);
   });
 });
+
+describe('packageStacks: a template over 1 MB (issue 11)', () => {
+  it('is refused on its packaged size before anything is uploaded, for any stack', async () => {
+    const template = bigTemplate(8_000);
+    expect(Buffer.byteLength(template)).toBeGreaterThan(2_000_000);
+    const { project } = await projectWith(
+      { api: { template: functionTemplate('../code/fn') }, huge: { template } },
+      { files: { 'code/fn/index.js': 'exports.handler = () => 1;\n' } },
+    );
+    const s3 = new MemoryS3({ [BUCKET]: { region: 'us-east-1' } });
+    const error = await rejection(packageStacks({ project, stacks: ids(project), s3 }));
+    expect(error).toBeInstanceOf(ValidationError);
+    const problem = (error as ValidationError).problems[0];
+    expect(problem?.stack).toBe('huge');
+    expect(problem?.message).toBe(
+      `the template is ${Buffer.byteLength(template).toLocaleString('en-US')} bytes, over CloudFormation's limit of 1,048,576 bytes (1 MB) for a template in S3`,
+    );
+    expect(problem?.location?.file).toContain('huge.yaml');
+    expect(s3.calls.filter((c) => c.operation === 'PutObject')).toEqual([]);
+  });
+
+  it('says so, not "configure a bucket", when there is no artifacts bucket', async () => {
+    const { project } = await projectWith({ huge: { template: bigTemplate(8_000) } }, { artifacts: false });
+    const error = await rejection(packageStacks({ project, stacks: ids(project), s3: new MemoryS3() }));
+    expect((error as ValidationError).problems[0]?.message).toMatch(/over CloudFormation's limit of 1,048,576 bytes/);
+  });
+});

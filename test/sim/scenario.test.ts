@@ -67,7 +67,7 @@ describe('scenario files', () => {
       2,
     );
     expect(problemsOf(() => parseScenario(text, 'sc.json'))).toEqual([
-      { path: 'timeScale', line: 2, message: expect.stringMatching(/>=0/) as string },
+      { path: 'timeScale', line: 2, message: expect.stringMatching(/^must be from 0 to 1/) as string },
       { path: 'stacks.data.createSecs', line: 5, message: 'unknown field "createSecs"' },
       { path: 'stacks.data.updateSeconds', line: 6, message: expect.stringMatching(/>0/) as string },
       {
@@ -104,6 +104,62 @@ describe('scenario files', () => {
     ).toEqual([
       { path: 'stacks.dta', message: 'unknown stack "dta"' },
       { path: 'existing.ap', message: 'unknown stack "ap"' },
+    ]);
+  });
+
+  it('refuses a timeScale above 1, naming the range (issue 11: 1000 never ended)', () => {
+    expect(problemsOf(() => parseScenario('{\n  "timeScale": 1000\n}', 'sc.json'))).toEqual([
+      {
+        path: 'timeScale',
+        line: 2,
+        message:
+          'must be from 0 to 1: real seconds per simulated second (0: virtual time, 1: real time, 0.05: 20 times faster)',
+      },
+    ]);
+    expect(parseScenario('{"timeScale": 1}', 'sc.json').timeScale).toBe(1);
+  });
+
+  it('refuses a `fail` naming a resource the template does not have, with did-you-mean (issue 11)', () => {
+    const stacks = new Map([['data', { stackName: 'd', logicalIds: ['Table', 'Bucket'] }]]);
+    expect(
+      problemsOf(() =>
+        resolveScenario({ stacks: { data: { fail: { logicalId: 'Tabl', reason: 'boom' } } } }, stacks, 'sc.json'),
+      ),
+    ).toEqual([
+      {
+        path: 'stacks.data.fail.logicalId',
+        message: 'stack "data" is to fail resource "Tabl", which its template does not have',
+      },
+    ]);
+    const error = (() => {
+      try {
+        resolveScenario({ stacks: { data: { fail: { logicalId: 'Tabl', reason: 'boom' } } } }, stacks, 'sc.json');
+      } catch (e) {
+        return e as ValidationError;
+      }
+      return undefined;
+    })();
+    expect(error?.problems[0]?.hint).toBe('did you mean "Table"?');
+    expect(error?.message).toContain('invalid simulator scenario sc.json');
+    const ok = resolveScenario({ stacks: { data: { fail: { logicalId: 'Table', reason: 'boom' } } } }, stacks);
+    expect(ok.stacks?.d?.fail?.logicalId).toBe('Table');
+  });
+
+  it('reports a scenario stack named __proto__ or constructor as unknown, instead of dropping it (issue 11)', () => {
+    const parsed = parseScenario('{"stacks": {"__proto__": {}, "constructor": {}}}', 'sc.json');
+    expect(problemsOf(() => resolveScenario(parsed, new Map([['data', { stackName: 'd' }]]), 'sc.json'))).toEqual([
+      { path: 'stacks.__proto__', message: 'unknown stack "__proto__"' },
+      { path: 'stacks.constructor', message: 'unknown stack "constructor"' },
+    ]);
+  });
+
+  it('keeps SSM parameters named __proto__ and constructor (issue 11)', () => {
+    const parsed = parseScenario('{"ssm": {"__proto__": "p", "constructor": "c"}}', 'sc.json');
+    expect(Object.keys(parsed.ssm ?? {})).toEqual(['__proto__', 'constructor']);
+    const resolved = resolveScenario(parsed, new Map());
+    expect(Object.entries(resolved.ssm ?? {})).toEqual([
+      ['__proto__', { value: 'p', type: 'String' }],
+      ['constructor', { value: 'c', type: 'String' }],
     ]);
   });
 

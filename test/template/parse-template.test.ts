@@ -142,25 +142,6 @@ describe('parseTemplate: short-form tags', () => {
       Word: 'yes',
     });
   });
-
-  it('resolves anchors and aliases into copies of the anchored value', () => {
-    const template = parseYaml(dedent`
-      Resources:
-        A:
-          Type: AWS::SQS::Queue
-          Properties:
-            Tags: &tags
-              - Key: Team
-                Value: !Ref Team
-        B:
-          Type: AWS::SQS::Queue
-          Properties:
-            Tags: *tags
-    `);
-    const expected = [{ Key: 'Team', Value: { Ref: 'Team' } }];
-    expect(valueAt(template.body, 'Resources', 'A', 'Properties', 'Tags')).toEqual(expected);
-    expect(valueAt(template.body, 'Resources', 'B', 'Properties', 'Tags')).toEqual(expected);
-  });
 });
 
 describe('parseTemplate: JSON', () => {
