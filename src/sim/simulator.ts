@@ -36,6 +36,12 @@ export interface SimulatorOptions {
    * A bucket already in a saved state keeps its objects.
    */
   buckets?: Record<string, { region: string }>;
+  /**
+   * Saves the account (`exportState()`) somewhere: called after every call that changed it (a
+   * change set made, executed or deleted, an operation that ended, an SSM or S3 write), and that
+   * call answers only once the promise has settled. Must not reject.
+   */
+  persist?: () => Promise<void>;
 }
 
 export interface Simulator {
@@ -111,6 +117,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     latencyMs: options.latencyMs ?? 0,
     throttleRate: scenario.throttle?.rate ?? 0,
     throttleRandom: new Prng(seed ^ 0x9e3779b9),
+    persist: options.persist,
   });
   return {
     ports,
