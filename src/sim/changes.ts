@@ -2,6 +2,7 @@ import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
 import { recreationOf } from './resource-types.js';
 import type { SimResourceDef } from './template-model.js';
 import { referencesIn } from './template-model.js';
+import { sameSecretOrValue } from './secret-hash.js';
 
 export interface DiffSide {
   /** The resources that exist on this side (conditions already applied), in template order. */
@@ -27,7 +28,8 @@ export function computeChanges(
 ): ResourceChange[] {
   const changedParameters = new Set(
     [...new Set([...Object.keys(before.resolved), ...Object.keys(after.resolved)])].filter(
-      (k) => before.resolved[k] !== after.resolved[k],
+      // A saved account holds NoEcho values hashed (secret-hash.ts).
+      (k) => !sameSecretOrValue(before.resolved[k], after.resolved[k]),
     ),
   );
   const old = new Map(before.resources.map((r) => [r.logicalId, r]));

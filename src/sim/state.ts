@@ -6,12 +6,16 @@
  * S3 objects are saved as key, size and SHA-256, plus their text when they may be templates (valid
  * UTF-8 up to 1 MB): TemplateURL reads need the body, a zip's bytes are never read back. `buckets`
  * is optional, so state files written before it still load (same STATE_VERSION).
+ *
+ * NoEcho parameter values are saved as salted hashes (secret-hash.ts); files written before that
+ * hold them in plain text, still load, and are hashed at the next save.
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { SimAccount } from './account.js';
 import type { SimChangeSet, SimStack } from './model.js';
+import { hashSecret } from './secret-hash.js';
 
 export const STATE_VERSION = 1;
 /** Events kept per stack: enough for a person to read the last operations, not a growing file. */
@@ -165,12 +169,19 @@ export function exportState(account: SimAccount): SimState {
       const drop = Math.max(0, copy.applied - KEPT_EVENTS);
       copy.events = copy.events.slice(drop);
       copy.applied -= drop;
+      for (const d of [copy.deployed, copy.op?.next])
+        if (d) hashNoEcho(account, d.templateBody, [d.parameters], d.resolved);
+      if (copy.attempted) hashNoEcho(account, copy.attempted.templateBody, [copy.attempted.parameters], undefined);
       return copy;
     });
   const kept = new Set(stacks.map((s) => s.stackId));
   const changeSets = [...account.changeSets.values()]
     .filter((c) => kept.has(c.stackId) && (c.execution === undefined || c.execution === 'EXECUTE_IN_PROGRESS'))
-    .map((c): SimChangeSet => structuredClone(c));
+    .map((c): SimChangeSet => {
+      const copy = structuredClone(c);
+      hashNoEcho(account, copy.templateBody, [copy.givenParameters, copy.parameters], copy.resolved);
+      return copy;
+    });
   // JSON has no `undefined`: a round trip through a file drops those keys, which the schema allows.
   return JSON.parse(
     JSON.stringify({
@@ -188,6 +199,29 @@ export function exportState(account: SimAccount): SimState {
       })),
     }),
   ) as SimState;
+}
+
+/**
+ * Replaces the values of the template's NoEcho parameters by salted hashes, in place (on copies).
+ * A change set saved this way and executed after a reload computes outputs that refer to such a
+ * parameter from the hash: the one thing a saved account cannot give back.
+ */
+function hashNoEcho(
+  account: SimAccount,
+  templateBody: string,
+  lists: readonly { key: string; value: string }[][],
+  resolved: Record<string, string> | undefined,
+): void {
+  const read = account.template(templateBody);
+  if (!read.ok) return;
+  const secret = new Set(read.template.parameters.filter((p) => p.noEcho).map((p) => p.name));
+  if (secret.size === 0) return;
+  for (const list of lists) for (const p of list) if (secret.has(p.key)) p.value = hashSecret(p.value);
+  if (resolved)
+    for (const name of secret) {
+      const value = Object.hasOwn(resolved, name) ? resolved[name] : undefined;
+      if (value !== undefined) resolved[name] = hashSecret(value);
+    }
 }
 
 /** Checks saved state; `source` names it in errors (the state file's path). */
