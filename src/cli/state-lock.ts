@@ -8,6 +8,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
+import { onExit } from 'signal-exit';
 import { StackpilotError } from '../errors.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 
@@ -53,12 +54,13 @@ export async function lockState(
   options: { waitMs: number; display: string; command: string },
 ): Promise<StateLock> {
   let lost: Error | undefined;
+  const lockfilePath = `${statePath}.lock`;
   const retries = Math.ceil(Math.max(0, options.waitMs) / RETRY_EVERY_MS);
   let unlock: () => Promise<void>;
   try {
     unlock = await lockfile.lock(statePath, {
       realpath: false,
-      lockfilePath: `${statePath}.lock`,
+      lockfilePath,
       stale: LOCK_STALE_MS,
       update: LOCK_UPDATE_MS,
       retries: { retries, factor: 1, minTimeout: RETRY_EVERY_MS, maxTimeout: RETRY_EVERY_MS, randomize: false },
@@ -83,29 +85,44 @@ export async function lockState(
     startedAt: new Date().toISOString(),
   };
   const info = holderFile(statePath);
-  // A quit at once (third Ctrl-C, process.exit) skips `release`: proper-lockfile removes its lock
-  // on exit, and this removes the note of who held it.
-  const removeInfo = (): void => {
-    // A lock taken over by another run: the note is that run's now.
+  const removeSync = (): void => {
+    // A lock taken over by another run: the lock and the note are that run's now.
     if (lost !== undefined) return;
-    try {
-      unlinkSync(info);
-    } catch {
-      // already gone
-    }
+    for (const remove of [
+      () => unlinkSync(info),
+      () => lockfile.unlockSync(statePath, { realpath: false, lockfilePath }),
+    ])
+      try {
+        remove();
+      } catch {
+        // already gone
+      }
   };
-  process.once('exit', removeInfo);
-  await writeFileAtomic(info, `${JSON.stringify(holder)}\n`, { display: `${options.display}.lock-holder` });
+  // A quit at once (third Ctrl-C, process.exit, SIGTERM, a crash) skips `release`. proper-lockfile's
+  // own exit hook (signal-exit 3) is undone by signal-exit 4 (write-file-atomic's) once that has
+  // run, so the lock is removed here, through signal-exit 4, which knows about both.
+  const removeExitHook = onExit(removeSync);
+  try {
+    await writeFileAtomic(info, `${JSON.stringify(holder)}\n`, { display: `${options.display}.lock-holder` });
+  } catch (error) {
+    removeExitHook();
+    await unlock();
+    throw error;
+  }
   let released = false;
   return {
     lost: () => lost,
     release: async () => {
       if (released) return;
       released = true;
-      process.off('exit', removeInfo);
-      removeInfo();
-      // A lock taken over by another run is no longer ours to remove.
-      if (lost === undefined) await unlock();
+      removeExitHook();
+      if (lost !== undefined) return;
+      try {
+        unlinkSync(info);
+      } catch {
+        // already gone
+      }
+      await unlock();
     },
   };
 }

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyExample } from '../helpers/example-project.js';
@@ -39,12 +39,12 @@ function start(args: string[], cwd: string, env: Record<string, string> = {}): R
 }
 
 /** Polls until `check` holds; a bounded number of polls, so a broken run fails the test instead of hanging it. */
-async function until(check: () => boolean, what: string): Promise<void> {
+async function until(check: () => boolean, what: string, output = (): string => ''): Promise<void> {
   for (let i = 0; i < 600; i += 1) {
     if (check()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`gave up waiting for ${what}`);
+  throw new Error(`gave up waiting for ${what}; output:\n${output()}`);
 }
 
 function stackNames(stateFile: string): string[] {
@@ -118,5 +118,34 @@ describe('a simulated account shared by two runs', () => {
     expect(next.code).toBe(0);
     expect(next.stdout).toMatch(/core-infra +unchanged/);
     expect(next.stdout).not.toMatch(/core-infra +created/);
+  }, 90_000);
+
+  it('lets go of the account on every way out: an error, SIGTERM, and Ctrl-C three times (quit at once)', async () => {
+    const dir = await copyExample();
+    await writeFile(join(dir, 'slow.json'), JSON.stringify(SLOW));
+    const state = join(dir, 'account.json');
+    const args = ['deploy', '--simulate=slow.json', '--ci', '--simulate-state', 'account.json'];
+
+    await writeFile(state, '{ not json');
+    const broken = await runCli(args, { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('the simulator state is not valid JSON');
+    expect(existsSync(`${state}.lock`)).toBe(false);
+
+    for (const signals of [['SIGTERM'], ['SIGINT', 'SIGINT', 'SIGINT']] as const) {
+      // A fresh account each time: the last run left core-infra creating in the one it had.
+      await rm(state, { force: true });
+      const run = start(args, dir);
+      await until(() => /core-infra +executing/.test(run.stdout()), 'core-infra to execute', run.stdout);
+      expect(existsSync(`${state}.lock`)).toBe(true);
+      for (const signal of signals) {
+        run.child.kill(signal);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const ended = await run.done;
+      expect(ended.code ?? ended.signal).toBe(signals.length === 1 ? 'SIGTERM' : 130);
+      expect(existsSync(`${state}.lock`)).toBe(false);
+      expect(existsSync(`${state}.lock-holder`)).toBe(false);
+    }
   }, 90_000);
 });
