@@ -58,8 +58,8 @@ describe('a simulated account shared by two runs', () => {
     await writeFile(join(dir, 'slow.json'), JSON.stringify(SLOW));
     const state = join(dir, 'account.json');
     const first = start(['deploy', '--simulate=slow.json', '--ci', '--simulate-state', 'account.json'], dir);
-    // The holder's note is written once it holds the lock.
-    await until(() => existsSync(`${state}.lock-holder`), 'the first run to take the lock');
+    // It deploys once it has the account.
+    await until(() => /core-infra +deploying/.test(first.stdout()), 'the first run to start', first.stdout);
 
     // A run that will not wait long is refused, and told who holds the account.
     const refused = await runCli(['deploy', '--simulate', '--ci', '--simulate-state', 'account.json'], {
