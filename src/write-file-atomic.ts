@@ -30,6 +30,12 @@ export interface WriteFileOptions {
   mode?: number;
   /** How the file is named in the error (e.g. relative to the config). @default the path */
   display?: string;
+  /**
+   * Flush the content to the disk before the rename. Without it a killed process still leaves
+   * the old file or the new one whole; only a crash of the machine itself could lose the write.
+   * @default true
+   */
+  fsync?: boolean;
 }
 
 /** Writes `data` to `file` atomically, creating its folder. Failures are a `FileWriteError`. */
@@ -39,6 +45,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await mkdir(dirname(file), { recursive: true });
     await writeFileAtomicOriginal(file, typeof data === 'string' ? data : Buffer.from(data), {
       ...(options.mode === undefined ? {} : { mode: options.mode }),
+      ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
     });
   } catch (error) {
     throw new FileWriteError(`could not write ${display}: ${osReason(error)}`, file, {
@@ -49,14 +56,15 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
 }
 
 /** `EISDIR: illegal operation on a directory` without the syscall and path Node appends. */
-function osReason(error: unknown): string {
+export function osReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as NodeJS.ErrnoException).code;
   const text = error.message.replace(/, \w+ '[^']*'( -> '[^']*')?$/, '');
   return code !== undefined && !text.startsWith(code) ? `${code}: ${text}` : text;
 }
 
-function hintFor(error: unknown): string {
+/** What to do about a failed file system call. */
+export function hintFor(error: unknown): string {
   switch ((error as NodeJS.ErrnoException | undefined)?.code) {
     case 'EISDIR':
       return 'a folder is in the way: remove or rename it, or choose another path';

@@ -8,7 +8,7 @@ import { Prng } from './random.js';
 import type { ExistingStack, SimScenario } from './scenario.js';
 import type { SimS3Call, SimS3Object } from './s3.js';
 import { createSimPorts } from './sim-ports.js';
-import { exportState, importState, parseState } from './state.js';
+import { exportState, exportStateText, importState, parseState } from './state.js';
 import type { SimState } from './state.js';
 import { summarize } from './stats.js';
 import type { SimCall, SimStats } from './stats.js';
@@ -48,6 +48,8 @@ export interface Simulator {
   ports: AwsPorts;
   /** The account as JSON-ready data, for `--simulate-state`. */
   exportState(): SimState;
+  /** The same as JSON text, without a copy of the account: for saving often. */
+  exportStateText(): string;
   /** The call log and per-operation completion times. */
   stats(): SimStats;
   /** Inspection without a logged call (tests, the benchmark). */
@@ -122,6 +124,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   return {
     ports,
     exportState: () => exportState(account),
+    exportStateText: () => exportStateText(account),
     stats: () => summarize(log, account.operations, account.changeSetRecords),
     inspect: {
       stack: (ref) => {
