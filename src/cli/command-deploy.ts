@@ -140,6 +140,6 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   } finally {
     removeHandler();
     await renderer.close();
-    await account.save();
+    await account.close();
   }
 }

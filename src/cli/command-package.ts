@@ -1,9 +1,9 @@
 import { apiRateOption, loadSelection, pickAccount } from './command-options.js';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { displayPath } from '../config/resolve-config.js';
 import { packageStacks } from '../engine/package-stacks.js';
 import { packagedText } from '../ui/packaged-text.js';
+import { writeFileAtomic } from '../write-file-atomic.js';
 
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
@@ -33,7 +33,6 @@ export async function runPackage(stacks: string[], options: PackageOptions, ctx:
   try {
     const packaging = await packageStacks({ project, stacks: selected, s3: account.ports.s3, clock: account.clock });
     const outDir = resolve(ctx.cwd, options.outputDir);
-    await mkdir(outDir, { recursive: true });
     let failed = 0;
     for (const id of project.orderings.order.filter((s) => selected.includes(s))) {
       const stack = project.config.stacks.find((s) => s.id === id);
@@ -42,14 +41,14 @@ export async function runPackage(stacks: string[], options: PackageOptions, ctx:
       const file = join(outDir, `${id}${extname(stack.templatePath) || '.yaml'}`);
       const stackPackaging = packaging.of(id);
       if (!stackPackaging) {
-        await writeFile(file, template.body);
+        await writeFileAtomic(file, template.body, { display: displayPath(file, ctx.cwd) });
         ctx.stdout.write(`${c.bold(id)}: nothing to package → ${displayPath(file, ctx.cwd)}\n`);
         continue;
       }
       try {
         const ready = await stackPackaging.ready;
         const stats = await stackPackaging.stats;
-        await writeFile(file, ready.body);
+        await writeFileAtomic(file, ready.body, { display: displayPath(file, ctx.cwd) });
         // Nested templates live in S3 (their URLs are in the parent); a copy here is for review.
         for (const nested of stackPackaging.nested) {
           const nestedFile = join(
@@ -57,8 +56,7 @@ export async function runPackage(stacks: string[], options: PackageOptions, ctx:
             `${id}.nested`,
             `${basename(nested.template, extname(nested.template))}-${nested.key.split('/').at(-1)?.slice(0, 12) ?? ''}${extname(nested.template)}`,
           );
-          await mkdir(join(outDir, `${id}.nested`), { recursive: true });
-          await writeFile(nestedFile, nested.body);
+          await writeFileAtomic(nestedFile, nested.body, { display: displayPath(nestedFile, ctx.cwd) });
         }
         ctx.stdout.write(
           `${c.bold(id)}: ${packagedText({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats })} → ${displayPath(file, ctx.cwd)}\n`,
@@ -78,6 +76,6 @@ export async function runPackage(stacks: string[], options: PackageOptions, ctx:
     await packaging.settled();
     return failed > 0 ? EXIT_FAILURE : EXIT_OK;
   } finally {
-    await account.save();
+    await account.close();
   }
 }

@@ -86,7 +86,7 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
   } finally {
     removeHandler();
     await renderer?.close();
-    await account.save();
+    await account.close();
   }
 }
 

@@ -36,7 +36,7 @@ export async function runAgainstDeployed(stacks: string[], options: ValidateOpti
     ctx.stdout.write(formatPrediction(results, spec.source, ctx.colors.stdout));
     return results.some((r) => r.blocked.length > 0 || r.problem !== undefined) ? EXIT_FAILURE : EXIT_OK;
   } finally {
-    await account.save();
+    await account.close();
   }
 }
 

@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { StackDurations } from '../engine/schedule-plan.js';
+import { writeFileAtomic } from '../write-file-atomic.js';
 
 /**
  * What each stack's phases took in earlier runs, kept per stage beside the config
@@ -45,6 +46,5 @@ export function mergeDurations(
 }
 
 export async function writeDurations(file: string, durations: Record<string, StackDurations>): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(durations, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(durations, null, 2)}\n`);
 }

@@ -21,8 +21,8 @@ export interface Account {
   ports: AwsPorts;
   clock: Clock;
   simulated: boolean;
-  /** Keeps a simulated account for the next run; nothing for AWS. */
-  save: () => Promise<void>;
+  /** Saves a simulated account a last time and unlocks it for the next run; nothing for AWS. */
+  close: () => Promise<void>;
 }
 
 /** AWS (or an emulator at --endpoint-url), or the simulator with --simulate; one API budget either way. */
@@ -39,8 +39,9 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
       statePath: options.simulateState,
       apiRate: options.apiRate,
       watched: options.watched,
+      lockWaitMs: lockWaitMs(ctx.env),
     });
-    return { ports: sim.ports, clock: sim.clock, simulated: true, save: () => sim.save() };
+    return { ports: sim.ports, clock: sim.clock, simulated: true, close: () => sim.close() };
   }
   const region = project.config.region;
   const ports = createAwsPorts(
@@ -54,5 +55,17 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
       deadlines: parseDeadlines(ctx.env[DEADLINES_ENV] ?? ''),
     },
   );
-  return { ports, clock: systemClock, simulated: false, save: () => Promise.resolve() };
+  return { ports, clock: systemClock, simulated: false, close: () => Promise.resolve() };
+}
+
+/** `STACKPILOT_SIMULATE_LOCK_WAIT`: seconds a run waits for another run holding the simulated account. */
+function lockWaitMs(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.STACKPILOT_SIMULATE_LOCK_WAIT;
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600 || text.trim() === '')
+    throw new UsageError(`STACKPILOT_SIMULATE_LOCK_WAIT must be a number of seconds from 0 to 3600, got "${text}"`, {
+      hint: 'e.g. STACKPILOT_SIMULATE_LOCK_WAIT=30, or unset it for the default (10 s)',
+    });
+  return seconds * 1000;
 }

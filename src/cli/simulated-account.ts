@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RateLimiter, resilientPorts } from '../aws/index.js';
 import type { AwsPorts } from '../aws/ports.js';
@@ -9,6 +9,10 @@ import { ConfigError } from '../errors.js';
 import type { Project } from '../graph/load-project.js';
 import { clockForScenario, createSimulator, loadScenario, resolveScenario } from '../sim/index.js';
 import type { ScenarioStackInfo, Simulator } from '../sim/index.js';
+import { FileWriteError, hintFor, osReason, writeFileAtomic } from '../write-file-atomic.js';
+import { createStateSaver } from './state-saver.js';
+import { DEFAULT_LOCK_WAIT_MS, lockState, StateLockedError } from './state-lock.js';
+import type { StateLock } from './state-lock.js';
 
 /** 50 simulated seconds per real second: the example's six minutes play in about eight seconds. */
 const WATCHED_TIME_SCALE = 0.02;
@@ -17,8 +21,11 @@ export interface SimulatedAccount {
   ports: AwsPorts;
   clock: Clock;
   simulator: Simulator;
-  /** Keeps the simulated account for the next run. */
-  save(): Promise<void>;
+  /**
+   * Saves the account a last time and lets the next run have it. Throws when a save failed
+   * (also one made during the run) or the lock was lost.
+   */
+  close(): Promise<void>;
   statePath: string;
 }
 
@@ -26,6 +33,11 @@ export interface SimulatedAccount {
  * `--simulate[=FILE]`: the run talks to the in-process simulator instead of AWS. The account
  * lives in a JSON file (`--simulate-state`, default `.stackpilot/simulator-state.json` beside the
  * config), so consecutive runs build on each other like a real account.
+ *
+ * The file is locked for the run (a second run waits `lockWaitMs`, then refuses, naming this one),
+ * saved after every call that changed the account (before that call answers, so whatever the run
+ * has reported done is on disk), always by replacing it, and readable by its owner only: it holds
+ * templates and parameters (NoEcho values only as salted hashes).
  */
 export async function openSimulatedAccount(
   project: Project,
@@ -36,6 +48,8 @@ export async function openSimulatedAccount(
     apiRate: number;
     /** Someone watches the dashboard: without a scenario saying otherwise, run at a pace they can follow. */
     watched: boolean;
+    /** How long to wait for another run holding the account. @default DEFAULT_LOCK_WAIT_MS */
+    lockWaitMs?: number;
   },
 ): Promise<SimulatedAccount> {
   const scenarioFile =
@@ -46,6 +60,36 @@ export async function openSimulatedAccount(
     options.statePath === undefined
       ? join(project.config.configDir, '.stackpilot', 'simulator-state.json')
       : resolve(options.cwd, options.statePath);
+  const display = displayPath(statePath, options.cwd);
+  try {
+    await mkdir(dirname(statePath), { recursive: true });
+  } catch (error) {
+    throw new FileWriteError(`could not create the folder of ${display}: ${osReason(error)}`, statePath, {
+      cause: error,
+      hint: hintFor(error),
+    });
+  }
+  const lock = await lockState(statePath, {
+    waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+    display,
+    command: ['stackpilot', ...process.argv.slice(2)].join(' '),
+  });
+  try {
+    return await openLocked(project, options, scenarioFile, statePath, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function openLocked(
+  project: Project,
+  options: Parameters<typeof openSimulatedAccount>[1],
+  scenarioFile: Awaited<ReturnType<typeof loadScenario>> | undefined,
+  statePath: string,
+  lock: StateLock,
+): Promise<SimulatedAccount> {
+  const display = displayPath(statePath, options.cwd);
   let state: unknown;
   if (existsSync(statePath)) {
     try {
@@ -53,7 +97,7 @@ export async function openSimulatedAccount(
     } catch (error) {
       throw new ConfigError(
         `the simulator state is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-        { file: displayPath(statePath, options.cwd) },
+        { file: display },
         {
           hint: 'delete the file to start from an empty simulated account',
         },
@@ -85,8 +129,23 @@ export async function openSimulatedAccount(
       },
     ]),
   );
+  // Writes the simulator declared below; it calls this only once the run has started.
+  const saver = createStateSaver(async () => {
+    const lost = lock.lost();
+    if (lost !== undefined) {
+      throw new StateLockedError(
+        `the lock on the simulated account ${display} was taken over by another run while this one stalled; this run's changes since then are not saved`,
+        { cause: lost, hint: 'run one command at a time on a simulated account' },
+      );
+    }
+    // Readable by its owner only: it holds every template and parameter the runs sent. Not
+    // flushed to the disk (a killed run still leaves the old file or the new one, whole): saved
+    // after every change, a flush would double what a 300-stack run spends on saving.
+    await writeFileAtomic(statePath, `${simulator.exportStateText()}\n`, { display, mode: 0o600, fsync: false });
+  });
   const simulator = createSimulator({
     clock,
+    persist: () => saver.save(),
     ...(scenarioFile
       ? {
           scenario: resolveScenario(
@@ -96,7 +155,7 @@ export async function openSimulatedAccount(
           ),
         }
       : {}),
-    ...(state === undefined ? {} : { state, stateSource: displayPath(statePath, options.cwd) }),
+    ...(state === undefined ? {} : { state, stateSource: display }),
     ...(project.config.region ? { region: project.config.region } : {}),
     // The simulated account has the config's artifacts bucket, as a real one would have to;
     // a scenario that lists `buckets` decides itself (e.g. none, to see the missing-bucket error).
@@ -114,9 +173,13 @@ export async function openSimulatedAccount(
     clock,
     simulator,
     statePath,
-    save: async () => {
-      await mkdir(dirname(statePath), { recursive: true });
-      await writeFile(statePath, `${JSON.stringify(simulator.exportState())}\n`);
+    close: async () => {
+      try {
+        await saver.save();
+        saver.throwIfFailed();
+      } finally {
+        await lock.release();
+      }
     },
   };
 }

@@ -16,6 +16,7 @@ import type { PreparedStack, StackDeployContext, StackDeployResult } from './dep
 import type { EngineEvent, StackOutcome } from './events.js';
 import type { FollowPolling } from './follow-operation.js';
 import { writeOutputsFile } from './outputs-file.js';
+import { FileWriteError } from '../write-file-atomic.js';
 import { deployedOutputsReader } from './deployed-outputs.js';
 import { planSchedule } from './schedule-plan.js';
 import { planApprovalRequest, sameChanges, staleReason } from './plan-first.js';
@@ -490,14 +491,24 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   }
 
   const outputsFile = project.config.outputs;
+  let outputsFileFailed = false;
   if (outputsFile) {
-    const written = await writeOutputsFile(outputsFile, outputsOf);
-    emit({
-      type: 'run:outputs-file',
-      file: displayPath(outputsFile.file, project.config.configDir),
-      written: written.written,
-      missing: written.missing,
-    });
+    const file = displayPath(outputsFile.file, project.config.configDir);
+    try {
+      const written = await writeOutputsFile(outputsFile, outputsOf, file);
+      emit({ type: 'run:outputs-file', file, written: written.written, missing: written.missing });
+    } catch (error) {
+      // The stacks are deployed: the run still ends with its summary, and exit 1 says the file is not there.
+      if (!(error instanceof FileWriteError)) throw error;
+      outputsFileFailed = true;
+      emit({
+        type: 'run:outputs-file',
+        file,
+        written: false,
+        missing: [],
+        error: `${error.message}. The stacks are deployed; ${error.hint ?? 'fix the path'}, then run deploy again to write the file`,
+      });
+    }
   }
 
   const summary: Record<StackOutcome, number> = {
@@ -510,7 +521,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     unknown: 0,
   };
   for (const result of results.values()) summary[result.status] += 1;
-  const exitCode = summary.failed + summary.skipped + summary.blocked + summary.unknown > 0 ? 1 : 0;
+  const exitCode =
+    summary.failed + summary.skipped + summary.blocked + summary.unknown > 0 || outputsFileFailed ? 1 : 0;
   emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: runCounter.calls });
   return { exitCode, results, durations };
 }

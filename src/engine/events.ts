@@ -156,7 +156,14 @@ export type EngineEvent =
       /** The failed attempt's error code, e.g. `Throttling`. */
       error: string;
     })
-  | { type: 'run:outputs-file'; file: string; written: boolean; missing: string[] }
+  | {
+      type: 'run:outputs-file';
+      file: string;
+      written: boolean;
+      missing: string[];
+      /** The file could not be written (path, the OS's reason, what to do); the run then exits 1. */
+      error?: string;
+    }
   | { type: 'run:interrupt'; message: string }
   | { type: 'run:warning'; message: string }
   | { type: 'run:done'; exitCode: number; durationMs: number; summary: Record<StackOutcome, number>; apiCalls: number }

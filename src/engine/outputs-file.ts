@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { ResolvedOutputsFile } from '../config/resolve-config.js';
+import { writeFileAtomic } from '../write-file-atomic.js';
 
 /** `NAME=value`, quoted when the value needs it, so that any dotenv reader gets it back exactly. */
 function dotenvLine(name: string, value: string): string {
@@ -22,6 +21,8 @@ export function renderOutputsFile(format: 'json' | 'dotenv', values: Record<stri
 export async function writeOutputsFile(
   config: ResolvedOutputsFile,
   outputsOf: (stack: string) => Promise<Record<string, string> | undefined>,
+  /** How errors name the file. */
+  display?: string,
 ): Promise<{ written: boolean; missing: string[] }> {
   const values: Record<string, string> = {};
   const missing: string[] = [];
@@ -33,7 +34,11 @@ export async function writeOutputsFile(
     else Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   }
   if (missing.length > 0) return { written: false, missing };
-  await mkdir(dirname(config.file), { recursive: true });
-  await writeFile(config.file, renderOutputsFile(config.format, values));
+  // Replaced, never rewritten in place: a dev server watching the file never reads it empty.
+  await writeFileAtomic(
+    config.file,
+    renderOutputsFile(config.format, values),
+    display === undefined ? {} : { display },
+  );
   return { written: true, missing };
 }

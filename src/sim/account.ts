@@ -82,6 +82,8 @@ export class SimAccount {
     readyAt: number;
     status: string;
   }[] = [];
+  /** Bumped by every change a saved state would show (`SimulatorOptions.persist`). */
+  revision = 0;
   /** Stacks with events still to show or an operation running. */
   private readonly active = new Set<SimStack>();
   private readonly eventIds = new WeakMap<SimStack, Set<string>>();
@@ -188,6 +190,7 @@ export class SimAccount {
     const op = stack.op;
     if (!op) return;
     stack.op = undefined;
+    this.revision += 1;
     if (stack.applied >= stack.events.length) this.active.delete(stack);
     const cs = op.changeSetId === undefined ? undefined : this.changeSets.get(op.changeSetId);
     if (cs) cs.execution = op.outcome === 'success' ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';

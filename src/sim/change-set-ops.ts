@@ -3,6 +3,7 @@ import type { ChangeSetRef, ChangeSetSummary, CreateChangeSetInput, Parameter, R
 import { AwsError } from '../aws/errors.js';
 import { SimAccount, encodeToken, decodeToken, isUpdatableStatus, validation } from './account.js';
 import { computeChanges } from './changes.js';
+import { sameSecretOrValue } from './secret-hash.js';
 import { planDeployment } from './deployment.js';
 import { MAX_TEMPLATE_URL_BYTES, parseS3Url } from './s3.js';
 import type { SimChangeSet, SimStack } from './model.js';
@@ -106,7 +107,11 @@ export function createChangeSet(account: SimAccount, input: CreateChangeSetInput
     );
     if (same) {
       const identical =
-        same.templateBody === templateBody && JSON.stringify(same.givenParameters) === JSON.stringify(input.parameters);
+        same.templateBody === templateBody &&
+        same.givenParameters.length === input.parameters.length &&
+        same.givenParameters.every(
+          (p, i) => p.key === input.parameters[i]?.key && sameSecretOrValue(p.value, input.parameters[i]?.value),
+        );
       // An identical retry with the same ClientToken is idempotent (§2.1).
       if (identical && same.clientToken === input.clientToken) return { changeSetId: same.id, stackId: same.stackId };
       throw new AwsError(
@@ -263,9 +268,12 @@ function asRecord(parameters: readonly Parameter[]): Record<string, string> {
   return Object.fromEntries(parameters.map((p) => [p.key, p.value]));
 }
 
+/** A saved account holds NoEcho values hashed: they compare equal to the value they were made from. */
 function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+  return (
+    keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameSecretOrValue(a[k], b[k]))
+  );
 }
 
 /** Status as the clock sees it: CREATE_PENDING, then CREATE_IN_PROGRESS until ready (§2.2). */

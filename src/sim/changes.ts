@@ -3,6 +3,7 @@ import { recreationOf } from './resource-types.js';
 import type { SimResourceDef } from './template-model.js';
 import { referencesIn } from './template-model.js';
 import { ownValue } from '../config/own-keys.js';
+import { sameSecretOrValue } from './secret-hash.js';
 
 export interface DiffSide {
   /** The resources that exist on this side (conditions already applied), in template order. */
@@ -28,7 +29,8 @@ export function computeChanges(
 ): ResourceChange[] {
   const changedParameters = new Set(
     [...new Set([...Object.keys(before.resolved), ...Object.keys(after.resolved)])].filter(
-      (k) => ownValue(before.resolved, k) !== ownValue(after.resolved, k),
+      // A saved account holds NoEcho values hashed (secret-hash.ts).
+      (k) => !sameSecretOrValue(ownValue(before.resolved, k), ownValue(after.resolved, k)),
     ),
   );
   const old = new Map(before.resources.map((r) => [r.logicalId, r]));

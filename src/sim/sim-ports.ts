@@ -21,12 +21,60 @@ export interface SimPortsOptions {
   /** Virtual time each call takes before it is answered. */
   latencyMs: number;
   log: SimCall[];
+  /** Called after a call that changed the account; the call answers once it has settled. */
+  persist?: (() => Promise<void>) | undefined;
 }
+
+/** Calls that change the account (the others may too: an operation that ended by now takes effect). */
+const MUTATING = new Set([
+  'createChangeSet',
+  'deleteChangeSet',
+  'executeChangeSet',
+  'deleteStack',
+  'cancelUpdateStack',
+  'updateTerminationProtection',
+  'putParameter',
+  'putObject',
+]);
 
 /** A guard against a caller that keeps following NextTokens: no change set has this many pages. */
 const MAX_PAGES = 10_000;
 
 export function createSimPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
+  const ports = simPorts(account, options);
+  const persist = options.persist;
+  if (!persist) return ports;
+  // What a caller has seen happen (a stack reported complete, a change set made) is saved before
+  // it hears of it: a run killed right after reporting a stack done still has it next time.
+  let saved = account.revision;
+  const settle = async (name: string): Promise<void> => {
+    if (MUTATING.has(name)) account.revision += 1;
+    if (account.revision === saved) return;
+    saved = account.revision;
+    await persist();
+  };
+  return {
+    cloudFormation: persisting(ports.cloudFormation, settle),
+    ssm: persisting(ports.ssm, settle),
+    s3: persisting(ports.s3, settle),
+  };
+}
+
+function persisting<T extends object>(port: T, settle: (name: string) => Promise<void>): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, call] of Object.entries(port)) {
+    wrapped[name] = async (...args: unknown[]): Promise<unknown> => {
+      try {
+        return await (call as (...a: unknown[]) => Promise<unknown>)(...args);
+      } finally {
+        await settle(name);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
   const enter = async (operation: string, stackRef: string | undefined): Promise<void> => {
     if (options.latencyMs > 0) await options.clock.sleep(options.latencyMs);
     account.advance();

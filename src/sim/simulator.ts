@@ -8,7 +8,7 @@ import { Prng } from './random.js';
 import type { ExistingStack, SimScenario } from './scenario.js';
 import type { SimS3Call, SimS3Object } from './s3.js';
 import { createSimPorts } from './sim-ports.js';
-import { exportState, importState, parseState } from './state.js';
+import { exportState, exportStateText, importState, parseState } from './state.js';
 import type { SimState } from './state.js';
 import { summarize } from './stats.js';
 import type { SimCall, SimStats } from './stats.js';
@@ -37,12 +37,20 @@ export interface SimulatorOptions {
    * A bucket already in a saved state keeps its objects.
    */
   buckets?: Record<string, { region: string }>;
+  /**
+   * Saves the account (`exportState()`) somewhere: called after every call that changed it (a
+   * change set made, executed or deleted, an operation that ended, an SSM or S3 write), and that
+   * call answers only once the promise has settled. Must not reject.
+   */
+  persist?: () => Promise<void>;
 }
 
 export interface Simulator {
   ports: AwsPorts;
   /** The account as JSON-ready data, for `--simulate-state`. */
   exportState(): SimState;
+  /** The same as JSON text, without a copy of the account: for saving often. */
+  exportStateText(): string;
   /** The call log and per-operation completion times. */
   stats(): SimStats;
   /** Inspection without a logged call (tests, the benchmark). */
@@ -112,10 +120,12 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     latencyMs: options.latencyMs ?? 0,
     throttleRate: scenario.throttle?.rate ?? 0,
     throttleRandom: new Prng(seed ^ 0x9e3779b9),
+    persist: options.persist,
   });
   return {
     ports,
     exportState: () => exportState(account),
+    exportStateText: () => exportStateText(account),
     stats: () => summarize(log, account.operations, account.changeSetRecords),
     inspect: {
       stack: (ref) => {

@@ -6,12 +6,17 @@
  * S3 objects are saved as key, size and SHA-256, plus their text when they may be templates (valid
  * UTF-8 up to 1 MB): TemplateURL reads need the body, a zip's bytes are never read back. `buckets`
  * is optional, so state files written before it still load (same STATE_VERSION).
+ *
+ * NoEcho parameter values are saved as salted hashes (secret-hash.ts); files written before that
+ * hold them in plain text, still load, and are hashed at the next save.
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { SimAccount } from './account.js';
-import type { SimChangeSet, SimStack } from './model.js';
+import type { Deployment, SimChangeSet, SimStack } from './model.js';
+import type { Parameter } from '../aws/ports.js';
+import { hashSecret } from './secret-hash.js';
 
 export const STATE_VERSION = 1;
 /** Events kept per stack: enough for a person to read the last operations, not a growing file. */
@@ -157,37 +162,90 @@ export type SimState = z.infer<typeof stateSchema>;
 
 /** A JSON-ready copy of the account. Deleted stacks and finished change sets are left out. */
 export function exportState(account: SimAccount): SimState {
+  // JSON has no `undefined`: a round trip through a file drops those keys, which the schema allows.
+  return JSON.parse(exportStateText(account)) as SimState;
+}
+
+/**
+ * The same as JSON text, made without copying the account first: saved after every change a run
+ * makes, so its cost is one `JSON.stringify` of the account (a 300-stack account: ~1 MB, a few ms).
+ */
+export function exportStateText(account: SimAccount): string {
   account.advance();
   const stacks = account.stacks
     .filter((s) => s.status !== 'DELETE_COMPLETE')
-    .map((s): SimStack => {
-      const copy = structuredClone(s);
-      const drop = Math.max(0, copy.applied - KEPT_EVENTS);
-      copy.events = copy.events.slice(drop);
-      copy.applied -= drop;
-      return copy;
+    .map((s) => {
+      const drop = Math.max(0, s.applied - KEPT_EVENTS);
+      // Shallow copies share the account's objects: nothing here may be changed in place.
+      return {
+        ...s,
+        events: drop === 0 ? s.events : s.events.slice(drop),
+        applied: s.applied - drop,
+        deployed: s.deployed && hashedDeployment(account, s.deployed),
+        op: s.op && { ...s.op, next: s.op.next && hashedDeployment(account, s.op.next) },
+        attempted: s.attempted && {
+          ...s.attempted,
+          parameters: hashedParameters(noEchoNames(account, s.attempted.templateBody), s.attempted.parameters),
+        },
+      };
     });
   const kept = new Set(stacks.map((s) => s.stackId));
   const changeSets = [...account.changeSets.values()]
     .filter((c) => kept.has(c.stackId) && (c.execution === undefined || c.execution === 'EXECUTE_IN_PROGRESS'))
-    .map((c): SimChangeSet => structuredClone(c));
-  // JSON has no `undefined`: a round trip through a file drops those keys, which the schema allows.
-  return JSON.parse(
-    JSON.stringify({
-      version: STATE_VERSION,
-      time: account.now(),
-      idState: account.ids.current,
-      stacks,
-      changeSets,
-      exports: [...account.exports.values()],
-      ssm: [...account.ssm.values()],
-      buckets: [...account.s3.buckets].map(([name, b]) => ({
-        name,
-        region: b.region,
-        objects: [...b.objects].map(([key, o]) => ({ key, ...o })),
-      })),
-    }),
-  ) as SimState;
+    .map((c) => {
+      const secret = noEchoNames(account, c.templateBody);
+      if (secret.size === 0) return c;
+      return {
+        ...c,
+        givenParameters: hashedParameters(secret, c.givenParameters),
+        parameters: hashedParameters(secret, c.parameters),
+        resolved: hashedRecord(secret, c.resolved),
+      };
+    });
+  return JSON.stringify({
+    version: STATE_VERSION,
+    time: account.now(),
+    idState: account.ids.current,
+    stacks,
+    changeSets,
+    exports: [...account.exports.values()],
+    ssm: [...account.ssm.values()],
+    buckets: [...account.s3.buckets].map(([name, b]) => ({
+      name,
+      region: b.region,
+      objects: [...b.objects].map(([key, o]) => ({ key, ...o })),
+    })),
+  });
+}
+
+/*
+ * NoEcho values are saved as salted hashes. A change set saved this way and executed after a
+ * reload computes outputs that refer to such a parameter from the hash: the one thing a saved
+ * account cannot give back.
+ */
+
+function noEchoNames(account: SimAccount, templateBody: string): ReadonlySet<string> {
+  const read = account.template(templateBody);
+  return read.ok ? new Set(read.template.parameters.filter((p) => p.noEcho).map((p) => p.name)) : new Set();
+}
+
+function hashedDeployment(account: SimAccount, d: Deployment): Deployment {
+  const secret = noEchoNames(account, d.templateBody);
+  if (secret.size === 0) return d;
+  return { ...d, parameters: hashedParameters(secret, d.parameters), resolved: hashedRecord(secret, d.resolved) };
+}
+
+function hashedParameters(secret: ReadonlySet<string>, list: readonly Parameter[]): Parameter[] {
+  return list.map((p) => (secret.has(p.key) ? { ...p, value: hashSecret(p.value) } : p));
+}
+
+function hashedRecord(secret: ReadonlySet<string>, record: Readonly<Record<string, string>>): Record<string, string> {
+  const copy = { ...record };
+  for (const name of secret) {
+    const value = Object.hasOwn(copy, name) ? copy[name] : undefined;
+    if (value !== undefined) copy[name] = hashSecret(value);
+  }
+  return copy;
 }
 
 /** Checks saved state; `source` names it in errors (the state file's path). */

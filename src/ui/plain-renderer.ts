@@ -181,7 +181,8 @@ export function createEventFormatter(
           );
         return;
       case 'run:outputs-file':
-        if (event.written) line('run', `wrote outputs to ${event.file}`);
+        if (event.error !== undefined) line('run', event.error, c.red);
+        else if (event.written) line('run', `wrote outputs to ${event.file}`);
         else line('run', `did not write ${event.file}: missing ${event.missing.join(', ')}`, c.yellow);
         return;
       case 'run:interrupt':

@@ -91,7 +91,8 @@ export function recordEvent(run: RunRecord, event: EngineEvent, at: number): voi
       run.notes.push(event.message);
       return;
     case 'run:outputs-file':
-      if (!event.written) run.notes.push(`did not write ${event.file}: missing ${event.missing.join(', ')}`);
+      if (event.error !== undefined) run.notes.push(event.error);
+      else if (!event.written) run.notes.push(`did not write ${event.file}: missing ${event.missing.join(', ')}`);
       return;
     case 'stack:start':
       stackRecord(run, event.stack).startedAt ??= at;

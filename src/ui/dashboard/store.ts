@@ -221,9 +221,11 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
     case 'run:outputs-file':
       return notice(
         state,
-        event.written
-          ? `wrote outputs to ${event.file}`
-          : `did not write ${event.file}: missing ${event.missing.join(', ')}`,
+        event.error !== undefined
+          ? event.error
+          : event.written
+            ? `wrote outputs to ${event.file}`
+            : `did not write ${event.file}: missing ${event.missing.join(', ')}`,
       );
     case 'run:interrupt':
     case 'run:warning':
