@@ -11,6 +11,7 @@ import { seededRandom } from '../aws/resilient-ports.js';
 import type { RetryNotice } from '../aws/call-observer.js';
 import type { CallCounter } from './counting-ports.js';
 import { DeployError } from './deploy-errors.js';
+import { StackpilotError } from '../errors.js';
 import { discardPrepared, executeStack, prepareStack } from './deploy-stack.js';
 import type { PreparedStack, StackDeployContext, StackDeployResult } from './deploy-stack.js';
 import type { EngineEvent, StackOutcome } from './events.js';
@@ -498,16 +499,16 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
       const written = await writeOutputsFile(outputsFile, outputsOf, file);
       emit({ type: 'run:outputs-file', file, written: written.written, missing: written.missing });
     } catch (error) {
-      // The stacks are deployed: the run still ends with its summary, and exit 1 says the file is not there.
-      if (!(error instanceof FileWriteError)) throw error;
+      // The stacks are deployed (or not, as the summary says): the run still ends with its summary,
+      // and exit 1 says the file is not there. A write that failed and a read of a deployed stack's
+      // outputs that failed (the endpoint stopped answering) are both the user's to act on.
+      if (!(error instanceof StackpilotError) || error.source === 'bug') throw error;
       outputsFileFailed = true;
-      emit({
-        type: 'run:outputs-file',
-        file,
-        written: false,
-        missing: [],
-        error: `${error.message}. The stacks are deployed; ${error.hint ?? 'fix the path'}, then run deploy again to write the file`,
-      });
+      const message =
+        error instanceof FileWriteError
+          ? `${error.message}. The stacks are deployed; ${error.hint ?? 'fix the path'}, then run deploy again to write the file`
+          : `could not read the outputs it needs: ${error.message}; run deploy again once the endpoint answers`;
+      emit({ type: 'run:outputs-file', file, written: false, missing: [], error: message });
     }
   }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NoAnswerError } from '../../src/aws/errors.js';
 import { renderOutputsFile } from '../../src/engine/outputs-file.js';
 import { deploy, doneOf, makeProject, ofType, stackNameOf, world } from './support.js';
 
@@ -134,6 +135,39 @@ describe('the outputs file (DESIGN step 7)', () => {
       },
     ]);
     expect(existsSync(join(dir, 'out/stack-outputs.env'))).toBe(false);
+  });
+  it('ends the run with its summary when a stack outside the run cannot be read for the file (the endpoint stopped answering)', async () => {
+    const w = world();
+    const { project, dir } = await makeProject(
+      { api: { template: API }, web: { template: WEB } },
+      {
+        outputs: {
+          file: 'outputs.json',
+          format: 'json',
+          values: { API_URL: { stack: 'api', name: 'ApiUrl' }, BUCKET: { stack: 'web', name: 'BucketName' } },
+        },
+      },
+    );
+    const cf = w.fake.ports.cloudFormation;
+    const silentForWeb: typeof cf = Object.assign(Object.create(cf) as typeof cf, {
+      describeStack: (name: string) =>
+        name === stackNameOf('web')
+          ? Promise.reject(new NoAnswerError('DescribeStacks', 'http://127.0.0.1:9', 60_000))
+          : cf.describeStack(name),
+    });
+
+    const { result, events } = await deploy(project, w, {
+      stacks: ['api'],
+      ports: { ...w.fake.ports, cloudFormation: silentForWeb },
+    });
+
+    expect(doneOf(events, 'api').status).toBe('created');
+    const [file] = ofType(events, 'run:outputs-file');
+    expect(file).toMatchObject({ written: false, file: 'outputs.json' });
+    expect(file?.error).toContain('the endpoint did not answer within 1m00s: http://127.0.0.1:9');
+    expect(ofType(events, 'run:done')).toHaveLength(1);
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(join(dir, 'outputs.json'))).toBe(false);
   });
 });
 
