@@ -8,6 +8,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { seededRandom as seeded } from '../../src/aws/resilient-ports.js';
 
 export interface ThrottlingProxyOptions {
   /** moto's endpoint, `http://127.0.0.1:PORT`. */
@@ -43,18 +44,6 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** mulberry32: the same throttling decisions for the same order of requests. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** `cloudformation` or `ssm` (awsQuery form body, or JSON with X-Amz-Target), else undefined. */
