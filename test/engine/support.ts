@@ -126,7 +126,7 @@ export interface DeployOutcome {
 export async function deploy(
   project: Project,
   w: World,
-  options: Partial<Omit<DeployRunOptions, 'project' | 'ports' | 'clock' | 'emit'>> & {
+  options: Partial<Omit<DeployRunOptions, 'project' | 'clock' | 'emit'>> & {
     onEvent?: (event: EngineEvent) => void;
   } = {},
 ): Promise<DeployOutcome> {
