@@ -11,6 +11,7 @@ import { discardPrepared, prepareStack } from './deploy-stack.js';
 import type { Packaging } from './package-stacks.js';
 import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from './events.js';
 import { DEFAULT_CONCURRENCY } from './schedule-plan.js';
+import { patientReads } from './patient-reads.js';
 import { deployedOutputsReader } from './deployed-outputs.js';
 
 export type { PlanStatus } from './events.js';
@@ -72,7 +73,19 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   const stopSignal = options.stopSignal ?? new AbortController().signal;
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
   const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
-  const outputsOfDeployed = deployedOutputsReader(options.ports.cloudFormation, (id) => byId.get(id)?.stackName);
+  const settleTimeoutMs = options.settleTimeoutMs ?? 30 * 60_000;
+  /**
+   * As in deploy: a read refused by throttling waits as long as the stack would wait for
+   * CloudFormation, instead of failing the stack's plan once the port's own retries are spent.
+   */
+  const patient = (ref?: { stack: string; stackName: string }): AwsPorts =>
+    patientReads(options.ports, {
+      clock,
+      patienceMs: settleTimeoutMs,
+      onRetry: (notice) => emit({ type: 'api:retry', ...ref, ...notice }),
+    });
+  const runPorts = patient();
+  const outputsOfDeployed = deployedOutputsReader(runPorts.cloudFormation, (id) => byId.get(id)?.stackName);
   const startedAt = clock.now();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   emit({
@@ -104,14 +117,15 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     const ssmReads = [...new Set(template.ssmReads.map((read) => read.parameterName.value))];
     if (ssmReads.length > 0) base.ssmReads = ssmReads;
     emit({ type: 'stack:start', stack: id, stackName: stack.stackName });
+    const ports = patient({ stack: id, stackName: stack.stackName });
     let missingUpstream: string | undefined;
     const outcome = await prepareStack(stack, template, {
-      ports: options.ports,
+      ports,
       clock,
       emit,
       runId,
       replaceFailed: false,
-      settleTimeoutMs: options.settleTimeoutMs ?? 30 * 60_000,
+      settleTimeoutMs,
       stopSignal,
       cancelSignal: new AbortController().signal,
       // A plan asks nobody: it shows every change and executes none.
@@ -146,12 +160,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     const prepared = outcome.prepared;
     try {
       // prepareStack has described the change set (all pages) and the data guard its nested ones.
-      const nested = await describeNested(
-        options.ports.cloudFormation,
-        prepared.resourceChanges,
-        1,
-        prepared.nestedChangeSets,
-      );
+      const nested = await describeNested(ports.cloudFormation, prepared.resourceChanges, 1, prepared.nestedChangeSets);
       return {
         ...base,
         status: 'changes',
@@ -161,7 +170,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
       };
     } finally {
       await discardPrepared(prepared, {
-        ports: options.ports,
+        ports,
         clock,
         emit,
         runId,

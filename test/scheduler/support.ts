@@ -4,6 +4,8 @@
  * Every engine event is recorded with `clock.now()` and its emission index, so tests can reason
  * about order and overlap without ever looking at the wall clock.
  */
+import type { AwsError } from '../../src/aws/errors.js';
+import type { AwsPorts, CloudFormationPort, SsmPort } from '../../src/aws/ports.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { resilientPorts } from '../../src/aws/resilient-ports.js';
 import { deployRun } from '../../src/engine/deploy-run.js';
@@ -257,4 +259,34 @@ export function activeAt(log: readonly Recorded[], index: number): string[] {
   return activeIntervals(log)
     .filter((i) => i.from.index <= index && index < i.to.index)
     .map((i) => i.stack);
+}
+
+/**
+ * The endpoint in front of the simulator: counts every request that reaches it and lets `refuse`
+ * answer one instead of the simulator (the call never reaches it then).
+ */
+export function endpoint(
+  world: SimWorld,
+  refuse: (method: string, args: unknown[]) => AwsError | undefined,
+): { world: SimWorld; requests: () => number } {
+  let requests = 0;
+  const wrap = <T extends object>(port: T): T =>
+    new Proxy(port, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return async (...args: unknown[]): Promise<unknown> => {
+          requests += 1;
+          const refusal = refuse(property, args);
+          if (refusal) throw refusal;
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+  const ports: AwsPorts = {
+    cloudFormation: wrap<CloudFormationPort>(world.sim.ports.cloudFormation),
+    ssm: wrap<SsmPort>(world.sim.ports.ssm),
+    s3: world.sim.ports.s3,
+  };
+  return { world: { ...world, sim: { ...world.sim, ports } }, requests: () => requests };
 }

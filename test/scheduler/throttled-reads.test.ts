@@ -5,43 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AwsError, NETWORK_ERROR } from '../../src/aws/errors.js';
-import type { AwsPorts, CloudFormationPort, SsmPort } from '../../src/aws/ports.js';
 import { seededRandom } from '../../src/aws/resilient-ports.js';
 import { makeProject, stackNameOf } from '../engine/support.js';
-import { doneOf, eventsOf, outcomes, runDone, simDeploy, simWorld } from './support.js';
-import type { SimWorld } from './support.js';
+import { doneOf, endpoint, eventsOf, outcomes, runDone, simDeploy, simWorld } from './support.js';
 
 const READS = new Set(['describeStack', 'getTemplate', 'describeChangeSet', 'describeStackEvents', 'listImports']);
-
-/**
- * The endpoint in front of the simulator: counts every request that reaches it and lets `refuse`
- * answer one instead of the simulator (the call never reaches it then).
- */
-function endpoint(
-  world: SimWorld,
-  refuse: (method: string, args: unknown[]) => AwsError | undefined,
-): { world: SimWorld; requests: () => number } {
-  let requests = 0;
-  const wrap = <T extends object>(port: T): T =>
-    new Proxy(port, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function' || typeof property !== 'string') return value;
-        return async (...args: unknown[]): Promise<unknown> => {
-          requests += 1;
-          const refusal = refuse(property, args);
-          if (refusal) throw refusal;
-          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      },
-    });
-  const ports: AwsPorts = {
-    cloudFormation: wrap<CloudFormationPort>(world.sim.ports.cloudFormation),
-    ssm: wrap<SsmPort>(world.sim.ports.ssm),
-    s3: world.sim.ports.s3,
-  };
-  return { world: { ...world, sim: { ...world.sim, ports } }, requests: () => requests };
-}
 
 const throttled = (operation: string): AwsError => new AwsError(operation, 'Throttling', 'Rate exceeded', 400);
 
