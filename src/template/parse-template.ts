@@ -6,6 +6,7 @@ import { TemplateError } from '../errors.js';
 import { parseJsonStrict } from '../config/json-syntax.js';
 import type { SourceLocation } from '../errors.js';
 import { checkYamlTokens, MAX_TEMPLATE_DEPTH, tooDeep } from './yaml-limits.js';
+import { longFormKey, SHORT_FORM_TAGS } from './short-form-tags.js';
 
 /** A template body as plain JSON-like data, with intrinsic functions in their long form. */
 export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
@@ -31,37 +32,6 @@ export interface ParsedTemplate {
   /** Position of the entry `key` inside `container` (a map key or an array index). */
   positionOfEntry(container: object, key: string | number): Position | undefined;
   locate(position: Position | undefined): SourceLocation;
-}
-
-/**
- * The short-form tags of CloudFormation YAML. Each becomes the long form `{ "Fn::X": ... }`,
- * except `!Ref` and `!Condition`, whose long forms have no `Fn::` prefix.
- */
-const SHORT_FORM_TAGS = [
-  'Ref',
-  'Condition',
-  'GetAtt',
-  'Sub',
-  'ImportValue',
-  'Join',
-  'Select',
-  'Split',
-  'If',
-  'Equals',
-  'And',
-  'Or',
-  'Not',
-  'FindInMap',
-  'GetAZs',
-  'Base64',
-  'Cidr',
-  'Transform',
-  'Length',
-  'ToJsonString',
-] as const;
-
-function longFormKey(tag: string): string {
-  return tag === 'Ref' || tag === 'Condition' ? tag : `Fn::${tag}`;
 }
 
 // Registered with the YAML parser only so that it accepts the tags in every node kind; the
