@@ -234,8 +234,8 @@ export function analyzeTemplate(parsed: ParsedTemplate, options: AnalyzeOptions 
       usedBy,
       location,
       ...(reference.version === undefined ? {} : { version: reference.version }),
-      ...(reference.region === undefined ? {} : { region: reference.region }),
-      ...(reference.account === undefined ? {} : { account: reference.account }),
+      ...(reference.region === undefined ? {} : { region: resolve(reference.region).value }),
+      ...(reference.account === undefined ? {} : { account: resolve(reference.account).value }),
     });
   };
 
