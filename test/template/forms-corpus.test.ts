@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/graph/load-project.js';
 import { analyzeTemplate, parseTemplate } from '../../src/template/index.js';
 import type { AnalyzeOptions, ResolvedName, TemplateInfo } from '../../src/template/index.js';
@@ -28,7 +28,10 @@ const exact = (value: string): ResolvedName => ({ value, unknowns: [] });
 const exportsOf = (info: TemplateInfo): (string | undefined)[] => info.outputs.map((o) => o.exportName?.value);
 
 describe('Fn::GetStackOutput', () => {
-  const info = analyzeCorpus('get-stack-output.yaml');
+  let info: TemplateInfo;
+  beforeAll(() => {
+    info = analyzeCorpus('get-stack-output.yaml');
+  });
 
   it('is read in the long and the short form, with Region and RoleArn when given', () => {
     expect(info.stackOutputReads.map(({ location: _location, ...read }) => read)).toEqual([
@@ -83,7 +86,10 @@ describe('rule functions in Rules', () => {
 });
 
 describe('AWS::LanguageExtensions', () => {
-  const info = analyzeCorpus('language-extensions.yaml');
+  let info: TemplateInfo;
+  beforeAll(() => {
+    info = analyzeCorpus('language-extensions.yaml');
+  });
 
   it('expands Fn::ForEach in Resources, with ${Id}, &{Id} and nested loops', () => {
     expect(info.resources.map((r) => r.logicalId)).toEqual([
@@ -172,16 +178,28 @@ describe('SAM Globals', () => {
 });
 
 describe('SSM dynamic references', () => {
-  const info = analyzeCorpus('ssm-references.yaml');
-  const reads = info.ssmReads.map((r) => ({
-    name: r.parameterName,
-    secure: r.secure,
-    version: r.version,
-    region: r.region,
-    account: r.account,
-    usedBy: r.usedBy,
-  }));
-  const read = (name: ResolvedName, usedBy: string, extra: Partial<(typeof reads)[number]> = {}) => ({
+  let info: TemplateInfo;
+  beforeAll(() => {
+    info = analyzeCorpus('ssm-references.yaml');
+  });
+  interface Read {
+    name: ResolvedName;
+    secure: boolean;
+    version: number | undefined;
+    region: string | undefined;
+    account: string | undefined;
+    usedBy: string;
+  }
+  const reads = (): Read[] =>
+    info.ssmReads.map((r) => ({
+      name: r.parameterName,
+      secure: r.secure,
+      version: r.version,
+      region: r.region,
+      account: r.account,
+      usedBy: r.usedBy,
+    }));
+  const read = (name: ResolvedName, usedBy: string, extra: Partial<Read> = {}): Read => ({
     name,
     secure: false,
     version: undefined,
@@ -192,14 +210,14 @@ describe('SSM dynamic references', () => {
   });
 
   it('are found when joined from !Join pieces, exact or as a pattern', () => {
-    expect(reads.filter((r) => r.usedBy === 'Joined')).toEqual([
+    expect(reads().filter((r) => r.usedBy === 'Joined')).toEqual([
       read(exact('/shop/joined'), 'Joined'),
       read({ value: '/shop/${Unknown}', unknowns: ['Unknown'] }, 'Joined', { version: 4 }),
     ]);
   });
 
   it('read the parameter-ARN form as the parameter name, its region and account', () => {
-    expect(reads.filter((r) => r.usedBy.startsWith('Arn'))).toEqual([
+    expect(reads().filter((r) => r.usedBy.startsWith('Arn'))).toEqual([
       read(exact('/shared/topic-name'), 'Arn', { region: 'eu-west-1', account: '111122223333' }),
       read(exact('FlatName'), 'Arn', { version: 7, region: 'us-east-1', account: '111122223333' }),
       read(exact('/shop/name'), 'ArnInSub', { region: 'us-east-1', account: '${AWS::AccountId}' }),
@@ -207,7 +225,7 @@ describe('SSM dynamic references', () => {
   });
 
   it('keep versions apart from the name, and tell ssm-secure', () => {
-    expect(reads.filter((r) => r.usedBy === 'Versions')).toEqual([
+    expect(reads().filter((r) => r.usedBy === 'Versions')).toEqual([
       read(exact('/shop/pinned'), 'Versions', { version: 3 }),
       read(exact('plain-name'), 'Versions'),
       read(exact('/shop/secret'), 'Versions', { secure: true, version: 1 }),
@@ -216,7 +234,10 @@ describe('SSM dynamic references', () => {
 });
 
 describe('Fn::If inside Fn::ImportValue', () => {
-  const info = analyzeCorpus('import-if.yaml');
+  let info: TemplateInfo;
+  beforeAll(() => {
+    info = analyzeCorpus('import-if.yaml');
+  });
 
   it('yields both branches as candidates, each an import, each knowing the other', () => {
     expect(info.imports.map((i) => [i.exportName.value, i.usedBy, i.oneOf?.map((n) => n.value)])).toEqual([
