@@ -129,7 +129,7 @@ export function analyzeTemplate(parsed: ParsedTemplate, options: AnalyzeOptions 
   const template = expansion.template;
   const body = template.body;
   const errors: Problem[] = [];
-  const warnings: Problem[] = [...expansion.warnings];
+  const warnings: Problem[] = [...(parsed.warnings ?? []), ...expansion.warnings];
   const entryLocation = (container: object, key: string | number): SourceLocation =>
     template.locate(template.positionOfEntry(container, key) ?? template.positionOf(container));
 

@@ -4,9 +4,10 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml
 import type { Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
 import { TemplateError } from '../errors.js';
 import { parseJsonStrict } from '../config/json-syntax.js';
-import type { SourceLocation } from '../errors.js';
+import type { Problem, SourceLocation } from '../errors.js';
 import { checkYamlTokens, MAX_TEMPLATE_DEPTH, tooDeep } from './yaml-limits.js';
 import { longFormKey, SHORT_FORM_TAGS } from './short-form-tags.js';
+import { cloudFormationYaml11Tags, yamlVersionDifference } from './yaml-versions.js';
 
 /** A template body as plain JSON-like data, with intrinsic functions in their long form. */
 export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
@@ -32,6 +33,11 @@ export interface ParsedTemplate {
   /** Position of the entry `key` inside `container` (a map key or an array index). */
   positionOfEntry(container: object, key: string | number): Position | undefined;
   locate(position: Position | undefined): SourceLocation;
+  /**
+   * What reading found worth a look without stopping: plain YAML scalars that YAML 1.1 (how
+   * CloudFormation and stackpilot read them) and YAML 1.2 read differently. Absent: none.
+   */
+  warnings?: Problem[];
 }
 
 // Registered with the YAML parser only so that it accepts the tags in every node kind; the
@@ -73,7 +79,16 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     const strict = parseJsonStrict(text, file);
     if (!strict.ok) throw new TemplateError(`JSON syntax error: ${strict.message}`, strict.location);
   }
-  const doc = parseDocument(text, { customTags, lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // YAML is read as YAML 1.1, as CloudFormation does (see yaml-versions.ts); JSON as JSON.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    ...(format === 'yaml'
+      ? { version: '1.1' as const, customTags: (tags) => [...cloudFormationYaml11Tags(tags), ...customTags] }
+      : { customTags }),
+  });
   const locate = (position: Position | undefined): SourceLocation =>
     position ? { file, line: position.line, column: position.column } : { file };
   const at = (offset: number | undefined): Position | undefined => {
@@ -99,6 +114,17 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     }
   }
 
+  const warnings: Problem[] = [];
+  const checkVersions = (node: YamlNode | null, value: unknown): void => {
+    if (format !== 'yaml' || !isScalar(node) || node.type !== 'PLAIN' || node.tag !== undefined) return;
+    const difference = yamlVersionDifference(node.source ?? String(node.value), value);
+    if (difference === undefined) return;
+    warnings.push({
+      message: difference,
+      location: locate(at(node.range?.[0])),
+      hint: 'quote the value to make it a string in both, or write it as YAML 1.1 reads it',
+    });
+  };
   const positions = new WeakMap<object, Position>();
   const entryPositions = new WeakMap<object, Map<string | number, Position>>();
   const record = (container: object, key: string | number, position: Position | undefined): void => {
@@ -133,6 +159,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
           );
         }
         const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(toValue(pair.key, depth + 1));
+        if (isScalar(pair.key)) checkVersions(pair.key, pair.key.value);
         // defineProperty: a key named __proto__ is an ordinary entry, not the object's prototype.
         Object.defineProperty(object, key, {
           value: toValue(pair.value, depth + 1),
@@ -152,6 +179,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
       value = array;
     } else if (isScalar(node)) {
       const raw = node.value;
+      checkVersions(node, raw);
       value =
         raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
           ? raw
@@ -176,6 +204,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     positionOf: (value) => positions.get(value),
     positionOfEntry: (container, key) => entryPositions.get(container)?.get(key),
     locate,
+    warnings,
   };
 }
 
