@@ -8,6 +8,7 @@ import type { Problem, SourceLocation } from '../errors.js';
 import { checkYamlTokens, MAX_TEMPLATE_DEPTH, tooDeep } from './yaml-limits.js';
 import { longFormKey, SHORT_FORM_TAGS } from './short-form-tags.js';
 import { cloudFormationYaml11Tags, yamlVersionDifference } from './yaml-versions.js';
+import { reindentFlowContinuations } from './flow-continuations.js';
 
 /** A template body as plain JSON-like data, with intrinsic functions in their long form. */
 export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
@@ -70,7 +71,7 @@ export async function readTemplate(file: string, displayPath = file): Promise<Pa
 
 export function parseTemplate(text: string, file: string): ParsedTemplate {
   const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   // Before anything else parses the text: anchors, aliases and runaway nesting cost nothing here.
   checkYamlTokens(text, file);
   // JSON is a subset of YAML 1.2, so one parser gives positions for both formats.
@@ -80,15 +81,36 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     if (!strict.ok) throw new TemplateError(`JSON syntax error: ${strict.message}`, strict.location);
   }
   // YAML is read as YAML 1.1, as CloudFormation does (see yaml-versions.ts); JSON as JSON.
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-    ...(format === 'yaml'
-      ? { version: '1.1' as const, customTags: (tags) => [...cloudFormationYaml11Tags(tags), ...customTags] }
-      : { customTags }),
-  });
+  const parse = (source: string, counter: LineCounter) =>
+    parseDocument(source, {
+      lineCounter: counter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      ...(format === 'yaml'
+        ? { version: '1.1' as const, customTags: (tags) => [...cloudFormationYaml11Tags(tags), ...customTags] }
+        : { customTags }),
+    });
+  let doc = parse(text, lineCounter);
+  const warnings: Problem[] = [];
+  // Quoted scalars and flow collections continued at their key's indentation: YAML 1.1 reads them.
+  const reindented = format === 'yaml' && doc.errors.length > 0 ? reindentFlowContinuations(text) : undefined;
+  if (reindented) {
+    const retryCounter = new LineCounter();
+    const retry = parse(reindented.text, retryCounter);
+    if (retry.errors.length === 0) {
+      doc = retry;
+      lineCounter = retryCounter;
+      for (const line of reindented.lines) {
+        warnings.push({
+          message:
+            'a quoted value or [...]/{...} list continues on this line at or left of its key: YAML 1.1 (CloudFormation) reads it, YAML 1.2 readers refuse it',
+          location: { file, line },
+          hint: 'indent the continuation lines more than the key',
+        });
+      }
+    }
+  }
   const locate = (position: Position | undefined): SourceLocation =>
     position ? { file, line: position.line, column: position.column } : { file };
   const at = (offset: number | undefined): Position | undefined => {
@@ -114,7 +136,6 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     }
   }
 
-  const warnings: Problem[] = [];
   const checkVersions = (node: YamlNode | null, value: unknown): void => {
     if (format !== 'yaml' || !isScalar(node) || node.type !== 'PLAIN' || node.tag !== undefined) return;
     const difference = yamlVersionDifference(node.source ?? String(node.value), value);

@@ -78,3 +78,58 @@ describe('YAML 1.1, as CloudFormation reads templates', () => {
     );
   });
 });
+
+describe('quoted values and flow lists continued at their key indentation', () => {
+  const text = dedent`
+    Resources:
+      Topic:
+        Type: AWS::SNS::Topic
+        Properties:
+          TopicName: !Sub "\${AWS::StackName}-
+          orders"
+          DisplayName: 'one
+          two'
+          Tags: [{Key: a, Value: b},
+          {Key: c, Value: d}]
+          Subscription:
+            - Endpoint: !ImportValue
+                Fn::Join: ["-", [shop,
+              queue-arn]]
+              Protocol: sqs
+      Function:
+        Type: AWS::Lambda::Function
+        Properties:
+          Code:
+            ZipFile: |
+              print("a quote that a block scalar keeps
+              "as text
+          Handler: index.handler
+  `;
+
+  it('are read as YAML 1.1 readers read them, with a warning per continued line', () => {
+    const parsed = parseTemplate(text, 't.yaml');
+    const properties = (parsed.body.Resources as Record<string, { Properties: Record<string, unknown> }>).Topic
+      ?.Properties;
+    expect(properties).toEqual({
+      TopicName: { 'Fn::Sub': '${AWS::StackName}- orders' },
+      DisplayName: 'one two',
+      Tags: [
+        { Key: 'a', Value: 'b' },
+        { Key: 'c', Value: 'd' },
+      ],
+      Subscription: [
+        { Endpoint: { 'Fn::ImportValue': { 'Fn::Join': ['-', ['shop', 'queue-arn']] } }, Protocol: 'sqs' },
+      ],
+    });
+    expect(parsed.warnings?.map((w) => w.location?.line)).toEqual([6, 8, 10, 14]);
+    const info = analyzeTemplate(parsed);
+    expect(info.imports.map((i) => i.exportName.value)).toEqual(['shop-queue-arn']);
+    const code = (parsed.body.Resources as Record<string, { Properties: { Code: { ZipFile: string } } }>).Function
+      ?.Properties.Code.ZipFile;
+    expect(code).toBe('print("a quote that a block scalar keeps\n"as text\n');
+  });
+
+  it('a template broken otherwise still fails with the parser error', () => {
+    expect(() => parseTemplate('Resources:\n  A: "open\n  B: [x\n', 't.yaml')).toThrow(/YAML syntax error/);
+  });
+});
