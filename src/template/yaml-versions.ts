@@ -9,6 +9,7 @@ import type { Tags } from 'yaml';
  *   on as `true`/`false`; single letters `y`/`n` stay strings, as in the YAML 1.1 readers in wide
  *   use (PyYAML, SnakeYAML), since the 1.1 type list's `y|n` is not applied by them;
  * - `0755` is octal (493), `0b1010` binary, `1_000` is 1000, `1:30` is base 60 (90);
+ * - `1e3` is a string (a 1.1 float has a dot and a signed exponent: `1.0e+3`);
  * - decimals with a leading zero that are not octal (`012345678901`, `09`) are strings, as the
  *   1.1 integer pattern `[-+]?(0|[1-9][0-9_]*)` has it;
  * - `2010-09-09` stays a string (no timestamp tag).
@@ -29,6 +30,9 @@ const INT = 'tag:yaml.org,2002:int';
 const TRUE_11 = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const FALSE_11 = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 const DECIMAL_11 = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+const FLOAT = 'tag:yaml.org,2002:float';
+// YAML 1.1's float has a dot, and a sign in its exponent: `1e3` is a string, `1.0e+3` a number.
+const EXPONENT_11 = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/;
 
 /** The `yaml` package's YAML 1.1 schema, adjusted to CloudFormation's reading (see above). */
 export function cloudFormationYaml11Tags(tags: Tags): Tags {
@@ -38,6 +42,7 @@ export function cloudFormationYaml11Tags(tags: Tags): Tags {
       if (typeof tag === 'string' || !('test' in tag) || tag.test === undefined) return tag;
       if (tag.tag === BOOL) return { ...tag, test: tag.test.test('yes') ? TRUE_11 : FALSE_11 };
       if (tag.tag === INT && tag.format === undefined) return { ...tag, test: DECIMAL_11 };
+      if (tag.tag === FLOAT && tag.format === 'EXP') return { ...tag, test: EXPONENT_11 };
       return tag;
     });
 }

@@ -67,6 +67,23 @@ describe('YAML 1.1, as CloudFormation reads templates', () => {
     expect(info.warnings[0]?.hint).toMatch(/^quote the value/);
   });
 
+  it.each([
+    ['No', false],
+    ['On', true],
+    ['OFF', false],
+    ['n', 'n'],
+    ['0o755', '0o755'],
+    ['1e3', '1e3'],
+    ['1.5e+3', 1500],
+    ['1:30', 90],
+    ['09', '09'],
+    ['0x1F', 31],
+    ['2010-09-09', '2010-09-09'],
+  ])('reads %s as YAML 1.1 does', (written, expected) => {
+    const body = parseTemplate(`Metadata:\n  V: ${written}\nResources: {}\n`, 't.yaml').body;
+    expect((body.Metadata as { V: unknown }).V).toEqual(expected);
+  });
+
   it('reads JSON as JSON, without warnings', () => {
     const json = parseTemplate('{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"N": 10}}}}', 't.json');
     expect(json.warnings).toEqual([]);
