@@ -168,6 +168,14 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     }
     const tag = yamlNode.tag?.startsWith('!') && !yamlNode.tag.startsWith('!!') ? yamlNode.tag.slice(1) : undefined;
     let value: TemplateValue;
+    if (tag === 'GetStackOutput' && isMap(node) && node.items.some((pair) => isTagged(pair.value))) {
+      // TemplateReference, Fn::GetStackOutput: "Do not use" the short form around other short forms.
+      warnings.push({
+        message: '!GetStackOutput with a short-form function inside it is not accepted by CloudFormation',
+        location: locate(position),
+        hint: 'write the outer function in the long form: `Fn::GetStackOutput:` with `StackName: !Ref ...` under it',
+      });
+    }
     if (isMap(node)) {
       const object: TemplateObject = {};
       for (const pair of node.items) {
@@ -237,6 +245,11 @@ function shortFormToLong(tag: string, value: TemplateValue): TemplateValue {
     return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
   }
   return { [longFormKey(tag)]: value };
+}
+
+function isTagged(node: unknown): boolean {
+  const tag = (node as YamlNode | null)?.tag;
+  return typeof tag === 'string' && tag.startsWith('!') && !tag.startsWith('!!');
 }
 
 function firstLine(message: string): string {

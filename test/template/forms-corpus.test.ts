@@ -57,6 +57,29 @@ describe('Fn::GetStackOutput', () => {
     expect(configured.stackOutputReads[2]?.stackName).toEqual(exact('net'));
   });
 
+  it('warns where the short form holds another short form, which CloudFormation does not accept', () => {
+    const parsed = parseTemplate(
+      [
+        'Resources:',
+        '  Q:',
+        '    Type: AWS::SQS::Queue',
+        '    Properties:',
+        '      QueueName: !GetStackOutput',
+        '        StackName: !Ref Other',
+        '        OutputName: Name',
+        '',
+      ].join('\n'),
+      't.yaml',
+    );
+    expect(parsed.warnings?.map((w) => [w.message, w.location])).toEqual([
+      [
+        '!GetStackOutput with a short-form function inside it is not accepted by CloudFormation',
+        { file: 't.yaml', line: 6, column: 9 },
+      ],
+    ]);
+    expect(info.warnings).toEqual([]);
+  });
+
   it('warns about a malformed reference instead of inventing one', () => {
     const broken = analyzeTemplate(
       parseTemplate(
