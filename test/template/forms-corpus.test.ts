@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/graph/load-project.js';
-import { analyzeTemplate, parseTemplate } from '../../src/template/index.js';
+import { analyzeTemplate, expandForEach, parseTemplate } from '../../src/template/index.js';
 import type { AnalyzeOptions, ResolvedName, TemplateInfo } from '../../src/template/index.js';
 import { copyExample } from '../helpers/example-project.js';
 
@@ -149,6 +149,15 @@ describe('AWS::LanguageExtensions', () => {
       ['dev-vpc-id', 'Subnet1001024'],
       ['dev-vpc-id', 'Subnet1002024'],
     ]);
+  });
+
+  it('expands Fn::ForEach in Conditions too, with Ref to the identifier replaced by the item', () => {
+    const parsed = parseTemplate(readFileSync(join(corpus, 'language-extensions.yaml'), 'utf8'), 'l.yaml');
+    expect(expandForEach(parsed, undefined).template.body.Conditions).toEqual({
+      IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] },
+      Hasorders: { 'Fn::Not': [{ 'Fn::Equals': ['orders', ''] }] },
+      Hasusers: { 'Fn::Not': [{ 'Fn::Equals': ['users', ''] }] },
+    });
   });
 
   it('takes the collection from the config when the parameter is set there', () => {
