@@ -35,7 +35,7 @@ export function buildGraph(
   const ids = new Set(config.stacks.map((s) => s.id));
 
   const exports = collectProviders(config, templates, (t) =>
-    t.outputs.flatMap((o) =>
+    [...t.outputs, ...t.nestedExports].flatMap((o) =>
       o.exportName ? [{ by: `output ${o.name}`, name: o.exportName, location: o.location }] : [],
     ),
   );

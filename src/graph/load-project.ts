@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { locateInSource } from '../config/locate-in-source.js';
 import { analyzeTemplate } from '../template/analyze-template.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
+import { mergeNestedTemplates } from '../template/nested-templates.js';
 import { checkOutputsFileValues, checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
 import { readTemplate } from '../template/parse-template.js';
 import type { ParsedTemplate } from '../template/parse-template.js';
@@ -114,6 +115,8 @@ async function analyzeNestedTemplates(
         imports: [],
         ssmReads: [],
         ssmWrites: [],
+        stackOutputReads: [],
+        nestedExports: [],
         warnings: [],
         errors: [{ location: error.location, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) }],
       });
@@ -168,15 +171,9 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
         parameterValues: literals,
         ...(config.region === undefined ? {} : { region: config.region }),
       });
-      // A nested template's imports and SSM reads are the stack's: they make edges too.
+      // A nested template's imports, SSM reads and writes and exports are the stack's: they make edges too.
       const nested = await analyzeNestedTemplates(parsed, stack.templatePath, options.cwd, config.region);
-      const info: TemplateInfo = {
-        ...analyzed,
-        imports: [...analyzed.imports, ...nested.flatMap((n) => n.imports)],
-        ssmReads: [...analyzed.ssmReads, ...nested.flatMap((n) => n.ssmReads)],
-        warnings: [...analyzed.warnings, ...nested.flatMap((n) => n.warnings)],
-        errors: [...analyzed.errors, ...nested.flatMap((n) => n.errors)],
-      };
+      const info: TemplateInfo = mergeNestedTemplates(analyzed, nested);
       templates.set(stack.id, info);
       problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
       warnings.push(...info.warnings.map((p) => ({ ...p, stack: stack.id })));

@@ -1,6 +1,10 @@
 import type { Problem, SourceLocation } from '../errors.js';
 import type { ParsedTemplate, TemplateObject, TemplateValue } from './parse-template.js';
-import { resolveName } from './resolve-name.js';
+import { resolveCandidates, resolveName } from './resolve-name.js';
+import { findSsmReferences } from './ssm-dynamic-references.js';
+import type { SsmDynamicReference } from './ssm-dynamic-references.js';
+import { readStackOutputReference } from './stack-output-reads.js';
+import { expandForEach } from './expand-foreach.js';
 import type { ResolveContext, ResolvedName } from './resolve-name.js';
 
 export interface TemplateParameter {
@@ -27,6 +31,12 @@ export interface TemplateOutput {
 /** A `Fn::ImportValue`: the stack needs another stack's export at deploy time. */
 export interface TemplateImport {
   exportName: ResolvedName;
+  /**
+   * Set when a `Fn::If` inside the `Fn::ImportValue` makes the name one of several: every name
+   * it may take, this one included. Each candidate is also listed as an import of its own, so a
+   * consumer that ignores this field still depends on every stack that might provide the value.
+   */
+  oneOf?: ResolvedName[];
   /** The resource or output that uses it. */
   usedBy: string;
   location: SourceLocation;
@@ -37,6 +47,15 @@ export interface TemplateSsmRead {
   parameterName: ResolvedName;
   via: 'parameter-type' | 'dynamic-reference';
   secure: boolean;
+  /** `{{resolve:ssm:name:3}}` pins a version (dynamic references only). */
+  version?: number;
+  /**
+   * Set only by the parameter-ARN form `{{resolve:ssm:arn:aws:ssm:<region>:<account>:parameter/name}}`:
+   * the parameter's region and account, possibly another account's (a shared parameter). A
+   * `${...}` piece (e.g. `${AWS::AccountId}` in a `Fn::Sub`) stays as written.
+   */
+  region?: string;
+  account?: string;
   /** The template parameter (for `AWS::SSM::Parameter::Value<...>`) or the resource/output using the reference. */
   usedBy: string;
   location: SourceLocation;
@@ -46,6 +65,25 @@ export interface TemplateSsmRead {
 export interface TemplateSsmWrite {
   parameterName: ResolvedName;
   logicalId: string;
+  location: SourceLocation;
+}
+
+/**
+ * A `Fn::GetStackOutput` (long form or `!GetStackOutput`): the stack reads another stack's output,
+ * no export needed, when it is created or updated (a weak reference: it is not refreshed when the
+ * output changes later). TemplateReference: intrinsic-function-reference-getstackoutput.
+ */
+export interface TemplateStackOutputRead {
+  /** The other stack's CloudFormation name (required by CloudFormation). */
+  stackName: ResolvedName;
+  /** The output's logical name in the other stack's `Outputs` (required). */
+  outputName: ResolvedName;
+  /** Where the other stack lives; absent means the reading stack's own region. */
+  region?: ResolvedName;
+  /** A role to read it with, which names another account when the stack is elsewhere; absent: the stack's own. */
+  roleArn?: ResolvedName;
+  /** The resource or output that uses it (`Globals` for SAM globals). */
+  usedBy: string;
   location: SourceLocation;
 }
 
@@ -60,6 +98,15 @@ export interface TemplateInfo {
   imports: TemplateImport[];
   ssmReads: TemplateSsmRead[];
   ssmWrites: TemplateSsmWrite[];
+  /** Every `Fn::GetStackOutput` in Resources, Outputs and SAM `Globals` (after `Fn::ForEach` expansion). */
+  stackOutputReads: TemplateStackOutputRead[];
+  /**
+   * Exports declared by the nested templates (`AWS::CloudFormation::Stack`) under this template:
+   * deploying this stack creates them, so they count as its exports when matching imports, but
+   * they are not its outputs (`output()` in the config cannot name them). Empty from
+   * `analyzeTemplate`; `mergeNestedTemplates` fills it.
+   */
+  nestedExports: TemplateOutput[];
   /** Names that could only be resolved to a pattern, and structural oddities worth a look. */
   warnings: Problem[];
   /** Structural errors: the template would be refused by CloudFormation. */
@@ -74,14 +121,15 @@ export interface AnalyzeOptions {
 }
 
 const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value<.+>$/;
-// The name may hold `${...}` pieces when the reference sits in a `Fn::Sub`.
-const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure):((?:\$\{[^}]*\}|[^}])+)\}\}/g;
 
 /** Extracts what the graph and the deployer need from a template; pure over the parsed template. */
-export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOptions = {}): TemplateInfo {
+export function analyzeTemplate(parsed: ParsedTemplate, options: AnalyzeOptions = {}): TemplateInfo {
+  // AWS::LanguageExtensions' Fn::ForEach, expanded so that what the loops generate is read too.
+  const expansion = expandForEach(parsed, options.parameterValues);
+  const template = expansion.template;
   const body = template.body;
   const errors: Problem[] = [];
-  const warnings: Problem[] = [];
+  const warnings: Problem[] = [...(parsed.warnings ?? []), ...expansion.warnings];
   const entryLocation = (container: object, key: string | number): SourceLocation =>
     template.locate(template.positionOfEntry(container, key) ?? template.positionOf(container));
 
@@ -166,12 +214,35 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     ssmReads.push({ parameterName, via: 'parameter-type', secure: false, usedBy: p.name, location: p.location });
   }
 
+  const stackOutputReads: TemplateStackOutputRead[] = [];
+  const seenReads = new Set<string>();
+  const pushDynamicRead = (
+    reference: SsmDynamicReference,
+    resolve: (text: string) => ResolvedName,
+    usedBy: string,
+    location: SourceLocation,
+  ): void => {
+    const parameterName = resolve(reference.name);
+    // A reference can be seen twice (inside a `Fn::Sub` that is a piece of a `Fn::Join`): once is enough.
+    const key = JSON.stringify([usedBy, parameterName.value, reference.secure, reference.version]);
+    if (seenReads.has(key)) return;
+    seenReads.add(key);
+    ssmReads.push({
+      parameterName,
+      via: 'dynamic-reference',
+      secure: reference.secure,
+      usedBy,
+      location,
+      ...(reference.version === undefined ? {} : { version: reference.version }),
+      ...(reference.region === undefined ? {} : { region: resolve(reference.region).value }),
+      ...(reference.account === undefined ? {} : { account: resolve(reference.account).value }),
+    });
+  };
+
   const walk = (value: TemplateValue, usedBy: string, location: SourceLocation): void => {
     if (typeof value === 'string') {
-      for (const match of value.matchAll(DYNAMIC_REFERENCE)) {
-        const parameterName = resolveName(stripVersion(match[2] ?? ''), context);
-        ssmReads.push({ parameterName, via: 'dynamic-reference', secure: match[1] === 'ssm-secure', usedBy, location });
-      }
+      for (const reference of findSsmReferences(value))
+        pushDynamicRead(reference, (text) => ({ value: text, unknowns: [] }), usedBy, location);
       return;
     }
     if (value === null || typeof value !== 'object') return;
@@ -184,12 +255,30 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
       });
       return;
     }
-    const importArg = value['Fn::ImportValue'];
+    const importArg = Object.hasOwn(value, 'Fn::ImportValue') ? value['Fn::ImportValue'] : undefined;
     if (importArg !== undefined) {
-      const exportName = resolveName(importArg, context);
-      if (exportName.unknowns.length > 0)
-        warnings.push(patternWarning(`Fn::ImportValue in ${usedBy}`, exportName, loc));
-      imports.push({ exportName, usedBy, location: loc });
+      const candidates = resolveCandidates(importArg, context);
+      for (const exportName of candidates) {
+        if (exportName.unknowns.length > 0)
+          warnings.push(patternWarning(`Fn::ImportValue in ${usedBy}`, exportName, loc));
+        imports.push({ exportName, usedBy, location: loc, ...(candidates.length > 1 ? { oneOf: candidates } : {}) });
+      }
+    }
+    const stackOutputArg = Object.hasOwn(value, 'Fn::GetStackOutput') ? value['Fn::GetStackOutput'] : undefined;
+    if (stackOutputArg !== undefined) {
+      const read = readStackOutputReference(stackOutputArg, context);
+      if ('problem' in read)
+        warnings.push({ message: `Fn::GetStackOutput in ${usedBy}: ${read.problem}`, location: loc });
+      else stackOutputReads.push({ ...read, usedBy, location: loc });
+    }
+    const joinArg = Object.hasOwn(value, 'Fn::Join') ? value['Fn::Join'] : undefined;
+    if (Array.isArray(joinArg) && Array.isArray(joinArg[1])) {
+      // `!Join ['', ['{{resolve:ssm:', !Ref Name, '}}']]`: the reference exists only once joined.
+      const joined = resolveName(value, context);
+      for (const reference of findSsmReferences(joined.value)) {
+        const unknownsIn = (text: string): string[] => joined.unknowns.filter((u) => text.includes(`\${${u}}`));
+        pushDynamicRead(reference, (text) => ({ value: text, unknowns: unknownsIn(text) }), usedBy, loc);
+      }
     }
     const subArg = value['Fn::Sub'];
     if (subArg !== undefined) {
@@ -197,16 +286,10 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
       // resolve each name as a Fn::Sub with the same variables, so that its unknowns are kept.
       const [subTemplate, variables] = Array.isArray(subArg) ? [subArg[0], subArg[1]] : [subArg, undefined];
       if (typeof subTemplate === 'string') {
-        for (const match of subTemplate.matchAll(DYNAMIC_REFERENCE)) {
-          const name = stripVersion(match[2] ?? '');
-          const parameterName = resolveName({ 'Fn::Sub': variables === undefined ? name : [name, variables] }, context);
-          ssmReads.push({
-            parameterName,
-            via: 'dynamic-reference',
-            secure: match[1] === 'ssm-secure',
-            usedBy,
-            location: loc,
-          });
+        for (const reference of findSsmReferences(subTemplate)) {
+          const asSub = (text: string): ResolvedName =>
+            resolveName({ 'Fn::Sub': variables === undefined ? text : [text, variables] }, context);
+          pushDynamicRead(reference, asSub, usedBy, loc);
         }
       }
       if (variables !== undefined) walk(variables, usedBy, loc);
@@ -221,6 +304,9 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     walk(definition, logicalId, entryLocation(resourceSection, logicalId));
   for (const [name, definition] of Object.entries(outputSection))
     walk(definition, `output ${name}`, entryLocation(outputSection, name));
+  // SAM's Globals are copied into every function, API, ...: what they import is the stack's own.
+  const globals = Object.hasOwn(body, 'Globals') ? body.Globals : undefined;
+  if (globals !== undefined && globals !== null) walk(globals, 'Globals', entryLocation(body, 'Globals'));
 
   const ssmWrites: TemplateSsmWrite[] = [];
   for (const resource of resources) {
@@ -244,6 +330,8 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     imports,
     ssmReads,
     ssmWrites,
+    stackOutputReads,
+    nestedExports: [],
     warnings,
     errors,
   };
@@ -267,9 +355,4 @@ function parameterDefault(value: TemplateValue | undefined): string | undefined 
     return value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item))).join(',');
   if (typeof value === 'object') return undefined;
   return String(value);
-}
-
-/** `{{resolve:ssm:name:3}}` pins a version; the parameter is `name`. */
-function stripVersion(reference: string): string {
-  return reference.replace(/:\d+$/, '');
 }

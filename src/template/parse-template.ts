@@ -4,8 +4,11 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml
 import type { Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
 import { TemplateError } from '../errors.js';
 import { parseJsonStrict } from '../config/json-syntax.js';
-import type { SourceLocation } from '../errors.js';
+import type { Problem, SourceLocation } from '../errors.js';
 import { checkYamlTokens, MAX_TEMPLATE_DEPTH, tooDeep } from './yaml-limits.js';
+import { longFormKey, SHORT_FORM_TAGS } from './short-form-tags.js';
+import { cloudFormationYaml11Tags, yamlVersionDifference } from './yaml-versions.js';
+import { reindentFlowContinuations } from './flow-continuations.js';
 
 /** A template body as plain JSON-like data, with intrinsic functions in their long form. */
 export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
@@ -31,37 +34,11 @@ export interface ParsedTemplate {
   /** Position of the entry `key` inside `container` (a map key or an array index). */
   positionOfEntry(container: object, key: string | number): Position | undefined;
   locate(position: Position | undefined): SourceLocation;
-}
-
-/**
- * The short-form tags of CloudFormation YAML. Each becomes the long form `{ "Fn::X": ... }`,
- * except `!Ref` and `!Condition`, whose long forms have no `Fn::` prefix.
- */
-const SHORT_FORM_TAGS = [
-  'Ref',
-  'Condition',
-  'GetAtt',
-  'Sub',
-  'ImportValue',
-  'Join',
-  'Select',
-  'Split',
-  'If',
-  'Equals',
-  'And',
-  'Or',
-  'Not',
-  'FindInMap',
-  'GetAZs',
-  'Base64',
-  'Cidr',
-  'Transform',
-  'Length',
-  'ToJsonString',
-] as const;
-
-function longFormKey(tag: string): string {
-  return tag === 'Ref' || tag === 'Condition' ? tag : `Fn::${tag}`;
+  /**
+   * What reading found worth a look without stopping: plain YAML scalars that YAML 1.1 (how
+   * CloudFormation and stackpilot read them) and YAML 1.2 read differently. Absent: none.
+   */
+  warnings?: Problem[];
 }
 
 // Registered with the YAML parser only so that it accepts the tags in every node kind; the
@@ -94,7 +71,7 @@ export async function readTemplate(file: string, displayPath = file): Promise<Pa
 
 export function parseTemplate(text: string, file: string): ParsedTemplate {
   const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   // Before anything else parses the text: anchors, aliases and runaway nesting cost nothing here.
   checkYamlTokens(text, file);
   // JSON is a subset of YAML 1.2, so one parser gives positions for both formats.
@@ -103,7 +80,37 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     const strict = parseJsonStrict(text, file);
     if (!strict.ok) throw new TemplateError(`JSON syntax error: ${strict.message}`, strict.location);
   }
-  const doc = parseDocument(text, { customTags, lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // YAML is read as YAML 1.1, as CloudFormation does (see yaml-versions.ts); JSON as JSON.
+  const parse = (source: string, counter: LineCounter) =>
+    parseDocument(source, {
+      lineCounter: counter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      ...(format === 'yaml'
+        ? { version: '1.1' as const, customTags: (tags) => [...cloudFormationYaml11Tags(tags), ...customTags] }
+        : { customTags }),
+    });
+  let doc = parse(text, lineCounter);
+  const warnings: Problem[] = [];
+  // Quoted scalars and flow collections continued at their key's indentation: YAML 1.1 reads them.
+  const reindented = format === 'yaml' && doc.errors.length > 0 ? reindentFlowContinuations(text) : undefined;
+  if (reindented) {
+    const retryCounter = new LineCounter();
+    const retry = parse(reindented.text, retryCounter);
+    if (retry.errors.length === 0) {
+      doc = retry;
+      lineCounter = retryCounter;
+      for (const line of reindented.lines) {
+        warnings.push({
+          message:
+            'a quoted value or [...]/{...} list continues on this line at or left of its key: YAML 1.1 (CloudFormation) reads it, YAML 1.2 readers refuse it',
+          location: { file, line },
+          hint: 'indent the continuation lines more than the key',
+        });
+      }
+    }
+  }
   const locate = (position: Position | undefined): SourceLocation =>
     position ? { file, line: position.line, column: position.column } : { file };
   const at = (offset: number | undefined): Position | undefined => {
@@ -129,6 +136,16 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     }
   }
 
+  const checkVersions = (node: YamlNode | null, value: unknown): void => {
+    if (format !== 'yaml' || !isScalar(node) || node.type !== 'PLAIN' || node.tag !== undefined) return;
+    const difference = yamlVersionDifference(node.source ?? String(node.value), value);
+    if (difference === undefined) return;
+    warnings.push({
+      message: difference,
+      location: locate(at(node.range?.[0])),
+      hint: 'quote the value to make it a string in both, or write it as YAML 1.1 reads it',
+    });
+  };
   const positions = new WeakMap<object, Position>();
   const entryPositions = new WeakMap<object, Map<string | number, Position>>();
   const record = (container: object, key: string | number, position: Position | undefined): void => {
@@ -151,6 +168,14 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     }
     const tag = yamlNode.tag?.startsWith('!') && !yamlNode.tag.startsWith('!!') ? yamlNode.tag.slice(1) : undefined;
     let value: TemplateValue;
+    if (tag === 'GetStackOutput' && isMap(node) && node.items.some((pair) => isTagged(pair.value))) {
+      // TemplateReference, Fn::GetStackOutput: "Do not use" the short form around other short forms.
+      warnings.push({
+        message: '!GetStackOutput with a short-form function inside it is not accepted by CloudFormation',
+        location: locate(position),
+        hint: 'write the outer function in the long form: `Fn::GetStackOutput:` with `StackName: !Ref ...` under it',
+      });
+    }
     if (isMap(node)) {
       const object: TemplateObject = {};
       for (const pair of node.items) {
@@ -163,6 +188,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
           );
         }
         const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(toValue(pair.key, depth + 1));
+        if (isScalar(pair.key)) checkVersions(pair.key, pair.key.value);
         // defineProperty: a key named __proto__ is an ordinary entry, not the object's prototype.
         Object.defineProperty(object, key, {
           value: toValue(pair.value, depth + 1),
@@ -182,6 +208,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
       value = array;
     } else if (isScalar(node)) {
       const raw = node.value;
+      checkVersions(node, raw);
       value =
         raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
           ? raw
@@ -206,6 +233,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
     positionOf: (value) => positions.get(value),
     positionOfEntry: (container, key) => entryPositions.get(container)?.get(key),
     locate,
+    warnings,
   };
 }
 
@@ -217,6 +245,11 @@ function shortFormToLong(tag: string, value: TemplateValue): TemplateValue {
     return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
   }
   return { [longFormKey(tag)]: value };
+}
+
+function isTagged(node: unknown): boolean {
+  const tag = (node as YamlNode | null)?.tag;
+  return typeof tag === 'string' && tag.startsWith('!') && !tag.startsWith('!!');
 }
 
 function firstLine(message: string): string {

@@ -64,10 +64,22 @@ export function resolveName(expression: TemplateValue, context: ResolveContext):
       }
       case 'Fn::FindInMap': {
         if (!Array.isArray(arg) || arg.length < 3) return unknown('Fn::FindInMap');
-        const [map, top, second] = arg.map((part) => resolve(part));
+        const [map, top, second] = arg.slice(0, 3).map((part) => resolve(part));
         const found = lookup(context.mappings, [map, top, second]);
-        return typeof found === 'string' || typeof found === 'number' ? String(found) : unknown(`FindInMap ${map}`);
+        if (typeof found === 'string' || typeof found === 'number') return String(found);
+        // AWS::LanguageExtensions: a fourth argument `{ DefaultValue: x }` answers a missing key.
+        const fallback = arg[3];
+        const hasDefault =
+          fallback !== undefined && typeof fallback === 'object' && fallback !== null && !Array.isArray(fallback);
+        if (hasDefault && Object.hasOwn(fallback, 'DefaultValue') && isLiteralKey(map, top, second))
+          return resolve(fallback.DefaultValue ?? null);
+        return unknown(`FindInMap ${map}`);
       }
+      case 'Fn::Length':
+        // AWS::LanguageExtensions: the number of items of a literal list.
+        return Array.isArray(arg) ? String(arg.length) : unknown('Fn::Length');
+      case 'Fn::ToJsonString':
+        return isPlainData(arg) ? JSON.stringify(arg) : unknown('Fn::ToJsonString');
       case 'Fn::Select': {
         if (!Array.isArray(arg) || !Array.isArray(arg[1])) return unknown('Fn::Select');
         const index = Number(resolve(arg[0] as TemplateValue));
@@ -84,6 +96,84 @@ export function resolveName(expression: TemplateValue, context: ResolveContext):
   };
   const value = resolve(expression);
   return { value, unknowns };
+}
+
+/**
+ * The names an expression may resolve to when `Fn::If` chooses between them: each branch gives
+ * one candidate (several `Fn::If`s multiply, up to `MAX_CANDIDATES`; past that the expression
+ * resolves once, with the `Fn::If` as an unknown). A branch that is `AWS::NoValue` gives no name.
+ * Without `Fn::If` the result is `[resolveName(expression)]`.
+ */
+export function resolveCandidates(expression: TemplateValue, context: ResolveContext): ResolvedName[] {
+  const variants = expandIf(expression);
+  if (variants === undefined) return [resolveName(expression, context)];
+  const names: ResolvedName[] = [];
+  for (const variant of variants) {
+    if (isNoValue(variant)) continue;
+    const name = resolveName(variant, context);
+    if (!names.some((n) => n.value === name.value)) names.push(name);
+  }
+  return names;
+}
+
+export const MAX_CANDIDATES = 8;
+
+/** Every variant of `value` with each `Fn::If` replaced by one of its branches; undefined when too many. */
+function expandIf(value: TemplateValue): TemplateValue[] | undefined {
+  if (value === null || typeof value !== 'object') return [value];
+  if (Array.isArray(value)) {
+    let variants: TemplateValue[][] = [[]];
+    for (const item of value) {
+      const options = expandIf(item);
+      if (options === undefined) return undefined;
+      variants = variants.flatMap((prefix) => options.map((option) => [...prefix, option]));
+      if (variants.length > MAX_CANDIDATES) return undefined;
+    }
+    return variants;
+  }
+  const keys = Object.keys(value);
+  const ifArg = keys.length === 1 && keys[0] === 'Fn::If' ? value['Fn::If'] : undefined;
+  if (Array.isArray(ifArg) && ifArg.length === 3) {
+    const both = [...(expandIf(ifArg[1] ?? null) ?? []), ...(expandIf(ifArg[2] ?? null) ?? [])];
+    return both.length === 0 || both.length > MAX_CANDIDATES ? undefined : both;
+  }
+  let variants: TemplateObject[] = [{}];
+  for (const key of keys) {
+    const options = expandIf(value[key] ?? null);
+    if (options === undefined) return undefined;
+    variants = variants.flatMap((prefix) => options.map((option) => withEntry(prefix, key, option)));
+    if (variants.length > MAX_CANDIDATES) return undefined;
+  }
+  return variants;
+}
+
+function withEntry(object: TemplateObject, key: string, value: TemplateValue): TemplateObject {
+  const copy: TemplateObject = { ...object };
+  // defineProperty: a key named __proto__ stays an ordinary entry.
+  Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+function isNoValue(value: TemplateValue): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    value.Ref === 'AWS::NoValue'
+  );
+}
+
+/** A map key that did not come from an unknown piece: only then does a missing key mean "use the default". */
+function isLiteralKey(...keys: (string | undefined)[]): boolean {
+  return keys.every((key) => key !== undefined && !key.includes('${'));
+}
+
+/** Data without intrinsic functions, whose JSON text is known before deploy. */
+function isPlainData(value: TemplateValue): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(isPlainData);
+  return Object.entries(value).every(([key, item]) => key !== 'Ref' && !key.startsWith('Fn::') && isPlainData(item));
 }
 
 /** Replaces `${Name}` in a `Fn::Sub` string; `${!Literal}` stays `${Literal}` as CloudFormation has it. */

@@ -118,7 +118,8 @@ describe('parseTemplate: short-form tags', () => {
     expect(propertyValue('{Ref: Stage}')).toEqual({ Ref: 'Stage' });
   });
 
-  it('keeps scalars typed as YAML 1.2 core reads them', () => {
+  // YAML 1.1, as CloudFormation reads templates (test/template/yaml-versions.test.ts has the rest).
+  it('keeps scalars typed as YAML 1.1 reads them', () => {
     const template = parseYaml(dedent`
       AWSTemplateFormatVersion: '2010-09-09'
       Resources:
@@ -139,7 +140,7 @@ describe('parseTemplate: short-form tags', () => {
       Enabled: true,
       Nothing: null,
       Quoted: '42',
-      Word: 'yes',
+      Word: true,
     });
   });
 });
