@@ -21,6 +21,8 @@ export interface TemplateResource {
 export interface TemplateOutput {
   name: string;
   exportName: ResolvedName | undefined;
+  /** The output's `Value` where it is a name known before deploy (e.g. `!Ref AWS::StackName`). */
+  value?: ResolvedName;
   location: SourceLocation;
 }
 
@@ -49,6 +51,22 @@ export interface TemplateSsmWrite {
   location: SourceLocation;
 }
 
+/**
+ * A `Fn::GetStackOutput`: CloudFormation reads another stack's output when this stack is created
+ * or updated (a weak reference: no export, and later changes do not reach this stack).
+ */
+export interface TemplateStackOutputRead {
+  stackName: ResolvedName;
+  outputName: ResolvedName;
+  /** Absent: the region of the stack being deployed. */
+  region?: ResolvedName;
+  /** Absent: the same account. */
+  roleArn?: ResolvedName;
+  /** The resource or output that uses it. */
+  usedBy: string;
+  location: SourceLocation;
+}
+
 export interface TemplateInfo {
   file: string;
   /** The template text, read once when the project loads: what is sent to CloudFormation. */
@@ -60,6 +78,8 @@ export interface TemplateInfo {
   imports: TemplateImport[];
   ssmReads: TemplateSsmRead[];
   ssmWrites: TemplateSsmWrite[];
+  /** `Fn::GetStackOutput` references; absent where the analysis does not read them. */
+  stackOutputReads?: TemplateStackOutputRead[];
   /** Names that could only be resolved to a pattern, and structural oddities worth a look. */
   warnings: Problem[];
   /** Structural errors: the template would be refused by CloudFormation. */
@@ -71,6 +91,12 @@ export interface AnalyzeOptions {
   region?: string;
   /** Parameter values the config sets as literals (known before deploy). */
   parameterValues?: ReadonlyMap<string, string>;
+  /**
+   * Parameters the config sets from values known only at deploy (`output()`, `ssm()`): their
+   * template defaults do not apply, so names built from them stay `${...}` pieces for the graph
+   * to resolve from what the config knows.
+   */
+  deployTimeParameters?: ReadonlySet<string>;
 }
 
 const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value<.+>$/;
@@ -114,6 +140,7 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
   const known = new Map<string, string>();
   for (const p of parameters) if (p.default !== undefined) known.set(p.name, p.default);
   for (const [name, value] of options.parameterValues ?? []) known.set(name, value);
+  for (const name of options.deployTimeParameters ?? []) known.delete(name);
   const mappings = section('Mappings');
   const context: ResolveContext = {
     parameters: known,
@@ -153,7 +180,8 @@ export function analyzeTemplate(template: ParsedTemplate, options: AnalyzeOption
     if (exportName && exportName.unknowns.length > 0) {
       warnings.push(patternWarning(`export name of output ${name}`, exportName, location));
     }
-    return { name, exportName, location };
+    const value = definition.Value === undefined ? undefined : resolveName(definition.Value, context);
+    return { name, exportName, location, ...(value === undefined ? {} : { value }) };
   });
 
   const imports: TemplateImport[] = [];

@@ -5,6 +5,7 @@ import { analyzeTemplate } from '../../src/template/analyze-template.js';
 import type { TemplateInfo } from '../../src/template/analyze-template.js';
 import { parseTemplate } from '../../src/template/parse-template.js';
 import { buildGraph } from '../../src/graph/build-graph.js';
+import { analysisParameters } from '../../src/graph/names-through-config.js';
 import type { BuildGraphResult } from '../../src/graph/build-graph.js';
 
 export interface StackSpec {
@@ -40,15 +41,12 @@ export function projectOf(
   for (const stack of resolved) {
     const text = stacks[stack.id]?.template ?? '';
     const body = text.includes('Resources:') ? text : `${text}${PLACEHOLDER}`;
-    const literals = new Map<string, string>();
-    for (const [name, value] of Object.entries(stack.parameters))
-      if (typeof value === 'string') literals.set(name, value);
     templates.set(
       stack.id,
       analyzeTemplate(parseTemplate(body, stack.templateDisplay), {
         stackName: stack.stackName,
         region: 'us-east-1',
-        parameterValues: literals,
+        ...analysisParameters(stack),
       }),
     );
   }
