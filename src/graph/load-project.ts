@@ -15,7 +15,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { TemplateError } from '../errors.js';
 import { buildGraph } from './build-graph.js';
 import { describeCycle } from './find-cycles.js';
-import { analysisParameters } from './names-through-config.js';
+import { analysisParameters, knownOutputParameters } from './names-through-config.js';
 import { possibleCycleWarning, settleCycles } from './settle-cycles.js';
 import { computeOrderings } from './orderings.js';
 import type { Orderings } from './orderings.js';
@@ -159,9 +159,11 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     if (problems.some((p) => p.path === `stacks.${stack.id}.template`)) continue;
     try {
       const parsed = await readTemplate(stack.templatePath, stack.templateDisplay);
+      // output() values already known from stacks declared earlier make names exact here too
+      // (later ones are resolved by the graph, which sees every template).
       const analyzed = analyzeTemplate(parsed, {
         stackName: stack.stackName,
-        ...analysisParameters(stack),
+        ...analysisParameters(stack, knownOutputParameters(stack, config, templates)),
         ...(config.region === undefined ? {} : { region: config.region }),
       });
       // A nested template's imports and SSM reads are the stack's: they make edges too.

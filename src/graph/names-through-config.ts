@@ -52,17 +52,42 @@ export function namesThroughConfig(config: ResolvedConfig, templates: ReadonlyMa
 }
 
 /**
- * What the analysis of a stack's template may take from its config parameters: literals as
- * values, and the names of parameters whose values come at deploy time (their defaults do not apply).
+ * The `output()` parameters of a stack whose values the templates analysed so far already tell
+ * (an upstream output `!Ref AWS::StackName`), so that its own analysis resolves names with them.
  */
-export function analysisParameters(stack: ResolvedStack): {
+export function knownOutputParameters(
+  stack: ResolvedStack,
+  config: ResolvedConfig,
+  templates: ReadonlyMap<string, TemplateInfo>,
+): Map<string, string> {
+  const resolve = namesThroughConfig(config, templates);
+  const known = new Map<string, string>();
+  for (const [name, value] of Object.entries(stack.parameters)) {
+    if (!isOutputRef(value)) continue;
+    const probe = resolve(stack.id, { value: `\${${name}}`, unknowns: [name] });
+    if (probe.unknowns.length === 0) known.set(name, probe.value);
+  }
+  return known;
+}
+
+/**
+ * What the analysis of a stack's template may take from its config parameters: literals (and
+ * `known` values) as values, and the names of parameters whose values come at deploy time (their
+ * defaults do not apply).
+ */
+export function analysisParameters(
+  stack: ResolvedStack,
+  known: ReadonlyMap<string, string> = new Map(),
+): {
   parameterValues: Map<string, string>;
   deployTimeParameters: Set<string>;
 } {
   const parameterValues = new Map<string, string>();
   const deployTimeParameters = new Set<string>();
   for (const [name, value] of Object.entries(stack.parameters)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    const knownValue = known.get(name);
+    if (knownValue !== undefined) parameterValues.set(name, knownValue);
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
       parameterValues.set(name, String(value));
     else if (Array.isArray(value)) parameterValues.set(name, value.join(','));
     else deployTimeParameters.add(name);

@@ -76,4 +76,24 @@ describe('loadProject: names through parameters and possible cycles', () => {
     ]);
     expect(project.orderings.order).toEqual(['app', 'data']);
   });
+
+  it("reads the import as exact, without a pattern warning, when output('data', 'StackName') is known", async () => {
+    const dir = await testdir({
+      'stacks.config.json': config({
+        data: { template: 'data.yaml' },
+        app: { template: 'app.yaml', parameters: { ParentStack: { output: { stack: 'data', name: 'StackName' } } } },
+      }),
+      'app.yaml': app.replace(/Outputs:[^]*$/, ''),
+      'data.yaml': data.replace('    Properties:\n      DisplayName: !ImportValue demo-ApiUrl\n', ''),
+    });
+    const project = await loadProject({ cwd: dir, command: 'validate' });
+    expect(project.warnings).toEqual([]);
+    expect(project.graph.edges.filter((e) => e.via === 'import')).toEqual([
+      expect.objectContaining({
+        stack: 'app',
+        dependsOn: 'data',
+        detail: expect.stringContaining('"demo-dev-data-TableName"'),
+      }),
+    ]);
+  });
 });
