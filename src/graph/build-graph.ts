@@ -64,6 +64,8 @@ export function buildGraph(
   ];
   reportDuplicates(exports, 'export', problems);
   reportDuplicates(ssmWrites, 'SSM parameter', problems);
+  const exportIndex = providerIndex(exports);
+  const ssmIndex = providerIndex(ssmWrites);
 
   for (const stack of config.stacks) {
     stack.dependsOn.forEach((dependency, index) => {
@@ -106,7 +108,7 @@ export function buildGraph(
           providedAt: output?.location,
         });
       } else if (isSsmRef(value)) {
-        const writers = matchProviders(ssmWrites, { value: value.ssm, unknowns: [] }, stack.id);
+        const writers = ssmIndex({ value: value.ssm, unknowns: [] }, stack.id);
         for (const { provider: writer, pattern } of writers) {
           if (writer.stack === stack.id) continue;
           edges.push({
@@ -134,7 +136,7 @@ export function buildGraph(
     if (!template) continue;
     for (const imported of template.imports) {
       const exportName = resolveNames(stack.id, imported.exportName);
-      const matches = matchProviders(exports, exportName, stack.id);
+      const matches = exportIndex(exportName, stack.id);
       if (matches.length === 0) {
         warnings.push({
           stack: stack.id,
@@ -174,7 +176,7 @@ export function buildGraph(
     }
     for (const read of template.ssmReads) {
       const parameterName = resolveNames(stack.id, read.parameterName);
-      const writers = matchProviders(ssmWrites, parameterName, stack.id);
+      const writers = ssmIndex(parameterName, stack.id);
       if (writers.length === 0)
         external.push({
           stack: stack.id,
@@ -247,16 +249,34 @@ function reportDuplicates(providers: Provider[], what: string, problems: Problem
 /**
  * Exact names match exactly; a name with unknown pieces matches as a pattern, each `${...}`
  * standing for any text, and identical unresolved expressions match each other. A pattern never
- * matches the stack that asks (its own export is not what a wildcard import means).
+ * matches the stack that asks (its own export is not what a wildcard import means). Exact names
+ * are looked up in a map: a thousand stacks import from a thousand exports.
  */
-function matchProviders(
+function providerIndex(
   providers: Provider[],
-  wanted: ResolvedName,
-  asking: string,
-): { provider: Provider; pattern: boolean }[] {
-  return providers.flatMap((provider) => {
-    const how = matchName(wanted, provider.name);
-    if (!how || (how === 'pattern' && provider.stack === asking)) return [];
-    return [{ provider, pattern: how === 'pattern' }];
-  });
+): (wanted: ResolvedName, asking: string) => { provider: Provider; pattern: boolean }[] {
+  const exact = new Map<string, Provider[]>();
+  const open: Provider[] = [];
+  const position = new Map(providers.map((p, i) => [p, i]));
+  for (const provider of providers) {
+    if (provider.name.unknowns.length > 0) open.push(provider);
+    else exact.set(provider.name.value, [...(exact.get(provider.name.value) ?? []), provider]);
+  }
+  const test = (wanted: ResolvedName, asking: string, candidates: Iterable<Provider>) =>
+    [...candidates].flatMap((provider) => {
+      const how = matchName(wanted, provider.name);
+      if (!how || (how === 'pattern' && provider.stack === asking)) return [];
+      return [{ provider, pattern: how === 'pattern' }];
+    });
+  return (wanted, asking) => {
+    if (wanted.unknowns.length > 0) return test(wanted, asking, providers);
+    const found = [
+      ...(exact.get(wanted.value) ?? []).map((provider) => ({ provider, pattern: false })),
+      ...test(wanted, asking, open),
+    ];
+    // Declaration order, as a scan of all providers would give.
+    return found.length > 1
+      ? found.sort((a, b) => (position.get(a.provider) ?? 0) - (position.get(b.provider) ?? 0))
+      : found;
+  };
 }

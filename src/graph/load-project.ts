@@ -15,7 +15,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { TemplateError } from '../errors.js';
 import { buildGraph } from './build-graph.js';
 import { describeCycle } from './find-cycles.js';
-import { analysisParameters, knownOutputParameters } from './names-through-config.js';
+import { analysisParameters, knownOutputParameters, namesThroughConfig } from './names-through-config.js';
 import { possibleCycleWarning, settleCycles } from './settle-cycles.js';
 import { computeOrderings } from './orderings.js';
 import type { Orderings } from './orderings.js';
@@ -154,6 +154,8 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const locateConfig = (path: readonly PropertyKey[]): SourceLocation => locateInSource(loaded.source, shownFile, path);
 
   const templates = new Map<string, TemplateInfo>();
+  // Resolves from the templates analysed so far: the map fills as the loop goes.
+  const resolveNames = namesThroughConfig(config, templates);
   // One template at a time: reading is fast, and it keeps file handles bounded.
   for (const stack of config.stacks) {
     if (problems.some((p) => p.path === `stacks.${stack.id}.template`)) continue;
@@ -163,7 +165,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       // (later ones are resolved by the graph, which sees every template).
       const analyzed = analyzeTemplate(parsed, {
         stackName: stack.stackName,
-        ...analysisParameters(stack, knownOutputParameters(stack, config, templates)),
+        ...analysisParameters(stack, knownOutputParameters(stack, resolveNames)),
         ...(config.region === undefined ? {} : { region: config.region }),
       });
       // A nested template's imports and SSM reads are the stack's: they make edges too.

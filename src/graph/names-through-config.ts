@@ -55,12 +55,7 @@ export function namesThroughConfig(config: ResolvedConfig, templates: ReadonlyMa
  * The `output()` parameters of a stack whose values the templates analysed so far already tell
  * (an upstream output `!Ref AWS::StackName`), so that its own analysis resolves names with them.
  */
-export function knownOutputParameters(
-  stack: ResolvedStack,
-  config: ResolvedConfig,
-  templates: ReadonlyMap<string, TemplateInfo>,
-): Map<string, string> {
-  const resolve = namesThroughConfig(config, templates);
+export function knownOutputParameters(stack: ResolvedStack, resolve: NameResolver): Map<string, string> {
   const known = new Map<string, string>();
   for (const [name, value] of Object.entries(stack.parameters)) {
     if (!isOutputRef(value)) continue;
