@@ -4,7 +4,7 @@ import { isOutputRef, isSsmRef, didYouMean } from '../config/resolve-config.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
 import type { ResolvedName } from '../template/resolve-name.js';
-import { matchName } from './match-names.js';
+import { isOneValuePerRun, matchName } from './match-names.js';
 import { namesThroughConfig } from './names-through-config.js';
 import { stackOutputEdges } from './stack-output-edges.js';
 import type { Edge, ExternalInput, StackGraph } from './types.js';
@@ -231,7 +231,8 @@ function collectProviders(
 function reportDuplicates(providers: Provider[], what: string, problems: Problem[]): void {
   const seen = new Map<string, Provider>();
   for (const provider of providers) {
-    if (provider.name.unknowns.length > 0) continue;
+    // `logs-${AWS::AccountId}` in two stacks is one name too: one account and region per run.
+    if (!isOneValuePerRun(provider.name)) continue;
     const first = seen.get(provider.name.value);
     if (!first) {
       seen.set(provider.name.value, provider);

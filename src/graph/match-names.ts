@@ -11,6 +11,11 @@ const SHARED_PIECES: ReadonlySet<string> = new Set([
   'AWS::URLSuffix',
 ]);
 
+/** A name whose only unknown pieces are the same for every stack of the config: one value per run. */
+export function isOneValuePerRun(name: ResolvedName): boolean {
+  return name.unknowns.every((u) => SHARED_PIECES.has(u));
+}
+
 /**
  * How `offered` (an export, an SSM parameter, a stack name) answers `wanted`: `exact` when the two
  * are certainly the same name, `pattern` when a `${...}` piece had to stand for any text (or two
@@ -23,7 +28,7 @@ export function matchName(wanted: ResolvedName, offered: ResolvedName): 'exact' 
   if (wantedOpen && offeredOpen) {
     // The same unresolved expression on both sides, e.g. `logs-${AWS::AccountId}`.
     if (wanted.value !== offered.value) return undefined;
-    return [...wanted.unknowns, ...offered.unknowns].every((u) => SHARED_PIECES.has(u)) ? 'exact' : 'pattern';
+    return isOneValuePerRun(wanted) && isOneValuePerRun(offered) ? 'exact' : 'pattern';
   }
   const [open, text] = wantedOpen ? [wanted, offered.value] : [offered, wanted.value];
   return toPattern(open).test(text) ? 'pattern' : undefined;

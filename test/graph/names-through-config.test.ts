@@ -79,6 +79,15 @@ describe('buildGraph: matching names', () => {
     expect(graph.edges[0]?.pattern).toBeUndefined();
   });
 
+  it('refuses two stacks exporting the same expression of the account id: one name per run', () => {
+    const { problems } = graphOf({
+      a: { template: exporting({ X: "!Sub 'logs-${AWS::AccountId}'" }) },
+      b: { template: exporting({ Y: "!Sub 'logs-${AWS::AccountId}'" }) },
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain('export "logs-${AWS::AccountId}" is created by both a (output X');
+  });
+
   it('matches the same expression built from an unset parameter as a pattern', () => {
     const parameter = 'Parameters:\n  Env:\n    Type: String\n';
     const { graph } = graphOf({
