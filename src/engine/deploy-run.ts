@@ -4,6 +4,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import { displayPath } from '../config/resolve-config.js';
 import type { Project } from '../graph/load-project.js';
+import { weakReferenceNotes } from '../graph/weak-references.js';
 import type { ApprovalLevel, Approver } from './approvals.js';
 import { countingPorts } from './counting-ports.js';
 import { patientReads } from './patient-reads.js';
@@ -463,6 +464,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     concurrency: policy.concurrency,
     dryRun: false,
   });
+  // Fn::GetStackOutput is resolved only when the reader is updated: say which readers may go stale.
+  for (const message of weakReferenceNotes(project.graph, plan.order)) emit({ type: 'run:warning', message });
   for (const id of plan.order) {
     const on = plan.dependencies(id);
     if (on.length > 0) emit({ type: 'stack:waiting', stack: id, stackName: byId.get(id)?.stackName ?? id, on });

@@ -6,11 +6,12 @@ import { isOutputRef } from '../config/resolve-config.js';
 import type { ResolvedStack } from '../config/resolve-config.js';
 import type { Clock } from '../clock.js';
 import type { Project } from '../graph/load-project.js';
+import { weakReferenceNotes } from '../graph/weak-references.js';
 import { DeployError } from './deploy-errors.js';
 import { discardPrepared, prepareStack } from './deploy-stack.js';
 import type { Packaging } from './package-stacks.js';
 import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from './events.js';
-import { DEFAULT_CONCURRENCY } from './schedule-plan.js';
+import { DEFAULT_CONCURRENCY, feedsChangeSet } from './schedule-plan.js';
 import { patientReads } from './patient-reads.js';
 import { deployedOutputsReader } from './deployed-outputs.js';
 
@@ -99,6 +100,8 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     concurrency,
     dryRun: true,
   });
+  // Fn::GetStackOutput is resolved only when the reader is updated: say which readers may go stale.
+  for (const message of weakReferenceNotes(project.graph, selected)) emit({ type: 'run:warning', message });
 
   const planOne = async (id: string): Promise<PlannedStack> => {
     const stack = byId.get(id);
@@ -202,7 +205,7 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   const status = new Map(planned.map((p) => [p.stack, p.status]));
   for (const p of planned) {
     const feeding = project.graph.edges.filter(
-      (e) => e.stack === p.stack && (e.via === 'output' || e.via === 'ssm') && status.get(e.dependsOn) === 'changes',
+      (e) => e.stack === p.stack && feedsChangeSet(e.via) && status.get(e.dependsOn) === 'changes',
     );
     p.pendingUpstream = [...new Set(feeding.map((e) => e.dependsOn))];
   }

@@ -1,4 +1,5 @@
 import type { Project } from '../graph/load-project.js';
+import type { EdgeVia } from '../graph/types.js';
 
 /** Parallel stacks: CloudFormation works on stacks independently; the API budget is the real limit. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -33,11 +34,20 @@ export interface SchedulePlan {
   /** Selected stacks this one deploys after. */
   dependencies: (id: string) => string[];
   /**
-   * Selected stacks whose data this one needs to make its change set: `output()` parameters and
-   * SSM values. Imports are resolved by CloudFormation at execution (CLOUDFORMATION.md §2.1, §4),
+   * Selected stacks whose data this one needs to make its change set: `output()` parameters,
+   * SSM values and `Fn::GetStackOutput` reads (`feedsChangeSet`). Imports are resolved by CloudFormation at execution (CLOUDFORMATION.md §2.1, §4),
    * and an export in use cannot change, so they do not hold the change set back.
    */
   inputsFrom: (id: string) => string[];
+}
+
+/**
+ * Edges whose data the change set needs: `output()` parameters, SSM values, and
+ * `Fn::GetStackOutput`, which AWS does not say whether it resolves at change-set creation or at
+ * execution, so it is held back like an `output()` parameter.
+ */
+export function feedsChangeSet(via: EdgeVia): boolean {
+  return via === 'output' || via === 'ssm' || via === 'stack-output';
 }
 
 /** Seconds a stack is assumed to take when no earlier run recorded it: CloudFormation's pace per resource. */
@@ -68,11 +78,7 @@ export function planSchedule(
   const inputs = new Map(
     order.map((id) => [
       id,
-      [
-        ...new Set(
-          edges.filter((e) => e.stack === id && (e.via === 'output' || e.via === 'ssm')).map((e) => e.dependsOn),
-        ),
-      ],
+      [...new Set(edges.filter((e) => e.stack === id && feedsChangeSet(e.via)).map((e) => e.dependsOn))],
     ]),
   );
   const dependents = new Map(

@@ -4,7 +4,10 @@ import { isOutputRef, isSsmRef, didYouMean } from '../config/resolve-config.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
 import type { ResolvedName } from '../template/resolve-name.js';
-import type { Edge, StackGraph } from './types.js';
+import { isOneValuePerRun, matchName } from './match-names.js';
+import { namesThroughConfig } from './names-through-config.js';
+import { stackOutputEdges } from './stack-output-edges.js';
+import type { Edge, ExternalInput, StackGraph } from './types.js';
 
 export interface BuildGraphResult {
   graph: StackGraph;
@@ -32,16 +35,22 @@ export function buildGraph(
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const edges: Edge[] = [];
+  const external: ExternalInput[] = [];
   const ids = new Set(config.stacks.map((s) => s.id));
+  const resolveNames = namesThroughConfig(config, templates);
 
-  const exports = collectProviders(config, templates, (t) =>
+  const exports = collectProviders(config, templates, (t, id) =>
     [...t.outputs, ...t.nestedExports].flatMap((o) =>
-      o.exportName ? [{ by: `output ${o.name}`, name: o.exportName, location: o.location }] : [],
+      o.exportName ? [{ by: `output ${o.name}`, name: resolveNames(id, o.exportName), location: o.location }] : [],
     ),
   );
   const ssmWrites = [
-    ...collectProviders(config, templates, (t) =>
-      t.ssmWrites.map((w) => ({ by: `resource ${w.logicalId}`, name: w.parameterName, location: w.location })),
+    ...collectProviders(config, templates, (t, id) =>
+      t.ssmWrites.map((w) => ({
+        by: `resource ${w.logicalId}`,
+        name: resolveNames(id, w.parameterName),
+        location: w.location,
+      })),
     ),
     // Outputs that stackpilot itself writes to SSM after a deploy (outputsToSsm) are written by that stack too.
     ...config.stacks.flatMap((stack) =>
@@ -55,6 +64,8 @@ export function buildGraph(
   ];
   reportDuplicates(exports, 'export', problems);
   reportDuplicates(ssmWrites, 'SSM parameter', problems);
+  const exportIndex = providerIndex(exports);
+  const ssmIndex = providerIndex(ssmWrites);
 
   for (const stack of config.stacks) {
     stack.dependsOn.forEach((dependency, index) => {
@@ -97,34 +108,52 @@ export function buildGraph(
           providedAt: output?.location,
         });
       } else if (isSsmRef(value)) {
-        for (const writer of matchProviders(ssmWrites, { value: value.ssm, unknowns: [] })) {
+        const writers = ssmIndex({ value: value.ssm, unknowns: [] }, stack.id);
+        for (const { provider: writer, pattern } of writers) {
           if (writer.stack === stack.id) continue;
           edges.push({
             stack: stack.id,
             dependsOn: writer.stack,
             via: 'ssm',
-            detail: `parameter ${name} = ssm("${value.ssm}"), written by ${writer.by} of ${writer.stack}`,
+            detail: `parameter ${name} = ssm("${value.ssm}"), written by ${writer.by} of ${writer.stack}${pattern ? ' (matched as a pattern)' : ''}`,
             location,
             providedAt: writer.location,
+            ...(pattern ? { pattern: true as const } : {}),
           });
         }
+        if (writers.length === 0)
+          external.push({
+            stack: stack.id,
+            via: 'ssm',
+            name: value.ssm,
+            detail: `parameter ${name} = ssm("${value.ssm}"), written by no stack of this config`,
+            location,
+          });
       }
     }
 
     const template = templates.get(stack.id);
     if (!template) continue;
     for (const imported of template.imports) {
-      const matches = matchProviders(exports, imported.exportName);
+      const exportName = resolveNames(stack.id, imported.exportName);
+      const matches = exportIndex(exportName, stack.id);
       if (matches.length === 0) {
         warnings.push({
           stack: stack.id,
           location: imported.location,
-          message: `Fn::ImportValue "${imported.exportName.value}" in ${imported.usedBy} matches no export of this project; it is assumed to exist outside it`,
+          message: `Fn::ImportValue "${exportName.value}" in ${imported.usedBy} matches no export of this project; it is assumed to exist outside it`,
           hint: 'if another stack of this project should export it, check the export name for typos',
+        });
+        external.push({
+          stack: stack.id,
+          via: 'import',
+          name: exportName.value,
+          detail: `Fn::ImportValue "${exportName.value}" in ${imported.usedBy}, exported by no stack of this config`,
+          location: imported.location,
         });
         continue;
       }
-      for (const provider of matches) {
+      for (const { provider, pattern } of matches) {
         if (provider.stack === stack.id) {
           problems.push({
             stack: stack.id,
@@ -134,19 +163,29 @@ export function buildGraph(
           });
           continue;
         }
-        const pattern = imported.exportName.unknowns.length > 0 ? ' (matched as a pattern)' : '';
         edges.push({
           stack: stack.id,
           dependsOn: provider.stack,
           via: 'import',
-          detail: `Fn::ImportValue "${provider.name.value}" in ${imported.usedBy}, exported by ${provider.by} of ${provider.stack}${pattern}`,
+          detail: `Fn::ImportValue "${provider.name.value}" in ${imported.usedBy}, exported by ${provider.by} of ${provider.stack}${pattern ? ' (matched as a pattern)' : ''}`,
           location: imported.location,
           providedAt: provider.location,
+          ...(pattern ? { pattern: true as const } : {}),
         });
       }
     }
     for (const read of template.ssmReads) {
-      for (const writer of matchProviders(ssmWrites, read.parameterName)) {
+      const parameterName = resolveNames(stack.id, read.parameterName);
+      const writers = ssmIndex(parameterName, stack.id);
+      if (writers.length === 0)
+        external.push({
+          stack: stack.id,
+          via: 'ssm',
+          name: parameterName.value,
+          detail: `reads SSM parameter "${parameterName.value}" at deploy time in ${read.usedBy}, written by no stack of this config`,
+          location: read.location,
+        });
+      for (const { provider: writer, pattern } of writers) {
         if (writer.stack === stack.id) continue;
         const how =
           read.via === 'parameter-type'
@@ -156,12 +195,18 @@ export function buildGraph(
           stack: stack.id,
           dependsOn: writer.stack,
           via: 'ssm',
-          detail: `reads SSM parameter "${writer.name.value}" at deploy time (${how}), written by ${writer.by} of ${writer.stack}`,
+          detail: `reads SSM parameter "${writer.name.value}" at deploy time (${how}), written by ${writer.by} of ${writer.stack}${pattern ? ' (matched as a pattern)' : ''}`,
           location: read.location,
           providedAt: writer.location,
+          ...(pattern ? { pattern: true as const } : {}),
         });
       }
     }
+    const reads = stackOutputEdges(stack, template.stackOutputReads ?? [], config, templates, resolveNames);
+    edges.push(...reads.edges);
+    external.push(...reads.external);
+    problems.push(...reads.problems);
+    warnings.push(...reads.warnings);
   }
 
   const nodes = config.stacks.map((s) => ({
@@ -169,24 +214,25 @@ export function buildGraph(
     stackName: s.stackName,
     weight: Math.max(1, templates.get(s.id)?.resources.length ?? 1),
   }));
-  return { graph: { nodes, edges }, problems, warnings };
+  return { graph: { nodes, edges, external }, problems, warnings };
 }
 
 function collectProviders(
   config: ResolvedConfig,
   templates: ReadonlyMap<string, TemplateInfo>,
-  pick: (template: TemplateInfo) => Omit<Provider, 'stack'>[],
+  pick: (template: TemplateInfo, stackId: string) => Omit<Provider, 'stack'>[],
 ): Provider[] {
   return config.stacks.flatMap((stack) => {
     const template = templates.get(stack.id);
-    return template ? pick(template).map((p) => ({ ...p, stack: stack.id })) : [];
+    return template ? pick(template, stack.id).map((p) => ({ ...p, stack: stack.id })) : [];
   });
 }
 
 function reportDuplicates(providers: Provider[], what: string, problems: Problem[]): void {
   const seen = new Map<string, Provider>();
   for (const provider of providers) {
-    if (provider.name.unknowns.length > 0) continue;
+    // `logs-${AWS::AccountId}` in two stacks is one name too: one account and region per run.
+    if (!isOneValuePerRun(provider.name)) continue;
     const first = seen.get(provider.name.value);
     if (!first) {
       seen.set(provider.name.value, provider);
@@ -201,19 +247,37 @@ function reportDuplicates(providers: Provider[], what: string, problems: Problem
   }
 }
 
-/** Exact names match exactly; a name with unknown pieces matches as a pattern, each `${...}` standing for any text. */
-function matchProviders(providers: Provider[], wanted: ResolvedName): Provider[] {
-  const wantedPattern = toPattern(wanted);
-  return providers.filter((provider) => {
-    if (wanted.unknowns.length === 0 && provider.name.unknowns.length === 0)
-      return provider.name.value === wanted.value;
-    if (provider.name.unknowns.length === 0) return wantedPattern.test(provider.name.value);
-    if (wanted.unknowns.length === 0) return toPattern(provider.name).test(wanted.value);
-    return false;
-  });
-}
-
-function toPattern(name: ResolvedName): RegExp {
-  const parts = name.value.split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.+')}$`);
+/**
+ * Exact names match exactly; a name with unknown pieces matches as a pattern, each `${...}`
+ * standing for any text, and identical unresolved expressions match each other. A pattern never
+ * matches the stack that asks (its own export is not what a wildcard import means). Exact names
+ * are looked up in a map: a thousand stacks import from a thousand exports.
+ */
+function providerIndex(
+  providers: Provider[],
+): (wanted: ResolvedName, asking: string) => { provider: Provider; pattern: boolean }[] {
+  const exact = new Map<string, Provider[]>();
+  const open: Provider[] = [];
+  const position = new Map(providers.map((p, i) => [p, i]));
+  for (const provider of providers) {
+    if (provider.name.unknowns.length > 0) open.push(provider);
+    else exact.set(provider.name.value, [...(exact.get(provider.name.value) ?? []), provider]);
+  }
+  const test = (wanted: ResolvedName, asking: string, candidates: Iterable<Provider>) =>
+    [...candidates].flatMap((provider) => {
+      const how = matchName(wanted, provider.name);
+      if (!how || (how === 'pattern' && provider.stack === asking)) return [];
+      return [{ provider, pattern: how === 'pattern' }];
+    });
+  return (wanted, asking) => {
+    if (wanted.unknowns.length > 0) return test(wanted, asking, providers);
+    const found = [
+      ...(exact.get(wanted.value) ?? []).map((provider) => ({ provider, pattern: false })),
+      ...test(wanted, asking, open),
+    ];
+    // Declaration order, as a scan of all providers would give.
+    return found.length > 1
+      ? found.sort((a, b) => (position.get(a.provider) ?? 0) - (position.get(b.provider) ?? 0))
+      : found;
+  };
 }

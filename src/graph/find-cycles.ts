@@ -131,6 +131,8 @@ function howToBreak(edge: Edge): string {
       return `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and let ${edge.stack}'s code read it by name at run time, instead of the output() parameter`;
     case 'import':
       return `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and pass only the parameter's name to ${edge.stack} (e.g. an environment variable) so its code reads it at run time, instead of Fn::ImportValue`;
+    case 'stack-output':
+      return `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and let ${edge.stack}'s code read it by name at run time, instead of Fn::GetStackOutput`;
     case 'ssm':
       return `read the parameter at run time in ${edge.stack}'s code (pass its name, not {{resolve:ssm:...}} or an SSM parameter type, which CloudFormation resolves at deploy time)`;
   }

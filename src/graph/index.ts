@@ -1,4 +1,4 @@
-export type { Edge, EdgeVia, StackGraph, StackNode } from './types.js';
+export type { Edge, EdgeVia, ExternalInput, StackGraph, StackNode } from './types.js';
 export { dependenciesOf, dependentsOf } from './types.js';
 export { buildGraph } from './build-graph.js';
 export { findCycles, describeCycle, describeEdge } from './find-cycles.js';
@@ -9,3 +9,6 @@ export { selectStacks } from './select-stacks.js';
 export type { SelectionOptions } from './select-stacks.js';
 export { loadProject } from './load-project.js';
 export type { Project, LoadProjectOptions } from './load-project.js';
+export { settleCycles, possibleCycleWarning } from './settle-cycles.js';
+export type { SettledCycles } from './settle-cycles.js';
+export { weakReferenceNotes } from './weak-references.js';

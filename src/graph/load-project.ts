@@ -15,7 +15,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { TemplateError } from '../errors.js';
 import { buildGraph } from './build-graph.js';
-import { describeCycle, findCycles } from './find-cycles.js';
+import { describeCycle } from './find-cycles.js';
+import { analysisParameters, knownOutputParameters, namesThroughConfig } from './names-through-config.js';
+import { possibleCycleWarning, settleCycles } from './settle-cycles.js';
 import { computeOrderings } from './orderings.js';
 import type { Orderings } from './orderings.js';
 import type { StackGraph } from './types.js';
@@ -155,20 +157,18 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const locateConfig = (path: readonly PropertyKey[]): SourceLocation => locateInSource(loaded.source, shownFile, path);
 
   const templates = new Map<string, TemplateInfo>();
+  // Resolves from the templates analysed so far: the map fills as the loop goes.
+  const resolveNames = namesThroughConfig(config, templates);
   // One template at a time: reading is fast, and it keeps file handles bounded.
   for (const stack of config.stacks) {
     if (problems.some((p) => p.path === `stacks.${stack.id}.template`)) continue;
     try {
       const parsed = await readTemplate(stack.templatePath, stack.templateDisplay);
-      const literals = new Map<string, string>();
-      for (const [name, value] of Object.entries(stack.parameters)) {
-        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-          literals.set(name, String(value));
-        else if (Array.isArray(value)) literals.set(name, value.join(','));
-      }
+      // output() values already known from stacks declared earlier make names exact here too
+      // (later ones are resolved by the graph, which sees every template).
       const analyzed = analyzeTemplate(parsed, {
         stackName: stack.stackName,
-        parameterValues: literals,
+        ...analysisParameters(stack, knownOutputParameters(stack, resolveNames)),
         ...(config.region === undefined ? {} : { region: config.region }),
       });
       // A nested template's imports, SSM reads and writes and exports are the stack's: they make edges too.
@@ -202,9 +202,11 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const built = buildGraph(config, templates, locateConfig);
   problems.push(...built.problems);
   warnings.push(...built.warnings);
-  for (const cycle of findCycles(built.graph)) {
+  const settled = settleCycles(built.graph);
+  for (const cycle of settled.cycles) {
     problems.push({ message: describeCycle(cycle), stack: cycle.stacks[0] ?? '' });
   }
+  warnings.push(...settled.possible.map(possibleCycleWarning));
   if (problems.length > 0) return fail(problems);
-  return { config, templates, graph: built.graph, orderings: computeOrderings(built.graph), warnings };
+  return { config, templates, graph: settled.graph, orderings: computeOrderings(settled.graph), warnings };
 }

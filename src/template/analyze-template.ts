@@ -25,6 +25,8 @@ export interface TemplateResource {
 export interface TemplateOutput {
   name: string;
   exportName: ResolvedName | undefined;
+  /** The output's `Value` where it is a name known before deploy (e.g. `!Ref AWS::StackName`). */
+  value?: ResolvedName;
   location: SourceLocation;
 }
 
@@ -118,6 +120,12 @@ export interface AnalyzeOptions {
   region?: string;
   /** Parameter values the config sets as literals (known before deploy). */
   parameterValues?: ReadonlyMap<string, string>;
+  /**
+   * Parameters the config sets from values known only at deploy (`output()`, `ssm()`): their
+   * template defaults do not apply, so names built from them stay `${...}` pieces for the graph
+   * to resolve from what the config knows.
+   */
+  deployTimeParameters?: ReadonlySet<string>;
 }
 
 const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value<.+>$/;
@@ -162,6 +170,7 @@ export function analyzeTemplate(parsed: ParsedTemplate, options: AnalyzeOptions 
   const known = new Map<string, string>();
   for (const p of parameters) if (p.default !== undefined) known.set(p.name, p.default);
   for (const [name, value] of options.parameterValues ?? []) known.set(name, value);
+  for (const name of options.deployTimeParameters ?? []) known.delete(name);
   const mappings = section('Mappings');
   const context: ResolveContext = {
     parameters: known,
@@ -201,7 +210,8 @@ export function analyzeTemplate(parsed: ParsedTemplate, options: AnalyzeOptions 
     if (exportName && exportName.unknowns.length > 0) {
       warnings.push(patternWarning(`export name of output ${name}`, exportName, location));
     }
-    return { name, exportName, location };
+    const value = definition.Value === undefined ? undefined : resolveName(definition.Value, context);
+    return { name, exportName, location, ...(value === undefined ? {} : { value }) };
   });
 
   const imports: TemplateImport[] = [];

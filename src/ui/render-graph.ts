@@ -1,5 +1,5 @@
 import { formatLocation } from '../errors.js';
-import type { Edge, EdgeVia, StackGraph } from '../graph/types.js';
+import type { Edge, EdgeVia, ExternalInput, StackGraph } from '../graph/types.js';
 import { computeOrderings } from '../graph/orderings.js';
 import type { Orderings } from '../graph/orderings.js';
 
@@ -19,9 +19,12 @@ export interface GraphView {
 function restrict(view: GraphView): { graph: StackGraph; orderings: Orderings } {
   if (!view.selected) return view;
   const keep = new Set(view.selected);
+  const between = (e: Edge): boolean => keep.has(e.stack) && keep.has(e.dependsOn);
   const graph = {
     nodes: view.graph.nodes.filter((n) => keep.has(n.id)),
-    edges: view.graph.edges.filter((e) => keep.has(e.stack) && keep.has(e.dependsOn)),
+    edges: view.graph.edges.filter(between),
+    external: (view.graph.external ?? []).filter((x) => keep.has(x.stack)),
+    setAside: (view.graph.setAside ?? []).filter(between),
   };
   return { graph, orderings: computeOrderings(graph) };
 }
@@ -44,16 +47,33 @@ export function renderGraph(view: GraphView, format: GraphFormat): string {
 export function graphJson(graph: StackGraph, orderings: Orderings): object {
   return {
     stacks: graph.nodes.map((n) => ({ id: n.id, stackName: n.stackName, dependsOn: dependencies(graph, n.id) })),
-    edges: graph.edges.map((e) => ({
-      stack: e.stack,
-      dependsOn: e.dependsOn,
-      via: e.via,
-      detail: e.detail,
-      ...(e.location ? { location: formatLocation(e.location) } : {}),
-    })),
+    edges: graph.edges.map(edgeJson),
     order: orderings.order,
     levels: orderings.levels,
     criticalPath: orderings.criticalPath,
+    external: (graph.external ?? []).map(externalJson),
+    setAside: (graph.setAside ?? []).map(edgeJson),
+  };
+}
+
+function edgeJson(e: Edge): object {
+  return {
+    stack: e.stack,
+    dependsOn: e.dependsOn,
+    via: e.via,
+    detail: e.detail,
+    ...(e.location ? { location: formatLocation(e.location) } : {}),
+    ...(e.pattern ? { pattern: true } : {}),
+  };
+}
+
+function externalJson(x: ExternalInput): object {
+  return {
+    stack: x.stack,
+    via: x.via,
+    name: x.name,
+    detail: x.detail,
+    ...(x.location ? { location: formatLocation(x.location) } : {}),
   };
 }
 
@@ -61,33 +81,52 @@ function dependencies(graph: StackGraph, id: string): string[] {
   return [...new Set(graph.edges.filter((e) => e.stack === id).map((e) => e.dependsOn))];
 }
 
+interface Pair {
+  from: string;
+  to: string;
+  vias: EdgeVia[];
+  /** Every edge of the pair rests on a pattern: the tie may not exist. */
+  pattern: boolean;
+}
+
 /** One arrow per pair of stacks, labelled with every way the pair is tied. */
-function pairs(graph: StackGraph): { from: string; to: string; vias: EdgeVia[] }[] {
-  const byPair = new Map<string, { from: string; to: string; vias: EdgeVia[] }>();
+function pairs(graph: StackGraph): Pair[] {
+  const byPair = new Map<string, Pair>();
   for (const edge of graph.edges) {
     const key = `${edge.dependsOn}\u0000${edge.stack}`;
-    const pair = byPair.get(key) ?? { from: edge.dependsOn, to: edge.stack, vias: [] };
+    const pair = byPair.get(key) ?? { from: edge.dependsOn, to: edge.stack, vias: [], pattern: true };
     if (!pair.vias.includes(edge.via)) pair.vias.push(edge.via);
+    pair.pattern &&= edge.pattern === true;
     byPair.set(key, pair);
   }
   return [...byPair.values()];
 }
+
+const PATTERN_LEGEND =
+  'dashed: the edge rests on a name matched as a pattern (not known before deploy); it may not exist';
 
 // Mermaid and dot ids must be plain; stack ids may hold hyphens.
 const nodeId = (id: string): string => `s_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
 
 function renderMermaid(graph: StackGraph): string {
   const lines = ['flowchart LR'];
+  const all = pairs(graph);
+  if (all.some((p) => p.pattern)) lines.push(`  %% ${PATTERN_LEGEND}`);
   for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)}["${node.id}"]`);
-  for (const pair of pairs(graph)) lines.push(`  ${nodeId(pair.from)} -->|${pair.vias.join(', ')}| ${nodeId(pair.to)}`);
+  for (const pair of all)
+    lines.push(`  ${nodeId(pair.from)} ${pair.pattern ? '-.->' : '-->'}|${pair.vias.join(', ')}| ${nodeId(pair.to)}`);
   return `${lines.join('\n')}\n`;
 }
 
 function renderDot(project: string, graph: StackGraph): string {
   const lines = [`digraph "${project}" {`, '  rankdir=LR;', '  node [shape=box];'];
+  const all = pairs(graph);
+  if (all.some((p) => p.pattern)) lines.push(`  // ${PATTERN_LEGEND}`);
   for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)} [label="${node.id}"];`);
-  for (const pair of pairs(graph))
-    lines.push(`  ${nodeId(pair.from)} -> ${nodeId(pair.to)} [label="${pair.vias.join(', ')}"];`);
+  for (const pair of all)
+    lines.push(
+      `  ${nodeId(pair.from)} -> ${nodeId(pair.to)} [label="${pair.vias.join(', ')}"${pair.pattern ? ', style=dashed' : ''}];`,
+    );
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
@@ -111,6 +150,18 @@ function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): s
   if (graph.edges.length > 0) {
     lines.push('', 'edges (stack needs dependency, and why):');
     for (const edge of graph.edges) lines.push(`  ${edgeLine(edge)}`);
+    if (graph.edges.some((e) => e.pattern))
+      lines.push(
+        '  (pattern: the edge rests on a name matched as a pattern, not known before deploy; it may not exist)',
+      );
+  }
+  if (graph.setAside?.length) {
+    lines.push('', 'set aside (pattern edges that would close a possible cycle; the order does not follow them):');
+    for (const edge of graph.setAside) lines.push(`  ${edgeLine(edge)}`);
+  }
+  if (graph.external?.length) {
+    lines.push('', 'inputs from outside this config:');
+    for (const input of graph.external) lines.push(`  ${externalLine(input)}`);
   }
   if (orderings.criticalPath.length > 0) {
     lines.push('', `critical path: ${orderings.criticalPath.join(' → ')}`);
@@ -120,5 +171,10 @@ function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): s
 
 function edgeLine(edge: Edge): string {
   const at = edge.location ? `  (${formatLocation(edge.location)})` : '';
-  return `${edge.stack} needs ${edge.dependsOn} [${edge.via}]: ${edge.detail}${at}`;
+  return `${edge.stack} needs ${edge.dependsOn} [${edge.via}${edge.pattern ? ', pattern' : ''}]: ${edge.detail}${at}`;
+}
+
+function externalLine(input: ExternalInput): string {
+  const at = input.location ? `  (${formatLocation(input.location)})` : '';
+  return `${input.stack} [${input.via}] ${input.name}: ${input.detail}${at}`;
 }

@@ -75,7 +75,7 @@ describe('stackpilot CLI: the example system', () => {
     const r = await runCli(['graph', '--format', 'json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['stacks', 'edges', 'order', 'levels', 'criticalPath']);
+    expect(Object.keys(json)).toEqual(['stacks', 'edges', 'order', 'levels', 'criticalPath', 'external', 'setAside']);
     expect(json.stacks).toContainEqual({ id: 'app', stackName: 'orders-dev-app', dependsOn: ['data', 'core-infra'] });
     expect(json.edges).toContainEqual(expect.objectContaining({ stack: 'app', dependsOn: 'data', via: 'output' }));
     expect(json.edges).toContainEqual(expect.objectContaining({ stack: 'backup', dependsOn: 'data', via: 'import' }));

@@ -2,9 +2,11 @@ import type { SourceLocation } from '../../src/errors.js';
 import type { ResolvedConfig, ResolvedStack } from '../../src/config/resolve-config.js';
 import type { ParameterValue } from '../../src/config/types.js';
 import { analyzeTemplate } from '../../src/template/analyze-template.js';
-import type { TemplateInfo } from '../../src/template/analyze-template.js';
+import type { TemplateInfo, TemplateStackOutputRead } from '../../src/template/analyze-template.js';
+import type { ResolvedName } from '../../src/template/resolve-name.js';
 import { parseTemplate } from '../../src/template/parse-template.js';
 import { buildGraph } from '../../src/graph/build-graph.js';
+import { analysisParameters } from '../../src/graph/names-through-config.js';
 import type { BuildGraphResult } from '../../src/graph/build-graph.js';
 
 export interface StackSpec {
@@ -12,6 +14,32 @@ export interface StackSpec {
   template?: string;
   dependsOn?: string[];
   parameters?: Record<string, ParameterValue>;
+  /**
+   * `Fn::GetStackOutput` reads set on the analysis directly, as the template extraction gives
+   * them (build them with `reading`).
+   */
+  stackOutputReads?: TemplateStackOutputRead[];
+}
+
+/** A name as the analysis gives it: `${X}` pieces are unknowns. */
+export function nameOf(value: string): ResolvedName {
+  return { value, unknowns: [...value.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] ?? '') };
+}
+
+/** A `Fn::GetStackOutput` read of `stackName`'s `outputName`, used by a resource `Fn`. */
+export function reading(
+  stackName: string,
+  outputName: string,
+  extra: { region?: string; roleArn?: string; usedBy?: string } = {},
+): TemplateStackOutputRead {
+  return {
+    stackName: nameOf(stackName),
+    outputName: nameOf(outputName),
+    ...(extra.region === undefined ? {} : { region: nameOf(extra.region) }),
+    ...(extra.roleArn === undefined ? {} : { roleArn: nameOf(extra.roleArn) }),
+    usedBy: extra.usedBy ?? 'Fn',
+    location: { file: 'templates/reader.yaml', line: 7, column: 9 },
+  };
 }
 
 const PLACEHOLDER = '\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
@@ -40,17 +68,13 @@ export function projectOf(
   for (const stack of resolved) {
     const text = stacks[stack.id]?.template ?? '';
     const body = text.includes('Resources:') ? text : `${text}${PLACEHOLDER}`;
-    const literals = new Map<string, string>();
-    for (const [name, value] of Object.entries(stack.parameters))
-      if (typeof value === 'string') literals.set(name, value);
-    templates.set(
-      stack.id,
-      analyzeTemplate(parseTemplate(body, stack.templateDisplay), {
-        stackName: stack.stackName,
-        region: 'us-east-1',
-        parameterValues: literals,
-      }),
-    );
+    const info = analyzeTemplate(parseTemplate(body, stack.templateDisplay), {
+      stackName: stack.stackName,
+      region: 'us-east-1',
+      ...analysisParameters(stack),
+    });
+    const reads = stacks[stack.id]?.stackOutputReads;
+    templates.set(stack.id, reads ? { ...info, stackOutputReads: reads } : info);
   }
   return {
     config: {
