@@ -2,7 +2,7 @@ import type { Problem, SourceLocation } from '../errors.js';
 import { formatLocation } from '../errors.js';
 import { isOutputRef, isSsmRef, didYouMean } from '../config/resolve-config.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { TemplateInfo } from '../template/analyze-template.js';
+import type { TemplateInfo, TemplateSsmRead } from '../template/analyze-template.js';
 import type { ResolvedName } from '../template/resolve-name.js';
 import { isOneValuePerRun, matchName } from './match-names.js';
 import { namesThroughConfig } from './names-through-config.js';
@@ -176,6 +176,18 @@ export function buildGraph(
     }
     for (const read of template.ssmReads) {
       const parameterName = resolveNames(stack.id, read.parameterName);
+      const elsewhere = ssmReadElsewhere(read, config.region);
+      if (elsewhere !== undefined) {
+        // A parameter in another region or a shared one of another account: no stack here writes it.
+        external.push({
+          stack: stack.id,
+          via: 'ssm',
+          name: parameterName.value,
+          detail: `reads SSM parameter "${parameterName.value}" ${elsewhere} at deploy time in ${read.usedBy}`,
+          location: read.location,
+        });
+        continue;
+      }
       const writers = ssmIndex(parameterName, stack.id);
       if (writers.length === 0)
         external.push({
@@ -185,8 +197,10 @@ export function buildGraph(
           detail: `reads SSM parameter "${parameterName.value}" at deploy time in ${read.usedBy}, written by no stack of this config`,
           location: read.location,
         });
-      for (const { provider: writer, pattern } of writers) {
+      const account = literalAccount(read);
+      for (const { provider: writer, pattern: namePattern } of writers) {
         if (writer.stack === stack.id) continue;
+        const pattern = namePattern || account !== undefined;
         const how =
           read.via === 'parameter-type'
             ? `parameter ${read.usedBy} of type AWS::SSM::Parameter::Value`
@@ -195,7 +209,7 @@ export function buildGraph(
           stack: stack.id,
           dependsOn: writer.stack,
           via: 'ssm',
-          detail: `reads SSM parameter "${writer.name.value}" at deploy time (${how}), written by ${writer.by} of ${writer.stack}${pattern ? ' (matched as a pattern)' : ''}`,
+          detail: `reads SSM parameter "${writer.name.value}" at deploy time (${how}), written by ${writer.by} of ${writer.stack}${namePattern ? ' (matched as a pattern)' : ''}${account !== undefined ? ` (if account ${account} in its ARN is this one)` : ''}`,
           location: read.location,
           providedAt: writer.location,
           ...(pattern ? { pattern: true as const } : {}),
@@ -280,4 +294,23 @@ function providerIndex(
       ? found.sort((a, b) => (position.get(a.provider) ?? 0) - (position.get(b.provider) ?? 0))
       : found;
   };
+}
+
+/**
+ * A parameter-ARN reference (`{{resolve:ssm:arn:aws:ssm:<region>:<account>:parameter/...}}`) with
+ * a literal region other than the config's reads a parameter no stack here writes. `${...}` pieces
+ * match anything.
+ */
+function ssmReadElsewhere(read: TemplateSsmRead, configRegion: string | undefined): string | undefined {
+  if (read.region === undefined || read.region.includes('${') || configRegion === undefined) return undefined;
+  return read.region === configRegion ? undefined : `in region ${read.region}`;
+}
+
+/**
+ * A literal account in the ARN: the form that reads a parameter shared from another account. The
+ * config names no account, so whether it is this one is not known: a writer here still makes an
+ * edge (a missed edge deploys two dependent stacks side by side), marked as resting on a guess.
+ */
+function literalAccount(read: TemplateSsmRead): string | undefined {
+  return read.account !== undefined && /^\d{12}$/.test(read.account) ? read.account : undefined;
 }
