@@ -7,7 +7,8 @@ export function formatWarnings(warnings: readonly Problem[], c: Colors): string 
     .map((w) => {
       const where = w.location ? `${formatLocation(w.location)}: ` : '';
       const hint = w.hint ? `\n    ${c.dim(`→ ${w.hint}`)}` : '';
-      return `${c.yellow('warning:')} ${where}${w.message}${hint}\n`;
+      const code = w.code ? ` [${w.code}]` : '';
+      return `${c.yellow('warning:')} ${where}${w.message}${code}${hint}\n`;
     })
     .join('');
 }

@@ -21,6 +21,8 @@ export interface ResourceSpec {
   /** `@aws-cdk/aws-service-spec <version>`: where the answers come from, for output. */
   readonly source: string;
   isKnownType(type: string): boolean;
+  /** Every type the spec knows, for a did-you-mean. */
+  typeNames(): readonly string[];
   /** What a change of the property does; undefined for a type or property the spec does not know. */
   replacementOf(type: string, property: string): Recreation | undefined;
   /** The properties whose change always replaces the resource; empty for an unknown type. */
@@ -29,13 +31,40 @@ export interface ResourceSpec {
   canBeReplaced(type: string): boolean | undefined;
   /** The spec's own opinion on whether the type holds data; undefined when unknown. */
   isStateful(type: string): boolean | undefined;
+  /** The names `Fn::GetAtt` accepts for the type (some with dots); undefined for an unknown type. */
+  attributesOf(type: string): readonly string[] | undefined;
+  /** The type's top-level properties with their shapes and required flags; undefined for an unknown type. */
+  propertiesOf(type: string): PropertyShapes | undefined;
 }
+
+/** Properties of a resource type or of one of its nested property types, by name. */
+export type PropertyShapes = ReadonlyMap<string, PropertySpec>;
+
+export interface PropertySpec {
+  required: boolean;
+  /** What the value may be: the current type and any the spec lists as previously accepted. */
+  shapes: readonly Shape[];
+}
+
+/**
+ * The shape of a value as far as a template can be checked offline: a scalar, a list, a map with
+ * free keys, an object with known properties (`properties` undefined when the spec leaves it
+ * open), or anything (JSON, unions).
+ */
+export type Shape =
+  | { kind: 'scalar' }
+  | { kind: 'any' }
+  | { kind: 'list'; element: readonly Shape[] }
+  | { kind: 'map'; element: readonly Shape[] }
+  | { kind: 'object'; properties: PropertyShapes | undefined };
 
 interface TypeEntry {
   /** Properties that replace (Always) or may replace (Conditionally); every other known one is Never. */
   replacing: ReadonlyMap<string, Recreation>;
   known: ReadonlySet<string>;
   stateful: boolean;
+  attributes: readonly string[];
+  properties: PropertyShapes;
 }
 
 const PACKAGE = '@aws-cdk/aws-service-spec';
@@ -83,8 +112,51 @@ function packageModule(): typeof AwsServiceSpec {
 
 type SpecDatabase = Awaited<ReturnType<typeof AwsServiceSpec.loadAwsServiceSpec>>;
 
+const resourcesOf = (db: SpecDatabase) => db.all('resource');
+type SpecProperties = ReturnType<typeof resourcesOf>[number]['properties'];
+type SpecPropertyType = SpecProperties[string]['type'];
+
 function indexOf(db: SpecDatabase, started: number): ResourceSpec {
   const types = new Map<string, TypeEntry>();
+  // Every nested property type gets its (still empty) map first, so that shapes can point at
+  // each other, recursive ones included; then the maps are filled.
+  const definitions = new Map<string, Map<string, PropertySpec>>();
+  for (const definition of db.all('typeDefinition')) definitions.set(definition.$id, new Map());
+  const shapeOf = (type: SpecPropertyType): Shape => {
+    switch (type.type) {
+      case 'string':
+      case 'number':
+      case 'integer':
+      case 'boolean':
+      case 'date-time':
+        return SCALAR;
+      case 'array':
+        return { kind: 'list', element: [shapeOf(type.element)] };
+      case 'map':
+        return { kind: 'map', element: [shapeOf(type.element)] };
+      case 'ref':
+        return { kind: 'object', properties: definitions.get(type.reference.$ref) };
+      case 'tag':
+        return TAG;
+      default:
+        // json, null and unions: nothing certain to say.
+        return ANY;
+    }
+  };
+  const propertiesOf = (properties: SpecProperties): Map<string, PropertySpec> => {
+    const index = new Map<string, PropertySpec>();
+    for (const [name, property] of Object.entries(properties)) {
+      index.set(name, {
+        required: property.required === true,
+        shapes: [property.type, ...(property.previousTypes ?? [])].map(shapeOf),
+      });
+    }
+    return index;
+  };
+  for (const definition of db.all('typeDefinition')) {
+    const target = definitions.get(definition.$id);
+    for (const [name, spec] of propertiesOf(definition.properties)) target?.set(name, spec);
+  }
   for (const resource of db.all('resource')) {
     const replacing = new Map<string, Recreation>();
     for (const [name, property] of Object.entries(resource.properties)) {
@@ -99,6 +171,8 @@ function indexOf(db: SpecDatabase, started: number): ResourceSpec {
       replacing,
       known: new Set(Object.keys(resource.properties)),
       stateful: resource.isStateful ?? false,
+      attributes: Object.keys(resource.attributes),
+      properties: propertiesOf(resource.properties),
     });
   }
   loadMs = performance.now() - started;
@@ -109,6 +183,7 @@ function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): R
   return {
     source,
     isKnownType: (type) => types.has(type),
+    typeNames: () => [...types.keys()],
     replacementOf: (type, property) => {
       const entry = types.get(type);
       if (!entry || !entry.known.has(property)) return undefined;
@@ -121,5 +196,17 @@ function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): R
       return entry === undefined ? undefined : entry.replacing.size > 0;
     },
     isStateful: (type) => types.get(type)?.stateful,
+    attributesOf: (type) => types.get(type)?.attributes,
+    propertiesOf: (type) => types.get(type)?.properties,
   };
 }
+
+const SCALAR: Shape = { kind: 'scalar' };
+const ANY: Shape = { kind: 'any' };
+const TAG: Shape = {
+  kind: 'object',
+  properties: new Map([
+    ['Key', { required: true, shapes: [SCALAR] }],
+    ['Value', { required: true, shapes: [SCALAR] }],
+  ]),
+};

@@ -1,0 +1,39 @@
+import type { ParsedTemplate, TemplateValue } from './parse-template.js';
+
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+export const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
+
+export interface TemplateTransforms {
+  /** `Transform: AWS::Serverless-2016-10-31`: SAM's implicit resources count as declared. */
+  sam: boolean;
+  /**
+   * What can rewrite the template beyond what stackpilot can follow, for the message: macros,
+   * `AWS::Include`, `Fn::Transform` anywhere, and `Fn::ForEach` (AWS::LanguageExtensions), whose
+   * expansion makes resources and outputs stackpilot does not expand here.
+   */
+  unknown: string[];
+}
+
+/** Which transforms the template asks for, and which of them stackpilot cannot see through. */
+export function transformsOf(template: ParsedTemplate): TemplateTransforms {
+  const body = template.body;
+  const declared = Object.hasOwn(body, 'Transform') ? body.Transform : undefined;
+  const names = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).map(transformName);
+  const unknown = names.filter((n) => n !== SAM_TRANSFORM && n !== LANGUAGE_EXTENSIONS).map((n) => `the macro ${n}`);
+  if (usesKey(body, (key) => key === 'Fn::Transform')) unknown.push('Fn::Transform');
+  if (usesKey(body, (key) => key.startsWith('Fn::ForEach::'))) unknown.push('Fn::ForEach (AWS::LanguageExtensions)');
+  return { sam: names.includes(SAM_TRANSFORM), unknown };
+}
+
+function transformName(value: TemplateValue): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value.Name === 'string')
+    return value.Name;
+  return JSON.stringify(value);
+}
+
+function usesKey(value: TemplateValue, test: (key: string) => boolean): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => usesKey(item, test));
+  return Object.entries(value).some(([key, child]) => test(key) || usesKey(child, test));
+}
