@@ -112,8 +112,8 @@ function packageModule(): typeof AwsServiceSpec {
 
 type SpecDatabase = Awaited<ReturnType<typeof AwsServiceSpec.loadAwsServiceSpec>>;
 
-const resourcesOf = (db: SpecDatabase) => db.all('resource');
-type SpecProperties = ReturnType<typeof resourcesOf>[number]['properties'];
+type SpecResource = Extract<ReturnType<SpecDatabase['all']>[number], { cloudFormationType: string }>;
+type SpecProperties = SpecResource['properties'];
 type SpecPropertyType = SpecProperties[string]['type'];
 
 function indexOf(db: SpecDatabase, started: number): ResourceSpec {

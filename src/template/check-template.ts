@@ -278,7 +278,7 @@ export function checkTemplate(template: ParsedTemplate, options: CheckTemplateOp
     checkResourceType(definition, logicalId, at);
   }
 
-  for (const [name, definition] of Object.entries(outputs)) {
+  for (const definition of Object.values(outputs)) {
     if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) continue;
     if (Object.hasOwn(definition, 'Condition'))
       checkCondition(definition.Condition, locateEntry(definition, 'Condition'));
