@@ -12,3 +12,14 @@ export function formatWarnings(warnings: readonly Problem[], c: Colors): string 
     })
     .join('');
 }
+
+/** Notes are never wrong (a custom resource type, checks a macro made impossible): said once, dimmed. */
+export function formatNotes(notes: readonly Problem[], c: Colors): string {
+  return notes
+    .map((n) => {
+      const where = n.location ? `${formatLocation(n.location)}: ` : '';
+      const code = n.code ? ` [${n.code}]` : '';
+      return c.dim(`note: ${where}${n.message}${code}`) + '\n';
+    })
+    .join('');
+}
