@@ -284,7 +284,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       terminationProtection:
         merged.terminationProtection ?? (merged.stateful ? true : undefined) ?? defaults.terminationProtection ?? false,
       outputsToSsm: merged.outputsToSsm ?? {},
-      ignoreChecks: merged.ignoreChecks ?? [],
+      ...(merged.ignoreChecks === undefined ? {} : { ignoreChecks: merged.ignoreChecks }),
       timeoutMinutes: merged.timeoutMinutes,
       location: where(stackPath),
     });

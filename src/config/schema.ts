@@ -30,14 +30,14 @@ export const stackSchema = z.strictObject({
   stateful: z.boolean().optional(),
   terminationProtection: z.boolean().optional(),
   timeoutMinutes: z.number().int().positive().optional(),
-  ignoreChecks: z
-    .array(z.string().regex(/^SP\d{4}$/, 'must be a check code such as SP2003 (see the README)'))
-    .optional(),
   outputsToSsm: z
     .record(
       z.string(),
       z.string().regex(/^\/?[a-zA-Z0-9_.\-/]+$/, 'must be an SSM parameter name (letters, digits, _ . - /)'),
     )
+    .optional(),
+  ignoreChecks: z
+    .array(z.string().regex(/^SP\d{4}$/, 'must be a check code such as SP2003 (see the README)'))
     .optional(),
 });
 
