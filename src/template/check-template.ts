@@ -392,7 +392,7 @@ export function checkTemplate(template: ParsedTemplate, options: CheckTemplateOp
     if (missing.length > 0)
       report(
         'SP2004',
-        locateValue(value, location),
+        location,
         `${path} (${type}) is missing required ${missing.length === 1 ? 'property' : 'properties'} ${missing.join(', ')}`,
         undefined,
         owner,
