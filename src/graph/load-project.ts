@@ -9,7 +9,7 @@ import type { TemplateInfo } from '../template/analyze-template.js';
 import { checkOutputsFileValues, checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
 import { readTemplate } from '../template/parse-template.js';
 import { checkTemplate, templateNeedsSpec } from '../template/check-template.js';
-import { loadResourceSpec } from '../spec/resource-spec.js';
+import { loadResourceSpecInBackground } from '../spec/resource-spec.js';
 import type { ResourceSpec } from '../spec/resource-spec.js';
 import type { ParsedTemplate } from '../template/parse-template.js';
 import { artifactProblem, findArtifacts, isLocalPath, PACKAGEABLE_PROPERTIES } from '../package/find-artifacts.js';
@@ -162,6 +162,8 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const templates = new Map<string, TemplateInfo>();
   // Every template read (stacks' and nested ones), with its stack: checked once all are read.
   const toCheck: { stack: (typeof config.stacks)[number]; parsed: ParsedTemplate }[] = [];
+  // The spec loads in the background from the first template that needs it, while the others are read.
+  let specLoading: Promise<ResourceSpec> | undefined;
   // One template at a time: reading is fast, and it keeps file handles bounded.
   for (const stack of config.stacks) {
     if (problems.some((p) => p.path === `stacks.${stack.id}.template`)) continue;
@@ -182,6 +184,8 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       const nestedParsed: ParsedTemplate[] = [];
       const nested = await analyzeNestedTemplates(parsed, stack.templatePath, options.cwd, config.region, nestedParsed);
       toCheck.push({ stack, parsed }, ...nestedParsed.map((child) => ({ stack, parsed: child })));
+      if (!specLoading && [parsed, ...nestedParsed].some(templateNeedsSpec))
+        specLoading = loadResourceSpecInBackground();
       const info: TemplateInfo = {
         ...analyzed,
         imports: [...analyzed.imports, ...nested.flatMap((n) => n.imports)],
@@ -216,8 +220,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const notes: Problem[] = [];
   // Basic template errors, before any AWS call. The spec costs most of a second: loaded only
   // when some template has a resource type only the spec can judge, once per process.
-  let spec: ResourceSpec | undefined;
-  if (toCheck.some(({ parsed }) => templateNeedsSpec(parsed))) spec = await loadResourceSpec();
+  const spec = specLoading ? await specLoading : undefined;
   for (const { stack, parsed } of toCheck) {
     const found = checkTemplate(parsed, {
       ...(spec ? { spec } : {}),

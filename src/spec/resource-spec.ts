@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type * as AwsServiceSpec from '@aws-cdk/aws-service-spec';
 
 /**
@@ -58,7 +61,8 @@ export type Shape =
   | { kind: 'map'; element: readonly Shape[] }
   | { kind: 'object'; properties: PropertyShapes | undefined };
 
-interface TypeEntry {
+/** What the spec knows of one type: the index the database is boiled down to (also what the worker sends). */
+export interface TypeEntry {
   /** Properties that replace (Always) or may replace (Conditionally); every other known one is Never. */
   replacing: ReadonlyMap<string, Recreation>;
   known: ReadonlySet<string>;
@@ -84,6 +88,45 @@ export function loadResourceSpec(): Promise<ResourceSpec> {
     return memo;
   })();
   return pending;
+}
+
+/**
+ * The spec, loaded in a worker thread while the caller goes on (reading the other templates):
+ * the database's unzip and parse take most of a second of CPU, the index the worker sends back a
+ * tenth of that to receive. The result is the process's one spec, as `loadResourceSpec` would
+ * give; without the compiled worker (tests run the sources) it loads in-process instead.
+ */
+export function loadResourceSpecInBackground(): Promise<ResourceSpec> {
+  if (memo) return Promise.resolve(memo);
+  if (pending) return pending;
+  const workerFile = fileURLToPath(new URL('./spec-worker.js', import.meta.url));
+  if (!existsSync(workerFile)) return loadResourceSpec();
+  const started = performance.now();
+  pending = new Promise<ResourceSpec>((resolve) => {
+    const worker = new Worker(workerFile);
+    let settled = false;
+    const fallBack = (): void => {
+      if (settled) return;
+      settled = true;
+      pending = undefined;
+      resolve(loadResourceSpec());
+    };
+    worker.once('message', (types: Map<string, TypeEntry>) => {
+      if (settled) return;
+      settled = true;
+      loadMs = performance.now() - started;
+      memo ??= specFromIndex(types, specSource());
+      resolve(memo);
+    });
+    worker.once('error', fallBack);
+    worker.once('exit', fallBack);
+  });
+  return pending;
+}
+
+/** The index of every type, for the worker to send (`spec-worker.ts`). */
+export function buildSpecIndex(): Map<string, TypeEntry> {
+  return typeIndex(packageModule().loadAwsServiceSpecSync());
 }
 
 /** The spec, now: loads it synchronously on first use (for the simulator, whose change sets are computed synchronously). */
@@ -117,6 +160,12 @@ type SpecProperties = SpecResource['properties'];
 type SpecPropertyType = SpecProperties[string]['type'];
 
 function indexOf(db: SpecDatabase, started: number): ResourceSpec {
+  const types = typeIndex(db);
+  loadMs = performance.now() - started;
+  return specFromIndex(types, specSource());
+}
+
+function typeIndex(db: SpecDatabase): Map<string, TypeEntry> {
   const types = new Map<string, TypeEntry>();
   // Every nested property type gets its (still empty) map first, so that shapes can point at
   // each other, recursive ones included; then the maps are filled.
@@ -175,8 +224,7 @@ function indexOf(db: SpecDatabase, started: number): ResourceSpec {
       properties: propertiesOf(resource.properties),
     });
   }
-  loadMs = performance.now() - started;
-  return specFromIndex(types, specSource());
+  return types;
 }
 
 function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): ResourceSpec {
