@@ -217,9 +217,17 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     }
   }
 
+  problems.push(...checkOutputsFileValues(config.outputs, templates, locateConfig));
+  const built = buildGraph(config, templates, locateConfig);
+  problems.push(...built.problems);
+  warnings.push(...built.warnings);
+  for (const cycle of findCycles(built.graph)) {
+    problems.push({ message: describeCycle(cycle), stack: cycle.stacks[0] ?? '' });
+  }
   const notes: Problem[] = [];
   // Basic template errors, before any AWS call. The spec costs most of a second: loaded only
-  // when some template has a resource type only the spec can judge, once per process.
+  // when some template has a resource type only the spec can judge, once per process, and
+  // awaited last so that reading templates and building the graph overlap its loading.
   const spec = specLoading ? await specLoading : undefined;
   for (const { stack, parsed } of toCheck) {
     const found = checkTemplate(parsed, {
@@ -233,13 +241,6 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     notes.push(...found.notes.map((p) => ({ ...p, stack: stack.id })));
   }
 
-  problems.push(...checkOutputsFileValues(config.outputs, templates, locateConfig));
-  const built = buildGraph(config, templates, locateConfig);
-  problems.push(...built.problems);
-  warnings.push(...built.warnings);
-  for (const cycle of findCycles(built.graph)) {
-    problems.push({ message: describeCycle(cycle), stack: cycle.stacks[0] ?? '' });
-  }
   if (problems.length > 0) return fail(problems);
   return { config, templates, graph: built.graph, orderings: computeOrderings(built.graph), warnings, notes };
 }

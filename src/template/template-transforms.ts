@@ -20,8 +20,10 @@ export function transformsOf(template: ParsedTemplate): TemplateTransforms {
   const declared = Object.hasOwn(body, 'Transform') ? body.Transform : undefined;
   const names = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).map(transformName);
   const unknown = names.filter((n) => n !== SAM_TRANSFORM && n !== LANGUAGE_EXTENSIONS).map((n) => `the macro ${n}`);
-  if (usesKey(body, (key) => key === 'Fn::Transform')) unknown.push('Fn::Transform');
-  if (usesKey(body, (key) => key.startsWith('Fn::ForEach::'))) unknown.push('Fn::ForEach (AWS::LanguageExtensions)');
+  const keys = new Set<string>();
+  collectIntrinsicKeys(body, keys);
+  if (keys.has('Fn::Transform')) unknown.push('Fn::Transform');
+  if (keys.has('Fn::ForEach')) unknown.push('Fn::ForEach (AWS::LanguageExtensions)');
   return { sam: names.includes(SAM_TRANSFORM), unknown };
 }
 
@@ -32,8 +34,16 @@ function transformName(value: TemplateValue): string {
   return JSON.stringify(value);
 }
 
-function usesKey(value: TemplateValue, test: (key: string) => boolean): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((item) => usesKey(item, test));
-  return Object.entries(value).some(([key, child]) => test(key) || usesKey(child, test));
+/** `Fn::Transform` and `Fn::ForEach` (for `Fn::ForEach::<Name>`) wherever they are, in one walk. */
+function collectIntrinsicKeys(value: TemplateValue, keys: Set<string>): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectIntrinsicKeys(item, keys);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === 'Fn::Transform') keys.add(key);
+    else if (key.startsWith('Fn::ForEach::')) keys.add('Fn::ForEach');
+    collectIntrinsicKeys(value[key] ?? null, keys);
+  }
 }
