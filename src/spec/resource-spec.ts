@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { readCachedIndex, specIndexCacheFile, writeCachedIndex } from './spec-index-cache.js';
 import type * as AwsServiceSpec from '@aws-cdk/aws-service-spec';
 
 /**
@@ -83,8 +84,16 @@ export function loadResourceSpec(): Promise<ResourceSpec> {
   if (memo) return Promise.resolve(memo);
   pending ??= (async () => {
     const started = performance.now();
-    const db = await packageModule().loadAwsServiceSpec();
-    memo ??= indexOf(db, started);
+    const cached = cachedIndex();
+    if (cached) {
+      loadMs = performance.now() - started;
+      memo ??= specFromIndex(cached, specSource());
+      return memo;
+    }
+    const types = typeIndex(await packageModule().loadAwsServiceSpec());
+    loadMs = performance.now() - started;
+    memo ??= specFromIndex(types, specSource());
+    await writeCachedIndex(specIndexCacheFile(specVersion()), types);
     return memo;
   })();
   return pending;
@@ -99,6 +108,12 @@ export function loadResourceSpec(): Promise<ResourceSpec> {
 export function loadResourceSpecInBackground(): Promise<ResourceSpec> {
   if (memo) return Promise.resolve(memo);
   if (pending) return pending;
+  // A cached index is read faster here than a worker starts.
+  const cached = cachedIndex();
+  if (cached) {
+    memo = specFromIndex(cached, specSource());
+    return Promise.resolve(memo);
+  }
   const workerFile = fileURLToPath(new URL('./spec-worker.js', import.meta.url));
   if (!existsSync(workerFile)) return loadResourceSpec();
   const started = performance.now();
@@ -124,16 +139,27 @@ export function loadResourceSpecInBackground(): Promise<ResourceSpec> {
   return pending;
 }
 
-/** The index of every type, for the worker to send (`spec-worker.ts`). */
-export function buildSpecIndex(): Map<string, TypeEntry> {
-  return typeIndex(packageModule().loadAwsServiceSpecSync());
+/** The index of every type, for the worker to send (`spec-worker.ts`); it also fills the cache. */
+export async function buildSpecIndex(): Promise<Map<string, TypeEntry>> {
+  const types = typeIndex(packageModule().loadAwsServiceSpecSync());
+  await writeCachedIndex(specIndexCacheFile(specVersion()), types);
+  return types;
+}
+
+function cachedIndex(): Map<string, TypeEntry> | undefined {
+  const index = readCachedIndex<unknown>(specIndexCacheFile(specVersion()));
+  return index instanceof Map ? (index as Map<string, TypeEntry>) : undefined;
 }
 
 /** The spec, now: loads it synchronously on first use (for the simulator, whose change sets are computed synchronously). */
 export function resourceSpec(): ResourceSpec {
   if (!memo) {
     const started = performance.now();
-    memo = indexOf(packageModule().loadAwsServiceSpecSync(), started);
+    const cached = cachedIndex();
+    if (cached) {
+      memo = specFromIndex(cached, specSource());
+      loadMs = performance.now() - started;
+    } else memo = indexOf(packageModule().loadAwsServiceSpecSync(), started);
   }
   return memo;
 }
@@ -145,8 +171,12 @@ export function specLoadMs(): number | undefined {
 
 /** `@aws-cdk/aws-service-spec 0.1.216`, without loading the database. */
 export function specSource(): string {
+  return `${PACKAGE} ${specVersion()}`;
+}
+
+function specVersion(): string {
   const { version } = require(`${PACKAGE}/package.json`) as { version: string };
-  return `${PACKAGE} ${version}`;
+  return version;
 }
 
 function packageModule(): typeof AwsServiceSpec {
