@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
@@ -76,5 +76,16 @@ describe('template checks on the command line', () => {
     expect(r.stderr).toContain('[SP1002]');
     expect(r.stdout).not.toMatch(/app.*(creat|change set)/i);
     expect(existsSync(join(dir, '.stackpilot', 'simulator-state.json'))).toBe(false);
+  });
+
+  it('the first run loads the spec in a worker and fills the cache; the next reads it, with the same findings', async () => {
+    const dir = await project(UNKNOWN_PROPERTY);
+    const cache = join(dir, 'cache');
+    const first = await runCli(['validate'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+    expect(readdirSync(join(cache, 'stackpilot')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    const second = await runCli(['validate'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+    expect(first.code).toBe(0);
+    expect(second.stderr).toBe(first.stderr);
+    expect(second.stderr).toContain('[SP2003]');
   });
 });
