@@ -73,7 +73,7 @@ export function syntheticProject(name: string, stacks: readonly SyntheticStack[]
 }
 
 /** Topics (cheap for the simulator) and one export; imports of every dependency not fed by output(). */
-function templateFor(project: string, stack: SyntheticStack): string {
+export function templateFor(project: string, stack: SyntheticStack): string {
   const lines: string[] = [];
   const fed = new Set(stack.outputsFrom ?? []);
   if (fed.size > 0) {
@@ -102,7 +102,7 @@ function templateFor(project: string, stack: SyntheticStack): string {
   return `${lines.join('\n')}\n`;
 }
 
-function pascal(id: string): string {
+export function pascal(id: string): string {
   return id
     .split(/[^A-Za-z0-9]/)
     .filter(Boolean)

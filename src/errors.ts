@@ -28,13 +28,16 @@ export interface Problem {
   location?: SourceLocation;
   /** What to do about it. */
   hint?: string;
+  /** The template check that found it (`SP1002`), by which a user looks it up and silences it. */
+  code?: string;
 }
 
 export function formatProblem(problem: Problem): string {
   const where = problem.location ? `${formatLocation(problem.location)}: ` : '';
   const path = problem.path ? `${problem.path}: ` : '';
   const hint = problem.hint ? `\n    → ${problem.hint}` : '';
-  return `${where}${path}${problem.message}${hint}`;
+  const code = problem.code ? ` [${problem.code}]` : '';
+  return `${where}${path}${problem.message}${code}${hint}`;
 }
 
 export interface StackpilotErrorOptions {

@@ -1,8 +1,8 @@
 import { pick } from './command-options.js';
 import { loadProject } from '../graph/load-project.js';
 import type { CliContext, GlobalOptions } from './context.js';
-import { EXIT_OK } from './context.js';
-import { formatWarnings } from './report-problems.js';
+import { EXIT_FAILURE, EXIT_OK } from './context.js';
+import { formatNotes, formatWarnings } from './report-problems.js';
 import { displayPath } from '../config/resolve-config.js';
 
 export interface ValidateOptions extends GlobalOptions {
@@ -15,6 +15,8 @@ export interface ValidateOptions extends GlobalOptions {
   exclusively?: boolean;
   withDependents?: boolean;
   apiRate?: string;
+  /** Warnings fail the run too (exit 1). */
+  strict?: boolean;
 }
 
 /** Config, templates and graph, offline: no AWS call. With `--against-deployed`, also a read-only diff with what is deployed. */
@@ -26,6 +28,14 @@ export async function runValidate(options: ValidateOptions, ctx: CliContext, sta
   const c = ctx.colors.stdout;
   const { graph, orderings, config } = project;
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
+  ctx.stderr.write(formatNotes(project.notes ?? [], ctx.colors.stderr));
+  if (options.strict && project.warnings.length > 0) {
+    ctx.stderr.write(
+      `${ctx.colors.stderr.red('error:')} ${plural(project.warnings.length, 'warning')} with --strict: ${displayPath(config.configFile, ctx.cwd)} is not valid\n` +
+        `  ${ctx.colors.stderr.dim('→ fix them, or silence a check by its code (see the README, "Template checks")')}\n`,
+    );
+    return EXIT_FAILURE;
+  }
   const pairs = new Set(graph.edges.map((e) => `${e.stack}>${e.dependsOn}`)).size;
   ctx.stdout.write(
     [

@@ -82,6 +82,7 @@ Exit codes: 0 ok, 1 failure, 2 bad usage.`,
     )
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
+    .option('--strict', 'template warnings (unknown properties, attributes, types...) fail the run too (exit 1)')
     .addHelpText(
       'after',
       `

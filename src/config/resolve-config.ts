@@ -40,6 +40,8 @@ export interface ResolvedStack {
   timeoutMinutes: number | undefined;
   /** Outputs to write to SSM Parameter Store after a deploy: output name → parameter name. */
   outputsToSsm: Readonly<Record<string, string>>;
+  /** Template check codes silenced for this stack (`ignoreChecks`). */
+  ignoreChecks?: readonly string[];
   /** Where the stack is declared in the config. */
   location: SourceLocation;
 }
@@ -282,6 +284,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       terminationProtection:
         merged.terminationProtection ?? (merged.stateful ? true : undefined) ?? defaults.terminationProtection ?? false,
       outputsToSsm: merged.outputsToSsm ?? {},
+      ...(merged.ignoreChecks === undefined ? {} : { ignoreChecks: merged.ignoreChecks }),
       timeoutMinutes: merged.timeoutMinutes,
       location: where(stackPath),
     });

@@ -36,6 +36,9 @@ export const stackSchema = z.strictObject({
       z.string().regex(/^\/?[a-zA-Z0-9_.\-/]+$/, 'must be an SSM parameter name (letters, digits, _ . - /)'),
     )
     .optional(),
+  ignoreChecks: z
+    .array(z.string().regex(/^SP\d{4}$/, 'must be a check code such as SP2003 (see the README)'))
+    .optional(),
 });
 
 export const outputsSchema = z.strictObject({

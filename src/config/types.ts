@@ -92,6 +92,13 @@ export interface StackConfig {
    * @default no timeout
    */
   timeoutMinutes?: number;
+  /**
+   * Template checks to silence for this stack, by code (the README lists them), e.g.
+   * `['SP3001']`. One resource silences its own with
+   * `Metadata: { stackpilot: { ignore: ['SP2003'] } }` in the template.
+   * @default []
+   */
+  ignoreChecks?: string[];
 }
 
 /** Where to write stack outputs after a deploy, e.g. for a frontend build. */

@@ -9,8 +9,11 @@ import type { TemplateInfo } from '../template/analyze-template.js';
 import { mergeNestedTemplates } from '../template/nested-templates.js';
 import { checkOutputsFileValues, checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
 import { readTemplate } from '../template/parse-template.js';
+import { checkTemplate, templateNeedsSpec } from '../template/check-template.js';
+import { loadResourceSpecInBackground } from '../spec/resource-spec.js';
+import type { ResourceSpec } from '../spec/resource-spec.js';
 import type { ParsedTemplate } from '../template/parse-template.js';
-import { artifactProblem, findArtifacts } from '../package/find-artifacts.js';
+import { artifactProblem, findArtifacts, isLocalPath, PACKAGEABLE_PROPERTIES } from '../package/find-artifacts.js';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { TemplateError } from '../errors.js';
@@ -40,6 +43,8 @@ export interface Project {
   graph: StackGraph;
   orderings: Orderings;
   warnings: Problem[];
+  /** Worth saying, never wrong: custom and registry resource types, checks a macro made impossible. */
+  notes?: Problem[];
 }
 
 /**
@@ -91,6 +96,7 @@ async function analyzeNestedTemplates(
   templatePath: string,
   cwd: string,
   region: string | undefined,
+  parsedOut: ParsedTemplate[] = [],
   seen = new Set([resolvePath(templatePath)]),
 ): Promise<TemplateInfo[]> {
   const found: TemplateInfo[] = [];
@@ -101,9 +107,10 @@ async function analyzeNestedTemplates(
     seen.add(resolvePath(ref.absolutePath));
     try {
       const child = await readTemplate(ref.absolutePath, displayPath(ref.absolutePath, cwd));
+      parsedOut.push(child);
       found.push(
         analyzeTemplate(child, region === undefined ? {} : { region }),
-        ...(await analyzeNestedTemplates(child, ref.absolutePath, cwd, region, seen)),
+        ...(await analyzeNestedTemplates(child, ref.absolutePath, cwd, region, parsedOut, seen)),
       );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
@@ -144,10 +151,11 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     ...(options.region === undefined ? {} : { region: options.region }),
   });
   const fail = (problems: Problem[]): never => {
+    const byFile = problemsByFile(problems, shownFile);
     throw new ValidationError(
       'INVALID_PROJECT',
-      `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in ${shownFile}:`,
-      problems,
+      `${[...byFile].map(([where, list], i) => `${list.length} ${i === 0 ? `${list.length === 1 ? 'problem' : 'problems'} in` : 'in'} ${where}`).join(', ')}:`,
+      [...byFile.values()].flat(),
     );
   };
   if (!resolved.config) return fail(resolved.problems);
@@ -159,6 +167,10 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const templates = new Map<string, TemplateInfo>();
   // Resolves from the templates analysed so far: the map fills as the loop goes.
   const resolveNames = namesThroughConfig(config, templates);
+  // Every template read (stacks' and nested ones), with its stack: checked once all are read.
+  const toCheck: { stack: (typeof config.stacks)[number]; parsed: ParsedTemplate }[] = [];
+  // The spec loads in the background from the first template that needs it, while the others are read.
+  let specLoading: Promise<ResourceSpec> | undefined;
   // One template at a time: reading is fast, and it keeps file handles bounded.
   for (const stack of config.stacks) {
     if (problems.some((p) => p.path === `stacks.${stack.id}.template`)) continue;
@@ -172,7 +184,11 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
         ...(config.region === undefined ? {} : { region: config.region }),
       });
       // A nested template's imports, SSM reads and writes and exports are the stack's: they make edges too.
-      const nested = await analyzeNestedTemplates(parsed, stack.templatePath, options.cwd, config.region);
+      const nestedParsed: ParsedTemplate[] = [];
+      const nested = await analyzeNestedTemplates(parsed, stack.templatePath, options.cwd, config.region, nestedParsed);
+      toCheck.push({ stack, parsed }, ...nestedParsed.map((child) => ({ stack, parsed: child })));
+      if (!specLoading && [parsed, ...nestedParsed].some(templateNeedsSpec))
+        specLoading = loadResourceSpecInBackground();
       const info: TemplateInfo = mergeNestedTemplates(analyzed, nested);
       templates.set(stack.id, info);
       problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
@@ -207,6 +223,41 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     problems.push({ message: describeCycle(cycle), stack: cycle.stacks[0] ?? '' });
   }
   warnings.push(...settled.possible.map(possibleCycleWarning));
+  const notes: Problem[] = [];
+  // Basic template errors, before any AWS call. The spec costs most of a second: loaded only
+  // when some template has a resource type only the spec can judge, once per process, and
+  // awaited last so that reading templates and building the graph overlap its loading.
+  const spec = specLoading ? await specLoading : undefined;
+  for (const { stack, parsed } of toCheck) {
+    const found = checkTemplate(parsed, {
+      ...(spec ? { spec } : {}),
+      ignore: stack.ignoreChecks ?? [],
+      isPackagedLocally: (type, property, value) =>
+        isLocalPath(value) && PACKAGEABLE_PROPERTIES.some((p) => p.resourceType === type && p.property === property),
+    });
+    problems.push(...found.errors.map((p) => ({ ...p, stack: stack.id })));
+    warnings.push(...found.warnings.map((p) => ({ ...p, stack: stack.id })));
+    notes.push(...found.notes.map((p) => ({ ...p, stack: stack.id })));
+  }
+
   if (problems.length > 0) return fail(problems);
-  return { config, templates, graph: settled.graph, orderings: computeOrderings(settled.graph), warnings };
+  return { config, templates, graph: settled.graph, orderings: computeOrderings(settled.graph), warnings, notes };
+}
+
+/**
+ * Problems grouped by the file they are in, the config's first: a template's problems are headed
+ * by the template, not by the config that names it.
+ */
+function problemsByFile(problems: readonly Problem[], configFile: string): Map<string, Problem[]> {
+  const byFile = new Map<string, Problem[]>();
+  for (const problem of problems) {
+    const file = problem.location?.file ?? configFile;
+    const list = byFile.get(file);
+    if (list) list.push(problem);
+    else byFile.set(file, [problem]);
+  }
+  const config = byFile.get(configFile);
+  if (!config) return byFile;
+  byFile.delete(configFile);
+  return new Map([[configFile, config], ...byFile]);
 }

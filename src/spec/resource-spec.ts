@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { readCachedIndex, specIndexCacheFile, writeCachedIndex } from './spec-index-cache.js';
 import type * as AwsServiceSpec from '@aws-cdk/aws-service-spec';
 
 /**
@@ -21,6 +25,8 @@ export interface ResourceSpec {
   /** `@aws-cdk/aws-service-spec <version>`: where the answers come from, for output. */
   readonly source: string;
   isKnownType(type: string): boolean;
+  /** Every type the spec knows, for a did-you-mean. */
+  typeNames(): readonly string[];
   /** What a change of the property does; undefined for a type or property the spec does not know. */
   replacementOf(type: string, property: string): Recreation | undefined;
   /** The properties whose change always replaces the resource; empty for an unknown type. */
@@ -29,13 +35,41 @@ export interface ResourceSpec {
   canBeReplaced(type: string): boolean | undefined;
   /** The spec's own opinion on whether the type holds data; undefined when unknown. */
   isStateful(type: string): boolean | undefined;
+  /** The names `Fn::GetAtt` accepts for the type (some with dots); undefined for an unknown type. */
+  attributesOf(type: string): readonly string[] | undefined;
+  /** The type's top-level properties with their shapes and required flags; undefined for an unknown type. */
+  propertiesOf(type: string): PropertyShapes | undefined;
 }
 
-interface TypeEntry {
+/** Properties of a resource type or of one of its nested property types, by name. */
+export type PropertyShapes = ReadonlyMap<string, PropertySpec>;
+
+export interface PropertySpec {
+  required: boolean;
+  /** What the value may be: the current type and any the spec lists as previously accepted. */
+  shapes: readonly Shape[];
+}
+
+/**
+ * The shape of a value as far as a template can be checked offline: a scalar, a list, a map with
+ * free keys, an object with known properties (`properties` undefined when the spec leaves it
+ * open), or anything (JSON, unions).
+ */
+export type Shape =
+  | { kind: 'scalar' }
+  | { kind: 'any' }
+  | { kind: 'list'; element: readonly Shape[] }
+  | { kind: 'map'; element: readonly Shape[] }
+  | { kind: 'object'; properties: PropertyShapes | undefined };
+
+/** What the spec knows of one type: the index the database is boiled down to (also what the worker sends). */
+export interface TypeEntry {
   /** Properties that replace (Always) or may replace (Conditionally); every other known one is Never. */
   replacing: ReadonlyMap<string, Recreation>;
   known: ReadonlySet<string>;
   stateful: boolean;
+  attributes: readonly string[];
+  properties: PropertyShapes;
 }
 
 const PACKAGE = '@aws-cdk/aws-service-spec';
@@ -50,18 +84,82 @@ export function loadResourceSpec(): Promise<ResourceSpec> {
   if (memo) return Promise.resolve(memo);
   pending ??= (async () => {
     const started = performance.now();
-    const db = await packageModule().loadAwsServiceSpec();
-    memo ??= indexOf(db, started);
+    const cached = cachedIndex();
+    if (cached) {
+      loadMs = performance.now() - started;
+      memo ??= specFromIndex(cached, specSource());
+      return memo;
+    }
+    const types = typeIndex(await packageModule().loadAwsServiceSpec());
+    loadMs = performance.now() - started;
+    memo ??= specFromIndex(types, specSource());
+    await writeCachedIndex(specIndexCacheFile(specVersion()), types);
     return memo;
   })();
   return pending;
+}
+
+/**
+ * The spec, loaded in a worker thread while the caller goes on (reading the other templates):
+ * the database's unzip and parse take most of a second of CPU, the index the worker sends back a
+ * tenth of that to receive. The result is the process's one spec, as `loadResourceSpec` would
+ * give; without the compiled worker (tests run the sources) it loads in-process instead.
+ */
+export function loadResourceSpecInBackground(): Promise<ResourceSpec> {
+  if (memo) return Promise.resolve(memo);
+  if (pending) return pending;
+  // A cached index is read faster here than a worker starts.
+  const cached = cachedIndex();
+  if (cached) {
+    memo = specFromIndex(cached, specSource());
+    return Promise.resolve(memo);
+  }
+  const workerFile = fileURLToPath(new URL('./spec-worker.js', import.meta.url));
+  if (!existsSync(workerFile)) return loadResourceSpec();
+  const started = performance.now();
+  pending = new Promise<ResourceSpec>((resolve) => {
+    const worker = new Worker(workerFile);
+    let settled = false;
+    const fallBack = (): void => {
+      if (settled) return;
+      settled = true;
+      pending = undefined;
+      resolve(loadResourceSpec());
+    };
+    worker.once('message', (types: Map<string, TypeEntry>) => {
+      if (settled) return;
+      settled = true;
+      loadMs = performance.now() - started;
+      memo ??= specFromIndex(types, specSource());
+      resolve(memo);
+    });
+    worker.once('error', fallBack);
+    worker.once('exit', fallBack);
+  });
+  return pending;
+}
+
+/** The index of every type, for the worker to send (`spec-worker.ts`); it also fills the cache. */
+export async function buildSpecIndex(): Promise<Map<string, TypeEntry>> {
+  const types = typeIndex(packageModule().loadAwsServiceSpecSync());
+  await writeCachedIndex(specIndexCacheFile(specVersion()), types);
+  return types;
+}
+
+function cachedIndex(): Map<string, TypeEntry> | undefined {
+  const index = readCachedIndex<unknown>(specIndexCacheFile(specVersion()));
+  return index instanceof Map ? (index as Map<string, TypeEntry>) : undefined;
 }
 
 /** The spec, now: loads it synchronously on first use (for the simulator, whose change sets are computed synchronously). */
 export function resourceSpec(): ResourceSpec {
   if (!memo) {
     const started = performance.now();
-    memo = indexOf(packageModule().loadAwsServiceSpecSync(), started);
+    const cached = cachedIndex();
+    if (cached) {
+      memo = specFromIndex(cached, specSource());
+      loadMs = performance.now() - started;
+    } else memo = indexOf(packageModule().loadAwsServiceSpecSync(), started);
   }
   return memo;
 }
@@ -73,8 +171,12 @@ export function specLoadMs(): number | undefined {
 
 /** `@aws-cdk/aws-service-spec 0.1.216`, without loading the database. */
 export function specSource(): string {
+  return `${PACKAGE} ${specVersion()}`;
+}
+
+function specVersion(): string {
   const { version } = require(`${PACKAGE}/package.json`) as { version: string };
-  return `${PACKAGE} ${version}`;
+  return version;
 }
 
 function packageModule(): typeof AwsServiceSpec {
@@ -83,8 +185,57 @@ function packageModule(): typeof AwsServiceSpec {
 
 type SpecDatabase = Awaited<ReturnType<typeof AwsServiceSpec.loadAwsServiceSpec>>;
 
+type SpecResource = Extract<ReturnType<SpecDatabase['all']>[number], { cloudFormationType: string }>;
+type SpecProperties = SpecResource['properties'];
+type SpecPropertyType = SpecProperties[string]['type'];
+
 function indexOf(db: SpecDatabase, started: number): ResourceSpec {
+  const types = typeIndex(db);
+  loadMs = performance.now() - started;
+  return specFromIndex(types, specSource());
+}
+
+function typeIndex(db: SpecDatabase): Map<string, TypeEntry> {
   const types = new Map<string, TypeEntry>();
+  // Every nested property type gets its (still empty) map first, so that shapes can point at
+  // each other, recursive ones included; then the maps are filled.
+  const definitions = new Map<string, Map<string, PropertySpec>>();
+  for (const definition of db.all('typeDefinition')) definitions.set(definition.$id, new Map());
+  const shapeOf = (type: SpecPropertyType): Shape => {
+    switch (type.type) {
+      case 'string':
+      case 'number':
+      case 'integer':
+      case 'boolean':
+      case 'date-time':
+        return SCALAR;
+      case 'array':
+        return { kind: 'list', element: [shapeOf(type.element)] };
+      case 'map':
+        return { kind: 'map', element: [shapeOf(type.element)] };
+      case 'ref':
+        return { kind: 'object', properties: definitions.get(type.reference.$ref) };
+      case 'tag':
+        return TAG;
+      default:
+        // json, null and unions: nothing certain to say.
+        return ANY;
+    }
+  };
+  const propertiesOf = (properties: SpecProperties): Map<string, PropertySpec> => {
+    const index = new Map<string, PropertySpec>();
+    for (const [name, property] of Object.entries(properties)) {
+      index.set(name, {
+        required: property.required === true,
+        shapes: [property.type, ...(property.previousTypes ?? [])].map(shapeOf),
+      });
+    }
+    return index;
+  };
+  for (const definition of db.all('typeDefinition')) {
+    const target = definitions.get(definition.$id);
+    for (const [name, spec] of propertiesOf(definition.properties)) target?.set(name, spec);
+  }
   for (const resource of db.all('resource')) {
     const replacing = new Map<string, Recreation>();
     for (const [name, property] of Object.entries(resource.properties)) {
@@ -99,16 +250,18 @@ function indexOf(db: SpecDatabase, started: number): ResourceSpec {
       replacing,
       known: new Set(Object.keys(resource.properties)),
       stateful: resource.isStateful ?? false,
+      attributes: Object.keys(resource.attributes),
+      properties: propertiesOf(resource.properties),
     });
   }
-  loadMs = performance.now() - started;
-  return specFromIndex(types, specSource());
+  return types;
 }
 
 function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): ResourceSpec {
   return {
     source,
     isKnownType: (type) => types.has(type),
+    typeNames: () => [...types.keys()],
     replacementOf: (type, property) => {
       const entry = types.get(type);
       if (!entry || !entry.known.has(property)) return undefined;
@@ -121,5 +274,17 @@ function specFromIndex(types: ReadonlyMap<string, TypeEntry>, source: string): R
       return entry === undefined ? undefined : entry.replacing.size > 0;
     },
     isStateful: (type) => types.get(type)?.stateful,
+    attributesOf: (type) => types.get(type)?.attributes,
+    propertiesOf: (type) => types.get(type)?.properties,
   };
 }
+
+const SCALAR: Shape = { kind: 'scalar' };
+const ANY: Shape = { kind: 'any' };
+const TAG: Shape = {
+  kind: 'object',
+  properties: new Map([
+    ['Key', { required: true, shapes: [SCALAR] }],
+    ['Value', { required: true, shapes: [SCALAR] }],
+  ]),
+};

@@ -243,7 +243,7 @@ describe('stackpilot deploy --simulate: refused before any stack is touched', ()
     expect(r.code).toBe(1);
     expect(r.stderr.match(/^error: /gm)).toHaveLength(1);
     // Found while the project loads (as `validate` finds them) or by packaging: either way one error, two problems.
-    expect(r.stderr).toMatch(/^error: 2 problems (in stacks\.config\.ts|with local code and templates):$/m);
+    expect(r.stderr).toMatch(/^error: 2 problems (in templates\/app\.yaml|with local code and templates):$/m);
     expect(r.stderr).toMatch(
       new RegExp(
         `templates/app\\.yaml:${lineOf('Code: ../functions/create-order')}:\\d+: Resources\\.CreateOrderFunction\\.Properties\\.Code: \`\\.\\./functions/nope\` does not exist`,

@@ -22,7 +22,7 @@ describe('buildGraph: SSM parameter-ARN reads', () => {
     });
     expect(graph.edges.filter((e) => e.stack === 'app')).toEqual([]);
     expect(graph.external).toEqual([expect.objectContaining({ stack: 'app', via: 'ssm', name: '/orders/table' })]);
-    expect(graph.external[0]?.detail).toContain('in region eu-west-1');
+    expect(graph.external?.[0]?.detail).toContain('in region eu-west-1');
   });
 
   it('keeps the edge for a literal account, marked as resting on a guess', () => {
