@@ -90,9 +90,10 @@ describe('the deadline of a call across its retries', () => {
       { region: 'us-east-1', endpoint: server.endpoint },
       {
         limiter: fastLimiter(),
-        // 1,000 attempts at ~50 ms each would take most of a minute.
+        // 1,000 attempts at ~50 ms each would take most of a minute. The deadline leaves a loaded
+        // CI machine seconds for the first answers (with none, the call ends NoAnswer instead).
         retry: { maxAttempts: 1_000, baseDelayMs: 100, maxDelayMs: 100 },
-        deadlines: { callMs: 500 },
+        deadlines: { callMs: 4_000 },
       },
     );
     const error = await rejection(ports.cloudFormation.describeStack('x'));
@@ -103,11 +104,12 @@ describe('the deadline of a call across its retries', () => {
 
   it('ends a wait for a rate-limiter token at the deadline, saying so', async () => {
     const server = await stub(() => errorReply('ValidationError', 'Stack with id x does not exist'));
-    // One token, the next in 10 s: the second call cannot get one within its 300 ms.
-    const limiter = new RateLimiter({ ratePerSecond: 0.1, burst: 1 });
+    // One token, the next in 100 s: the second call cannot get one within its 3 s (which leave a
+    // loaded machine time for the first call's answer).
+    const limiter = new RateLimiter({ ratePerSecond: 0.01, burst: 1 });
     const ports = createAwsPorts(
       { region: 'us-east-1', endpoint: server.endpoint },
-      { limiter, deadlines: { callMs: 300 } },
+      { limiter, deadlines: { callMs: 3_000 } },
     );
     await expect(ports.cloudFormation.describeStack('x')).resolves.toBeUndefined();
     const error = await rejection(ports.cloudFormation.describeStack('x'));
