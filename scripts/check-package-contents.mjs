@@ -45,6 +45,13 @@ for (const file of files) {
   }
 }
 
+// npm runs these when the package is installed (npm 11 also asks to approve `prepare`); the
+// tarball ships dist/ and needs none of them.
+const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+  if (Object.hasOwn(manifest.scripts ?? {}, script)) problems.push(`install-time script in package.json: ${script}`);
+}
+
 if (problems.length > 0) {
   console.error(problems.map((problem) => `  ${problem}`).join('\n'));
   process.exit(1);

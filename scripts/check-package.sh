@@ -49,9 +49,8 @@ typescript_version="$(node -p 'require(process.argv[1]).version' "$repo/node_mod
 step "installing the tarball and typescript@$typescript_version into $app"
 run "npm install of the tarball failed" \
   npm install --no-audit --no-fund --save-dev "$tarball" "typescript@$typescript_version"
-# That install ran no build: npm runs `prepare` for folder and git installs only (a folder install
-# builds in the linked folder and warns about it), and a build here would have failed (the package
-# has no src/ and no tsconfig).
+# That install ran no build and no script of ours: the package builds in `prepack` (npm pack,
+# publish, git installs), not in `prepare`, which npm 11 lists as an install script to approve.
 if grep -qE 'stackpilot@[^ ]+ \(?(prepare|preinstall|install|postinstall)' "$log"; then
   fail "installing the tarball ran (or warned about) an install script of stackpilot"
 fi
