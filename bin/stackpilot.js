@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
+// Thin launcher: the CLI is compiled to dist/ by `npm run build` (also run by `npm pack` and `npm test`).
+// The published package ships dist/; a clone builds it with `npm run build`.
 import { existsSync } from 'node:fs';
 
 // The AWS SDK warns on every run under Node 20 that its 2027 releases will need Node 22. The
@@ -16,7 +17,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write('stackpilot is not built: run `npm run build` in its folder (npm ci does it for you).\n');
+  process.stderr.write('stackpilot is not built: run `npm run build` in its folder.\n');
   process.exit(1);
 }
 const { main, processContext } = await import(entry.href);

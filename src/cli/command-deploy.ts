@@ -134,6 +134,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       packaging,
       stopSignal: stop.signal,
       cancelSignal: cancel.signal,
+      ...emulatorEndpoint(options, ctx, account.simulated),
     });
     await writeDurations(historyFile, mergeDurations(history, result.durations));
     return result.exitCode;
@@ -142,4 +143,13 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     await renderer.close();
     await account.close();
   }
+}
+
+/** The endpoint CloudFormation calls go to when it is not AWS: the flag, else the SDK's variables. */
+function emulatorEndpoint(options: DeployOptions, ctx: CliContext, simulated: boolean): { emulatorEndpoint?: string } {
+  if (simulated) return {};
+  const endpoint = [options.endpointUrl, ctx.env.AWS_ENDPOINT_URL_CLOUDFORMATION, ctx.env.AWS_ENDPOINT_URL].find(
+    (value) => value !== undefined && value !== '',
+  );
+  return endpoint === undefined ? {} : { emulatorEndpoint: endpoint };
 }

@@ -62,6 +62,8 @@ export interface DeployRunOptions {
   planFirst?: { approvePlan: Approver };
   /** Local code and nested templates, packaged (`packageStacks`) and uploading while the run goes. */
   packaging?: Packaging;
+  /** The endpoint when it is not AWS (--endpoint-url, AWS_ENDPOINT_URL): an emulator. */
+  emulatorEndpoint?: string;
 }
 
 export interface DeployRunResult {
@@ -143,6 +145,19 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const outputsOf = async (id: string): Promise<Record<string, string> | undefined> =>
     results.get(id)?.outputs ?? (results.has(id) ? undefined : readDeployed(id));
 
+  // A stack this run just deployed that lacks an output the template declares: plain moto (and
+  // some other emulators) set no outputs after executing a change set, so "deploy it first" is wrong.
+  const endpoint = options.emulatorEndpoint;
+  const missingOutputHint =
+    endpoint === undefined
+      ? undefined
+      : (upstream: string): string | undefined =>
+          results.has(upstream)
+            ? `${upstream} was deployed in this run, but the endpoint ${endpoint} is not AWS: some emulators ` +
+              '(plain moto) set no stack outputs after a change set; use one that does, e.g. the patched moto ' +
+              "of `npm run emulator` in stackpilot's repository, or check the output name"
+            : undefined;
+
   const contextFor = (
     id: string,
     approval?: Pick<StackDeployContext, 'approve' | 'requireApproval'>,
@@ -162,6 +177,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     ...(options.polling ? { polling: options.polling } : {}),
     ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
     ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
+    ...(missingOutputHint ? { missingOutputHint } : {}),
     outputsOf: async (upstream) => {
       const outputs = await outputsOf(upstream);
       if (!outputs) {

@@ -11,7 +11,7 @@ import { findRootCause, followOperation, isRootEvent } from './follow-operation.
 import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
 import { resolveParameters } from './resolve-parameters.js';
-import type { OutputsLookup } from './resolve-parameters.js';
+import type { MissingOutputHint, OutputsLookup } from './resolve-parameters.js';
 import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
 import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-status.js';
 import { formatDuration } from '../format-duration.js';
@@ -40,6 +40,8 @@ export interface StackDeployContext {
   /** Unique per run: names change sets and tokens. */
   runId: string;
   outputsOf: OutputsLookup;
+  /** Replaces "deploy it first" when an upstream lacks an output (an emulator that sets none). */
+  missingOutputHint?: MissingOutputHint;
   /** Delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again. */
   replaceFailed: boolean;
   /** How long to wait for someone else's operation on the stack to end. */
@@ -117,7 +119,13 @@ export async function prepareStack(
     if (ctx.stopSignal.aborted) throw new AbortError('interrupted before this stack was deployed');
     const packaged = await ctx.packaged?.();
     const templateBody = packaged?.body ?? template.body;
-    const { parameters } = await resolveParameters(stack, template, ctx.outputsOf, ctx.ports.ssm);
+    const { parameters } = await resolveParameters(
+      stack,
+      template,
+      ctx.outputsOf,
+      ctx.ports.ssm,
+      ctx.missingOutputHint,
+    );
 
     let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
     if (existing && isFailedCreation(existing.status)) {

@@ -13,12 +13,16 @@ export interface ResolvedParameters {
 /** Outputs of another stack: from this run if it deployed it, else from the deployed stack. */
 export type OutputsLookup = (stackId: string) => Promise<Record<string, string>>;
 
+/** What to do about an output the upstream stack lacks, when the run knows better than "deploy it first". */
+export type MissingOutputHint = (upstream: string) => string | undefined;
+
 /** Step 1 of DESIGN.md "Deploying one stack": literals, upstream outputs, SSM values. */
 export async function resolveParameters(
   stack: ResolvedStack,
   template: TemplateInfo,
   outputsOf: OutputsLookup,
   ssm: SsmPort,
+  missingOutputHint?: MissingOutputHint,
 ): Promise<ResolvedParameters> {
   const secretKeys = new Set(template.parameters.filter((p) => p.noEcho).map((p) => p.name));
   const parameters: Parameter[] = [];
@@ -31,7 +35,9 @@ export async function resolveParameters(
           'OUTPUT_MISSING',
           `parameter ${key} of ${stack.id} needs output ${value.output.name} of stack ${value.output.stack}, which the deployed stack does not have`,
           {
-            hint: `deploy ${value.output.stack} first (stackpilot deploy ${value.output.stack}), or check the output name`,
+            hint:
+              missingOutputHint?.(value.output.stack) ??
+              `deploy ${value.output.stack} first (stackpilot deploy ${value.output.stack}), or check the output name`,
           },
         );
       }

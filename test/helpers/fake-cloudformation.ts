@@ -67,6 +67,8 @@ export interface FakeOptions {
   executionPolls?: number;
   /** DescribeStacks calls answering DELETE_IN_PROGRESS after DeleteStack. */
   deleteDescribes?: number;
+  /** false: an executed change set leaves the stack without outputs, as plain moto 5.2.1 does. @default true */
+  outputsAfterChangeSet?: boolean;
 }
 
 export interface SeedStack {
@@ -221,6 +223,7 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
   private readonly changeSetDescribes: number;
   private readonly executionPolls: number;
   private readonly deleteDescribes: number;
+  private readonly outputsAfterChangeSet: boolean;
   /** Every stack ever made, deleted ones too (found by ARN only, §1.5). */
   private readonly stacks: FakeStack[] = [];
   private readonly changeSets = new Map<string, FakeChangeSet>();
@@ -235,6 +238,7 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     this.changeSetDescribes = options.changeSetDescribes ?? 2;
     this.executionPolls = options.executionPolls ?? 4;
     this.deleteDescribes = options.deleteDescribes ?? 1;
+    this.outputsAfterChangeSet = options.outputsAfterChangeSet ?? true;
   }
 
   /** The account's S3: packaging uploads land here, and a TemplateURL is read from it. */
@@ -951,7 +955,7 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     stack.tags = { ...cs.input.tags };
     stack.capabilities = [...cs.input.capabilities];
     const values = Object.fromEntries(stack.parameters.map((p) => [p.key, p.value]));
-    stack.outputs = body.outputs.map((o) => ({
+    stack.outputs = (this.outputsAfterChangeSet ? body.outputs : []).map((o) => ({
       key: o.key,
       value: this.outputValue(o.key, o.value, values),
       exportName: o.exportName,
