@@ -4,6 +4,10 @@ export default defineConfig({
   test: {
     // The CLI suites spawn the built binary; give child processes room on a 2-core CI machine.
     testTimeout: 30_000,
+    // As bin/stackpilot.js does for the CLI: the SDK's multi-line Node 22 warning, once per worker
+    // that builds a client, buried the test output under Node 20. The CLI's own one-line notice
+    // (src/cli/node-support.ts) is what users see.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       {

@@ -1,3 +1,5 @@
+import { onAbort } from './on-abort.js';
+
 /**
  * Time as a dependency: the engine, pollers and the rate limiter take a Clock, so that simulated
  * runs can go in virtual time and tests never wait on the wall clock.
@@ -17,14 +19,15 @@ export const systemClock: Clock = {
         reject(signal.reason as Error);
         return;
       }
+      let stopListening = (): void => undefined;
       const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
+        stopListening();
         resolve();
       }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason as Error);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal)
+        stopListening = onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(signal.reason as Error);
+        });
     }),
 };

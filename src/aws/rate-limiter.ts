@@ -1,6 +1,7 @@
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
+import { onAbort } from '../on-abort.js';
 import type { ApiLimiter } from './api-limiter.js';
 
 export interface RateLimiterOptions {
@@ -24,7 +25,6 @@ export interface RateLimiterStats {
 interface Waiter {
   enqueuedAt: number;
   grant: () => void;
-  onAbort: () => void;
 }
 
 /**
@@ -76,19 +76,20 @@ export class RateLimiter implements ApiLimiter {
       }
     }
     return new Promise<void>((resolve, reject) => {
+      let stopListening = (): void => undefined;
       const waiter: Waiter = {
         enqueuedAt,
         grant: () => {
-          signal?.removeEventListener('abort', waiter.onAbort);
+          stopListening();
           resolve();
         },
-        onAbort: () => {
+      };
+      if (signal)
+        stopListening = onAbort(signal, () => {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
-          reject(signal?.reason as Error);
-        },
-      };
-      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+          reject(signal.reason as Error);
+        });
       this.queue.push(waiter);
       if (!this.pumping) void this.pump();
     });

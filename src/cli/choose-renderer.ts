@@ -90,6 +90,7 @@ export function chooseRenderer(input: {
     colors: ctx.colors.stdout,
     now: () => clock.now(),
     debug: input.debug === true,
+    ...(input.header.nodeNotice === undefined ? {} : { notice: input.header.nodeNotice }),
   });
   return { emit: plain.emit, close: () => plain.close(), cancelApprovals: none, kind: 'ci' };
 }

@@ -9,6 +9,7 @@ import { durationsFile, mergeDurations, readDurations, writeDurations } from './
 import { openAccount } from './open-account.js';
 import { parseAllowReplace } from './allow-replace.js';
 import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
+import { nodeNoticeField } from './node-support.js';
 import { runPlan } from './command-plan.js';
 import { packageStacks } from '../engine/package-stacks.js';
 
@@ -101,6 +102,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       command: 'deploy',
       concurrency,
       simulated: account.simulated,
+      ...nodeNoticeField(),
     },
   });
   const emit = (event: EngineEvent): void => renderer.emit(event);

@@ -5,6 +5,7 @@ import { formatPlan } from '../ui/plan-report.js';
 
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
+import { nodeNoticeField } from './node-support.js';
 import { openAccount } from './open-account.js';
 import { packageStacks } from '../engine/package-stacks.js';
 import { parseAllowReplace } from './allow-replace.js';
@@ -55,6 +56,7 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
       command: 'plan',
       concurrency,
       simulated: account.simulated,
+      ...nodeNoticeField(),
     },
     () => account.clock.now(),
   );

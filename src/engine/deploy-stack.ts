@@ -15,6 +15,7 @@ import type { MissingOutputHint, OutputsLookup } from './resolve-parameters.js';
 import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
 import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from './stack-status.js';
 import { formatDuration } from '../format-duration.js';
+import { onAbort } from '../on-abort.js';
 import { checkStatefulChanges } from './stateful-guard.js';
 import { checkNestedStatefulChanges } from './nested-guard.js';
 import { changedInputs, judgeReplacements, needsJudging, needsTemplateDiff } from './replacement-opinions.js';
@@ -442,7 +443,7 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
           }),
       );
     };
-    ctx.cancelSignal.addEventListener('abort', onCancel, { once: true });
+    const stopListening = onAbort(ctx.cancelSignal, onCancel);
     let followed;
     try {
       followed = await followOperation(cf, {
@@ -469,7 +470,7 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
         },
       });
     } finally {
-      ctx.cancelSignal.removeEventListener('abort', onCancel);
+      stopListening();
     }
     const final = followed.stack;
     if (final && isSuccess(final.status)) {

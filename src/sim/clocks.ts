@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
+import { onAbort } from '../on-abort.js';
 
 /** 2025-01-01T00:00:00Z: virtual runs start here unless told otherwise, so their output is reproducible. */
 export const DEFAULT_VIRTUAL_START = Date.UTC(2025, 0, 1);
@@ -78,22 +79,23 @@ export function createVirtualClock(
     sleep(ms, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason as Error);
       return new Promise<void>((resolve, reject) => {
-        const onAbort = (): void => {
-          if (timer.cancelled) return;
-          timer.cancelled = true;
-          live -= 1;
-          reject(signal?.reason as Error);
-        };
+        let stopListening = (): void => undefined;
         const timer: Timer = {
           at: time + Math.max(0, Number.isFinite(ms) ? ms : 0),
           seq: seq++,
           cancelled: false,
           resolve: () => {
-            signal?.removeEventListener('abort', onAbort);
+            stopListening();
             resolve();
           },
         };
-        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal)
+          stopListening = onAbort(signal, () => {
+            if (timer.cancelled) return;
+            timer.cancelled = true;
+            live -= 1;
+            reject(signal.reason as Error);
+          });
         push(heap, timer);
         live += 1;
         schedule();

@@ -37,7 +37,7 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
 export function createEventFormatter(
   c: Colors,
   now: () => Date,
-  options: { debug?: boolean } = {},
+  options: { debug?: boolean; notice?: string } = {},
 ): (event: EngineEvent) => string {
   let width = 0;
   let dryRun = false;
@@ -74,6 +74,7 @@ export function createEventFormatter(
           'run',
           `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${event.region ? `, region ${event.region}` : ''}): ${event.order.join(' → ')}`,
         );
+        if (options.notice !== undefined) line('run', options.notice, c.yellow);
         return;
       case 'stack:waiting':
         line(event.stack, `waiting for ${event.on.join(', ')}`);

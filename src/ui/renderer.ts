@@ -23,4 +23,6 @@ export interface RunHeader {
   concurrency: number;
   /** Whether this is a simulated run (`--simulate`). */
   simulated: boolean;
+  /** One line under the header: the Node running stackpilot is past its end of life (src/cli/node-support.ts). */
+  nodeNotice?: string;
 }

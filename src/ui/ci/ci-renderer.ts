@@ -13,6 +13,8 @@ export interface CiRendererOptions {
   now: () => number;
   /** `--debug`: API retries get a line too. */
   debug?: boolean;
+  /** A line printed under the run's first line (RunHeader.nodeNotice). */
+  notice?: string;
 }
 
 /**
@@ -22,6 +24,7 @@ export interface CiRendererOptions {
 export function createCiRenderer(options: CiRendererOptions): Renderer {
   const format = createEventFormatter(options.colors, () => new Date(options.now()), {
     debug: options.debug === true,
+    ...(options.notice === undefined ? {} : { notice: options.notice }),
   });
   return {
     emit: (event) => {

@@ -37,6 +37,7 @@ export interface GithubRendererOptions {
 export function createGithubRenderer(options: GithubRendererOptions): Renderer {
   const format = createEventFormatter(options.colors ?? pc.createColors(false), () => new Date(options.now()), {
     debug: options.debug === true,
+    ...(options.header.nodeNotice === undefined ? {} : { notice: options.header.nodeNotice }),
   });
   const run = emptyRunRecord();
   const held = new Map<string, string[]>();

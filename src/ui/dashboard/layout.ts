@@ -11,6 +11,8 @@ import type { Line } from './lines.js';
 export interface Frame {
   width: number;
   header: Line;
+  /** Under the header: the Node notice (RunHeader.nodeNotice), wrapped; empty: none. */
+  headerNotes: Line[];
   table: Line[];
   /** Inside the failure panel's border (`width - PANEL_CHROME` columns); empty: no panel. */
   failures: Line[];
@@ -41,13 +43,17 @@ export function layoutFrame(snapshot: DashboardSnapshot): Frame {
       .slice(0, 3)
       .map((t) => plain(t, 'yellow')),
   );
+  const headerNotes = (state.header.nodeNotice === undefined ? [] : wrap(state.header.nodeNotice, width))
+    .slice(0, 3)
+    .map((t) => plain(t, 'yellow'));
   const wanted = Math.min(MIN_TABLE, state.order.length);
 
   let maxChanges = 8;
   let maxFailureLines = 6;
   let failures = failureLines(state, inner, maxFailureLines);
   let approval = approvalLines(state, inner, maxChanges);
-  const room = (): number => height - FIXED_LINES - notices.length - panelHeight(failures) - panelHeight(approval);
+  const room = (): number =>
+    height - FIXED_LINES - headerNotes.length - notices.length - panelHeight(failures) - panelHeight(approval);
   while (room() < wanted && (maxChanges > 2 || maxFailureLines > 2)) {
     if (maxChanges > 2) maxChanges -= 1;
     else maxFailureLines -= 1;
@@ -57,6 +63,7 @@ export function layoutFrame(snapshot: DashboardSnapshot): Frame {
   return {
     width,
     header: headerLine(snapshot, width),
+    headerNotes,
     table: layoutTable(state, now, width, Math.max(1, room())),
     failures,
     approval,

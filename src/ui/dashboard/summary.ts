@@ -29,7 +29,12 @@ export function formatSummary(state: DashboardState, width: number, colors: Colo
   const result = run
     ? `${run.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(run.durationMs)}: ${counts.join(', ') || 'nothing to do'} ${c.dim(`(${run.apiCalls} API calls)`)}`
     : c.yellow('stopped before the run finished');
-  const out: string[] = [`${h.command} ${where}`, result, ''];
+  const out: string[] = [
+    `${h.command} ${where}`,
+    ...(h.nodeNotice === undefined ? [] : wrap(h.nodeNotice, width).map((t) => c.yellow(t))),
+    result,
+    '',
+  ];
 
   const rows = stacks.map((s) => [
     s.id,
