@@ -18,7 +18,11 @@ export function abortSignalOf(context: unknown): AbortSignal | undefined {
 /** What the attempts of one call saw, for the error its deadline ends it with. */
 interface CallRecord {
   endpoint?: string;
-  lastError?: unknown;
+  /**
+   * The last attempt the server answered (throttling, a 5xx). Kept apart from the attempt the
+   * deadline cut short, which fails without an answer and must not hide the server's last word.
+   */
+  lastAnswer?: unknown;
 }
 
 /** Keyed by the signal of the call: a middleware sees the call's context, not the send() that made it. */
@@ -40,7 +44,7 @@ function trackAttempts(client: AnyClient): void {
       try {
         return await next(args);
       } catch (error) {
-        if (record !== undefined) record.lastError = error;
+        if (record !== undefined && isAnswer(error)) record.lastAnswer = error;
         throw error;
       }
     },
@@ -94,7 +98,7 @@ export function boundEveryCall(
     } catch (error) {
       if (!deadline.aborted || error instanceof AwsError) throw error;
       const operation = (command as object).constructor.name.replace(/Command$/, '');
-      if (isAnswer(record.lastError)) throw toAwsError(operation, record.lastError);
+      if (record.lastAnswer !== undefined) throw toAwsError(operation, record.lastAnswer);
       throw new NoAnswerError(operation, record.endpoint ?? fallbackEndpoint, budget.callMs, error);
     }
   };
