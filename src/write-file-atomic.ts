@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomicOriginal from 'write-file-atomic';
 import { StackpilotError } from './errors.js';
+import { duringIo } from './io-in-flight.js';
 import type { StackpilotErrorOptions } from './errors.js';
 
 /** A file could not be written; the message names it and the operating system's reason. */
@@ -42,11 +43,13 @@ export interface WriteFileOptions {
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileOptions = {}) {
   const display = options.display ?? file;
   try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFileAtomicOriginal(file, typeof data === 'string' ? data : Buffer.from(data), {
-      ...(options.mode === undefined ? {} : { mode: options.mode }),
-      ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-    });
+    await duringIo(mkdir(dirname(file), { recursive: true }));
+    await duringIo(
+      writeFileAtomicOriginal(file, typeof data === 'string' ? data : Buffer.from(data), {
+        ...(options.mode === undefined ? {} : { mode: options.mode }),
+        ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+      }),
+    );
   } catch (error) {
     throw new FileWriteError(`could not write ${display}: ${osReason(error)}`, file, {
       cause: error,

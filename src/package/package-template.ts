@@ -3,6 +3,7 @@ import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import PQueue from 'p-queue';
 import { TemplateError, ValidationError } from '../errors.js';
+import { duringIo } from '../io-in-flight.js';
 import type { Problem } from '../errors.js';
 import { parseTemplate } from '../template/parse-template.js';
 import { artifactProblem, findArtifacts, LAMBDA_UNZIPPED_LIMIT } from './find-artifacts.js';
@@ -240,7 +241,7 @@ class Packager {
     let body = this.nested.get(file)?.body;
     if (body === undefined) {
       try {
-        body = await this.buildTemplate(file, await readFile(file, 'utf8'), [...chain, file]);
+        body = await this.buildTemplate(file, await duringIo(readFile(file, 'utf8')), [...chain, file]);
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
         this.problems.push({
@@ -390,7 +391,7 @@ interface PrebuiltZip {
 
 /** A .zip or .jar named directly goes up as it is, as `aws cloudformation package` does. */
 async function readPrebuiltZip(path: string): Promise<PrebuiltZip | ZipInputError> {
-  const bytes = new Uint8Array(await readFile(path));
+  const bytes = new Uint8Array(await duringIo(readFile(path)));
   let files = 0;
   let unzippedBytes = 0;
   try {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
+import { ioInFlight } from '../io-in-flight.js';
 import { onAbort } from '../on-abort.js';
 
 /** 2025-01-01T00:00:00Z: virtual runs start here unless told otherwise, so their output is reproducible. */
@@ -52,7 +53,7 @@ export function createVirtualClock(
     scheduled = false;
     dropCancelled(heap);
     if (heap.length === 0) return;
-    if (ioPending()) {
+    if (ioPending() || ioInFlight() > 0) {
       const since = (ioWaitSince ??= performance.now());
       if (performance.now() - since < ioGraceMs) {
         schedule();

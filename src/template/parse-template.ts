@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
 import { TemplateError } from '../errors.js';
+import { duringIo } from '../io-in-flight.js';
 import { parseJsonStrict } from '../config/json-syntax.js';
 import type { Problem, SourceLocation } from '../errors.js';
 import { checkYamlTokens, MAX_TEMPLATE_DEPTH, tooDeep } from './yaml-limits.js';
@@ -55,7 +56,7 @@ const customTags: (ScalarTag | CollectionTag)[] = SHORT_FORM_TAGS.flatMap(
 export async function readTemplate(file: string, displayPath = file): Promise<ParsedTemplate> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await duringIo(readFile(file, 'utf8'));
   } catch (error) {
     throw new TemplateError(
       `cannot read template: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,

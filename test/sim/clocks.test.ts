@@ -1,7 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import { duringIo, ioInFlight } from '../../src/io-in-flight.js';
 import { createScaledClock, createVirtualClock, DEFAULT_VIRTUAL_START } from '../../src/sim/index.js';
+import { readTemplate } from '../../src/template/parse-template.js';
+
+const exampleTemplate = fileURLToPath(new URL('../../templates/data.yaml', import.meta.url));
 
 describe('createVirtualClock', () => {
   it('starts at a fixed instant unless told otherwise', () => {
@@ -71,16 +75,30 @@ describe('createVirtualClock', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 
-  it('holds virtual time while a file read is in flight', async () => {
+  it('holds virtual time while a template read is in flight, on every Node version', async () => {
     // A generous grace: a loaded CI machine must not turn a slow read into a failed test.
     const clock = createVirtualClock(0, { ioGraceMs: 10_000 });
     const ticker = (async () => {
       for (let i = 0; i < 1000; i += 1) await clock.sleep(1000);
     })();
-    const readAt = await readFile(new URL(import.meta.url), 'utf8').then(() => clock.now());
+    // Node 26 reads files natively, invisible to getActiveResourcesInfo(): readTemplate counts its read.
+    const readAt = await readTemplate(exampleTemplate).then(() => clock.now());
     // Without the hold, the ticker would have run hundreds of virtual seconds during the read.
     expect(readAt).toBeLessThanOrEqual(2000);
     await ticker;
+  });
+
+  it('holds virtual time while work passed through duringIo is pending, and moves on once it settles', async () => {
+    const clock = createVirtualClock(0, { ioGraceMs: 10_000 });
+    const ticker = (async () => {
+      for (let i = 0; i < 1000; i += 1) await clock.sleep(1000);
+    })();
+    // A real timer is no I/O request Node lists: only the count in duringIo can hold the clock.
+    const heldAt = await duringIo(new Promise((resolve) => setTimeout(resolve, 30))).then(() => clock.now());
+    expect(heldAt).toBeLessThanOrEqual(2000);
+    expect(ioInFlight()).toBe(0);
+    await ticker;
+    expect(clock.now()).toBe(1_000_000);
   });
 });
 
