@@ -1,9 +1,9 @@
 import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
 import { UsageError } from '../errors.js';
-import { deployRun } from '../engine/deploy-run.js';
+import { deployRun } from '../engine/deploy/deploy-run.js';
 import type { EngineEvent } from '../engine/events.js';
 import { createApprover } from './approver.js';
-import type { ApprovalLevel } from '../engine/approvals.js';
+import type { ApprovalLevel } from '../engine/guards/approvals.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
 import { openAccount } from './open-account.js';

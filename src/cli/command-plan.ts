@@ -1,5 +1,5 @@
 import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
-import { planRun } from '../engine/plan-run.js';
+import { planRun } from '../engine/plan/plan-run.js';
 import type { Project } from '../graph/load-project.js';
 import { formatPlan } from '../ui/plan-report.js';
 

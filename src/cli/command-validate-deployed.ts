@@ -3,7 +3,7 @@ import { previewPackagedTemplates } from '../engine/package-stacks.js';
 import type { Project } from '../graph/load-project.js';
 import { asResourceChanges, predictChanges } from '../engine/predict-changes.js';
 import type { StackPredictionResult } from '../engine/predict-changes.js';
-import { checkStatefulChanges } from '../engine/stateful-guard.js';
+import { checkStatefulChanges } from '../engine/guards/stateful-guard.js';
 import { loadResourceSpec } from '../spec/resource-spec.js';
 import type { ResourceSpec } from '../spec/resource-spec.js';
 import { parseTemplate } from '../template/parse-template.js';

@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
-import type { AwsPorts, ChangeSetDescription, CloudFormationPort, ResourceChange } from '../aws/ports.js';
-import { AwsError, isNoChangesReason } from '../aws/errors.js';
-import { isOutputRef } from '../config/resolve-config.js';
-import type { ResolvedStack } from '../config/resolve-config.js';
-import type { Clock } from '../clock.js';
-import type { Project } from '../graph/load-project.js';
-import { weakReferenceNotes } from '../graph/weak-references.js';
-import { DeployError } from './deploy-errors.js';
-import { discardPrepared, prepareStack } from './deploy-stack.js';
-import type { Packaging } from './package-stacks.js';
-import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from './events.js';
-import { DEFAULT_CONCURRENCY, feedsChangeSet } from './schedule-plan.js';
-import { patientReads } from './patient-reads.js';
-import { deployedOutputsReader } from './deployed-outputs.js';
+import type { AwsPorts, ChangeSetDescription, CloudFormationPort, ResourceChange } from '../../aws/ports.js';
+import { AwsError, isNoChangesReason } from '../../aws/errors.js';
+import { isOutputRef } from '../../config/resolve-config.js';
+import type { ResolvedStack } from '../../config/resolve-config.js';
+import type { Clock } from '../../clock.js';
+import type { Project } from '../../graph/load-project.js';
+import { weakReferenceNotes } from '../../graph/weak-references.js';
+import { DeployError } from '../deploy-errors.js';
+import { discardPrepared, prepareStack } from '../deploy/deploy-stack.js';
+import type { Packaging } from '../package-stacks.js';
+import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from '../events.js';
+import { DEFAULT_CONCURRENCY, feedsChangeSet } from '../runner/schedule-plan.js';
+import { patientReads } from '../runner/patient-reads.js';
+import { deployedOutputsReader } from '../deployed-outputs.js';
 
-export type { PlanStatus } from './events.js';
+export type { PlanStatus } from '../events.js';
 
 /** One stack of the plan: what `stack:planned` carries. */
 export type PlannedStack = StackRef & StackPlan;

@@ -1,31 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
-import type { AwsPorts } from '../aws/ports.js';
-import type { Clock } from '../clock.js';
-import { displayPath } from '../config/resolve-config.js';
-import type { Project } from '../graph/load-project.js';
-import { weakReferenceNotes } from '../graph/weak-references.js';
-import type { ApprovalLevel, Approver } from './approvals.js';
-import { countingPorts } from './counting-ports.js';
-import { patientReads } from './patient-reads.js';
-import { seededRandom } from '../aws/resilient-ports.js';
-import type { RetryNotice } from '../aws/call-observer.js';
-import type { CallCounter } from './counting-ports.js';
-import { DeployError } from './deploy-errors.js';
-import { StackpilotError } from '../errors.js';
+import type { AwsPorts } from '../../aws/ports.js';
+import type { Clock } from '../../clock.js';
+import { displayPath } from '../../config/resolve-config.js';
+import type { Project } from '../../graph/load-project.js';
+import { weakReferenceNotes } from '../../graph/weak-references.js';
+import type { ApprovalLevel, Approver } from '../guards/approvals.js';
+import { countingPorts } from '../runner/counting-ports.js';
+import { patientReads } from '../runner/patient-reads.js';
+import { seededRandom } from '../../aws/resilient-ports.js';
+import type { RetryNotice } from '../../aws/call-observer.js';
+import type { CallCounter } from '../runner/counting-ports.js';
+import { DeployError } from '../deploy-errors.js';
+import { StackpilotError } from '../../errors.js';
 import { discardPrepared, executeStack, prepareStack } from './deploy-stack.js';
 import type { PreparedStack, StackDeployContext, StackDeployResult } from './deploy-stack.js';
-import type { EngineEvent, StackOutcome } from './events.js';
+import type { EngineEvent, StackOutcome } from '../events.js';
 import type { FollowPolling } from './follow-operation.js';
-import { writeOutputsFile } from './outputs-file.js';
-import { FileWriteError } from '../write-file-atomic.js';
-import { deployedOutputsReader } from './deployed-outputs.js';
-import { planSchedule } from './schedule-plan.js';
+import { writeOutputsFile } from '../outputs-file.js';
+import { FileWriteError } from '../../write-file-atomic.js';
+import { deployedOutputsReader } from '../deployed-outputs.js';
+import { planSchedule } from '../runner/schedule-plan.js';
 import { planApprovalRequest, sameChanges, staleReason } from './plan-first.js';
-import type { Packaging } from './package-stacks.js';
-import type { ResourceChange } from '../aws/ports.js';
-import { approvalNeeded } from './approvals.js';
-import type { SchedulingPolicy, StackDurations } from './schedule-plan.js';
+import type { Packaging } from '../package-stacks.js';
+import type { ResourceChange } from '../../aws/ports.js';
+import { approvalNeeded } from '../guards/approvals.js';
+import type { SchedulingPolicy, StackDurations } from '../runner/schedule-plan.js';
 
 export interface DeployRunOptions {
   project: Project;
@@ -73,7 +73,7 @@ export interface DeployRunResult {
   durations: ReadonlyMap<string, StackDurations>;
 }
 
-export { DEFAULT_CONCURRENCY } from './schedule-plan.js';
+export { DEFAULT_CONCURRENCY } from '../runner/schedule-plan.js';
 
 const OK: readonly StackOutcome[] = ['created', 'updated', 'unchanged'];
 

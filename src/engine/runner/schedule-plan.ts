@@ -1,5 +1,5 @@
-import type { Project } from '../graph/load-project.js';
-import type { EdgeVia } from '../graph/types.js';
+import type { Project } from '../../graph/load-project.js';
+import type { EdgeVia } from '../../graph/types.js';
 
 /** Parallel stacks: CloudFormation works on stacks independently; the API budget is the real limit. */
 export const DEFAULT_CONCURRENCY = 8;
