@@ -168,7 +168,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     },
   });
 
-  const skippedResult = (reason: string): StackDeployResult => ({
+  const skippedResult = (_id: string, reason: string): StackDeployResult => ({
     status: 'skipped',
     stackStatus: undefined,
     outputs: undefined,
@@ -279,7 +279,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const deploy: StackOperation<StackDeployResult> = {
     succeeded: (result) => OK.includes(result.status),
     skipped: skippedResult,
-    failed: (reason) => ({ status: 'failed', stackStatus: undefined, outputs: undefined, reason }),
+    failed: (_id, reason) => ({ status: 'failed', stackStatus: undefined, outputs: undefined, reason }),
     beforeStart: async (graph) => {
       run = graph;
       if (options.planFirst) await prepareUpFront(graph, options.planFirst.approvePlan);

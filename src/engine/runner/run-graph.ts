@@ -29,9 +29,9 @@ export interface StackOperation<R extends StackResult> {
   /** Whether the stacks waiting on this one may go. */
   succeeded: (result: R) => boolean;
   /** The result of a stack that will not run: a stack it waits for did not succeed, or a stop. */
-  skipped: (reason: string) => R;
+  skipped: (id: string, reason: string) => R;
   /** The result of a stack whose hook threw. */
-  failed: (reason: string) => R;
+  failed: (id: string, reason: string) => R;
   /** The one phase of a simple operation (destroy one stack, read one stack's status). */
   run?: (id: string, graph: GraphRun<R>) => Promise<R>;
   /**
@@ -263,7 +263,7 @@ async function runOperation<R extends StackResult>(
     } catch (error) {
       finish(
         id,
-        op.failed(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        op.failed(id, `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       );
       return undefined;
     }
@@ -284,7 +284,7 @@ async function runOperation<R extends StackResult>(
       if (current === 'waiting' || current === 'prepared') {
         const reason = blockedBy(id);
         if (reason !== undefined) {
-          finish(id, op.skipped(reason));
+          finish(id, op.skipped(id, reason));
           if (current === 'prepared') discard(id);
           continue;
         }
@@ -308,7 +308,7 @@ async function runOperation<R extends StackResult>(
   const start = (id: string): boolean => {
     const reason = blockedBy(id);
     if (reason !== undefined) {
-      finish(id, op.skipped(reason));
+      finish(id, op.skipped(id, reason));
       return false;
     }
     // Started when it gets its slot, not when it was queued: the wait for a slot is not its work.
@@ -349,7 +349,7 @@ async function runOperation<R extends StackResult>(
     }
     if (stopReason !== undefined) {
       // Queued behind busy slots when --fail-fast stopped the run: it must not start now.
-      finish(id, op.skipped(stopReason));
+      finish(id, op.skipped(id, stopReason));
       if (!firstPhase) discard(id);
       pump();
       return;
