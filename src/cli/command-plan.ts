@@ -1,5 +1,5 @@
 import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
-import { planRun } from '../engine/plan/plan-run.js';
+import { planRun } from '../engine/index.js';
 import type { Project } from '../graph/load-project.js';
 import { formatPlan } from '../ui/plan-report.js';
 
@@ -7,9 +7,9 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { nodeNoticeField } from './node-support.js';
 import { openAccount } from './open-account.js';
-import { packageStacks } from '../engine/package-stacks.js';
+import { packageStacks } from '../engine/index.js';
 import { parseAllowReplace } from './allow-replace.js';
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/index.js';
 import { createCiRenderer } from '../ui/ci/ci-renderer.js';
 import { createGithubRenderer } from '../ui/ci/github-renderer.js';
 import { createJsonRenderer } from '../ui/plain-renderer.js';
