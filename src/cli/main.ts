@@ -13,7 +13,7 @@ import type { DeployOptions } from './command-deploy.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
-import { addSharedOptions as sharedOptions } from './shared-options.js';
+import { addSharedOptions as sharedOptions, RUN_OPTIONS } from './shared-options.js';
 
 /** Repeatable options collect into a list. */
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -126,15 +126,7 @@ Examples:
       setExit(await (await import('./command-graph.js')).runGraph(stacks, options, ctx));
     });
 
-  sharedOptions(program.command('plan'), [
-    'account',
-    'ci',
-    'output',
-    'apiRate',
-    'concurrency',
-    'waitTimeout',
-    'selection',
-  ])
+  sharedOptions(program.command('plan'), RUN_OPTIONS)
     .description('show what deploy would change: every change set is made, shown and deleted; nothing is changed')
     .argument('[stacks...]', 'plan these stacks and everything upstream of them (default: all)')
     .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on error')
@@ -190,15 +182,7 @@ Examples:
       );
     });
 
-  sharedOptions(program.command('deploy'), [
-    'account',
-    'ci',
-    'output',
-    'apiRate',
-    'concurrency',
-    'waitTimeout',
-    'selection',
-  ])
+  sharedOptions(program.command('deploy'), RUN_OPTIONS)
     .description('deploy the stacks through change sets, in dependency order')
     .argument('[stacks...]', 'deploy these stacks and everything upstream of them (default: all)')
     .option('-y, --yes', 'approve every change set that needs approval, without asking')

@@ -7,12 +7,12 @@ import { API_RATE_RANGE } from './api-rate-range.js';
  * The options several commands share, each defined once with one help text, so that every
  * command spells and explains them the same way.
  *
- * A new command takes the ones that mean something for it, e.g. for a `destroy` command:
+ * A new command takes the ones that mean something for it: a command that runs over stacks
+ * against an account, as `destroy` will, takes them all:
  *
- *   addSharedOptions(program.command('destroy').argument('[stacks...]'), [
- *     'account', 'apiRate', 'concurrency', 'ci', 'output', 'waitTimeout', 'selection',
- *   ]);
+ *   addSharedOptions(program.command('destroy'), RUN_OPTIONS).argument('[stacks...]', ...)
  *
+ * a read-only one a subset, e.g. `addSharedOptions(program.command('outputs'), ['account', 'output', 'selection'])`,
  * and reads them from `command.optsWithGlobals<... & SharedOptionValues>()` with the parsers
  * of command-options.ts (`pickAccount`, `apiRateOption`, `positiveInteger`, `waitTimeoutOption`,
  * `loadSelection`). Options proper to one command stay with that command in main.ts.
@@ -92,6 +92,17 @@ const OPTIONS: Record<SharedOption, () => Option[]> = {
     new Option('--with-dependents', 'add every stack downstream of the named stacks'),
   ],
 };
+
+/** Every shared option: what deploy and plan take, and any command that runs operations over the graph. */
+export const RUN_OPTIONS: readonly SharedOption[] = [
+  'account',
+  'ci',
+  'output',
+  'apiRate',
+  'concurrency',
+  'waitTimeout',
+  'selection',
+];
 
 /** Adds the named shared options to `command`, in the order given; returns the command for chaining. */
 export function addSharedOptions(command: Command, names: readonly SharedOption[]): Command {
