@@ -104,10 +104,11 @@ export function noteRetry(notice: Omit<RetryNotice, 'operation'>): void {
 /** A limiter whose every granted token counts as one attempt of the call in scope. */
 export function attemptCountingLimiter(limiter: ApiLimiter): ApiLimiter {
   return {
-    async acquire(signal) {
-      await limiter.acquire(signal);
+    async acquire(signal, priority) {
+      await limiter.acquire(signal, priority);
       noteAttempt();
     },
+    noteThrottled: () => limiter.noteThrottled?.(),
   };
 }
 

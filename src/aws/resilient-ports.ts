@@ -3,6 +3,8 @@ import { AwsError, NETWORK_ERROR } from './errors.js';
 import type { AwsPorts, CloudFormationPort, S3Port, SsmPort } from './ports.js';
 import type { ApiLimiter } from './api-limiter.js';
 import { noteAttempt, noteRetry } from './call-observer.js';
+import { callPriority } from './call-priority.js';
+import { isThrottlingError } from './throttling.js';
 import { backoffDelayMs } from './retry-strategy.js';
 import type { RetryPolicy } from './retry-strategy.js';
 
@@ -72,12 +74,13 @@ export function resilientPorts(ports: AwsPorts, options: ResilientPortsOptions):
     async <T>(operation: string, attempt: () => Promise<T>): Promise<T> => {
       for (let tries = 1; ; tries += 1) {
         if (limited) {
-          await options.limiter.acquire(options.signal);
+          await options.limiter.acquire(options.signal, callPriority());
           noteAttempt();
         } else options.signal?.throwIfAborted();
         try {
           return await attempt();
         } catch (error) {
+          if (limited && isThrottlingError(error)) options.limiter.noteThrottled?.();
           if (!isRetryableAwsError(error) || tries >= policy.maxAttempts) throw error;
           const delayMs = backoffDelayMs(tries, policy, random);
           options.onRetry?.({ operation, attempt: tries, delayMs, error });

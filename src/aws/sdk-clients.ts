@@ -8,6 +8,8 @@ import type { CallBudget } from './call-deadline.js';
 import { AwsError, NO_API_SLOT } from './errors.js';
 import type { AwsTarget } from './ports.js';
 import type { ApiLimiter } from './api-limiter.js';
+import { callPriority } from './call-priority.js';
+import { isThrottlingError } from './throttling.js';
 import { DEFAULT_RETRY_POLICY, FullJitterRetryStrategy } from './retry-strategy.js';
 import type { RetryPolicy } from './retry-strategy.js';
 
@@ -49,7 +51,7 @@ function addRateLimit(client: CloudFormationClient | SSMClient, limiter: ApiLimi
     (next, context) => async (args) => {
       const signal = abortSignalOf(context);
       try {
-        await limiter.acquire(signal);
+        await limiter.acquire(signal, callPriority());
       } catch (error) {
         if (signal?.aborted !== true) throw error;
         const operation = (context.commandName ?? 'call').replace(/Command$/, '');
@@ -62,7 +64,13 @@ function addRateLimit(client: CloudFormationClient | SSMClient, limiter: ApiLimi
           'raise --api-rate or lower --concurrency',
         );
       }
-      return next(args);
+      try {
+        return await next(args);
+      } catch (error) {
+        // Every attempt passes here, retries included: a throttled one slows the whole run's budget.
+        if (isThrottlingError(error)) limiter.noteThrottled?.();
+        throw error;
+      }
     },
     { step: 'finalizeRequest', priority: 'low', name: RATE_LIMIT_MIDDLEWARE, tags: ['RATE_LIMIT'] },
   );

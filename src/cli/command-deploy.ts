@@ -23,7 +23,7 @@ export interface DeployOptions extends GlobalOptions {
   waitTimeout: string;
   exclusively?: boolean;
   withDependents?: boolean;
-  apiRate: string;
+  apiRate?: string;
   concurrency: string;
   failFast?: boolean;
   simulate?: string | true;

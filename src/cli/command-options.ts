@@ -46,8 +46,12 @@ export function positiveNumber(text: string, flag: string): number {
   return value;
 }
 
-/** --api-rate, in calls per second, within API_RATE_RANGE (why those bounds: see there). */
-export function apiRateOption(text: string): number {
+/**
+ * --api-rate, in calls per second, within API_RATE_RANGE (why those bounds: see there): the
+ * ceiling of the run's adaptive budget, or none (undefined) when the flag is not given.
+ */
+export function apiRateOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < API_RATE_RANGE.min || value > API_RATE_RANGE.max) {
     throw new UsageError(

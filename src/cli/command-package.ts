@@ -15,7 +15,7 @@ export interface PackageOptions extends GlobalOptions {
   endpointUrl?: string;
   simulate?: string | true;
   simulateState?: string;
-  apiRate: string;
+  apiRate?: string;
   exclusively?: boolean;
   withDependents?: boolean;
 }

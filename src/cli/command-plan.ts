@@ -27,7 +27,7 @@ export interface PlanOptions extends GlobalOptions {
   allowReplace?: string[];
   exclusively?: boolean;
   withDependents?: boolean;
-  apiRate: string;
+  apiRate?: string;
   concurrency: string;
   waitTimeout: string;
 }

@@ -23,7 +23,7 @@ import type { ValidateOptions } from './command-validate.js';
 export async function runAgainstDeployed(stacks: string[], options: ValidateOptions, ctx: CliContext): Promise<number> {
   const { project, selected } = await loadSelection('validate', stacks, options, ctx);
   const allowReplace = parseAllowReplace(options.allowReplace, project);
-  const apiRate = apiRateOption(options.apiRate ?? '5');
+  const apiRate = apiRateOption(options.apiRate);
   const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
   try {
     const spec = await loadResourceSpec();

@@ -1,4 +1,4 @@
-import { createAwsPorts, DEADLINES_ENV, parseDeadlines, RateLimiter } from '../aws/index.js';
+import { AdaptiveRateLimiter, createAwsPorts, DEADLINES_ENV, parseDeadlines } from '../aws/index.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
@@ -12,7 +12,8 @@ export interface AccountOptions {
   simulateState?: string;
   endpointUrl?: string;
   profile?: string;
-  apiRate: number;
+  /** --api-rate: the ceiling of the run's adaptive budget, if the user set one. */
+  apiRate: number | undefined;
   /** Someone watches the dashboard (a simulated run then goes at a watchable pace). */
   watched: boolean;
 }
@@ -51,7 +52,7 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
       ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
     },
     {
-      limiter: new RateLimiter({ ratePerSecond: options.apiRate, burst: Math.max(1, Math.ceil(options.apiRate)) }),
+      limiter: new AdaptiveRateLimiter(options.apiRate === undefined ? {} : { ceiling: options.apiRate }),
       deadlines: parseDeadlines(ctx.env[DEADLINES_ENV] ?? ''),
     },
   );

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { DEFAULT_CONCURRENCY } from '../engine/runner/schedule-plan.js';
+import { DEFAULT_START_RATE } from '../aws/adaptive-rate-limiter.js';
 import { API_RATE_RANGE } from './api-rate-range.js';
 
 /**
@@ -34,7 +35,7 @@ export interface SharedOptionValues {
   simulateState?: string;
   endpointUrl?: string;
   profile?: string;
-  apiRate: string;
+  apiRate?: string;
   concurrency: string;
   ci?: boolean;
   output: 'text' | 'json';
@@ -62,8 +63,8 @@ const OPTIONS: Record<SharedOption, () => Option[]> = {
   apiRate: () => [
     new Option(
       '--api-rate <per-second>',
-      `the AWS API calls per second shared by the whole run (${API_RATE_RANGE.min} to ${API_RATE_RANGE.max})`,
-    ).default('5'),
+      `a ceiling on the AWS API calls per second of the whole run (${API_RATE_RANGE.min} to ${API_RATE_RANGE.max}); without it the budget starts at ${DEFAULT_START_RATE} and adapts to throttling`,
+    ),
   ],
   concurrency: () => [
     new Option('--concurrency <n>', 'stacks worked on at once (change sets made or executed)').default(

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { RateLimiter, resilientPorts } from '../aws/index.js';
+import { AdaptiveRateLimiter, resilientPorts } from '../aws/index.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import { displayPath } from '../config/resolve-config.js';
@@ -45,7 +45,8 @@ export async function openSimulatedAccount(
     cwd: string;
     scenario: string | true;
     statePath: string | undefined;
-    apiRate: number;
+    /** --api-rate: the ceiling of the adaptive budget, if set. */
+    apiRate: number | undefined;
     /** Someone watches the dashboard: without a scenario saying otherwise, run at a pace they can follow. */
     watched: boolean;
     /** How long to wait for another run holding the account. @default DEFAULT_LOCK_WAIT_MS */
@@ -163,9 +164,8 @@ async function openLocked(
       ? { buckets: { [project.config.artifacts.bucket]: { region: project.config.region ?? 'us-east-1' } } }
       : {}),
   });
-  const limiter = new RateLimiter({
-    ratePerSecond: options.apiRate,
-    burst: Math.max(1, Math.ceil(options.apiRate)),
+  const limiter = new AdaptiveRateLimiter({
+    ...(options.apiRate === undefined ? {} : { ceiling: options.apiRate }),
     clock,
   });
   return {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AwsError, NETWORK_ERROR } from '../../src/aws/errors.js';
 import type { AwsPorts, CloudFormationPort, SsmPort, StackDescription } from '../../src/aws/ports.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
+import { prioritizedPorts } from '../../src/aws/call-priority.js';
 import { RESILIENT_RETRY_POLICY, isRetryableAwsError, resilientPorts } from '../../src/aws/resilient-ports.js';
 import { createSimulator, createVirtualClock } from '../../src/sim/index.js';
 import { MemoryS3 } from '../helpers/memory-s3.js';
@@ -45,6 +46,29 @@ function world() {
 }
 
 describe('resilientPorts', () => {
+  it('tells the shared budget of every throttled attempt, and passes the call priority in scope', async () => {
+    const clock = createVirtualClock(0);
+    const priorities: number[] = [];
+    let throttled = 0;
+    const limiter = {
+      acquire: (_signal?: AbortSignal, priority = 0) => {
+        priorities.push(priority);
+        return Promise.resolve();
+      },
+      noteThrottled: () => {
+        throttled += 1;
+      },
+    };
+    const cf = new FlakyCloudFormation([throttle(), new AwsError('DescribeStacks', 'InternalFailure', 'boom', 500)]);
+    const wrapped = prioritizedPorts(resilientPorts(ports(cf), { limiter, clock, retry: { baseDelayMs: 1 } }), () => 3);
+
+    await wrapped.cloudFormation.describeStack('s');
+
+    // The 500 is retried too, but it says nothing about the rate.
+    expect(throttled).toBe(1);
+    expect(priorities).toEqual([3, 3, 3]);
+  });
+
   it('retries throttling with full-jitter backoff on the clock, taking a limiter token per attempt', async () => {
     const { clock, limiter } = world();
     const cf = new FlakyCloudFormation([throttle(), throttle(), throttle()]);

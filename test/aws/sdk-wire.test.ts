@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/create-aws-ports.js';
 import { AwsError, NETWORK_ERROR } from '../../src/aws/errors.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
+import { prioritizedPorts } from '../../src/aws/call-priority.js';
 import type { RetryNotice } from '../../src/aws/call-observer.js';
 import { countingPorts } from '../../src/engine/runner/counting-ports.js';
 import { patientReads } from '../../src/engine/runner/patient-reads.js';
@@ -73,6 +74,33 @@ describe('retries and the shared rate limiter', () => {
     expect(stack?.status).toBe('UPDATE_COMPLETE');
     expect(requests.map((r) => r.action)).toEqual(['DescribeStacks', 'DescribeStacks', 'DescribeStacks']);
     expect(limiter.stats().acquired).toBe(3);
+  });
+
+  it('tells the shared budget of every throttled attempt, with the priority of the call in scope', async () => {
+    stub = await startStub((_, i) => (i < 2 ? THROTTLED : resultReply('DescribeStacks', STACK_XML)));
+    const priorities: number[] = [];
+    let throttled = 0;
+    const limiter = {
+      acquire: (_signal?: AbortSignal, priority = 0) => {
+        priorities.push(priority);
+        return Promise.resolve();
+      },
+      noteThrottled: () => {
+        throttled += 1;
+      },
+    };
+    const ports = prioritizedPorts(
+      createAwsPorts(
+        { region: 'us-east-1', endpoint: stub.endpoint },
+        { limiter, retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 1, maxDelayMs: 5 } },
+      ),
+      () => 7,
+    );
+
+    await ports.cloudFormation.describeStack('app');
+
+    expect(throttled).toBe(2);
+    expect(priorities).toEqual([7, 7, 7]);
   });
 
   it('tells the caller of every attempt and retry the SDK made below the port (apiCalls, api:retry)', async () => {

@@ -155,11 +155,13 @@ describe('--api-rate', () => {
     expect(r.stderr).toContain(`error: --api-rate must be between 0.1 and 1000 calls per second, got "${rate}"`);
   });
 
-  it('says its range in the help', async () => {
+  it('says its range in the help, and that it is a ceiling with no default', async () => {
     const r = await runCli(['deploy', '--help']);
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
-      '--api-rate <per-second> the AWS API calls per second shared by the whole run (0.1 to 1000) (default: "5")',
+    const help = r.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      '--api-rate <per-second> a ceiling on the AWS API calls per second of the whole run (0.1 to 1000); without it the budget starts at 50 and adapts to throttling',
     );
+    expect(help).not.toContain('(default: "5")');
   });
 });
 
