@@ -1,9 +1,10 @@
 /**
- * `npx jiti bench/throttled.ts [--fixed-rate N] [--json]`: the run's API budget under throttling.
+ * `npx jiti bench/throttled.ts [--fixed-rate N | --api-rate N] [--json]`: the run's API budget under throttling.
  * Each scenario is deployed through the engine's real deploy path against the simulator, in
  * virtual time, without throttling and with 30 % of calls answered `Throttling`, and the makespan
  * and the API calls (throttled ones included) are printed. The budget is the CLI's own (adaptive,
- * no --api-rate), or with `--fixed-rate N` the fixed N-per-second token bucket of earlier versions.
+ * no --api-rate, or `--api-rate N` as its ceiling), or with `--fixed-rate N` the fixed
+ * first-come-first-served N-per-second token bucket of earlier versions.
  */
 import { fileURLToPath } from 'node:url';
 import * as aws from '../src/aws/index.js';
@@ -47,20 +48,29 @@ function fastDag(): Case {
   return { name: 'dag8-fast', project, scripts };
 }
 
-function limiterFor(clock: Clock, fixedRate: number | undefined): ApiLimiter {
-  if (fixedRate !== undefined)
-    return new aws.RateLimiter({ ratePerSecond: fixedRate, burst: Math.max(1, Math.ceil(fixedRate)), clock });
-  return new aws.AdaptiveRateLimiter({ clock });
+interface Budget {
+  fixedRate?: number | undefined;
+  ceiling?: number | undefined;
 }
 
-async function measure(c: Case, throttle: number, fixedRate: number | undefined) {
+function limiterFor(clock: Clock, budget: Budget): ApiLimiter {
+  if (budget.fixedRate !== undefined)
+    return new aws.RateLimiter({
+      ratePerSecond: budget.fixedRate,
+      burst: Math.max(1, Math.ceil(budget.fixedRate)),
+      clock,
+    });
+  return new aws.AdaptiveRateLimiter({ clock, ...(budget.ceiling === undefined ? {} : { ceiling: budget.ceiling }) });
+}
+
+async function measure(c: Case, throttle: number, budget: Budget) {
   const clock = createVirtualClock();
   const simulator = createSimulator({
     clock,
     scenario: { stacks: c.scripts, ...(throttle > 0 ? { throttle: { rate: throttle } } : {}) },
     seed: 7,
   });
-  const ports = aws.resilientPorts(simulator.ports, { limiter: limiterFor(clock, fixedRate), clock });
+  const ports = aws.resilientPorts(simulator.ports, { limiter: limiterFor(clock, budget), clock });
   let makespanMs = 0;
   let failed = 0;
   await deployRun({
@@ -86,18 +96,24 @@ async function measure(c: Case, throttle: number, fixedRate: number | undefined)
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const fixedRate = args.includes('--fixed-rate') ? Number(args[args.indexOf('--fixed-rate') + 1]) : undefined;
+  const flag = (name: string): number | undefined =>
+    args.includes(name) ? Number(args[args.indexOf(name) + 1]) : undefined;
+  const budget: Budget = { fixedRate: flag('--fixed-rate'), ceiling: flag('--api-rate') };
   const example = await loadProject({ cwd: REPO_ROOT, command: 'bench' });
   const cases: Case[] = [{ name: 'example', project: example, scripts: {} }, fastDag()];
   const rows = [];
   for (const c of cases)
     for (const throttle of THROTTLE_RATES)
-      rows.push({ scenario: c.name, throttle, ...(await measure(c, throttle, fixedRate)) });
+      rows.push({ scenario: c.name, throttle, ...(await measure(c, throttle, budget)) });
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify(rows)}\n`);
     return;
   }
-  process.stdout.write(`budget: ${fixedRate === undefined ? 'adaptive' : `fixed ${fixedRate}/s`}\n`);
+  const described =
+    budget.fixedRate !== undefined
+      ? `fixed ${budget.fixedRate}/s, first come first served`
+      : `adaptive${budget.ceiling === undefined ? '' : `, --api-rate ${budget.ceiling}`}, by priority`;
+  process.stdout.write(`budget: ${described}\n`);
   process.stdout.write('scenario    throttled  makespan  API calls  of them throttled  failed\n');
   for (const r of rows)
     process.stdout.write(

@@ -4,6 +4,7 @@
  * Every engine event is recorded with `clock.now()` and its emission index, so tests can reason
  * about order and overlap without ever looking at the wall clock.
  */
+import type { ApiLimiter } from '../../src/aws/api-limiter.js';
 import type { AwsError } from '../../src/aws/errors.js';
 import type { AwsPorts, CloudFormationPort, SsmPort } from '../../src/aws/ports.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
@@ -82,6 +83,8 @@ export interface RunOptions extends Partial<Omit<DeployRunOptions, 'project' | '
   onEvent?: (recorded: Recorded) => void;
   /** The API budget: requests per second and bucket size. @default 5/s, burst 1 */
   budget?: { ratePerSecond: number; burst: number };
+  /** Another API budget instead (`budget` and the returned `limiter` then go unused). */
+  apiLimiter?: ApiLimiter;
 }
 
 let runs = 0;
@@ -89,14 +92,14 @@ let runs = 0;
 /** Runs `deployRun` on the world's simulator, every stack of the project unless `stacks` says otherwise. */
 export async function simDeploy(world: SimWorld, options: RunOptions = {}): Promise<SchedRun> {
   const { clock, project } = world;
-  const { onEvent, budget, ...rest } = options;
+  const { onEvent, budget, apiLimiter, ...rest } = options;
   const limiter = new RateLimiter({ ratePerSecond: budget?.ratePerSecond ?? 5, burst: budget?.burst ?? 1, clock });
   const log: Recorded[] = [];
   runs += 1;
   const startedAt = clock.now();
   const result = await deployRun({
     project,
-    ports: resilientPorts(world.sim.ports, { limiter, clock }),
+    ports: resilientPorts(world.sim.ports, { limiter: apiLimiter ?? limiter, clock }),
     clock,
     runId: `sched${runs}`,
     stacks: project.config.stacks.map((s) => s.id),

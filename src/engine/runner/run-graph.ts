@@ -5,6 +5,8 @@ import { seededRandom } from '../../aws/resilient-ports.js';
 import type { Clock } from '../../clock.js';
 import type { Project } from '../../graph/load-project.js';
 import type { EngineEvent } from '../events.js';
+import { prioritizedPorts } from '../../aws/call-priority.js';
+import { callRank } from './call-rank.js';
 import { countingPorts } from './counting-ports.js';
 import type { CallCounter } from './counting-ports.js';
 import { patientReads } from './patient-reads.js';
@@ -146,23 +148,29 @@ export function graphRunner(options: GraphRunnerOptions): GraphRunner {
   const runPorts = patientReads(countedPorts, { clock, patienceMs: options.patienceMs, onRetry: reportRetry() });
   /** One jitter sequence per stack: replayable virtual runs, and stacks that do not retry in step. */
   const stackRandom = new Map(plan.order.map((id, index) => [id, seededRandom(index + 2)]));
+  /** Set by the operation's run, which knows each stack's phase. */
+  const rank = { of: (_id: string): number => 0 };
   const portsFor = (id: string): AwsPorts => {
     const ref = { stack: id, stackName: byId.get(id)?.stackName ?? id };
+    // Every call of the stack asks the shared budget with the stack's rank at that moment.
+    const ranked = (ports: AwsPorts): AwsPorts => prioritizedPorts(ports, () => rank.of(id));
     if (!counting)
-      return patientReads(options.ports, { clock, patienceMs: options.patienceMs, onRetry: reportRetry(ref) });
-    return patientReads(countingPorts(countedPorts, counters.get(id) ?? { calls: 0 }, reportRetry(ref)), {
-      clock,
-      patienceMs: options.patienceMs,
-      onRetry: reportRetry(ref),
-      ...(stackRandom.has(id) ? { random: stackRandom.get(id) } : {}),
-    });
+      return ranked(patientReads(options.ports, { clock, patienceMs: options.patienceMs, onRetry: reportRetry(ref) }));
+    return ranked(
+      patientReads(countingPorts(countedPorts, counters.get(id) ?? { calls: 0 }, reportRetry(ref)), {
+        clock,
+        patienceMs: options.patienceMs,
+        onRetry: reportRetry(ref),
+        ...(stackRandom.has(id) ? { random: stackRandom.get(id) } : {}),
+      }),
+    );
   };
   return {
     plan,
     runPorts,
     portsFor,
     run: async (operation) => {
-      const result = await runOperation(operation, { options, plan, runPorts, portsFor, counters, byId });
+      const result = await runOperation(operation, { options, plan, runPorts, portsFor, counters, byId, rank });
       return { ...result, apiCalls: runCounter.calls };
     },
   };
@@ -175,6 +183,7 @@ interface RunSetup {
   portsFor: (id: string) => AwsPorts;
   counters: ReadonlyMap<string, CallCounter>;
   byId: ReadonlyMap<string, { stackName: string }>;
+  rank: { of: (id: string) => number };
 }
 
 async function runOperation<R extends StackResult>(
@@ -207,6 +216,15 @@ async function runOperation<R extends StackResult>(
     return result !== undefined && op.succeeded(result);
   };
   const isDone = (id: string): boolean => phase.get(id) === 'done';
+  setup.rank.of = (id) => {
+    const path = plan.priority.get(id) ?? 0;
+    const current = phase.get(id);
+    if (current === 'executing') return callRank('running', path);
+    // A change set made before its stack can execute, or one being cleaned up, can wait.
+    if (current === 'done' || (current === 'preparing' && !plan.dependencies(id).every(succeeded)))
+      return callRank('speculative', path);
+    return callRank('ready', path);
+  };
   const waveOpen = (id: string): boolean =>
     !policy.waves ||
     plan.order.every((other) => (plan.level.get(other) ?? 0) >= (plan.level.get(id) ?? 0) || isDone(other));
