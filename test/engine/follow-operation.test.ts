@@ -50,7 +50,7 @@ function scripted(
   history: StackEvent[],
   batches: StackEvent[][],
   statuses: string[],
-): { port: CloudFormationPort; describes: () => number } {
+): { port: CloudFormationPort; describes: () => number; eventReads: () => number } {
   const visible = [...history].reverse();
   let polls = 0;
   let describes = 0;
@@ -81,7 +81,7 @@ function scripted(
     listImports: unused,
     listChangeSets: unused,
   };
-  return { port, describes: () => describes };
+  return { port, describes: () => describes, eventReads: () => polls };
 }
 
 describe('followOperation (§3.1, §8)', () => {
@@ -131,6 +131,35 @@ describe('followOperation (§3.1, §8)', () => {
     ]);
     expect(result.events).toHaveLength(7);
   });
+
+  it.each([
+    ['a fresh status read', ['CREATE_COMPLETE'], 1],
+    ['a stale one first', ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE'], 2],
+  ])(
+    'reads no more events after the terminal one: only DescribeStacks confirms it, with %s',
+    async (_case, statuses, describes) => {
+      const clock = new FakeClock(T0);
+      const batches = [
+        [event(STACK, 'CREATE_IN_PROGRESS', { reason: 'User Initiated' }), event('Queue', 'CREATE_IN_PROGRESS')],
+        [event('Queue', 'CREATE_COMPLETE'), event(STACK, 'CREATE_COMPLETE')],
+      ];
+      const scriptedPort = scripted([], batches, statuses);
+
+      const result = await followOperation(scriptedPort.port, {
+        stackId: ARN,
+        stackName: STACK,
+        clientRequestToken: 'tok',
+        operationStart: T0,
+        clock,
+        onEvent: () => undefined,
+      });
+
+      expect(result.stack?.status).toBe('CREATE_COMPLETE');
+      expect(result.events).toHaveLength(4);
+      expect(scriptedPort.eventReads()).toBe(2);
+      expect(scriptedPort.describes()).toBe(describes);
+    },
+  );
 
   it('bounds token-less events (emulators) by the operation start (§3.1 ClientRequestToken)', async () => {
     const clock = new FakeClock(T0 + 60_000);

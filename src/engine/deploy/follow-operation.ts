@@ -50,7 +50,7 @@ const STATUS_CHECK_EVERY = 5;
  * Follows one stack operation to its end (CLOUDFORMATION.md §8): tails DescribeStackEvents
  * newest-first down to what it has already seen or to the operation's first event, and derives
  * completion from the stack's own terminal event, confirmed by one DescribeStacks (reads can be
- * stale). Polls back off while nothing happens, so a slow stack costs few calls.
+ * stale; then DescribeStacks alone is repeated: the terminal event is the operation's last). Polls back off while nothing happens, so a slow stack costs few calls.
  */
 export async function followOperation(cf: CloudFormationPort, options: FollowOptions): Promise<FollowResult> {
   const polling = options.polling ?? { mode: 'adaptive' };
@@ -109,7 +109,9 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
 
   for (;;) {
     polls += 1;
-    const fresh = await fetchNew();
+    // After the stack's own terminal event there are no more events of this operation: only
+    // the status is still to confirm (a read can be stale), not worth another DescribeStackEvents.
+    const fresh: StackEvent[] = rootDone ? [] : await fetchNew();
     for (const event of fresh) {
       seen.add(event.eventId);
       events.push(event);
@@ -125,7 +127,8 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
       const stack = await cf.describeStack(options.stackId);
       // A read right after execute may still say REVIEW_IN_PROGRESS (§1.5): that is not the end.
       if (stack && !isInProgress(stack.status)) {
-        const last = await fetchNew();
+        // Completion seen from the status alone: the last events may not have been read yet.
+        const last: StackEvent[] = rootDone ? [] : await fetchNew();
         for (const event of last) {
           seen.add(event.eventId);
           events.push(event);

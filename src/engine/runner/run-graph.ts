@@ -239,6 +239,7 @@ async function runOperation<R extends StackResult>(
       durationMs: (took?.changeSetMs ?? 0) + (took?.executeMs ?? 0),
       apiCalls: counters.get(id)?.calls ?? 0,
     });
+    if (!op.succeeded(result)) anyFailed = true;
     if (policy.failFast && !op.succeeded(result) && stopReason === undefined)
       stopReason = `--fail-fast: ${id} ${result.status}`;
   };
@@ -274,6 +275,22 @@ async function runOperation<R extends StackResult>(
     return stopReason;
   };
 
+  /**
+   * Whether a stack it waits for, at any distance, already did not succeed: it will be skipped as
+   * soon as the stacks in between are, so a change set made for it now would be wasted calls.
+   * `memo` is per pump: results only change between pumps.
+   */
+  let anyFailed = false;
+  const upstreamFailed = (id: string, memo: Map<string, boolean>): boolean => {
+    if (!anyFailed) return false;
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    memo.set(id, false);
+    const failed = plan.dependencies(id).some((dep) => (isDone(dep) ? !succeeded(dep) : upstreamFailed(dep, memo)));
+    memo.set(id, failed);
+    return failed;
+  };
+
   /** A bug in one stack's path fails that stack, not the run (and says so). */
   const guard = async <T>(id: string, work: () => Promise<T>): Promise<{ value: T } | undefined> => {
     try {
@@ -297,6 +314,7 @@ async function runOperation<R extends StackResult>(
   };
 
   const pump = (): void => {
+    const memo = new Map<string, boolean>();
     for (const id of plan.byPriority) {
       const current = phase.get(id);
       if (current === 'waiting' || current === 'prepared') {
@@ -307,7 +325,13 @@ async function runOperation<R extends StackResult>(
           continue;
         }
       }
-      if (current === 'waiting' && twoPhases && waveOpen(id) && plan.inputsFrom(id).every(succeeded)) {
+      if (
+        current === 'waiting' &&
+        twoPhases &&
+        waveOpen(id) &&
+        plan.inputsFrom(id).every(succeeded) &&
+        !upstreamFailed(id, memo)
+      ) {
         phase.set(id, 'preparing');
         void queue.add(() => runPrepare(id), { priority: plan.priority.get(id) ?? 0 });
       } else if (
@@ -337,6 +361,12 @@ async function runOperation<R extends StackResult>(
 
   const runPrepare = async (id: string, thenPump = true): Promise<void> => {
     const prepare = op.prepare;
+    // Something upstream failed while it waited for a slot: back to waiting, to be skipped in turn.
+    if (!isDone(id) && blockedBy(id) === undefined && upstreamFailed(id, new Map())) {
+      phase.set(id, 'waiting');
+      if (thenPump) pump();
+      return;
+    }
     if (prepare && start(id)) {
       const outcome = await guard(id, () => prepare(id, graph));
       durations.set(id, { changeSetMs: clock.now() - (started.get(id) ?? clock.now()) - (waits.get(id) ?? 0) });
