@@ -20,7 +20,7 @@ import {
 } from '../src/sim/index.js';
 import type { StackScript } from '../src/sim/index.js';
 import type { StackDurations } from '../src/engine/runner/schedule-plan.js';
-import { loadBenchScenario, randomScenario, realisticScenario } from './scenarios.js';
+import { loadBenchScenario, randomScenario, realisticScenario, wideScenario } from './scenarios.js';
 import type { BenchScenario } from './scenarios.js';
 import { STRATEGIES } from './strategies.js';
 import type { Strategy } from './strategies.js';
@@ -163,7 +163,13 @@ async function main(): Promise<void> {
 
   const works: Work[] = [];
   if (args.includes('--scenario') && scenarioFile) works.push(fromScenario(await loadBenchScenario(scenarioFile)));
-  else works.push(await exampleWork(), fromScenario(realisticScenario()), fromScenario(randomScenario()));
+  else
+    works.push(
+      await exampleWork(),
+      fromScenario(realisticScenario()),
+      fromScenario(wideScenario()),
+      fromScenario(randomScenario()),
+    );
 
   const results: ScenarioResult[] = [];
   for (const work of works) {

@@ -14,6 +14,12 @@ export interface SyntheticStack {
   /** How many resources the generated template holds. */
   resources?: number;
   /**
+   * Resource types the template holds besides its first topic (instead of `resources` topics):
+   * what a first run's priorities are estimated from. The simulator's timings come from the
+   * scenario, whatever the types.
+   */
+  resourceTypes?: string[];
+  /**
    * Which upstream stacks feed this one an `output()` parameter (their data is needed before its
    * change set can be made); the other dependencies are imports, resolved at execution.
    */
@@ -81,7 +87,7 @@ export function templateFor(project: string, stack: SyntheticStack): string {
     for (const up of fed) lines.push(`  From${pascal(up)}:`, '    Type: String');
   }
   lines.push('Resources:');
-  const count = Math.max(1, stack.resources ?? 3);
+  const count = stack.resourceTypes ? 1 : Math.max(1, stack.resources ?? 3);
   for (let i = 0; i < count; i += 1) {
     lines.push(`  Topic${i}:`, '    Type: AWS::SNS::Topic');
     const imports = stack.dependsOn.filter((up) => !fed.has(up));
@@ -92,6 +98,7 @@ export function templateFor(project: string, stack: SyntheticStack): string {
       for (const up of fed) lines.push(`        - Key: from-${up}`, `          Value: !Ref From${pascal(up)}`);
     }
   }
+  for (const [i, type] of (stack.resourceTypes ?? []).entries()) lines.push(`  Typed${i}:`, `    Type: ${type}`);
   lines.push(
     'Outputs:',
     '  Value:',

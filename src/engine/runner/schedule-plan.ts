@@ -1,5 +1,6 @@
 import type { Project } from '../../graph/load-project.js';
 import type { EdgeVia } from '../../graph/types.js';
+import { priorSeconds } from './resource-priors.js';
 
 /** Parallel stacks: CloudFormation works on stacks independently; the API budget is the real limit. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -57,7 +58,7 @@ export function feedsChangeSet(via: EdgeVia): boolean {
   return via === 'output' || via === 'ssm' || via === 'stack-output';
 }
 
-/** Seconds a stack is assumed to take when no earlier run recorded it: CloudFormation's pace per resource. */
+/** Seconds a stack of `resourceCount` small resources is assumed to take (see priorSeconds for typed ones). */
 export function estimatedSeconds(resourceCount: number): number {
   return 30 + 10 * resourceCount;
 }
@@ -104,9 +105,12 @@ export function planSchedule(
   );
 
   const weight = (id: string): number => {
-    const recorded = durations[id];
+    const recorded = Object.hasOwn(durations, id) ? durations[id] : undefined;
     if (recorded?.executeMs !== undefined) return ((recorded.changeSetMs ?? 0) + recorded.executeMs) / 1000;
-    return estimatedSeconds(project.graph.nodes.find((n) => n.id === id)?.weight ?? 1);
+    // No record: what its resource types typically take.
+    const template = project.templates.get(id);
+    if (template) return priorSeconds(template.resources.map((r) => r.type));
+    return estimatedSeconds(1);
   };
   // Remaining path: this stack's weight plus the heaviest chain below it (reverse topological order).
   const remaining = new Map<string, number>();
