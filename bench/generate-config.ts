@@ -18,7 +18,9 @@ export async function generateConfig(dir: string, count: number): Promise<string
   await mkdir(join(dir, 'templates'), { recursive: true });
   const entries: string[] = [];
   for (const stack of scenario.stacks) {
-    await writeFile(join(dir, 'templates', `${stack.id}.yaml`), templateFor(project, stack));
+    // Topics only: the resource types the scenario gives for priorities would want properties.
+    const { resourceTypes: _types, ...plain } = stack;
+    await writeFile(join(dir, 'templates', `${stack.id}.yaml`), templateFor(project, plain));
     const fed = stack.outputsFrom ?? [];
     const parameters = fed.map((up) => `From${pascal(up)}: output('${up}', 'Value')`).join(', ');
     entries.push(

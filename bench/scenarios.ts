@@ -120,6 +120,7 @@ export function randomScenario(count = 200, seed = 42): BenchScenario {
       dependsOn,
       changeSetSeconds,
       createSeconds,
+      resources,
       // A slow stack is slow because it holds a slow type: the types follow from the duration.
       resourceTypes: [...Array<string>(resources - 1).fill('AWS::SQS::Queue'), ...slowTypeFor(createSeconds)],
       outputsFrom: dependsOn.filter(() => random() < 0.3),

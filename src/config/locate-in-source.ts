@@ -7,9 +7,10 @@ import type { SourceLocation } from '../errors.js';
  * the n-th item after the key. Returns the file alone when a key cannot be found.
  */
 export function locateInSource(source: string, file: string, path: readonly PropertyKey[]): SourceLocation {
-  const lines = source.split('\n');
+  const index = indexOf(source);
+  const { lines } = index;
   let lineIndex = 0;
-  let found = false;
+  let located = false;
   let lastKeyLine = -1;
   // Where the last key's `:` ends on its line: `app: { dependsOn: [...] }` has several colons.
   let lastKeyEnd = 0;
@@ -21,23 +22,15 @@ export function locateInSource(source: string, file: string, path: readonly Prop
       if (itemLine !== undefined) lineIndex = itemLine;
       continue;
     }
-    const key = escapeRegExp(String(segment));
-    const pattern = new RegExp(`(^|[\\s{,])(['"\`]?)${key}\\2\\s*:`);
-    let hit = -1;
-    for (let i = lineIndex; i < lines.length; i += 1) {
-      const match = pattern.exec(lines[i] ?? '');
-      if (match) {
-        hit = i;
-        lastKeyEnd = match.index + match[0].length;
-        break;
-      }
-    }
-    if (hit < 0) break;
+    const found = index.find(String(segment), lineIndex);
+    if (found === undefined) break;
+    const hit = found.line;
+    lastKeyEnd = found.end;
     lineIndex = hit;
     lastKeyLine = hit;
-    found = true;
+    located = true;
   }
-  return found ? { file, line: lineIndex + 1 } : { file };
+  return located ? { file, line: lineIndex + 1 } : { file };
 }
 
 function nthItemLine(lines: string[], keyLine: number, keyEnd: number, index: number): number | undefined {
@@ -56,4 +49,77 @@ function nthItemLine(lines: string[], keyLine: number, keyEnd: number, index: nu
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+interface KeyAt {
+  line: number;
+  /** Where the key's `:` ends on its line. */
+  end: number;
+}
+
+/**
+ * The config's keys, found in one pass: a validation of thousands of stacks locates thousands of
+ * fields, and scanning the source from the top for each (splitting it and building a pattern
+ * each time) made `validate` quadratic. Keys made of other characters than KEY_CHARS (quoted keys
+ * with spaces or colons) are still found by a scan, from the lines split once.
+ */
+class SourceIndex {
+  readonly lines: string[];
+  private readonly keys = new Map<string, KeyAt[]>();
+  private readonly patterns = new Map<string, RegExp>();
+
+  constructor(source: string) {
+    this.lines = source.split('\n');
+    const anyKey = new RegExp(`(^|[\\s{,])(['"\`]?)(${KEY_CHARS}+?)\\2\\s*:`, 'g');
+    for (const [line, text] of this.lines.entries()) {
+      for (const match of text.matchAll(anyKey)) {
+        const key = match[3] ?? '';
+        const at = { line, end: match.index + match[0].length };
+        const list = this.keys.get(key);
+        // The first occurrence on a line is the one a scan would find.
+        if (!list) this.keys.set(key, [at]);
+        else if (list.at(-1)?.line !== line) list.push(at);
+      }
+    }
+  }
+
+  /** The first occurrence of `key` as a key at or after line `from`. */
+  find(key: string, from: number): KeyAt | undefined {
+    if (!SIMPLE_KEY.test(key)) return this.scan(key, from);
+    const list = this.keys.get(key);
+    if (!list) return undefined;
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((list[mid]?.line ?? 0) < from) low = mid + 1;
+      else high = mid;
+    }
+    return list[low];
+  }
+
+  private scan(key: string, from: number): KeyAt | undefined {
+    let pattern = this.patterns.get(key);
+    if (!pattern) {
+      pattern = new RegExp(`(^|[\\s{,])(['"\`]?)${escapeRegExp(key)}\\2\\s*:`);
+      this.patterns.set(key, pattern);
+    }
+    for (let line = from; line < this.lines.length; line += 1) {
+      const match = pattern.exec(this.lines[line] ?? '');
+      if (match) return { line, end: match.index + match[0].length };
+    }
+    return undefined;
+  }
+}
+
+/** What a key is made of, for the index: anything but blanks, quotes, colons, braces and commas. */
+const KEY_CHARS = '[^\\s\'"`:{},]';
+const SIMPLE_KEY = new RegExp(`^${KEY_CHARS}+$`);
+
+/** The last source indexed: every field of one config is located in the same text. */
+let last: { source: string; index: SourceIndex } | undefined;
+
+function indexOf(source: string): SourceIndex {
+  if (last?.source !== source) last = { source, index: new SourceIndex(source) };
+  return last.index;
 }

@@ -264,19 +264,46 @@ function reportDuplicates(providers: Provider[], what: string, problems: Problem
 /**
  * Exact names match exactly; a name with unknown pieces matches as a pattern, each `${...}`
  * standing for any text, and identical unresolved expressions match each other. A pattern never
- * matches the stack that asks (its own export is not what a wildcard import means). Exact names
- * are looked up in a map: a thousand stacks import from a thousand exports.
+ * matches the stack that asks (its own export is not what a wildcard import means). Every lookup
+ * goes through an index, so that a thousand stacks importing from a thousand exports stay linear:
+ * exact names by name; patterns by their literal prefix (the text before their first `${...}`),
+ * which any name they match starts with; a wanted pattern looks only at the exact names that start
+ * with its own prefix, in a sorted list.
  */
 function providerIndex(
   providers: Provider[],
 ): (wanted: ResolvedName, asking: string) => { provider: Provider; pattern: boolean }[] {
   const exact = new Map<string, Provider[]>();
-  const open: Provider[] = [];
+  const openByValue = new Map<string, Provider[]>();
+  const openByPrefix = new Map<string, Provider[]>();
   const position = new Map(providers.map((p, i) => [p, i]));
+  const add = (map: Map<string, Provider[]>, key: string, provider: Provider): void => {
+    const list = map.get(key);
+    if (list) list.push(provider);
+    else map.set(key, [provider]);
+  };
   for (const provider of providers) {
-    if (provider.name.unknowns.length > 0) open.push(provider);
-    else exact.set(provider.name.value, [...(exact.get(provider.name.value) ?? []), provider]);
+    if (provider.name.unknowns.length > 0) {
+      add(openByValue, provider.name.value, provider);
+      add(openByPrefix, literalPrefix(provider.name.value), provider);
+    } else add(exact, provider.name.value, provider);
   }
+  const prefixLengths = [...new Set([...openByPrefix.keys()].map((p) => p.length))];
+  const exactNames = [...exact.keys()].sort();
+  /** Exact providers whose name starts with `prefix`: a range of the sorted names. */
+  const exactStartingWith = (prefix: string): Provider[] => {
+    let low = 0;
+    let high = exactNames.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((exactNames[mid] ?? '') < prefix) low = mid + 1;
+      else high = mid;
+    }
+    const found: Provider[] = [];
+    for (let i = low; i < exactNames.length && (exactNames[i] ?? '').startsWith(prefix); i += 1)
+      found.push(...(exact.get(exactNames[i] ?? '') ?? []));
+    return found;
+  };
   const test = (wanted: ResolvedName, asking: string, candidates: Iterable<Provider>) =>
     [...candidates].flatMap((provider) => {
       const how = matchName(wanted, provider.name);
@@ -284,16 +311,32 @@ function providerIndex(
       return [{ provider, pattern: how === 'pattern' }];
     });
   return (wanted, asking) => {
-    if (wanted.unknowns.length > 0) return test(wanted, asking, providers);
-    const found = [
-      ...(exact.get(wanted.value) ?? []).map((provider) => ({ provider, pattern: false })),
-      ...test(wanted, asking, open),
-    ];
+    let found: { provider: Provider; pattern: boolean }[];
+    if (wanted.unknowns.length > 0) {
+      found = test(wanted, asking, [
+        ...exactStartingWith(literalPrefix(wanted.value)),
+        ...(openByValue.get(wanted.value) ?? []),
+      ]);
+    } else {
+      const patterns = prefixLengths.flatMap((length) =>
+        length > wanted.value.length ? [] : (openByPrefix.get(wanted.value.slice(0, length)) ?? []),
+      );
+      found = [
+        ...(exact.get(wanted.value) ?? []).map((provider) => ({ provider, pattern: false })),
+        ...test(wanted, asking, patterns),
+      ];
+    }
     // Declaration order, as a scan of all providers would give.
     return found.length > 1
       ? found.sort((a, b) => (position.get(a.provider) ?? 0) - (position.get(b.provider) ?? 0))
       : found;
   };
+}
+
+/** The text before a name's first `${...}`: every name its pattern matches starts with it. */
+function literalPrefix(value: string): string {
+  const at = value.search(/\$\{[^}]*\}/);
+  return at < 0 ? value : value.slice(0, at);
 }
 
 /**

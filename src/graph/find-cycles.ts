@@ -55,8 +55,10 @@ export function findCycles(graph: StackGraph): Cycle[] {
   for (const node of graph.nodes) if (!indices.has(node.id)) connect(node.id);
 
   const byOrder = (a: string, b: string): number => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  // Looked up once, not per component: a thousand stacks are a thousand components.
+  const selfLoops = new Set(graph.edges.filter((e) => e.stack === e.dependsOn).map((e) => e.stack));
   return components
-    .filter((c) => c.length > 1 || graph.edges.some((e) => e.stack === c[0] && e.dependsOn === c[0]))
+    .filter((c) => c.length > 1 || selfLoops.has(c[0] ?? ''))
     .map((component) => {
       const members = [...component].sort(byOrder);
       const inside = new Set(members);

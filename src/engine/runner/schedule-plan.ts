@@ -88,21 +88,21 @@ export function planSchedule(
       : project.graph.edges
           .filter((e) => selected.has(e.stack) && selected.has(e.dependsOn))
           .map((e) => (direction === 'reverse' ? { ...e, stack: e.dependsOn, dependsOn: e.stack } : e));
-  const deps = new Map(
-    order.map((id) => [id, [...new Set(edges.filter((e) => e.stack === id).map((e) => e.dependsOn))]]),
-  );
+  // One pass over the edges (not one per stack: a thousand stacks have thousands of edges).
+  const depSets = new Map(order.map((id) => [id, new Set<string>()]));
+  const inputSets = new Map(order.map((id) => [id, new Set<string>()]));
+  const dependentSets = new Map(order.map((id) => [id, new Set<string>()]));
+  for (const e of edges) {
+    depSets.get(e.stack)?.add(e.dependsOn);
+    if (feedsChangeSet(e.via)) inputSets.get(e.stack)?.add(e.dependsOn);
+    dependentSets.get(e.dependsOn)?.add(e.stack);
+  }
+  const deps = new Map(order.map((id) => [id, [...(depSets.get(id) ?? [])]]));
   // Early change sets are a forward thing: a reverse run has no data flowing along its edges.
   const inputs = new Map(
-    order.map((id) => [
-      id,
-      direction === 'forward'
-        ? [...new Set(edges.filter((e) => e.stack === id && feedsChangeSet(e.via)).map((e) => e.dependsOn))]
-        : (deps.get(id) ?? []),
-    ]),
+    order.map((id) => [id, direction === 'forward' ? [...(inputSets.get(id) ?? [])] : (deps.get(id) ?? [])]),
   );
-  const dependents = new Map(
-    order.map((id) => [id, [...new Set(edges.filter((e) => e.dependsOn === id).map((e) => e.stack))]]),
-  );
+  const dependents = new Map(order.map((id) => [id, [...(dependentSets.get(id) ?? [])]]));
 
   const weight = (id: string): number => {
     const recorded = Object.hasOwn(durations, id) ? durations[id] : undefined;
