@@ -3,12 +3,16 @@
  * deploy path against the simulator in virtual time. No figure comes from a formula except the
  * lower bound it is compared with.
  *
- *   npm run bench [-- --json] [-- --scenario FILE] [-- --only NAME]
+ *   npm run bench [-- --json] [-- --scenario FILE] [-- --only NAME] [-- --throttle RATE]
+ *
+ * `--throttle 0.3` has the simulator answer that fraction of API calls `Throttling` in every
+ * scenario (a scenario file may set its own `throttle`).
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { RateLimiter, resilientPorts } from '../src/aws/index.js';
+import { AdaptiveRateLimiter, DEFAULT_START_RATE, resilientPorts } from '../src/aws/index.js';
+import type { ApiLimiter } from '../src/aws/index.js';
 import { deployRun } from '../src/engine/deploy/deploy-run.js';
 import { loadProject } from '../src/graph/load-project.js';
 import type { Project } from '../src/graph/load-project.js';
@@ -19,6 +23,7 @@ import {
   defaultCreateSeconds,
 } from '../src/sim/index.js';
 import type { StackScript } from '../src/sim/index.js';
+import { feedsChangeSet } from '../src/engine/runner/schedule-plan.js';
 import type { StackDurations } from '../src/engine/runner/schedule-plan.js';
 import { loadBenchScenario, randomScenario, realisticScenario, wideScenario } from './scenarios.js';
 import type { BenchScenario } from './scenarios.js';
@@ -27,7 +32,8 @@ import type { Strategy } from './strategies.js';
 import { syntheticProject } from './synthetic-project.js';
 import { benchPackaging, formatPackaging } from './packaging.js';
 
-const API_RATE = 5;
+/** Peers send as fast as they poll: no client-side budget, the SDK's retries only. */
+const NO_BUDGET: ApiLimiter = { acquire: () => Promise.resolve() };
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 interface StrategyResult {
@@ -45,9 +51,10 @@ interface ScenarioResult {
   name: string;
   stacks: number;
   concurrency: number;
+  throttleRate: number;
   lowerBoundSeconds: number;
   criticalPathSeconds: number;
-  /** `sequential`, `waves`, `ready-queue`, `stackpilot` (with recorded durations) and `stackpilot-first-run`. */
+  /** `sequential`, `waves`, `ready-queue`, `cdk`, `stackpilot` (with recorded durations) and `stackpilot-first-run`. */
   strategies: Record<string, StrategyResult>;
 }
 
@@ -55,43 +62,84 @@ interface ScenarioResult {
 interface Work {
   project: Project;
   scripts: Record<string, StackScript>;
-  seconds: Map<string, number>;
+  /** A stack's change set, and its execution, in seconds. */
+  changeSetSeconds: Map<string, number>;
+  executeSeconds: Map<string, number>;
   concurrency: number;
   name: string;
+  throttleRate: number;
 }
 
 function fromScenario(scenario: BenchScenario): Work {
   const project = syntheticProject(scenario.name, scenario.stacks);
   const scripts: Record<string, StackScript> = {};
-  const seconds = new Map<string, number>();
+  const changeSetSeconds = new Map<string, number>();
+  const executeSeconds = new Map<string, number>();
   for (const s of scenario.stacks) {
     scripts[`${scenario.name}-${s.id}`] = { changeSetSeconds: s.changeSetSeconds, createSeconds: s.createSeconds };
-    seconds.set(s.id, s.changeSetSeconds + s.createSeconds);
+    changeSetSeconds.set(s.id, s.changeSetSeconds);
+    executeSeconds.set(s.id, s.createSeconds);
   }
-  return { project, scripts, seconds, concurrency: scenario.concurrency, name: scenario.name };
+  return {
+    project,
+    scripts,
+    changeSetSeconds,
+    executeSeconds,
+    concurrency: scenario.concurrency,
+    name: scenario.name,
+    throttleRate: scenario.throttle?.rate ?? 0,
+  };
 }
 
 async function exampleWork(): Promise<Work> {
   const project = await loadProject({ cwd: REPO_ROOT, command: 'bench' });
-  const seconds = new Map<string, number>();
+  const changeSetSeconds = new Map<string, number>();
+  const executeSeconds = new Map<string, number>();
   for (const stack of project.config.stacks) {
     const resources = project.templates.get(stack.id)?.resources.length ?? 1;
-    seconds.set(stack.id, DEFAULT_CHANGE_SET_SECONDS + defaultCreateSeconds(resources));
+    changeSetSeconds.set(stack.id, DEFAULT_CHANGE_SET_SECONDS);
+    executeSeconds.set(stack.id, defaultCreateSeconds(resources));
   }
-  return { project, scripts: {}, seconds, concurrency: 8, name: 'example' };
+  return { project, scripts: {}, changeSetSeconds, executeSeconds, concurrency: 8, name: 'example', throttleRate: 0 };
 }
 
-/** max(critical path, total work / concurrency): no schedule can beat either. */
+/**
+ * max(critical path, total work / concurrency): no schedule can beat either. On the critical
+ * path a change set counts only where it cannot overlap upstream work: it can be made while the
+ * stacks it waits for deploy, unless it needs their data (an `output()` parameter, an SSM value,
+ * Fn::GetStackOutput); then it starts when they end. So a stack executes at the latest of its
+ * dependencies' ends and its change set's end.
+ */
 function lowerBound(work: Work): { bound: number; critical: number } {
   const { graph, orderings } = work.project;
   const finish = new Map<string, number>();
+  const dependencies = new Map<string, { dependsOn: string; feeds: boolean }[]>();
+  for (const e of graph.edges) {
+    const list = dependencies.get(e.stack) ?? [];
+    list.push({ dependsOn: e.dependsOn, feeds: feedsChangeSet(e.via) });
+    dependencies.set(e.stack, list);
+  }
   for (const id of orderings.order) {
-    const start = Math.max(0, ...graph.edges.filter((e) => e.stack === id).map((e) => finish.get(e.dependsOn) ?? 0));
-    finish.set(id, start + (work.seconds.get(id) ?? 0));
+    const deps = dependencies.get(id) ?? [];
+    const ends = (list: typeof deps): number => Math.max(0, ...list.map((d) => finish.get(d.dependsOn) ?? 0));
+    const changeSetReady = ends(deps.filter((d) => d.feeds)) + (work.changeSetSeconds.get(id) ?? 0);
+    finish.set(id, Math.max(changeSetReady, ends(deps)) + (work.executeSeconds.get(id) ?? 0));
   }
   const critical = Math.max(...finish.values());
-  const total = [...work.seconds.values()].reduce((a, b) => a + b, 0);
-  return { bound: Math.max(critical, total / work.concurrency), critical };
+  const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  const total = sum(work.changeSetSeconds) + sum(work.executeSeconds);
+  // The executions that cannot start before t all run after it, `concurrency` at a time: for
+  // every t, makespan ≥ t + their work / concurrency (a wide graph behind one slow root).
+  const execution = orderings.order.map((id) => {
+    const seconds = work.executeSeconds.get(id) ?? 0;
+    return { start: (finish.get(id) ?? 0) - seconds, seconds };
+  });
+  let behind = 0;
+  for (const t of new Set(execution.map((e) => e.start))) {
+    const after = execution.filter((e) => e.start >= t).reduce((a, e) => a + e.seconds, 0);
+    behind = Math.max(behind, t + after / work.concurrency);
+  }
+  return { bound: Math.max(critical, total / work.concurrency, behind), critical };
 }
 
 async function runStrategy(
@@ -101,9 +149,12 @@ async function runStrategy(
   history?: Record<string, StackDurations>,
 ): Promise<StrategyResult & { durations: Record<string, StackDurations> }> {
   const clock = createVirtualClock();
-  const simulator = createSimulator({ clock, scenario: { stacks: work.scripts }, seed: 7 });
-  // Burst 1: the budget holds in every one-second window, not only on average.
-  const limiter = new RateLimiter({ ratePerSecond: API_RATE, burst: 1, clock });
+  const simulator = createSimulator({
+    clock,
+    scenario: { stacks: work.scripts, ...(work.throttleRate > 0 ? { throttle: { rate: work.throttleRate } } : {}) },
+    seed: 7,
+  });
+  const limiter = strategy.budget === 'adaptive' ? new AdaptiveRateLimiter({ clock }) : NO_BUDGET;
   const ports = resilientPorts(simulator.ports, { limiter, clock });
   const noticed = new Map<string, number>();
   let makespanMs = 0;
@@ -160,6 +211,7 @@ async function main(): Promise<void> {
   const json = args.includes('--json');
   const scenarioFile = args[args.indexOf('--scenario') + 1];
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const throttle = args.includes('--throttle') ? Number(args[args.indexOf('--throttle') + 1]) : undefined;
 
   const works: Work[] = [];
   if (args.includes('--scenario') && scenarioFile) works.push(fromScenario(await loadBenchScenario(scenarioFile)));
@@ -171,6 +223,7 @@ async function main(): Promise<void> {
       fromScenario(randomScenario()),
     );
 
+  if (throttle !== undefined) for (const work of works) work.throttleRate = throttle;
   const results: ScenarioResult[] = [];
   for (const work of works) {
     if (only && work.name !== only) continue;
@@ -191,6 +244,7 @@ async function main(): Promise<void> {
       name: work.name,
       stacks: work.project.config.stacks.length,
       concurrency: work.concurrency,
+      throttleRate: work.throttleRate,
       lowerBoundSeconds: round(bound),
       criticalPathSeconds: round(critical),
       strategies,
@@ -203,7 +257,8 @@ async function main(): Promise<void> {
   const bigWork = fromScenario({ ...big, name: 'random-1000' });
   const graphMs = performance.now() - t0;
   const t1 = performance.now();
-  const bigRun = await runStrategy(bigWork, STRATEGIES[3] as Strategy, lowerBound(bigWork).bound);
+  const stackpilot = STRATEGIES.find((s) => s.name === 'stackpilot') as Strategy;
+  const bigRun = await runStrategy(bigWork, stackpilot, lowerBound(bigWork).bound);
   void bigRun.durations;
   const runMs = performance.now() - t1;
   const overhead = {
@@ -217,7 +272,8 @@ async function main(): Promise<void> {
 
   const packaging = await benchPackaging(REPO_ROOT);
 
-  const report = { apiRatePerSecond: API_RATE, scenarios: results, overhead1000: overhead, packaging };
+  const budgets = `stackpilot: adaptive (starts at ${DEFAULT_START_RATE}/s, halves on throttling); peers: none (SDK retries)`;
+  const report = { apiBudget: budgets, scenarios: results, overhead1000: overhead, packaging };
   await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   if (json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -225,7 +281,7 @@ async function main(): Promise<void> {
   }
   for (const r of results) {
     process.stdout.write(
-      `\n${r.name}: ${r.stacks} stacks, concurrency ${r.concurrency}, API budget ${API_RATE}/s, lower bound ${r.lowerBoundSeconds}s (critical path ${r.criticalPathSeconds}s)\n`,
+      `\n${r.name}: ${r.stacks} stacks, concurrency ${r.concurrency}, ${r.throttleRate * 100} % of calls throttled, lower bound ${r.lowerBoundSeconds}s (critical path ${r.criticalPathSeconds}s)\n`,
     );
     process.stdout.write(
       '  strategy              makespan    ratio  calls/stack  peak/s  detect median  detect max  failed\n',
@@ -236,6 +292,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  process.stdout.write(`\nAPI budget: ${budgets}\n`);
   process.stdout.write(
     `\noverhead, 1,000 stacks (real time): graph ${overhead.graphBuildMs} ms, simulated deploy ${overhead.simulatedDeployRealMs} ms (${overhead.perStackMs} ms per stack), ratio ${overhead.ratio}\n`,
   );

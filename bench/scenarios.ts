@@ -6,12 +6,15 @@ import type { SyntheticStack } from './synthetic-project.js';
 export interface BenchScenario {
   name: string;
   concurrency: number;
+  /** Fraction of API calls the simulator answers `Throttling`. @default 0 */
+  throttle?: { rate: number };
   stacks: (SyntheticStack & { changeSetSeconds: number; createSeconds: number })[];
 }
 
 const fileSchema = z.strictObject({
   name: z.string().min(1),
   concurrency: z.number().int().positive(),
+  throttle: z.strictObject({ rate: z.number().min(0).lt(1) }).optional(),
   stacks: z
     .array(
       z.strictObject({
@@ -30,7 +33,8 @@ const fileSchema = z.strictObject({
 /**
  * `--scenario FILE`: `{"name","concurrency","stacks":[{"id","dependsOn":[],"changeSetSeconds","createSeconds"}]}`;
  * a stack may also give `resources` (a count of topics) or `resourceTypes` (what its template
- * holds, for the first run's priorities), and `outputsFrom`.
+ * holds, for the first run's priorities), and `outputsFrom`; the scenario may set
+ * `"throttle": {"rate": 0.3}` (that fraction of calls answered `Throttling`).
  */
 export async function loadBenchScenario(file: string): Promise<BenchScenario> {
   const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')) as unknown);

@@ -2,9 +2,14 @@ import type { FollowPolling } from '../src/engine/deploy/follow-operation.js';
 import type { SchedulingPolicy } from '../src/engine/runner/schedule-plan.js';
 
 export interface Strategy {
-  name: 'sequential' | 'waves' | 'ready-queue' | 'stackpilot';
+  name: 'sequential' | 'waves' | 'ready-queue' | 'cdk' | 'stackpilot';
   /** What it models, for the report. */
   models: string;
+  /**
+   * The client-side API budget: the peers have none (they rely on the SDK's retries, so every
+   * throttled call is retried after a backoff), stackpilot its adaptive one.
+   */
+  budget: 'none' | 'adaptive';
   policy: (concurrency: number) => Partial<SchedulingPolicy>;
   polling: FollowPolling | undefined;
 }
@@ -19,24 +24,42 @@ export const STRATEGIES: readonly Strategy[] = [
     models: 'deploy.sh / aws cloudformation deploy: one stack at a time, the CLI polling every 5-30 s',
     policy: () => ({ concurrency: 1, prioritize: false, earlyChangeSets: false, waves: false }),
     polling: { mode: 'fixed', eventsMs: 15_000, statusMs: 15_000 },
+    budget: 'none',
   },
   {
     name: 'waves',
     models: 'Sceptre / Serverless Compose: level by level, events every 4 s',
     policy: (concurrency) => ({ concurrency, prioritize: false, earlyChangeSets: false, waves: true }),
     polling: { mode: 'fixed', eventsMs: 4_000, statusMs: 4_000 },
+    budget: 'none',
   },
   {
     name: 'ready-queue',
     models:
-      'AWS CDK --concurrency / Terragrunt: ready queue, no priority, no early change sets, events every 2 s, status every 5 s',
+      'Terragrunt-like: ready queue, no priority, no early change sets, the slot given back between change set and execution, events every 2 s, status every 5 s',
     policy: (concurrency) => ({ concurrency, prioritize: false, earlyChangeSets: false, waves: false }),
     polling: { mode: 'fixed', eventsMs: 2_000, statusMs: 5_000 },
+    budget: 'none',
+  },
+  {
+    name: 'cdk',
+    models:
+      'AWS CDK --concurrency: ready queue, no priority, no early change sets, one slot per stack for its whole deploy, events every 2 s, status every 5 s',
+    policy: (concurrency) => ({
+      concurrency,
+      prioritize: false,
+      earlyChangeSets: false,
+      waves: false,
+      holdSlot: true,
+    }),
+    polling: { mode: 'fixed', eventsMs: 2_000, statusMs: 5_000 },
+    budget: 'none',
   },
   {
     name: 'stackpilot',
     models: 'ready queue, longest remaining path first, early change sets, adaptive polling',
     policy: (concurrency) => ({ concurrency }),
     polling: undefined,
+    budget: 'adaptive',
   },
 ];

@@ -30,6 +30,8 @@ export interface AdaptiveRateLimiterOptions {
    * the old rate, and counting each would take the budget to the floor at once. @default 1_000
    */
   cooldownMs?: number;
+  /** How many calls may go at once after a quiet spell. @default one second of the current rate */
+  burst?: number;
   /** @default systemClock */
   clock?: Clock;
 }
@@ -79,6 +81,7 @@ export class AdaptiveRateLimiter implements ApiLimiter {
   private readonly floor: number;
   private readonly doublingMs: number;
   private readonly cooldownMs: number;
+  private readonly burst: number | undefined;
   /** The rate set by the last back-off (or the start), and when: recovery grows from there. */
   private baseRate: number;
   private baseAt: number;
@@ -107,6 +110,7 @@ export class AdaptiveRateLimiter implements ApiLimiter {
     this.floor = Math.min(options.floorRate ?? 0.5, this.top);
     this.doublingMs = options.recoveryDoublingMs ?? 2_000;
     this.cooldownMs = options.cooldownMs ?? 1_000;
+    this.burst = options.burst;
     this.baseRate = Math.min(this.top, Math.max(this.floor, options.startRate ?? this.top));
     this.baseAt = this.clock.now();
     this.tokens = this.capacity(this.baseRate);
@@ -207,7 +211,7 @@ export class AdaptiveRateLimiter implements ApiLimiter {
   }
 
   private capacity(rate: number): number {
-    return Math.max(1, rate * BURST_SECONDS);
+    return this.burst ?? Math.max(1, rate * BURST_SECONDS);
   }
 
   /** Adds the tokens earned since the last refill, at the rate of the interval's start (the lower one). */

@@ -1,7 +1,6 @@
-import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
-import { onAbort } from '../on-abort.js';
+import { AdaptiveRateLimiter } from './adaptive-rate-limiter.js';
 import type { ApiLimiter } from './api-limiter.js';
 
 export interface RateLimiterOptions {
@@ -22,33 +21,14 @@ export interface RateLimiterStats {
   maxWaitMs: number;
 }
 
-interface Waiter {
-  enqueuedAt: number;
-  grant: () => void;
-}
-
 /**
- * Rounding slack for token arithmetic: a sleep computed to refill exactly one token must find
- * one token afterwards, not 0.9999999999.
- */
-const EPSILON = 1e-9;
-
-/**
- * A token bucket shared by every AWS call of a run, so that all pollers together stay under the
- * account's API rate. Waiters are served strictly in arrival order: a newcomer never overtakes a
- * queued request even when a token happens to be free.
+ * A fixed token bucket shared by every AWS call of a run (benchmarks model peers with it; the
+ * run's own budget is the AdaptiveRateLimiter): the adaptive bucket held at one rate, deaf to
+ * throttling, and first come first served. Waiters are served strictly in arrival order: a newcomer
+ * never overtakes a queued request even when a token happens to be free.
  */
 export class RateLimiter implements ApiLimiter {
-  private readonly ratePerMs: number;
-  private readonly burst: number;
-  private readonly clock: Clock;
-  private tokens: number;
-  private refilledAt: number;
-  private readonly queue: Waiter[] = [];
-  private pumping = false;
-  private acquired = 0;
-  private totalWaitMs = 0;
-  private maxWaitMs = 0;
+  private readonly bucket: AdaptiveRateLimiter;
 
   constructor(options: RateLimiterOptions) {
     if (!(options.ratePerSecond > 0) || !Number.isFinite(options.ratePerSecond)) {
@@ -57,81 +37,26 @@ export class RateLimiter implements ApiLimiter {
     if (!(options.burst >= 1) || !Number.isFinite(options.burst)) {
       throw new InternalError(`RateLimiter: burst must be at least 1, got ${options.burst}`);
     }
-    this.ratePerMs = options.ratePerSecond / 1000;
-    this.burst = options.burst;
-    this.clock = options.clock ?? systemClock;
-    this.tokens = options.burst;
-    this.refilledAt = this.clock.now();
-  }
-
-  /** Resolves when the caller may send one request; rejects with the signal's reason on abort. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    const enqueuedAt = this.clock.now();
-    if (this.queue.length === 0) {
-      this.refill();
-      if (this.tokens >= 1 - EPSILON) {
-        this.take(enqueuedAt);
-        return Promise.resolve();
-      }
-    }
-    return new Promise<void>((resolve, reject) => {
-      let stopListening = (): void => undefined;
-      const waiter: Waiter = {
-        enqueuedAt,
-        grant: () => {
-          stopListening();
-          resolve();
-        },
-      };
-      if (signal)
-        stopListening = onAbort(signal, () => {
-          const index = this.queue.indexOf(waiter);
-          if (index >= 0) this.queue.splice(index, 1);
-          reject(signal.reason as Error);
-        });
-      this.queue.push(waiter);
-      if (!this.pumping) void this.pump();
+    this.bucket = new AdaptiveRateLimiter({
+      ceiling: options.ratePerSecond,
+      burst: options.burst,
+      recoveryDoublingMs: Number.POSITIVE_INFINITY,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   }
 
+  /**
+   * Resolves when the caller may send one request; rejects with the signal's reason on abort.
+   * First come, first served: priorities are ignored, as the peers it models have none.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    return this.bucket.acquire(signal);
+  }
+
+  // No noteThrottled: a fixed budget is not slowed by throttling.
+
   stats(): RateLimiterStats {
-    return { acquired: this.acquired, totalWaitMs: this.totalWaitMs, maxWaitMs: this.maxWaitMs };
-  }
-
-  /** Serves the queue head whenever a token is there, sleeping just long enough for the next one. */
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      for (;;) {
-        const head = this.queue[0];
-        if (head === undefined) return;
-        this.refill();
-        if (this.tokens >= 1 - EPSILON) {
-          this.queue.shift();
-          this.take(head.enqueuedAt);
-          head.grant();
-          continue;
-        }
-        await this.clock.sleep(Math.ceil((1 - this.tokens) / this.ratePerMs));
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  private refill(): void {
-    const now = this.clock.now();
-    const elapsed = Math.max(0, now - this.refilledAt);
-    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.ratePerMs);
-    this.refilledAt = now;
-  }
-
-  private take(enqueuedAt: number): void {
-    this.tokens = Math.max(0, this.tokens - 1);
-    const waited = Math.max(0, this.clock.now() - enqueuedAt);
-    this.acquired += 1;
-    this.totalWaitMs += waited;
-    this.maxWaitMs = Math.max(this.maxWaitMs, waited);
+    const { acquired, totalWaitMs, maxWaitMs } = this.bucket.stats();
+    return { acquired, totalWaitMs, maxWaitMs };
   }
 }

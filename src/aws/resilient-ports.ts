@@ -4,7 +4,7 @@ import type { AwsPorts, CloudFormationPort, S3Port, SsmPort } from './ports.js';
 import type { ApiLimiter } from './api-limiter.js';
 import { noteAttempt, noteRetry } from './call-observer.js';
 import { callPriority } from './call-priority.js';
-import { isThrottlingError } from './throttling.js';
+import { THROTTLING_CODES, isThrottlingError } from './throttling.js';
 import { backoffDelayMs } from './retry-strategy.js';
 import type { RetryPolicy } from './retry-strategy.js';
 
@@ -32,15 +32,7 @@ export interface ResilientPortsOptions {
 
 /** Throttling codes of AWS services (the SDK's list), plus transient failures worth another try. */
 const RETRYABLE_CODES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'BandwidthLimitExceeded',
-  'SlowDown',
-  'ProvisionedThroughputExceededException',
+  ...THROTTLING_CODES,
   NETWORK_ERROR,
   'UnknownError',
   'RequestTimeout',

@@ -372,6 +372,12 @@ async function runOperation<R extends StackResult>(
       durations.set(id, { changeSetMs: clock.now() - (started.get(id) ?? clock.now()) - (waits.get(id) ?? 0) });
       if (outcome?.value === 'prepared') {
         if (!isDone(id)) phase.set(id, 'prepared');
+        if (policy.holdSlot && !isDone(id) && plan.dependencies(id).every(succeeded)) {
+          // Executed in the slot that made the change set (the CDK's one slot per stack).
+          phase.set(id, 'executing');
+          await runExecute(id, false);
+          return;
+        }
         const waitingOn = plan.dependencies(id).filter((dep) => !isDone(dep));
         if (waitingOn.length > 0)
           emit({ type: 'stack:waiting', stack: id, stackName: byId.get(id)?.stackName ?? id, on: waitingOn });

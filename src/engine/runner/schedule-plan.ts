@@ -16,6 +16,11 @@ export interface SchedulingPolicy {
   waves: boolean;
   /** After a failure, start nothing new. */
   failFast: boolean;
+  /**
+   * A stack keeps its slot from its change set to the end of its execution, as the CDK does;
+   * otherwise the slot is given back while a made change set waits (benchmarks model peers).
+   */
+  holdSlot: boolean;
 }
 
 /** What a stack's phases took, recorded by earlier runs. */
@@ -76,6 +81,7 @@ export function planSchedule(
     earlyChangeSets: true,
     waves: false,
     failFast: false,
+    holdSlot: false,
     ...overrides,
   };
   const selected = new Set(stacks);
