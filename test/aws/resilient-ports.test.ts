@@ -6,6 +6,7 @@ import { prioritizedPorts } from '../../src/aws/call-priority.js';
 import { RESILIENT_RETRY_POLICY, isRetryableAwsError, resilientPorts } from '../../src/aws/resilient-ports.js';
 import { createSimulator, createVirtualClock } from '../../src/sim/index.js';
 import { MemoryS3 } from '../helpers/memory-s3.js';
+import { recordingLimiter } from '../helpers/recording-limiter.js';
 
 const STACK: StackDescription = {
   stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/s/1',
@@ -48,25 +49,15 @@ function world() {
 describe('resilientPorts', () => {
   it('tells the shared budget of every throttled attempt, and passes the call priority in scope', async () => {
     const clock = createVirtualClock(0);
-    const priorities: number[] = [];
-    let throttled = 0;
-    const limiter = {
-      acquire: (_signal?: AbortSignal, priority = 0) => {
-        priorities.push(priority);
-        return Promise.resolve();
-      },
-      noteThrottled: () => {
-        throttled += 1;
-      },
-    };
+    const limiter = recordingLimiter();
     const cf = new FlakyCloudFormation([throttle(), new AwsError('DescribeStacks', 'InternalFailure', 'boom', 500)]);
     const wrapped = prioritizedPorts(resilientPorts(ports(cf), { limiter, clock, retry: { baseDelayMs: 1 } }), () => 3);
 
     await wrapped.cloudFormation.describeStack('s');
 
     // The 500 is retried too, but it says nothing about the rate.
-    expect(throttled).toBe(1);
-    expect(priorities).toEqual([3, 3, 3]);
+    expect(limiter.throttled()).toBe(1);
+    expect(limiter.priorities).toEqual([3, 3, 3]);
   });
 
   it('retries throttling with full-jitter backoff on the clock, taking a limiter token per attempt', async () => {

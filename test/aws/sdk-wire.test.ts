@@ -15,6 +15,7 @@ import { systemClock } from '../../src/clock.js';
 import type { StubReply, StubRequest, StubServer } from './stub-server.js';
 import { closedPort, emptyReply, errorReply, resultReply, startStub } from './stub-server.js';
 import { useTestCredentials } from '../harness/test-credentials.js';
+import { recordingLimiter } from '../helpers/recording-limiter.js';
 
 useTestCredentials();
 
@@ -78,17 +79,7 @@ describe('retries and the shared rate limiter', () => {
 
   it('tells the shared budget of every throttled attempt, with the priority of the call in scope', async () => {
     stub = await startStub((_, i) => (i < 2 ? THROTTLED : resultReply('DescribeStacks', STACK_XML)));
-    const priorities: number[] = [];
-    let throttled = 0;
-    const limiter = {
-      acquire: (_signal?: AbortSignal, priority = 0) => {
-        priorities.push(priority);
-        return Promise.resolve();
-      },
-      noteThrottled: () => {
-        throttled += 1;
-      },
-    };
+    const limiter = recordingLimiter();
     const ports = prioritizedPorts(
       createAwsPorts(
         { region: 'us-east-1', endpoint: stub.endpoint },
@@ -99,8 +90,8 @@ describe('retries and the shared rate limiter', () => {
 
     await ports.cloudFormation.describeStack('app');
 
-    expect(throttled).toBe(2);
-    expect(priorities).toEqual([7, 7, 7]);
+    expect(limiter.throttled()).toBe(2);
+    expect(limiter.priorities).toEqual([7, 7, 7]);
   });
 
   it('tells the caller of every attempt and retry the SDK made below the port (apiCalls, api:retry)', async () => {
