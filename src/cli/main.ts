@@ -11,6 +11,7 @@ import type { PlanOptions } from './command-plan.js';
 import { DEFAULT_CONCURRENCY } from '../engine/schedule-plan.js';
 import { APPROVAL_LEVELS } from '../engine/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
+import type { StatusOptions } from './command-status.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
@@ -314,6 +315,49 @@ Examples:
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(
         await (await import('./command-deploy.js')).runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx),
+      );
+    });
+
+  program
+    .command('status')
+    .description('the pre-flight check: what is deployed, what differs, what would stop a deploy (reads only)')
+    .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
+    .option('--simulate [scenario]', 'read the built-in simulator instead of AWS')
+    .option(
+      '--simulate-state <path>',
+      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
+    )
+    .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator')
+    .option('--profile <name>', 'the AWS profile')
+    .option('--ci', 'plain text, no colour')
+    .addOption(
+      new Option('-o, --output <format>', 'a table, or one JSON document (shape in the README)')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option('--api-rate <per-second>', API_RATE_HELP, '5')
+    .option('--concurrency <n>', 'stacks read at once', String(DEFAULT_CONCURRENCY))
+    .option('--exclusively', 'only the named stacks, without their upstream stacks')
+    .option('--with-dependents', 'add every stack downstream of the named stacks')
+    .addHelpText(
+      'after',
+      `
+Per stack: the CloudFormation name, status and last update; whether the local template,
+parameters and tags differ from the deployed stack (the comparison deploy uses to skip
+unchanged stacks); termination protection; change sets left unexecuted; and what would stop a
+deploy (an operation in progress, ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED, DELETE_FAILED, a
+REVIEW_IN_PROGRESS stack of another tool), each with the next step. A stack not deployed yet is
+its own state, not an error. Exit 0 when every stack can be deployed, 1 when something would
+stop a deploy.
+
+Examples:
+  $ stackpilot status
+  $ stackpilot status data --stage prod
+  $ stackpilot status --output json`,
+    )
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(
+        await (await import('./command-status.js')).runStatus(stacks, command.optsWithGlobals<StatusOptions>(), ctx),
       );
     });
 

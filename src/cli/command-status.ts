@@ -1,0 +1,56 @@
+import { apiRateOption, loadSelection, pickAccount, positiveInteger } from './command-options.js';
+import { previewPackagedTemplates } from '../engine/package-stacks.js';
+import { statusRun } from '../engine/status/status-run.js';
+import { formatStatus } from '../ui/status-report.js';
+import { colorsFor } from '../ui/colors.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { openAccount } from './open-account.js';
+
+export interface StatusOptions extends GlobalOptions {
+  profile?: string;
+  endpointUrl?: string;
+  simulate?: string | true;
+  simulateState?: string;
+  output: 'text' | 'json';
+  ci?: boolean;
+  exclusively?: boolean;
+  withDependents?: boolean;
+  apiRate: string;
+  concurrency: string;
+}
+
+/**
+ * `stackpilot status`: the pre-flight check. Per stack what is deployed, whether the local
+ * inputs differ, and what would stop a deploy, with the next step; reads only. Exit 0 when every
+ * stack can be deployed, 1 when something would stop a deploy.
+ */
+export async function runStatus(stacks: string[], options: StatusOptions, ctx: CliContext): Promise<number> {
+  const apiRate = apiRateOption(options.apiRate);
+  const concurrency = positiveInteger(options.concurrency, '--concurrency');
+  const { project, selected } = await loadSelection('status', stacks, options, ctx);
+  const account = await openAccount(project, ctx, { ...pickAccount(options), apiRate, watched: false });
+  try {
+    // Local code is compared as deploy would send it: zipped and keyed by content, not uploaded.
+    const packagedBodies = await previewPackagedTemplates({ project, stacks: selected, s3: account.ports.s3 });
+    const result = await statusRun({
+      project,
+      stacks: selected,
+      ports: account.ports,
+      clock: account.clock,
+      concurrency,
+      packagedBodies,
+    });
+    const header = { project: project.config.project, stage: project.config.stage, region: project.config.region };
+    if (options.output === 'json') {
+      // Fields without a value are null, not left out: the shape stays the same for scripts.
+      ctx.stdout.write(`${JSON.stringify({ ...header, ...result }, (_key, value: unknown) => value ?? null)}\n`);
+    } else {
+      // --ci: plain text whatever the terminal can do.
+      const colors = options.ci ? colorsFor(ctx.stdout, { NO_COLOR: '1' }) : ctx.colors.stdout;
+      ctx.stdout.write(formatStatus(result, header, colors));
+    }
+    return result.exitCode;
+  } finally {
+    await account.close();
+  }
+}

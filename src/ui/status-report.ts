@@ -1,0 +1,84 @@
+import type { StackStatusReport } from '../engine/status/read-stack-status.js';
+import type { StatusRunResult } from '../engine/status/status-run.js';
+import type { Colors } from './colors.js';
+
+/** The header of a status report: what was looked at. */
+export interface StatusHeader {
+  project: string;
+  stage: string;
+  region: string | undefined;
+}
+
+const COLUMNS = ['stack', 'CloudFormation name', 'status', 'last updated', 'differs', 'protection', 'change sets'];
+
+/**
+ * `stackpilot status` as a person reads it: one table, a row per stack (a terminal is wider than
+ * it is patient), then each stack's findings with the next step, then one summary line.
+ */
+export function formatStatus(result: StatusRunResult, header: StatusHeader, c: Colors): string {
+  const out: string[] = [
+    c.bold(`${header.project} · stage ${header.stage}${header.region ? ` · ${header.region}` : ''}`),
+    '',
+  ];
+  const rows = result.stacks.map(row);
+  const widths = COLUMNS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  out.push(c.dim(line(COLUMNS)));
+  result.stacks.forEach((s, i) => {
+    const text = line(rows[i] ?? []);
+    out.push(s.readiness === 'blocked' || s.readiness === 'unknown' ? c.red(text) : text);
+  });
+
+  const findings = result.stacks.flatMap((s) => findingLines(s, c));
+  if (findings.length > 0) out.push('', ...findings);
+  out.push('', summaryLine(result, c));
+  return `${out.join('\n')}\n`;
+}
+
+function row(s: StackStatusReport): string[] {
+  return [
+    s.stack,
+    s.stackName,
+    s.readiness === 'not-deployed' ? 'not deployed' : (s.status ?? 'unknown'),
+    s.lastUpdated === undefined ? '-' : `${s.lastUpdated.slice(0, 16).replace('T', ' ')} UTC`,
+    differsCell(s),
+    s.terminationProtection === undefined ? '-' : s.terminationProtection ? 'on' : 'off',
+    s.readiness === 'not-deployed' || s.readiness === 'unknown' ? '-' : String(s.changeSets.length),
+  ];
+}
+
+function differsCell(s: StackStatusReport): string {
+  if (s.readiness === 'not-deployed') return 'to create';
+  if (!s.differs) return '?';
+  const parts = (['template', 'parameters', 'tags'] as const).filter((k) => s.differs?.[k]);
+  return parts.length === 0 ? 'no' : parts.join(', ');
+}
+
+function findingLines(s: StackStatusReport, c: Colors): string[] {
+  const lines: string[] = [];
+  for (const p of s.problems) {
+    const mark = p.severity === 'blocking' ? c.red('✗') : c.yellow('!');
+    lines.push(`${mark} ${c.bold(s.stack)}: ${p.message}`, `  → ${p.next}`);
+  }
+  if (s.differsNote !== undefined && s.readiness !== 'blocked' && s.readiness !== 'unknown')
+    lines.push(`${c.dim('·')} ${c.bold(s.stack)}: ${c.dim(`differs not known: ${s.differsNote}`)}`);
+  return lines;
+}
+
+function summaryLine(result: StatusRunResult, c: Colors): string {
+  const count = (readiness: StackStatusReport['readiness']): number =>
+    result.stacks.filter((s) => s.readiness === readiness).length;
+  const changed = result.stacks.filter(
+    (s) => s.differs && (s.differs.template || s.differs.parameters || s.differs.tags),
+  ).length;
+  const parts = [`${count('deployable')} deployable`];
+  if (changed > 0) parts.push(`${changed} with local changes`);
+  if (count('not-deployed') > 0) parts.push(`${count('not-deployed')} not deployed`);
+  if (count('blocked') > 0) parts.push(c.red(`${count('blocked')} would stop a deploy`));
+  if (count('unknown') > 0) parts.push(c.red(`${count('unknown')} could not be read`));
+  return `${parts.join(', ')} · nothing was changed`;
+}

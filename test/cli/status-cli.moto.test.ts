@@ -1,0 +1,65 @@
+/**
+ * `stackpilot status` against moto through the built CLI: the example after a deploy is all
+ * deployable, a change set left unexecuted is listed, a template edit shows as a difference.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAwsPorts } from '../../src/aws/create-aws-ports.js';
+import { RateLimiter } from '../../src/aws/rate-limiter.js';
+import { MOTO_REGION, motoEnv, useMoto } from '../harness/aws-env.js';
+import { useTestCredentials } from '../harness/test-credentials.js';
+import { copyExample, createS3Bucket } from '../helpers/example-project.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const { endpoint } = useMoto();
+useTestCredentials();
+
+describe('stackpilot status against moto', () => {
+  it('after deploy: all deployable (exit 0); a leftover change set and a template edit are shown', async () => {
+    const dir = await copyExample();
+    await createS3Bucket(endpoint, 'orders-dev-artifacts');
+    const env = motoEnv(endpoint);
+    const args = ['--endpoint-url', endpoint, '--ci'];
+    expect((await runCli(['deploy', ...args, '--yes'], { cwd: dir, env })).code).toBe(0);
+
+    const after = await runCli(['status', ...args], { cwd: dir, env });
+    expect(after.stderr).toBe('');
+    expect(after.code).toBe(0);
+    for (const id of ['core-infra', 'data', 'app', 'backup'])
+      expect(after.stdout).toMatch(new RegExp(`^${id} +orders-dev-${id} +CREATE_COMPLETE +.* UTC +no +off +0$`, 'm'));
+    expect(after.stdout).toContain('4 deployable · nothing was changed');
+
+    // Someone's change set on backup, made and never executed.
+    const ports = createAwsPorts(
+      { region: MOTO_REGION, endpoint },
+      { limiter: new RateLimiter({ ratePerSecond: 100, burst: 100 }) },
+    );
+    const file = join(dir, 'templates', 'backup.yaml');
+    const original = await readFile(file, 'utf8');
+    const edited = original.replace(/^Resources:\n/m, 'Resources:\n  Extra:\n    Type: AWS::SNS::Topic\n');
+    await ports.cloudFormation.createChangeSet({
+      stackName: 'orders-dev-backup',
+      changeSetName: 'left-behind',
+      changeSetType: 'UPDATE',
+      templateBody: edited,
+      parameters: [
+        { key: 'Project', value: 'orders' },
+        { key: 'Stage', value: 'dev' },
+      ],
+      tags: {},
+      capabilities: [],
+      clientToken: 'left-behind',
+    });
+    await writeFile(file, edited);
+
+    const withLeftover = await runCli(['status', ...args], { cwd: dir, env });
+    expect(withLeftover.code).toBe(0);
+    expect(withLeftover.stdout).toMatch(/^backup +orders-dev-backup +CREATE_COMPLETE +.* UTC +template +off +1$/m);
+    expect(withLeftover.stdout).toContain('! backup: 1 change set not executed: left-behind');
+    expect(withLeftover.stdout).toContain(
+      '→ review and execute, or delete: aws cloudformation delete-change-set --stack-name orders-dev-backup --change-set-name left-behind',
+    );
+    expect(withLeftover.stdout).toContain('4 deployable, 1 with local changes · nothing was changed');
+  });
+});

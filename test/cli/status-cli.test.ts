@@ -1,0 +1,90 @@
+/**
+ * `stackpilot status` through the built CLI on the simulator: the example after a deploy is all
+ * deployable (exit 0), a template edit shows as a difference, a failed first create stops a
+ * deploy (exit 1) with the next step named, and `--output json` has the documented shape.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyExample } from '../helpers/example-project.js';
+import { runCli } from '../helpers/run-cli.js';
+
+interface StatusJson {
+  project: string;
+  stage: string;
+  region: string | null;
+  exitCode: number;
+  stacks: {
+    stack: string;
+    stackName: string;
+    readiness: string;
+    status: string | null;
+    differs: { template: boolean; parameters: boolean; tags: boolean } | null;
+    problems: { code: string; severity: string; next: string }[];
+  }[];
+}
+
+describe('stackpilot status --simulate', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await copyExample();
+  });
+
+  it('before any deploy: every stack not deployed, which is no error (exit 0)', async () => {
+    const r = await runCli(['status', '--simulate', '--ci'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^data +orders-dev-data +not deployed +- +to create/m);
+    expect(r.stdout).toContain('0 deployable, 4 not deployed · nothing was changed');
+  });
+
+  it('after deploy: all deployable, nothing differs (exit 0)', async () => {
+    expect((await runCli(['deploy', '--simulate', '--ci'], { cwd: dir })).code).toBe(0);
+    const r = await runCli(['status', '--simulate', '--ci'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[2]).toMatch(/^stack +CloudFormation name +status +last updated +differs +protection +change sets$/);
+    for (const id of ['core-infra', 'data', 'app', 'backup'])
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^${id} +orders-dev-${id} +CREATE_COMPLETE +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC +no +off +0$`,
+          'm',
+        ),
+      );
+    expect(r.stdout).toContain('4 deployable · nothing was changed');
+  });
+
+  it('a template edit shows as a difference of that stack only; --output json', async () => {
+    const file = join(dir, 'templates', 'backup.yaml');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace(/^Resources:\n/m, 'Resources:\n  Extra:\n    Type: AWS::SNS::Topic\n'));
+    try {
+      const r = await runCli(['status', '--simulate', '--output', 'json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout) as StatusJson;
+      expect(json).toMatchObject({ project: 'orders', stage: 'dev', region: 'us-east-1', exitCode: 0 });
+      const differs = Object.fromEntries(json.stacks.map((s) => [s.stack, s.differs]));
+      expect(differs).toEqual({
+        'core-infra': { template: false, parameters: false, tags: false },
+        data: { template: false, parameters: false, tags: false },
+        app: { template: false, parameters: false, tags: false },
+        backup: { template: true, parameters: false, tags: false },
+      });
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
+  it('a stack in ROLLBACK_COMPLETE would stop a deploy: exit 1, the next step named', async () => {
+    const fresh = await copyExample();
+    await writeFile(join(fresh, 'failed.json'), JSON.stringify({ existing: { data: 'ROLLBACK_COMPLETE' } }));
+    const r = await runCli(['status', '--simulate=failed.json', '--ci'], { cwd: fresh });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^data +orders-dev-data +ROLLBACK_COMPLETE /m);
+    expect(r.stdout).toContain(
+      '✗ data: ROLLBACK_COMPLETE: its first create failed, and CloudFormation can only delete it',
+    );
+    expect(r.stdout).toContain('→ stackpilot deploy data --replace-failed');
+    expect(r.stdout).toContain('1 would stop a deploy');
+  });
+});
