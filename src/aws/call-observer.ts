@@ -61,6 +61,8 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   cancelUpdateStack: 'CancelUpdateStack',
   updateTerminationProtection: 'UpdateTerminationProtection',
   listImports: 'ListImports',
+  listChangeSets: 'ListChangeSets',
+  listStacks: 'DescribeStacks',
   getParameter: 'GetParameter',
   putParameter: 'PutParameter',
 };

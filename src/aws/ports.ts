@@ -142,6 +142,11 @@ export interface CloudFormationPort {
   listImports(exportName: string): Promise<string[]>;
   /** The change sets of one stack, by name or ARN (ListChangeSets, all pages). */
   listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
+  /**
+   * Every stack of the account and region that is not deleted, with its tags (DescribeStacks
+   * without a name, all pages; it leaves deleted stacks out, §1.5).
+   */
+  listStacks(): Promise<StackDescription[]>;
 }
 
 export interface SsmParameterValue {

@@ -27,7 +27,13 @@ import {
   toSdkTags,
 } from './cloudformation-shapes.js';
 import { AwsError, isStackNotFoundError } from './errors.js';
-import type { ChangeSetDescription, ChangeSetSummary, CloudFormationPort, ResourceChange } from './ports.js';
+import type {
+  ChangeSetDescription,
+  ChangeSetSummary,
+  CloudFormationPort,
+  ResourceChange,
+  StackDescription,
+} from './ports.js';
 import { callAws } from './to-aws-error.js';
 
 /**
@@ -35,6 +41,9 @@ import { callAws } from './to-aws-error.js';
  * change set has (each page is up to 1 MB).
  */
 const MAX_CHANGE_SET_PAGES = 1000;
+
+/** Pages of 100 stacks: far more than the account's stack quota (2,000 by default). */
+const MAX_STACK_PAGES = 1000;
 
 function required(value: string | undefined, operation: string, field: string): string {
   if (value === undefined || value === '') throw new InternalError(`${operation} returned no ${field}`);
@@ -196,6 +205,24 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
         if (nextToken === undefined) return summaries;
       }
       throw new InternalError(`ListChangeSets ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
+    },
+
+    async listStacks() {
+      const stacks: StackDescription[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_STACK_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('DescribeStacks', () =>
+          client.send(new DescribeStacksCommand(token ? { NextToken: token } : {})),
+        );
+        for (const stack of output.Stacks ?? []) {
+          const described = fromSdkStack(stack);
+          if (described.status !== 'DELETE_COMPLETE') stacks.push(described);
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return stacks;
+      }
+      throw new InternalError(`DescribeStacks: more than ${MAX_STACK_PAGES} pages of stacks`);
     },
   };
 }

@@ -39,6 +39,8 @@ export async function runStatus(stacks: string[], options: StatusOptions, ctx: C
       clock: account.clock,
       concurrency,
       packagedBodies,
+      // Orphans belong to the whole stage: looked for when no stack is named.
+      orphans: stacks.length === 0,
     });
     const header = { project: project.config.project, stage: project.config.stage, region: project.config.region };
     if (options.output === 'json') {

@@ -27,6 +27,8 @@ const READS = new Set([
   'describeChangeSet',
   'describeStackEvents',
   'listImports',
+  'listChangeSets',
+  'listStacks',
   'getParameter',
 ]);
 

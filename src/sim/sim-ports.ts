@@ -160,6 +160,10 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
         await enter('ListChangeSets', stackName);
         return listChangeSets(account, stackName);
       },
+      async listStacks() {
+        await enter('DescribeStacks', undefined);
+        return account.stacks.filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => account.describe(s));
+      },
     },
     ssm: {
       async getParameter(name) {

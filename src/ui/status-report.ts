@@ -1,5 +1,7 @@
 import type { StackStatusReport } from '../engine/status/read-stack-status.js';
 import type { StatusRunResult } from '../engine/status/status-run.js';
+import type { OrphanStack } from '../engine/orphans/find-orphans.js';
+import { PROJECT_TAG, STAGE_TAG } from '../config/stack-tags.js';
 import type { Colors } from './colors.js';
 
 /** The header of a status report: what was looked at. */
@@ -35,6 +37,7 @@ export function formatStatus(result: StatusRunResult, header: StatusHeader, c: C
 
   const findings = result.stacks.flatMap((s) => findingLines(s, c));
   if (findings.length > 0) out.push('', ...findings);
+  if (result.orphans.length > 0) out.push('', ...orphanLines(result.orphans, header, c));
   out.push('', summaryLine(result, c));
   return `${out.join('\n')}\n`;
 }
@@ -69,6 +72,24 @@ function findingLines(s: StackStatusReport, c: Colors): string[] {
   return lines;
 }
 
+function orphanLines(orphans: readonly OrphanStack[], header: StatusHeader, c: Colors): string[] {
+  const widths = [0, 1].map((i) => Math.max(...orphans.map((o) => (i === 0 ? o.stackName.length : o.status.length))));
+  return [
+    c.yellow(
+      `! ${orphans.length} orphaned ${orphans.length === 1 ? 'stack' : 'stacks'}: tagged ${PROJECT_TAG}=${header.project} and ${STAGE_TAG}=${header.stage}, no longer in the config`,
+    ),
+    ...orphans.map((o) =>
+      [
+        `  ${o.stackName.padEnd(widths[0] ?? 0)}`,
+        o.status.padEnd(widths[1] ?? 0),
+        o.lastUpdated === undefined ? '-' : `${o.lastUpdated.slice(0, 16).replace('T', ' ')} UTC`,
+        `protection ${o.terminationProtection ? 'on' : 'off'}`,
+      ].join('  '),
+    ),
+    `  → put them back in the config, or remove them: stackpilot destroy --orphans, or aws cloudformation delete-stack --stack-name <name>`,
+  ];
+}
+
 function summaryLine(result: StatusRunResult, c: Colors): string {
   const count = (readiness: StackStatusReport['readiness']): number =>
     result.stacks.filter((s) => s.readiness === readiness).length;
@@ -80,5 +101,6 @@ function summaryLine(result: StatusRunResult, c: Colors): string {
   if (count('not-deployed') > 0) parts.push(`${count('not-deployed')} not deployed`);
   if (count('blocked') > 0) parts.push(c.red(`${count('blocked')} would stop a deploy`));
   if (count('unknown') > 0) parts.push(c.red(`${count('unknown')} could not be read`));
+  if (result.orphans.length > 0) parts.push(c.yellow(`${result.orphans.length} orphaned`));
   return `${parts.join(', ')} · nothing was changed`;
 }

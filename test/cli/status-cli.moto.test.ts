@@ -6,6 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/create-aws-ports.js';
+import type { CloudFormationPort } from '../../src/aws/ports.js';
+import { findOrphans } from '../../src/engine/orphans/find-orphans.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { MOTO_REGION, motoEnv, useMoto } from '../harness/aws-env.js';
 import { useTestCredentials } from '../harness/test-credentials.js';
@@ -62,4 +64,37 @@ describe('stackpilot status against moto', () => {
     );
     expect(withLeftover.stdout).toContain('4 deployable, 1 with local changes · nothing was changed');
   });
+
+  it('finds orphans by both tags through DescribeStacks without a name, never by the name prefix', async () => {
+    const cf = createAwsPorts(
+      { region: MOTO_REGION, endpoint },
+      { limiter: new RateLimiter({ ratePerSecond: 100, burst: 100 }) },
+    ).cloudFormation;
+    const ours = { 'stackpilot:project': 'shop', 'stackpilot:stage': 'dev' };
+    await create(cf, 'shop-dev-core', ours);
+    await create(cf, 'shop-dev-old', ours);
+    await create(cf, 'shop-dev-alice-core', { ...ours, 'stackpilot:stage': 'dev-alice' });
+    await create(cf, 'shop-dev-byhand', {});
+    const orphans = await findOrphans({ cf, project: 'shop', stage: 'dev', configuredStackNames: ['shop-dev-core'] });
+    expect(orphans.map((o) => [o.stackName, o.status])).toEqual([['shop-dev-old', 'CREATE_COMPLETE']]);
+  });
 });
+
+/** A one-topic stack through a change set, executed and waited for. */
+async function create(cf: CloudFormationPort, stackName: string, tags: Record<string, string>): Promise<void> {
+  const ref = await cf.createChangeSet({
+    stackName,
+    changeSetName: 'create',
+    changeSetType: 'CREATE',
+    templateBody: 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+    parameters: [],
+    tags,
+    capabilities: [],
+    clientToken: `create-${stackName}`,
+  });
+  for (let i = 0; i < 50 && (await cf.describeChangeSet(ref.changeSetId)).status !== 'CREATE_COMPLETE'; i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  await cf.executeChangeSet(ref.changeSetId, `run-${stackName}`);
+  for (let i = 0; i < 50 && (await cf.describeStack(ref.stackId))?.status !== 'CREATE_COMPLETE'; i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}

@@ -75,6 +75,35 @@ describe('stackpilot status --simulate', () => {
     }
   });
 
+  it('lists a stack removed from the config as an orphan, but not the same-prefix stacks of stage dev-alice', async () => {
+    // dev-alice's stacks begin with orders-dev- too; a name never makes an orphan, the tags do.
+    expect((await runCli(['deploy', '--simulate', '--ci', '--stage', 'dev-alice'], { cwd: dir })).code).toBe(0);
+    const config = join(dir, 'stacks.config.ts');
+    const original = await readFile(config, 'utf8');
+    const without = original.replace(/\n {4}backup: \{[^}]*\{[^}]*\},\n {4}\},/, '');
+    expect(without).not.toContain('backup:');
+    await writeFile(config, without);
+    try {
+      const r = await runCli(['status', '--simulate', '--ci'], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(
+        '! 1 orphaned stack: tagged stackpilot:project=orders and stackpilot:stage=dev, no longer in the config',
+      );
+      expect(r.stdout).toMatch(/^ {2}orders-dev-backup {2}CREATE_COMPLETE {2}.* UTC {2}protection off$/m);
+      expect(r.stdout).not.toContain('orders-dev-alice');
+      expect(r.stdout).toContain('3 deployable, 1 orphaned · nothing was changed');
+
+      const json = JSON.parse((await runCli(['status', '--simulate', '--output', 'json'], { cwd: dir })).stdout) as {
+        orphans: { stackName: string; status: string }[];
+      };
+      expect(json.orphans.map((o) => [o.stackName, o.status])).toEqual([['orders-dev-backup', 'CREATE_COMPLETE']]);
+      // Named stacks: a look at those, not at the whole stage.
+      expect((await runCli(['status', 'app', '--simulate', '--ci'], { cwd: dir })).stdout).not.toContain('orphaned');
+    } finally {
+      await writeFile(config, original);
+    }
+  });
+
   it('a stack in ROLLBACK_COMPLETE would stop a deploy: exit 1, the next step named', async () => {
     const fresh = await copyExample();
     await writeFile(join(fresh, 'failed.json'), JSON.stringify({ existing: { data: 'ROLLBACK_COMPLETE' } }));

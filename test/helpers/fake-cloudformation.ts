@@ -594,6 +594,11 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
       }));
   }
 
+  listStacks(): Promise<StackDescription[]> {
+    this.log('listStacks', undefined);
+    return Promise.resolve(this.stacks.filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => this.describe(s)));
+  }
+
   // ---- SsmPort ---------------------------------------------------------------------------
 
   async getParameter(name: string): Promise<SsmParameterValue | undefined> {

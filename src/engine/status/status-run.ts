@@ -6,6 +6,8 @@ import type { Project } from '../../graph/load-project.js';
 import { deployedOutputsReader } from '../deployed-outputs.js';
 import { patientReads } from '../patient-reads.js';
 import { DEFAULT_CONCURRENCY } from '../schedule-plan.js';
+import { findOrphans } from '../orphans/find-orphans.js';
+import type { OrphanStack } from '../orphans/find-orphans.js';
 import { readStackStatus } from './read-stack-status.js';
 import type { StackStatusReport } from './read-stack-status.js';
 
@@ -20,11 +22,15 @@ export interface StatusRunOptions {
   packagedBodies?: ReadonlyMap<string, string>;
   /** How long a read refused by throttling is retried. @default 5 minutes */
   patienceMs?: number;
+  /** Look for orphaned stacks of this project and stage (the whole stage is looked at). @default false */
+  orphans?: boolean;
 }
 
 export interface StatusRunResult {
   /** In the config's dependency order. */
   stacks: StackStatusReport[];
+  /** Stacks with this project's and stage's tags that the config no longer has; empty when not looked for. */
+  orphans: OrphanStack[];
   /** 0: every stack can be deployed; 1: something would stop a deploy. */
   exitCode: 0 | 1;
 }
@@ -60,7 +66,20 @@ export async function statusRun(options: StatusRunOptions): Promise<StatusRunRes
     }
   };
   const stacks = await Promise.all(selected.map((id) => queue.add(() => readOne(id))));
-  return { stacks, exitCode: stacks.some((s) => s.readiness === 'blocked' || s.readiness === 'unknown') ? 1 : 0 };
+  // Orphans stop no deploy: they are listed, never counted in the exit code.
+  const orphans = options.orphans
+    ? await findOrphans({
+        cf: ports.cloudFormation,
+        project: project.config.project,
+        stage: project.config.stage,
+        configuredStackNames: project.config.stacks.map((s) => s.stackName),
+      })
+    : [];
+  return {
+    stacks,
+    orphans,
+    exitCode: stacks.some((s) => s.readiness === 'blocked' || s.readiness === 'unknown') ? 1 : 0,
+  };
 }
 
 /** A stack whose state could not be read: nobody can say it is deployable. */
