@@ -63,6 +63,9 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   listImports: 'ListImports',
   listChangeSets: 'ListChangeSets',
   listStacks: 'DescribeStacks',
+  detectStackDrift: 'DetectStackDrift',
+  describeStackDriftDetectionStatus: 'DescribeStackDriftDetectionStatus',
+  describeStackResourceDrifts: 'DescribeStackResourceDrifts',
   getParameter: 'GetParameter',
   putParameter: 'PutParameter',
 };

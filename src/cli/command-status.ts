@@ -17,6 +17,7 @@ export interface StatusOptions extends GlobalOptions {
   withDependents?: boolean;
   apiRate: string;
   concurrency: string;
+  drift?: boolean;
 }
 
 /**
@@ -41,6 +42,7 @@ export async function runStatus(stacks: string[], options: StatusOptions, ctx: C
       packagedBodies,
       // Orphans belong to the whole stage: looked for when no stack is named.
       orphans: stacks.length === 0,
+      ...(options.drift ? { drift: {} } : {}),
     });
     const header = { project: project.config.project, stage: project.config.stage, region: project.config.region };
     if (options.output === 'json') {

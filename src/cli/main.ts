@@ -337,6 +337,7 @@ Examples:
     )
     .option('--api-rate <per-second>', API_RATE_HELP, '5')
     .option('--concurrency <n>', 'stacks read at once', String(DEFAULT_CONCURRENCY))
+    .option('--drift', 'also run drift detection (DetectStackDrift) and list drifted resources, stateful stacks first')
     .option('--exclusively', 'only the named stacks, without their upstream stacks')
     .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
@@ -348,7 +349,9 @@ unchanged stacks); termination protection; change sets left unexecuted; and what
 deploy (an operation in progress, ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED, DELETE_FAILED, a
 REVIEW_IN_PROGRESS stack of another tool), each with the next step. A stack not deployed yet is
 its own state, not an error. Exit 0 when every stack can be deployed, 1 when something would
-stop a deploy.
+stop a deploy or (with --drift) a stateful stack drifted. --drift runs CloudFormation's drift
+detection on each deployed stack and lists the resources changed outside CloudFormation, with
+the properties that differ; a change set does not see them.
 
 Examples:
   $ stackpilot status

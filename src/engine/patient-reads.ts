@@ -29,6 +29,8 @@ const READS = new Set([
   'listImports',
   'listChangeSets',
   'listStacks',
+  'describeStackDriftDetectionStatus',
+  'describeStackResourceDrifts',
   'getParameter',
 ]);
 

@@ -2,6 +2,7 @@ import type { StackStatusReport } from '../engine/status/read-stack-status.js';
 import type { StatusRunResult } from '../engine/status/status-run.js';
 import type { OrphanStack } from '../engine/orphans/find-orphans.js';
 import { PROJECT_TAG, STAGE_TAG } from '../config/stack-tags.js';
+import { describeDrift } from '../engine/drift/detect-drift.js';
 import type { Colors } from './colors.js';
 
 /** The header of a status report: what was looked at. */
@@ -38,6 +39,8 @@ export function formatStatus(result: StatusRunResult, header: StatusHeader, c: C
   const findings = result.stacks.flatMap((s) => findingLines(s, c));
   if (findings.length > 0) out.push('', ...findings);
   if (result.orphans.length > 0) out.push('', ...orphanLines(result.orphans, header, c));
+  const drifts = driftLines(result.stacks, c);
+  if (drifts.length > 0) out.push('', ...drifts);
   out.push('', summaryLine(result, c));
   return `${out.join('\n')}\n`;
 }
@@ -72,6 +75,36 @@ function findingLines(s: StackStatusReport, c: Colors): string[] {
   return lines;
 }
 
+/** `--drift`: stateful stacks first, each drifted resource with its property differences. */
+function driftLines(stacks: readonly StackStatusReport[], c: Colors): string[] {
+  const checked = stacks.filter((s) => s.drift !== undefined).sort((a, b) => Number(b.stateful) - Number(a.stateful));
+  if (checked.length === 0) return [];
+  const lines = [c.bold('Drift (stateful stacks first):')];
+  for (const s of checked) {
+    const drift = s.drift;
+    if (!drift) continue;
+    const name = `${c.bold(s.stack)}${s.stateful ? ' (stateful)' : ''}`;
+    if (drift.status === 'IN_SYNC') {
+      lines.push(`${c.dim('·')} ${name}: in sync`);
+      continue;
+    }
+    if (drift.status !== 'DRIFTED') {
+      lines.push(
+        `${c.yellow('!')} ${name}: drift not known (${drift.status}${drift.reason ? `: ${drift.reason}` : ''})`,
+      );
+      continue;
+    }
+    const mark = s.stateful ? c.red('✗') : c.yellow('!');
+    const count = drift.resources.length;
+    lines.push(
+      `${mark} ${name}: drifted, ${count} ${count === 1 ? 'resource' : 'resources'}${drift.reason ? ` (${drift.reason})` : ''}`,
+      ...describeDrift(drift.resources).map((l) => `    ${l}`),
+      `  → a change set does not see drift: bring the resources back to the template, or the template to the resources, before deploying ${s.stack}; deploy --check-drift asks before updating a drifted stateful stack`,
+    );
+  }
+  return lines;
+}
+
 function orphanLines(orphans: readonly OrphanStack[], header: StatusHeader, c: Colors): string[] {
   const widths = [0, 1].map((i) => Math.max(...orphans.map((o) => (i === 0 ? o.stackName.length : o.status.length))));
   return [
@@ -102,5 +135,9 @@ function summaryLine(result: StatusRunResult, c: Colors): string {
   if (count('blocked') > 0) parts.push(c.red(`${count('blocked')} would stop a deploy`));
   if (count('unknown') > 0) parts.push(c.red(`${count('unknown')} could not be read`));
   if (result.orphans.length > 0) parts.push(c.yellow(`${result.orphans.length} orphaned`));
+  const drifted = result.stacks.filter((s) => s.drift?.status === 'DRIFTED');
+  const statefulDrifted = drifted.filter((s) => s.stateful).length;
+  if (statefulDrifted > 0) parts.push(c.red(`${statefulDrifted} stateful drifted`));
+  if (drifted.length > statefulDrifted) parts.push(c.yellow(`${drifted.length - statefulDrifted} drifted`));
   return `${parts.join(', ')} · nothing was changed`;
 }

@@ -81,6 +81,9 @@ function scripted(
     listImports: unused,
     listChangeSets: unused,
     listStacks: unused,
+    detectStackDrift: unused,
+    describeStackDriftDetectionStatus: unused,
+    describeStackResourceDrifts: unused,
   };
   return { port, describes: () => describes };
 }

@@ -8,6 +8,7 @@ import { reviewStackOwner } from '../review-stack-owner.js';
 import { compareDeployment, resolvesSsmAtDeploy } from '../same-deployment.js';
 import type { DeploymentDifferences } from '../same-deployment.js';
 import { isFailedCreation, isInProgress, isUpdatable } from '../stack-status.js';
+import type { DriftResult } from '../drift/detect-drift.js';
 
 /**
  * Where a stack stands for the next deploy:
@@ -57,6 +58,10 @@ export interface StackStatusReport {
   terminationProtectionWanted: boolean;
   changeSets: LeftoverChangeSet[];
   problems: StatusProblem[];
+  /** `stateful: true` in the config: drift here is reported first and fails `status --drift`. */
+  stateful: boolean;
+  /** With `--drift`, for a stack that could be checked: what drift detection found. */
+  drift: DriftResult | undefined;
 }
 
 export interface StackStatusContext {
@@ -90,6 +95,8 @@ export async function readStackStatus(
     terminationProtectionWanted: stack.terminationProtection,
     changeSets: [],
     problems: [],
+    stateful: stack.stateful,
+    drift: undefined,
   };
   const deployed = await ctx.cf.describeStack(stack.stackName);
   if (!deployed || deployed.status === 'DELETE_COMPLETE') return base;

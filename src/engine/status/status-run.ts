@@ -9,6 +9,8 @@ import { DEFAULT_CONCURRENCY } from '../schedule-plan.js';
 import { findOrphans } from '../orphans/find-orphans.js';
 import type { OrphanStack } from '../orphans/find-orphans.js';
 import { readStackStatus } from './read-stack-status.js';
+import { detectDrift } from '../drift/detect-drift.js';
+import { isInProgress } from '../stack-status.js';
 import type { StackStatusReport } from './read-stack-status.js';
 
 export interface StatusRunOptions {
@@ -24,6 +26,8 @@ export interface StatusRunOptions {
   patienceMs?: number;
   /** Look for orphaned stacks of this project and stage (the whole stage is looked at). @default false */
   orphans?: boolean;
+  /** `--drift`: run drift detection on every deployed stack that can be checked, stateful ones first. */
+  drift?: { timeoutMs?: number };
 }
 
 export interface StatusRunResult {
@@ -31,7 +35,7 @@ export interface StatusRunResult {
   stacks: StackStatusReport[];
   /** Stacks with this project's and stage's tags that the config no longer has; empty when not looked for. */
   orphans: OrphanStack[];
-  /** 0: every stack can be deployed; 1: something would stop a deploy. */
+  /** 0: every stack can be deployed; 1: something would stop a deploy, or (with drift) a stateful stack drifted. */
   exitCode: 0 | 1;
 }
 
@@ -62,10 +66,27 @@ export async function statusRun(options: StatusRunOptions): Promise<StatusRunRes
       });
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      return unreadable(id, stack.stackName, error.message);
+      return unreadable(id, stack.stackName, error.message, stack.stateful);
     }
   };
   const stacks = await Promise.all(selected.map((id) => queue.add(() => readOne(id))));
+  if (options.drift) {
+    const driftOptions = options.drift;
+    // Stateful stacks first: their drift is what a deploy could make worse.
+    const checkable = [...stacks]
+      .filter((s) => s.readiness === 'deployable' && s.status !== undefined && !isInProgress(s.status))
+      .sort((a, b) => Number(b.stateful) - Number(a.stateful));
+    await Promise.all(
+      checkable.map((s) =>
+        queue.add(async () => {
+          s.drift = await detectDrift(ports.cloudFormation, s.stackName, {
+            clock: options.clock,
+            ...(driftOptions.timeoutMs === undefined ? {} : { timeoutMs: driftOptions.timeoutMs }),
+          });
+        }),
+      ),
+    );
+  }
   // Orphans stop no deploy: they are listed, never counted in the exit code.
   const orphans = options.orphans
     ? await findOrphans({
@@ -78,12 +99,16 @@ export async function statusRun(options: StatusRunOptions): Promise<StatusRunRes
   return {
     stacks,
     orphans,
-    exitCode: stacks.some((s) => s.readiness === 'blocked' || s.readiness === 'unknown') ? 1 : 0,
+    exitCode: stacks.some(
+      (s) => s.readiness === 'blocked' || s.readiness === 'unknown' || (s.stateful && s.drift?.status === 'DRIFTED'),
+    )
+      ? 1
+      : 0,
   };
 }
 
 /** A stack whose state could not be read: nobody can say it is deployable. */
-function unreadable(id: string, stackName: string, why: string): StackStatusReport {
+function unreadable(id: string, stackName: string, why: string, stateful = false): StackStatusReport {
   return {
     stack: id,
     stackName,
@@ -95,6 +120,8 @@ function unreadable(id: string, stackName: string, why: string): StackStatusRepo
     terminationProtection: undefined,
     terminationProtectionWanted: false,
     changeSets: [],
+    stateful,
+    drift: undefined,
     problems: [
       {
         code: 'UNREADABLE',
