@@ -4,19 +4,10 @@ import { statusRun } from '../engine/status/status-run.js';
 import { formatStatus } from '../ui/status-report.js';
 import { colorsFor } from '../ui/colors.js';
 import type { CliContext, GlobalOptions } from './context.js';
+import type { SharedOptionValues } from './shared-options.js';
 import { openAccount } from './open-account.js';
 
-export interface StatusOptions extends GlobalOptions {
-  profile?: string;
-  endpointUrl?: string;
-  simulate?: string | true;
-  simulateState?: string;
-  output: 'text' | 'json';
-  ci?: boolean;
-  exclusively?: boolean;
-  withDependents?: boolean;
-  apiRate: string;
-  concurrency: string;
+export interface StatusOptions extends GlobalOptions, Omit<SharedOptionValues, 'waitTimeout'> {
   drift?: boolean;
 }
 
@@ -33,7 +24,14 @@ export async function runStatus(stacks: string[], options: StatusOptions, ctx: C
   try {
     // Local code is compared as deploy would send it: zipped and keyed by content, not uploaded.
     const packagedBodies = await previewPackagedTemplates({ project, stacks: selected, s3: account.ports.s3 });
+    const stop = new AbortController();
+    const removeHandler = ctx.onInterrupt(() => {
+      if (stop.signal.aborted) ctx.exit(130);
+      ctx.stderr.write('interrupted: reading nothing more (press Ctrl-C again to quit at once)\n');
+      stop.abort(new Error('interrupted'));
+    });
     const result = await statusRun({
+      stopSignal: stop.signal,
       project,
       stacks: selected,
       ports: account.ports,
@@ -43,7 +41,7 @@ export async function runStatus(stacks: string[], options: StatusOptions, ctx: C
       // Orphans belong to the whole stage: looked for when no stack is named.
       orphans: stacks.length === 0,
       ...(options.drift ? { drift: {} } : {}),
-    });
+    }).finally(removeHandler);
     const header = { project: project.config.project, stage: project.config.stage, region: project.config.region };
     if (options.output === 'json') {
       // Fields without a value are null, not left out: the shape stays the same for scripts.

@@ -244,28 +244,10 @@ Examples:
       );
     });
 
-  program
-    .command('status')
+  sharedOptions(program.command('status'), ['account', 'ci', 'output', 'apiRate', 'concurrency', 'selection'])
     .description('the pre-flight check: what is deployed, what differs, what would stop a deploy (reads only)')
     .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
-    .option('--simulate [scenario]', 'read the built-in simulator instead of AWS')
-    .option(
-      '--simulate-state <path>',
-      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
-    )
-    .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator')
-    .option('--profile <name>', 'the AWS profile')
-    .option('--ci', 'plain text, no colour')
-    .addOption(
-      new Option('-o, --output <format>', 'a table, or one JSON document (shape in the README)')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
-    .option('--api-rate <per-second>', API_RATE_HELP, '5')
-    .option('--concurrency <n>', 'stacks read at once', String(DEFAULT_CONCURRENCY))
     .option('--drift', 'also run drift detection (DetectStackDrift) and list drifted resources, stateful stacks first')
-    .option('--exclusively', 'only the named stacks, without their upstream stacks')
-    .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
       'after',
       `
@@ -274,7 +256,8 @@ parameters and tags differ from the deployed stack (the comparison deploy uses t
 unchanged stacks); termination protection; change sets left unexecuted; and what would stop a
 deploy (an operation in progress, ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED, DELETE_FAILED, a
 REVIEW_IN_PROGRESS stack of another tool), each with the next step. A stack not deployed yet is
-its own state, not an error. Exit 0 when every stack can be deployed, 1 when something would
+its own state, not an error. --output json prints one JSON document (its shape is in the
+README), not the event stream. Exit 0 when every stack can be deployed, 1 when something would
 stop a deploy or (with --drift) a stateful stack drifted. --drift runs CloudFormation's drift
 detection on each deployed stack and lists the resources changed outside CloudFormation, with
 the properties that differ; a change set does not see them.

@@ -2,7 +2,7 @@ import { AwsError } from '../../aws/errors.js';
 import type { CloudFormationPort, ResourceDrift } from '../../aws/ports.js';
 import type { Clock } from '../../clock.js';
 import { formatDuration } from '../../format-duration.js';
-import { pollUntil } from '../poll.js';
+import { pollUntil } from '../deploy/poll.js';
 
 /**
  * What drift detection found on one stack:

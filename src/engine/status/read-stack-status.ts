@@ -3,10 +3,10 @@ import type { ChangeSetSummary, CloudFormationPort, SsmPort, StackDescription } 
 import type { ResolvedStack } from '../../config/resolve-config.js';
 import type { TemplateInfo } from '../../template/analyze-template.js';
 import { DeployError } from '../deploy-errors.js';
-import { resolveParameters } from '../resolve-parameters.js';
-import { reviewStackOwner } from '../review-stack-owner.js';
-import { compareDeployment, resolvesSsmAtDeploy } from '../same-deployment.js';
-import type { DeploymentDifferences } from '../same-deployment.js';
+import { resolveParameters } from '../deploy/resolve-parameters.js';
+import { reviewStackOwner } from '../guards/review-stack-owner.js';
+import { compareDeployment, resolvesSsmAtDeploy } from '../deploy/same-deployment.js';
+import type { DeploymentDifferences } from '../deploy/same-deployment.js';
 import { isFailedCreation, isInProgress, isUpdatable } from '../stack-status.js';
 import type { DriftResult } from '../drift/detect-drift.js';
 

@@ -1,17 +1,18 @@
-import PQueue from 'p-queue';
 import { AwsError } from '../../aws/errors.js';
 import type { AwsPorts } from '../../aws/ports.js';
 import type { Clock } from '../../clock.js';
 import type { Project } from '../../graph/load-project.js';
 import { deployedOutputsReader } from '../deployed-outputs.js';
-import { patientReads } from '../patient-reads.js';
-import { DEFAULT_CONCURRENCY } from '../schedule-plan.js';
+import type { EngineEvent } from '../events.js';
+import { graphRunner } from '../runner/run-graph.js';
+import type { StackOperation } from '../runner/run-graph.js';
+import { DEFAULT_CONCURRENCY } from '../runner/schedule-plan.js';
 import { findOrphans } from '../orphans/find-orphans.js';
 import type { OrphanStack } from '../orphans/find-orphans.js';
 import { readStackStatus } from './read-stack-status.js';
+import type { StackStatusReport } from './read-stack-status.js';
 import { detectDrift } from '../drift/detect-drift.js';
 import { isInProgress } from '../stack-status.js';
-import type { StackStatusReport } from './read-stack-status.js';
 
 export interface StatusRunOptions {
   project: Project;
@@ -19,14 +20,18 @@ export interface StatusRunOptions {
   stacks: readonly string[];
   ports: AwsPorts;
   clock: Clock;
+  /** The runner's events (`stack:start`); status has no renderer of its own for them. */
+  emit?: (event: EngineEvent) => void;
   concurrency?: number;
+  /** Ctrl-C: read nothing more; the stacks not read are reported as such. */
+  stopSignal?: AbortSignal;
   /** The templates as deploy sends them (packaged), by stack id; absent: the template file. */
   packagedBodies?: ReadonlyMap<string, string>;
   /** How long a read refused by throttling is retried. @default 5 minutes */
   patienceMs?: number;
   /** Look for orphaned stacks of this project and stage (the whole stage is looked at). @default false */
   orphans?: boolean;
-  /** `--drift`: run drift detection on every deployed stack that can be checked, stateful ones first. */
+  /** `--drift`: run drift detection on every deployed stack that can be checked. */
   drift?: { timeoutMs?: number };
 }
 
@@ -39,58 +44,75 @@ export interface StatusRunResult {
   exitCode: 0 | 1;
 }
 
+/** The runner's per-stack result: the report, or why there is none. */
+type StatusResult = { status: 'read'; report: StackStatusReport } | { status: 'skipped' | 'failed'; reason: string };
+
 /**
- * `stackpilot status`: every selected stack read as deploy would meet it, nothing changed. The
- * reads go through the run's ports (one API budget); stacks are read in parallel up to
- * `concurrency`, with no edge to wait for: a stack's upstream outputs come from the deployed stacks.
+ * `stackpilot status`: every selected stack read as deploy would meet it, nothing changed. An
+ * operation of the graph runner with no edges to wait for (a stack's upstream outputs come from
+ * the deployed stacks), so the reads share its concurrency, API budget and patience with
+ * throttling; with `drift`, each checkable stack's drift detection runs in the same slot.
  */
 export async function statusRun(options: StatusRunOptions): Promise<StatusRunResult> {
-  const { project } = options;
+  const { project, clock } = options;
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
-  const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
-  const ports = patientReads(options.ports, { clock: options.clock, patienceMs: options.patienceMs ?? 5 * 60_000 });
-  const deployedOutputsOf = deployedOutputsReader(ports.cloudFormation, (id) => byId.get(id)?.stackName);
-  const queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
+  const runner = graphRunner({
+    project,
+    stacks: options.stacks,
+    direction: 'none',
+    ports: options.ports,
+    clock,
+    emit: options.emit ?? (() => undefined),
+    ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+    policy: { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, prioritize: false },
+    patienceMs: options.patienceMs ?? 5 * 60_000,
+    countCalls: false,
+  });
+  const deployedOutputsOf = deployedOutputsReader(runner.runPorts.cloudFormation, (id) => byId.get(id)?.stackName);
 
-  const readOne = async (id: string): Promise<StackStatusReport> => {
-    const stack = byId.get(id);
-    const template = project.templates.get(id);
-    if (!stack || !template) return unreadable(id, id, 'not in the project');
-    try {
-      const packaged = options.packagedBodies?.get(id);
-      return await readStackStatus(stack, template, {
-        cf: ports.cloudFormation,
-        ssm: ports.ssm,
-        deployedOutputsOf,
-        ...(packaged === undefined ? {} : { templateBody: packaged }),
-      });
-    } catch (error) {
-      if (!(error instanceof AwsError)) throw error;
-      return unreadable(id, stack.stackName, error.message, stack.stateful);
-    }
-  };
-  const stacks = await Promise.all(selected.map((id) => queue.add(() => readOne(id))));
-  if (options.drift) {
-    const driftOptions = options.drift;
-    // Stateful stacks first: their drift is what a deploy could make worse.
-    const checkable = [...stacks]
-      .filter((s) => s.readiness === 'deployable' && s.status !== undefined && !isInProgress(s.status))
-      .sort((a, b) => Number(b.stateful) - Number(a.stateful));
-    await Promise.all(
-      checkable.map((s) =>
-        queue.add(async () => {
-          s.drift = await detectDrift(ports.cloudFormation, s.stackName, {
-            clock: options.clock,
-            ...(driftOptions.timeoutMs === undefined ? {} : { timeoutMs: driftOptions.timeoutMs }),
+  const operation: StackOperation<StatusResult> = {
+    succeeded: () => true,
+    skipped: (_id, reason) => ({ status: 'skipped', reason }),
+    failed: (_id, reason) => ({ status: 'failed', reason }),
+    run: async (id, graph) => {
+      const stack = byId.get(id);
+      const template = project.templates.get(id);
+      if (!stack || !template) return { status: 'failed', reason: 'not in the project' };
+      const ports = graph.portsFor(id);
+      try {
+        const packaged = options.packagedBodies?.get(id);
+        const report = await readStackStatus(stack, template, {
+          cf: ports.cloudFormation,
+          ssm: ports.ssm,
+          deployedOutputsOf,
+          ...(packaged === undefined ? {} : { templateBody: packaged }),
+        });
+        if (options.drift && report.readiness === 'deployable' && report.status && !isInProgress(report.status)) {
+          report.drift = await detectDrift(ports.cloudFormation, stack.stackName, {
+            clock,
+            signal: graph.stopSignal,
+            ...(options.drift.timeoutMs === undefined ? {} : { timeoutMs: options.drift.timeoutMs }),
           });
-        }),
-      ),
-    );
-  }
+        }
+        return { status: 'read', report };
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        return { status: 'read', report: unreadable(id, stack.stackName, error.message, stack.stateful) };
+      }
+    },
+  };
+  const { results } = await runner.run(operation);
+
+  const stacks = runner.plan.order.map((id): StackStatusReport => {
+    const result = results.get(id);
+    if (result?.status === 'read') return result.report;
+    const stack = byId.get(id);
+    return unreadable(id, stack?.stackName ?? id, result?.reason ?? 'not read', stack?.stateful);
+  });
   // Orphans stop no deploy: they are listed, never counted in the exit code.
   const orphans = options.orphans
     ? await findOrphans({
-        cf: ports.cloudFormation,
+        cf: runner.runPorts.cloudFormation,
         project: project.config.project,
         stage: project.config.stage,
         configuredStackNames: project.config.stacks.map((s) => s.stackName),
