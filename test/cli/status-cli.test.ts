@@ -104,6 +104,56 @@ describe('stackpilot status --simulate', () => {
     }
   });
 
+  it("--drift shows a scenario's drift, stateful stacks first, and fails (exit 1) when a stateful stack drifted", async () => {
+    await writeFile(
+      join(dir, 'drift.json'),
+      JSON.stringify({
+        drift: {
+          app: { Api: { status: 'DELETED' } },
+          data: {
+            Table: {
+              properties: [{ path: '/BillingMode', expected: 'PAY_PER_REQUEST', actual: 'PROVISIONED' }],
+            },
+          },
+        },
+      }),
+    );
+    const r = await runCli(['status', '--simulate=drift.json', '--drift', '--ci'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const section = r.stdout.slice(r.stdout.indexOf('Drift (stateful stacks first):'));
+    expect(section.split('\n').slice(0, 8)).toEqual([
+      'Drift (stateful stacks first):',
+      '✗ data (stateful): drifted, 1 resource',
+      '    Table (AWS::DynamoDB::Table) MODIFIED',
+      '      /BillingMode: template PAY_PER_REQUEST, actual PROVISIONED',
+      expect.stringMatching(/^ {2}→ a change set does not see drift: /) as string,
+      '· core-infra: in sync',
+      '! app: drifted, 1 resource',
+      '    Api (AWS::ApiGateway::RestApi) DELETED',
+    ]);
+    expect(r.stdout).toContain('4 deployable, 1 stateful drifted, 1 drifted · nothing was changed');
+
+    // Only a non-stateful stack drifted: listed, exit 0.
+    await writeFile(join(dir, 'drift.json'), JSON.stringify({ drift: { app: { Api: { status: 'DELETED' } } } }));
+    const appOnly = await runCli(['status', '--simulate=drift.json', '--drift', '--output', 'json'], { cwd: dir });
+    expect(appOnly.code).toBe(0);
+    const json = JSON.parse(appOnly.stdout) as { stacks: { stack: string; drift: { status: string } | null }[] };
+    expect(json.stacks.map((s) => [s.stack, s.drift?.status])).toEqual([
+      ['core-infra', 'IN_SYNC'],
+      ['data', 'IN_SYNC'],
+      ['app', 'DRIFTED'],
+      ['backup', 'IN_SYNC'],
+    ]);
+    // Without --drift nothing is detected: drift is null.
+    const plain = JSON.parse(
+      (await runCli(['status', '--simulate=drift.json', '--output', 'json'], { cwd: dir })).stdout,
+    ) as {
+      stacks: { drift: unknown }[];
+    };
+    expect(plain.stacks.every((s) => s.drift === null)).toBe(true);
+  });
+
   it('a stack in ROLLBACK_COMPLETE would stop a deploy: exit 1, the next step named', async () => {
     const fresh = await copyExample();
     await writeFile(join(fresh, 'failed.json'), JSON.stringify({ existing: { data: 'ROLLBACK_COMPLETE' } }));
