@@ -211,6 +211,10 @@ Examples:
       [],
     )
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
+    .option(
+      '--check-drift',
+      'before a stateful stack is updated, run drift detection; if it drifted, ask (without a terminal: refuse, --yes does not answer it)',
+    )
     .option('--fail-fast', 'after a stack fails, start nothing new (stacks already deploying finish)')
     .addHelpText(
       'after',
