@@ -74,7 +74,12 @@ export async function detectDrift(
     };
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
-    return { status: 'FAILED', reason: error.message, resources: [] };
+    // An emulator without drift detection answers a bare 500 page, which the SDK cannot parse.
+    const reason =
+      error.httpStatus !== undefined && error.httpStatus >= 500
+        ? `${error.operation} failed with HTTP ${error.httpStatus}: the endpoint may not support drift detection (moto does not)`
+        : error.message;
+    return { status: 'FAILED', reason, resources: [] };
   }
 }
 
