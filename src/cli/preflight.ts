@@ -138,7 +138,7 @@ async function explain(error: unknown, input: PreflightInput, region: string): P
         hint:
           input.endpoint !== undefined
             ? 'check the host in --endpoint-url / AWS_ENDPOINT_URL'
-            : `check the region (--region, the config, AWS_REGION)${suggestion === undefined ? '' : `, ${suggestion}`} and the network`,
+            : `${suggestion === undefined ? '' : `${suggestion} `}check the region (--region, the config, AWS_REGION) and the network`,
         cause: error,
       });
     }
