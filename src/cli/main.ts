@@ -11,6 +11,7 @@ import type { PlanOptions } from './command-plan.js';
 import { DEFAULT_CONCURRENCY } from '../engine/schedule-plan.js';
 import { APPROVAL_LEVELS } from '../engine/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
+import type { OutputsOptions } from './command-outputs.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
@@ -228,6 +229,39 @@ Examples:
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(
         await (await import('./command-package.js')).runPackage(stacks, command.optsWithGlobals<PackageOptions>(), ctx),
+      );
+    });
+
+  program
+    .command('outputs')
+    .description("print the deployed outputs of the stacks; --write writes the config's outputs file without deploying")
+    .argument('[stacks...]', 'these stacks only (default: all)')
+    .option('--write', "write the config's `outputs` file from the deployed stacks, as deploy does")
+    .addOption(
+      new Option('-o, --output <format>', 'a table, or one JSON document').choices(['text', 'json']).default('text'),
+    )
+    .option('--simulate [scenario]', 'read the built-in simulator instead of AWS')
+    .option(
+      '--simulate-state <path>',
+      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
+    )
+    .option('--endpoint-url <url>', 'send CloudFormation calls to this endpoint, e.g. an emulator')
+    .option('--profile <name>', 'the AWS profile')
+    .option('--api-rate <per-second>', API_RATE_HELP, '5')
+    .addHelpText(
+      'after',
+      `
+One DescribeStacks per stack; parameters are never printed. A stack that is not deployed is
+named on stderr and the exit code is 1; the others are printed all the same.
+
+Examples:
+  $ stackpilot outputs
+  $ stackpilot outputs app --output json
+  $ stackpilot outputs --write                 the frontend's outputs file, without deploying`,
+    )
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(
+        await (await import('./command-outputs.js')).runOutputs(stacks, command.optsWithGlobals<OutputsOptions>(), ctx),
       );
     });
 
