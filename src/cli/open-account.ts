@@ -12,7 +12,7 @@ import type { Clock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import type { Project } from '../graph/load-project.js';
 import type { CliContext } from './context.js';
-import { checkEndpointUrls, ENDPOINT_VARIABLES } from './endpoint-url.js';
+import { checkEndpointUrls } from './endpoint-url.js';
 import { preflight } from './preflight.js';
 import { formatWarnings } from './report-problems.js';
 import { openSimulatedAccount } from './simulated-account.js';
@@ -41,6 +41,8 @@ export interface Account {
   /** Saves a simulated account a last time and unlocks it for the next run; nothing for AWS. */
   close: () => Promise<void>;
 }
+
+const STS_ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLOUDFORMATION'];
 
 /** AWS (or an emulator at --endpoint-url), or the simulator with --simulate; one API budget either way. */
 export async function openAccount(project: Project, ctx: CliContext, options: AccountOptions): Promise<Account> {
@@ -81,8 +83,10 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
   const checked = await preflight({
     identity,
     profile: options.profile,
+    // Where STS goes (src/aws/sdk-clients.ts): the flag, else the variables the SDK reads for it.
     endpoint:
-      options.endpointUrl ?? ENDPOINT_VARIABLES.map((name) => ctx.env[name]).find((v) => v !== undefined && v !== ''),
+      options.endpointUrl ??
+      STS_ENDPOINT_VARIABLES.map((name) => ctx.env[name]).find((value) => value !== undefined && value !== ''),
     env: ctx.env,
     warn: (message, hint) => ctx.stderr.write(formatWarnings([{ message, hint }], ctx.colors.stderr)),
     knownRegions: sdkKnownRegions(),

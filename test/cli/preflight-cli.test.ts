@@ -157,6 +157,27 @@ describe('a region the SDK does not know', () => {
   });
 });
 
+describe('AWS_ENDPOINT_URL_CLOUDFORMATION alone', () => {
+  it('takes the account check to the same endpoint, not to the real STS', async () => {
+    server = await startSilentServer({ answerIdentity: true });
+    const dir = await copyExample();
+    const r = await runCli(['validate', 'core-infra', '--exclusively', '--against-deployed'], {
+      cwd: dir,
+      env: {
+        ...motoEnv(server.endpoint),
+        AWS_ENDPOINT_URL: '',
+        AWS_ENDPOINT_URL_CLOUDFORMATION: server.endpoint,
+        STACKPILOT_AWS_DEADLINES: SHORT,
+      },
+    });
+    // Past the account check (answered by the server), to the stack read that hangs.
+    expect(r.stderr).toContain(
+      `error: DescribeStacks: NoAnswer: the endpoint did not answer within 1s: ${server.endpoint}`,
+    );
+    expect(r.code).toBe(1);
+  });
+});
+
 describe('a stage the config does not name', () => {
   it('is allowed; the run header says so', async () => {
     const dir = await copyExample();
