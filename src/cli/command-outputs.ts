@@ -8,26 +8,27 @@ import { formatOutputsJson, formatOutputsTable, notDeployedReason } from '../ui/
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { openAccount } from './open-account.js';
+import type { SharedOptionValues } from './shared-options.js';
 
-export interface OutputsOptions extends GlobalOptions {
-  profile?: string;
-  endpointUrl?: string;
-  simulate?: string | true;
-  simulateState?: string;
-  apiRate: string;
-  output: 'text' | 'json';
+export interface OutputsOptions
+  extends
+    GlobalOptions,
+    Pick<
+      SharedOptionValues,
+      'simulate' | 'simulateState' | 'endpointUrl' | 'profile' | 'apiRate' | 'output' | 'exclusively' | 'withDependents'
+    > {
   write?: boolean;
 }
 
 /**
- * `stackpilot outputs [stacks...]`: the deployed outputs of the named stacks (all by default),
+ * `stackpilot outputs [stacks...]`: the deployed outputs of the selected stacks (all by default),
  * read with DescribeStacks; with `--write`, the config's outputs file as deploy writes it, without
  * deploying. A stack that is not deployed is named and makes the exit code 1; the others print.
  */
 export async function runOutputs(stacks: string[], options: OutputsOptions, ctx: CliContext): Promise<number> {
   const apiRate = apiRateOption(options.apiRate);
-  // Named stacks only: their upstream stacks' outputs are not what was asked for.
-  const { project, selected } = await loadSelection('outputs', stacks, { ...options, exclusively: true }, ctx);
+  // The selection means what it means for every command: named stacks and their upstream ones.
+  const { project, selected } = await loadSelection('outputs', stacks, options, ctx);
   const outputsFile = project.config.outputs;
   if (options.write === true && outputsFile === undefined) {
     throw new UsageError('--write: the config has no `outputs` file to write', {

@@ -41,7 +41,7 @@ describe('stackpilot outputs against moto', () => {
     expect(app?.outputs).toContainEqual(expect.objectContaining({ key: 'ApiUrl', exportName: 'orders-dev-ApiUrl' }));
     expect(await readFile(file, 'utf8')).toBe(byDeploy);
 
-    const table = await runCli(['outputs', 'data', '--endpoint-url', endpoint], { cwd: dir, env });
+    const table = await runCli(['outputs', 'data', '--exclusively', '--endpoint-url', endpoint], { cwd: dir, env });
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(
       /^stack +output +value +export\ndata +TableName +orders-dev-orders +orders-dev-TableName$/m,

@@ -39,7 +39,7 @@ describe('stackpilot outputs --simulate', () => {
       new Set(['core-infra', 'data', 'app', 'backup']),
     );
 
-    const one = await runCli(['outputs', 'app', '--simulate', '--output', 'json'], { cwd: dir });
+    const one = await runCli(['outputs', 'app', '--exclusively', '--simulate', '--output', 'json'], { cwd: dir });
     expect(one.code).toBe(0);
     const doc = JSON.parse(one.stdout) as {
       stacks: { stack: string; status: string; deployed: boolean; outputs: { key: string; exportName: string }[] }[];
