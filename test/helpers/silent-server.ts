@@ -8,6 +8,8 @@ export interface SilentServer {
   connections: () => number;
   /** Requests received and left unanswered (with `answerIdentity`, the account check is not one). */
   held: () => number;
+  /** What each held request asked: its `Action` (CloudFormation, STS) or `METHOD /path` (S3). */
+  heldRequests: () => string[];
   close(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ const CALLER_IDENTITY =
 export async function startSilentServer(options: { answerIdentity?: boolean } = {}): Promise<SilentServer> {
   const sockets = new Set<Socket>();
   let accepted = 0;
-  let held = 0;
+  const heldRequests: string[] = [];
   const server = createServer((socket) => {
     accepted += 1;
     sockets.add(socket);
@@ -36,13 +38,17 @@ export async function startSilentServer(options: { answerIdentity?: boolean } = 
       if (headerEnd < 0) return;
       const length = Number(/\r\ncontent-length: *(\d+)/i.exec(request.slice(0, headerEnd))?.[1] ?? 0);
       if (request.length < headerEnd + 4 + length) return;
+      const head = request.slice(0, headerEnd);
       const body = request.slice(headerEnd + 4, headerEnd + 4 + length);
       request = request.slice(headerEnd + 4 + length);
       if (options.answerIdentity === true && body.includes('Action=GetCallerIdentity')) {
         socket.write(
           `HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: ${Buffer.byteLength(CALLER_IDENTITY)}\r\n\r\n${CALLER_IDENTITY}`,
         );
-      } else held += 1;
+      } else {
+        const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
+        heldRequests.push(action ?? /^(\S+ \S+)/.exec(head)?.[1] ?? '?');
+      }
     });
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
@@ -53,7 +59,8 @@ export async function startSilentServer(options: { answerIdentity?: boolean } = 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     connections: () => accepted,
-    held: () => held,
+    held: () => heldRequests.length,
+    heldRequests: () => [...heldRequests],
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.close();
