@@ -80,6 +80,10 @@ function scripted(
     updateTerminationProtection: unused,
     listImports: unused,
     listChangeSets: unused,
+    listStacks: unused,
+    detectStackDrift: unused,
+    describeStackDriftDetectionStatus: unused,
+    describeStackResourceDrifts: unused,
   };
   return { port, describes: () => describes };
 }
