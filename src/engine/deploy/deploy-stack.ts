@@ -10,7 +10,7 @@ import type { EngineEvent, ResourceChangeSummary, RootCause, StackOutcome } from
 import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
 import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
-import { DEFAULT_DRIFT_TIMEOUT_MS, describeDrift, detectDrift } from '../drift/detect-drift.js';
+import { DEFAULT_DRIFT_TIMEOUT_MS, describeDrift, detectDrift, secretsToHide } from '../drift/detect-drift.js';
 import { resolveParameters } from './resolve-parameters.js';
 import type { MissingOutputHint, OutputsLookup } from './resolve-parameters.js';
 import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
@@ -123,13 +123,8 @@ export async function prepareStack(
     if (ctx.stopSignal.aborted) throw new AbortError('interrupted before this stack was deployed');
     const packaged = await ctx.packaged?.();
     const templateBody = packaged?.body ?? template.body;
-    const { parameters } = await resolveParameters(
-      stack,
-      template,
-      ctx.outputsOf,
-      ctx.ports.ssm,
-      ctx.missingOutputHint,
-    );
+    const resolved = await resolveParameters(stack, template, ctx.outputsOf, ctx.ports.ssm, ctx.missingOutputHint);
+    const { parameters } = resolved;
 
     let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
     if (existing && isFailedCreation(existing.status)) {
@@ -222,7 +217,7 @@ export async function prepareStack(
     }
 
     if (deployed && stack.stateful && ctx.checkDrift) {
-      const refused = await checkDriftBeforeUpdate(stack, deployed, ctx);
+      const refused = await checkDriftBeforeUpdate(stack, deployed, secretsToHide(template, resolved), ctx);
       if (refused) return { done: refused };
     }
 
@@ -663,10 +658,12 @@ async function waitForChangeSet(changeSetId: string, ctx: StackDeployContext): P
 async function checkDriftBeforeUpdate(
   stack: ResolvedStack,
   deployed: StackDescription,
+  secrets: readonly string[] | 'unknown',
   ctx: StackDeployContext,
 ): Promise<StackDeployResult | undefined> {
   const ref = { stack: stack.id, stackName: stack.stackName };
   const drift = await detectDrift(ctx.ports.cloudFormation, deployed.stackId, {
+    secrets,
     clock: ctx.clock,
     signal: ctx.stopSignal,
     timeoutMs: Math.min(ctx.settleTimeoutMs, DEFAULT_DRIFT_TIMEOUT_MS),

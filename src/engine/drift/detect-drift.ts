@@ -3,6 +3,8 @@ import type { CloudFormationPort, ResourceDrift } from '../../aws/ports.js';
 import type { Clock } from '../../clock.js';
 import { formatDuration } from '../../format-duration.js';
 import { pollUntil } from '../deploy/poll.js';
+import type { ResolvedParameters } from '../deploy/resolve-parameters.js';
+import type { TemplateInfo } from '../../template/analyze-template.js';
 
 /**
  * What drift detection found on one stack:
@@ -22,7 +24,17 @@ export interface DetectDriftOptions {
   /** How long the detection may take before we stop waiting for it. @default 5 minutes */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Values that must never print (NoEcho parameters, SecureString values). CloudFormation puts
+   * the values of template parameters into a drift's expected properties unmasked, so every
+   * property value containing one is shown as `****`. `'unknown'`: the stack has such parameters
+   * but their values could not be resolved here, so every property value is hidden.
+   * @default [] (the stack has no secret parameters)
+   */
+  secrets?: readonly string[] | 'unknown';
 }
+
+export const MASK = '****';
 
 export const DEFAULT_DRIFT_TIMEOUT_MS = 5 * 60_000;
 
@@ -70,7 +82,7 @@ export async function detectDrift(
       status: 'DRIFTED',
       // DETECTION_FAILED with a drift status: some resources could not be checked; the rest stand.
       reason: done.detectionStatus === 'DETECTION_FAILED' ? done.detectionStatusReason : undefined,
-      resources: await cf.describeStackResourceDrifts(stackName),
+      resources: maskSecrets(await cf.describeStackResourceDrifts(stackName), options.secrets ?? []),
     };
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
@@ -81,6 +93,46 @@ export async function detectDrift(
         : error.message;
     return { status: 'FAILED', reason, resources: [] };
   }
+}
+
+/**
+ * What drift output of a stack must hide, given its parameters as deploy resolves them: NoEcho
+ * and SecureString values, and the defaults of NoEcho parameters the config does not set. A NoEcho
+ * parameter without a value here or a default has a value only CloudFormation knows (an earlier
+ * deploy's): then nothing can be shown safely (`'unknown'`).
+ */
+export function secretsToHide(template: TemplateInfo, resolved: ResolvedParameters): readonly string[] | 'unknown' {
+  const given = resolved.parameters.filter((p) => resolved.secretKeys.has(p.key)).map((p) => p.value);
+  const unset = template.parameters.filter((p) => p.noEcho && !resolved.parameters.some((q) => q.key === p.name));
+  const defaults: string[] = [];
+  for (const parameter of unset) {
+    if (parameter.default === undefined) return 'unknown';
+    defaults.push(parameter.default);
+  }
+  return [...given, ...defaults];
+}
+
+/** The drifted resources with every property value that contains a secret replaced by `****`. */
+export function maskSecrets(
+  resources: readonly ResourceDrift[],
+  secrets: readonly string[] | 'unknown',
+): ResourceDrift[] {
+  // The longest first, so a secret that contains another is replaced whole.
+  const known =
+    secrets === 'unknown' ? [] : [...new Set(secrets.filter((v) => v !== ''))].sort((a, b) => b.length - a.length);
+  const mask = (value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    if (secrets === 'unknown') return MASK;
+    return known.reduce((text, secret) => text.split(secret).join(MASK), value);
+  };
+  return resources.map((r) => ({
+    ...r,
+    differences: r.differences.map((d) => ({
+      ...d,
+      expectedValue: mask(d.expectedValue),
+      actualValue: mask(d.actualValue),
+    })),
+  }));
 }
 
 /** One line per drifted resource and one per property, for messages and approval prompts. */

@@ -11,7 +11,12 @@ import { findOrphans } from '../orphans/find-orphans.js';
 import type { OrphanStack } from '../orphans/find-orphans.js';
 import { readStackStatus } from './read-stack-status.js';
 import type { StackStatusReport } from './read-stack-status.js';
-import { detectDrift } from '../drift/detect-drift.js';
+import { detectDrift, secretsToHide } from '../drift/detect-drift.js';
+import { resolveParameters } from '../deploy/resolve-parameters.js';
+import { isSsmRef } from '../../config/resolve-config.js';
+import type { ResolvedStack } from '../../config/resolve-config.js';
+import type { SsmPort } from '../../aws/ports.js';
+import type { TemplateInfo } from '../../template/analyze-template.js';
 import { isInProgress } from '../stack-status.js';
 
 export interface StatusRunOptions {
@@ -89,6 +94,7 @@ export async function statusRun(options: StatusRunOptions): Promise<StatusRunRes
         });
         if (options.drift && report.readiness === 'deployable' && report.status && !isInProgress(report.status)) {
           report.drift = await detectDrift(ports.cloudFormation, stack.stackName, {
+            secrets: await secretValues(stack, template, deployedOutputsOf, ports.ssm),
             clock,
             signal: graph.stopSignal,
             ...(options.drift.timeoutMs === undefined ? {} : { timeoutMs: options.drift.timeoutMs }),
@@ -153,4 +159,35 @@ function unreadable(id: string, stackName: string, why: string, stateful = false
       },
     ],
   };
+}
+
+/**
+ * The values drift output must hide: NoEcho parameters and SecureString values, resolved as
+ * deploy resolves them. Read only for `--drift`, and only when the stack has such parameters
+ * (SSM-read values may be SecureStrings); when they cannot be resolved, every value is hidden.
+ */
+async function secretValues(
+  stack: ResolvedStack,
+  template: TemplateInfo,
+  deployedOutputsOf: (id: string) => Promise<Record<string, string> | undefined>,
+  ssm: SsmPort,
+): Promise<readonly string[] | 'unknown'> {
+  const mayHaveSecrets =
+    template.parameters.some((p) => p.noEcho) || Object.values(stack.parameters).some((value) => isSsmRef(value));
+  if (!mayHaveSecrets) return [];
+  try {
+    const resolved = await resolveParameters(
+      stack,
+      template,
+      async (upstream) => {
+        const outputs = await deployedOutputsOf(upstream);
+        if (!outputs) throw new Error(`${upstream} is not deployed`);
+        return outputs;
+      },
+      ssm,
+    );
+    return secretsToHide(template, resolved);
+  } catch {
+    return 'unknown';
+  }
 }
