@@ -61,6 +61,7 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   cancelUpdateStack: 'CancelUpdateStack',
   updateTerminationProtection: 'UpdateTerminationProtection',
   listImports: 'ListImports',
+  listStacks: 'ListStacks',
   getParameter: 'GetParameter',
   putParameter: 'PutParameter',
 };

@@ -120,6 +120,15 @@ export interface ChangeSetSummary {
   executionStatus: string | undefined;
 }
 
+/** One entry of ListStacks: deleted stacks and nested stacks (with a parent) included. */
+export interface StackSummary {
+  stackId: string;
+  stackName: string;
+  status: string;
+  /** The stack that owns this nested stack; undefined for a root stack. */
+  parentId: string | undefined;
+}
+
 export interface CloudFormationPort {
   /** `undefined` when the stack does not exist (the service answers a ValidationError). */
   describeStack(stackName: string): Promise<StackDescription | undefined>;
@@ -142,6 +151,8 @@ export interface CloudFormationPort {
   listImports(exportName: string): Promise<string[]>;
   /** The change sets of one stack, by name or ARN (ListChangeSets, all pages). */
   listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
+  /** Every stack of the account and region (ListStacks, all pages), deleted ones too. */
+  listStacks(): Promise<StackSummary[]>;
 }
 
 export interface SsmParameterValue {

@@ -10,6 +10,7 @@ import {
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListImportsCommand,
+  ListStacksCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type {
@@ -27,7 +28,13 @@ import {
   toSdkTags,
 } from './cloudformation-shapes.js';
 import { AwsError, isStackNotFoundError } from './errors.js';
-import type { ChangeSetDescription, ChangeSetSummary, CloudFormationPort, ResourceChange } from './ports.js';
+import type {
+  ChangeSetDescription,
+  ChangeSetSummary,
+  CloudFormationPort,
+  ResourceChange,
+  StackSummary,
+} from './ports.js';
 import { callAws } from './to-aws-error.js';
 
 /**
@@ -196,6 +203,28 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
         if (nextToken === undefined) return summaries;
       }
       throw new InternalError(`ListChangeSets ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
+    },
+
+    async listStacks() {
+      const summaries: StackSummary[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('ListStacks', () =>
+          client.send(new ListStacksCommand(token ? { NextToken: token } : {})),
+        );
+        for (const s of output.StackSummaries ?? []) {
+          summaries.push({
+            stackId: s.StackId ?? '',
+            stackName: s.StackName ?? '',
+            status: s.StackStatus ?? '',
+            parentId: s.ParentId === undefined || s.ParentId === '' ? undefined : s.ParentId,
+          });
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return summaries;
+      }
+      throw new InternalError(`ListStacks: more than ${MAX_CHANGE_SET_PAGES} pages`);
     },
   };
 }

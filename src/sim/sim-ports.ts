@@ -160,6 +160,16 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
         await enter('ListChangeSets', stackName);
         return listChangeSets(account, stackName);
       },
+      async listStacks() {
+        await enter('ListStacks', undefined);
+        // The simulator runs nested stacks inside their parent's operation: every stack is a root.
+        return account.stacks.map((s) => ({
+          stackId: s.stackId,
+          stackName: s.stackName,
+          status: s.status,
+          parentId: undefined,
+        }));
+      },
     },
     ssm: {
       async getParameter(name) {

@@ -18,6 +18,7 @@ import type {
   ChangeSetDescription,
   ChangeSetRef,
   ChangeSetSummary,
+  StackSummary,
   CloudFormationPort,
   CreateChangeSetInput,
   Parameter,
@@ -576,6 +577,17 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     this.log('listImports', exportName);
     // This double keeps no imports: nothing imports anything here (the simulator models them).
     return Promise.resolve([]);
+  }
+
+  async listStacks(): Promise<StackSummary[]> {
+    this.log('listStacks');
+    await Promise.resolve();
+    return this.stacks.map((s) => ({
+      stackId: s.stackId,
+      stackName: s.stackName,
+      status: s.status,
+      parentId: undefined,
+    }));
   }
 
   async listChangeSets(stackName: string): Promise<ChangeSetSummary[]> {

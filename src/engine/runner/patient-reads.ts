@@ -27,6 +27,7 @@ const READS = new Set([
   'describeChangeSet',
   'describeStackEvents',
   'listImports',
+  'listStacks',
   'getParameter',
 ]);
 
