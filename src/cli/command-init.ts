@@ -16,7 +16,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_OK } from './context.js';
 import { renderStarterConfig } from './init/starter-config.js';
 import type { StarterConfig, StarterStack } from './init/starter-config.js';
-import { starterFromAccount } from './init/starter-from-account.js';
+import { starterFromAccount, withoutNestedStacks } from './init/starter-from-account.js';
 import type { DeployedStack } from './init/starter-from-account.js';
 import { starterFromTemplates } from './init/starter-from-templates.js';
 import { openAccount } from './open-account.js';
@@ -229,7 +229,10 @@ async function fromAccount(
         hint: 'check the prefix, --region and the account (nested stacks and deleted stacks are not counted)',
       },
     );
-  const starter = starterFromAccount(deployed);
+  const { roots, nested } = withoutNestedStacks(deployed);
+  for (const n of nested)
+    warnings.push(`${n.description.stackName} is a nested stack (named after a resource of its parent): left out`);
+  const starter = starterFromAccount(roots);
   const stacks: StarterStack[] = starter.stacks;
   return {
     config: {
@@ -244,7 +247,7 @@ async function fromAccount(
       ],
       stacks,
     },
-    files: new Map(deployed.map((d) => [d.templateFile, d.templateBody])),
+    files: new Map(roots.map((d) => [d.templateFile, d.templateBody])),
     warnings: [...warnings, ...starter.warnings],
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StackDescription } from '../../src/aws/ports.js';
 import { namingOf } from '../../src/cli/command-init.js';
 import { renderStarterConfig } from '../../src/cli/init/starter-config.js';
-import { starterFromAccount } from '../../src/cli/init/starter-from-account.js';
+import { starterFromAccount, withoutNestedStacks } from '../../src/cli/init/starter-from-account.js';
 import type { DeployedStack } from '../../src/cli/init/starter-from-account.js';
 import { resolveParameters } from '../../src/engine/deploy/resolve-parameters.js';
 import { loadProject } from '../../src/graph/load-project.js';
@@ -130,6 +130,22 @@ describe('starterFromAccount', () => {
     // stackpilot's own tags and CloudFormation's are not the user's to write.
     expect(text).toContain("      tags: { team: 'core' },\n");
     expect(text).toContain("      capabilities: ['CAPABILITY_NAMED_IAM'],\n      terminationProtection: true,\n");
+  });
+});
+
+describe('withoutNestedStacks', () => {
+  it('leaves out a stack named after an AWS::CloudFormation::Stack resource of another listed stack', () => {
+    const parent = stack(
+      'app',
+      description('orders-dev-app', {}),
+      'Resources:\n  Alarms:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://b.s3.amazonaws.com/k\n',
+    );
+    const nested = stack('app-Alarms-C0SZQ', description('orders-dev-app-Alarms-C0SZQ', {}), TEMPLATE(''));
+    // Named like a nested stack, but its would-be parent has no such resource: a stack of its own.
+    const lookalike = stack('app-Other-X', description('orders-dev-app-Other-X', {}), TEMPLATE(''));
+    const { roots, nested: left } = withoutNestedStacks([parent, nested, lookalike]);
+    expect(roots.map((s) => s.id)).toEqual(['app', 'app-Other-X']);
+    expect(left.map((s) => s.id)).toEqual(['app-Alarms-C0SZQ']);
   });
 });
 

@@ -115,6 +115,34 @@ export function starterFromAccount(deployed: readonly DeployedStack[]): StarterF
   return { stacks, warnings };
 }
 
+/**
+ * Nested stacks an emulator lists without their ParentId (moto does): CloudFormation names a
+ * nested stack `<parent stack name>-<logical id>-<suffix>`, after an `AWS::CloudFormation::Stack`
+ * resource of its parent, so a listed stack named that way is the nested one and is left out.
+ */
+export function withoutNestedStacks(deployed: readonly DeployedStack[]): {
+  roots: DeployedStack[];
+  nested: DeployedStack[];
+} {
+  const nestedPrefixes: string[] = [];
+  for (const stack of deployed) {
+    for (const resource of templateResources(stack)) {
+      if (resource.type === 'AWS::CloudFormation::Stack')
+        nestedPrefixes.push(`${stack.description.stackName}-${resource.logicalId}-`);
+    }
+  }
+  const isNested = (s: DeployedStack): boolean => nestedPrefixes.some((p) => s.description.stackName.startsWith(p));
+  return { roots: deployed.filter((s) => !isNested(s)), nested: deployed.filter(isNested) };
+}
+
+function templateResources(stack: DeployedStack): { logicalId: string; type: string }[] {
+  try {
+    return analyzeTemplate(parseTemplate(stack.templateBody, stack.templateFile)).resources;
+  } catch {
+    return [];
+  }
+}
+
 /** The template's parameter defaults; none when the template cannot be read (validate says why). */
 function templateDefaults(stack: DeployedStack): Map<string, string | undefined> {
   try {
