@@ -244,6 +244,9 @@ async function fromAccount(
         `Written by stackpilot init from the stacks named ${prefix}* (stage ${naming.stage}), as deployed.`,
         'templates/ holds their deployed templates (as submitted): replace them with your sources, and',
         "code packaged into S3 with the local paths stackpilot packages (see the README's `package`).",
+        ...(region === undefined
+          ? ['No region is written: AWS_REGION or the profile decides, as it did for init; add `region` to pin it.']
+          : []),
       ],
       stacks,
     },
