@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { StackDescription } from '../aws/ports.js';
+import { CONFIG_FILE_NAMES } from '../config/load-config.js';
 import { DEFAULT_STACK_NAME } from '../config/resolve-config.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { STACK_ID_PATTERN } from '../config/schema.js';
@@ -68,7 +69,9 @@ export async function runInit(options: InitOptions, ctx: CliContext): Promise<nu
       : await fromTemplates(options, ctx, stageFlag, region);
 
   const configPath = join(ctx.cwd, CONFIG_FILE);
-  const targets = [configPath, ...[...files.keys()].map((f) => resolve(ctx.cwd, f))];
+  // Another config file here would be shadowed by the new one (stacks.config.ts is looked for first).
+  const otherConfigs = CONFIG_FILE_NAMES.filter((n) => n !== CONFIG_FILE).map((n) => join(ctx.cwd, n));
+  const targets = [configPath, ...otherConfigs, ...[...files.keys()].map((f) => resolve(ctx.cwd, f))];
   const existing = targets.filter((f) => existsSync(f));
   if (existing.length > 0 && options.force !== true) {
     const names = existing.map((f) => relative(ctx.cwd, f) || f);
@@ -83,6 +86,10 @@ export async function runInit(options: InitOptions, ctx: CliContext): Promise<nu
   await writeFileAtomic(configPath, renderStarterConfig(config), { display: CONFIG_FILE });
 
   const c = ctx.colors.stderr;
+  for (const other of otherConfigs.filter((f) => existsSync(f)))
+    warnings.push(
+      `${relative(ctx.cwd, other)} is still here: stackpilot now reads ${CONFIG_FILE} instead (remove the old one)`,
+    );
   for (const warning of warnings) ctx.stderr.write(`${c.yellow('warning:')} ${warning}\n`);
   ctx.stdout.write(
     `wrote ${CONFIG_FILE} (${config.stacks.length} ${config.stacks.length === 1 ? 'stack' : 'stacks'})` +

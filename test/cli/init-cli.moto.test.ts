@@ -39,5 +39,5 @@ describe('stackpilot init --from-account against moto', () => {
     expect(plan.stdout).toContain('plan: 0 with changes, 4 unchanged');
     expect(plan.code).toBe(0);
     expect((await runCli(['validate'], { cwd: dir, env })).code).toBe(0);
-  });
+  }, 120_000);
 });

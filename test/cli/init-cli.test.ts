@@ -34,6 +34,7 @@ function typeCheck(dir: string): { status: number | null; output: string } {
 }
 
 describe('stackpilot init --from-account on the simulator', () => {
+  // Four CLI runs and tsc: minutes on a loaded 2-core machine, not seconds.
   it('reads the deployed example into a config that plans no changes, validates, type-checks, and is never replaced without --force', async () => {
     const example = await copyExample();
     const deploy = await runCli(['deploy', '--simulate', '--yes', '--ci'], { cwd: example });
@@ -89,7 +90,7 @@ describe('stackpilot init --from-account on the simulator', () => {
     );
     expect(forced.code).toBe(0);
     expect(await readFile(join(dir, 'stacks.config.ts'), 'utf8')).toBe(config);
-  });
+  }, 120_000);
 });
 
 describe('stackpilot init --templates', () => {
@@ -112,5 +113,23 @@ describe('stackpilot init --templates', () => {
     const validate = await runCli(['validate'], { cwd: dir });
     expect(validate.code).toBe(0);
     expect(typeCheck(dir).status).toBe(0);
+  });
+});
+
+describe('stackpilot init refuses', () => {
+  it('to shadow another config file, and options that do not go together (exit 2)', async () => {
+    const dir = await testdir({
+      'stacks.config.json': '{"project":"shop","stacks":{}}\n',
+      'templates/a.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+    });
+    const shadow = await runCli(['init'], { cwd: dir });
+    expect(shadow.stderr).toContain('stacks.config.json exists already: init replaces nothing');
+    expect(shadow.code).toBe(2);
+    const prefixAlone = await runCli(['init', '--prefix', 'shop-dev-'], { cwd: dir });
+    expect(prefixAlone.stderr).toContain('--prefix only means something with --from-account');
+    expect(prefixAlone.code).toBe(2);
+    const noPrefix = await runCli(['init', '--from-account', '--simulate'], { cwd: dir });
+    expect(noPrefix.stderr).toContain('--from-account needs --prefix <name-prefix>');
+    expect(noPrefix.code).toBe(2);
   });
 });
