@@ -66,6 +66,7 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   detectStackDrift: 'DetectStackDrift',
   describeStackDriftDetectionStatus: 'DescribeStackDriftDetectionStatus',
   describeStackResourceDrifts: 'DescribeStackResourceDrifts',
+  listStackSummaries: 'ListStacks',
   getParameter: 'GetParameter',
   putParameter: 'PutParameter',
 };

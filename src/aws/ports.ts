@@ -150,6 +150,15 @@ export interface ResourceDrift {
   differences: PropertyDifference[];
 }
 
+/** One entry of ListStacks: deleted stacks and nested stacks (with a parent) included. */
+export interface StackSummary {
+  stackId: string;
+  stackName: string;
+  status: string;
+  /** The stack that owns this nested stack; undefined for a root stack. */
+  parentId: string | undefined;
+}
+
 export interface CloudFormationPort {
   /** `undefined` when the stack does not exist (the service answers a ValidationError). */
   describeStack(stackName: string): Promise<StackDescription | undefined>;
@@ -182,6 +191,8 @@ export interface CloudFormationPort {
   describeStackDriftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus>;
   /** The stack's MODIFIED and DELETED resources as of its last detection (all pages). */
   describeStackResourceDrifts(stackName: string): Promise<ResourceDrift[]>;
+  /** Every stack of the account and region (ListStacks, all pages), deleted and nested ones too. */
+  listStackSummaries(): Promise<StackSummary[]>;
 }
 
 export interface SsmParameterValue {

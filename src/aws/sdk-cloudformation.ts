@@ -13,6 +13,7 @@ import {
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListImportsCommand,
+  ListStacksCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type {
@@ -37,6 +38,7 @@ import type {
   ResourceChange,
   ResourceDrift,
   StackDescription,
+  StackSummary,
 } from './ports.js';
 import { callAws } from './to-aws-error.js';
 
@@ -280,6 +282,28 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
         if (nextToken === undefined) return drifts;
       }
       throw new InternalError(`DescribeStackResourceDrifts ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
+    },
+
+    async listStackSummaries() {
+      const summaries: StackSummary[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('ListStacks', () =>
+          client.send(new ListStacksCommand(token ? { NextToken: token } : {})),
+        );
+        for (const s of output.StackSummaries ?? []) {
+          summaries.push({
+            stackId: s.StackId ?? '',
+            stackName: s.StackName ?? '',
+            status: s.StackStatus ?? '',
+            parentId: s.ParentId === undefined || s.ParentId === '' ? undefined : s.ParentId,
+          });
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return summaries;
+      }
+      throw new InternalError(`ListStacks: more than ${MAX_CHANGE_SET_PAGES} pages`);
     },
   };
 }

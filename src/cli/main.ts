@@ -12,6 +12,7 @@ import { APPROVAL_LEVELS } from '../engine/guards/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
 import type { StatusOptions } from './command-status.js';
 import type { OutputsOptions } from './command-outputs.js';
+import type { InitOptions } from './command-init.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
@@ -204,6 +205,36 @@ Examples:
       setExit(
         await (await import('./command-outputs.js')).runOutputs(stacks, command.optsWithGlobals<OutputsOptions>(), ctx),
       );
+    });
+
+  sharedOptions(program.command('init'), ['account', 'apiRate'])
+    .description('write a starter stacks.config.ts in the current folder, from templates or from deployed stacks')
+    .option(
+      '--templates <glob>',
+      'one stack per template found, with its required parameters to fill in (default: templates/*.{yaml,yml,json,template})',
+    )
+    .option('--from-account', 'read the deployed stacks named --prefix*: templates, parameters, tags, capabilities')
+    .option('--prefix <name-prefix>', 'with --from-account: the start of the stack names, e.g. orders-dev-')
+    .option('--project <name>', 'the project name (default: from a <project>-<stage>- prefix, else the folder name)')
+    .option('--force', 'replace stacks.config.ts and downloaded templates that exist already')
+    .addHelpText(
+      'after',
+      `
+--from-account lists the stacks whose names start with the prefix (ListStacks; deleted and
+nested stacks are left out), downloads their templates into templates/ (GetTemplate, as
+submitted) and writes their parameters, tags, capabilities and termination protection. A
+parameter equal to another listed stack's output becomes output('<stack>', '<Output>'). A NoEcho
+parameter (shown as ****) becomes a placeholder marked <FILL IN: ...> that validate, plan and
+deploy refuse until it is filled in. The prefix maps onto the stackName pattern: its parts equal
+to --project and --stage become \${project} and \${stage}. Nothing is replaced without --force.
+
+Examples:
+  $ stackpilot init --templates "cfn/*.yaml"
+  $ stackpilot init --from-account --prefix orders-dev-
+  $ stackpilot init --from-account --prefix acme-orders-prod- --project orders --stage prod`,
+    )
+    .action(async (_options: unknown, command: Command) => {
+      setExit(await (await import('./command-init.js')).runInit(command.optsWithGlobals<InitOptions>(), ctx));
     });
 
   sharedOptions(program.command('deploy'), RUN_OPTIONS)

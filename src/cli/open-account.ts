@@ -45,7 +45,11 @@ export interface Account {
 const STS_ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLOUDFORMATION'];
 
 /** AWS (or an emulator at --endpoint-url), or the simulator with --simulate; one API budget either way. */
-export async function openAccount(project: Project, ctx: CliContext, options: AccountOptions): Promise<Account> {
+export async function openAccount(
+  project: Pick<Project, 'config' | 'templates'>,
+  ctx: CliContext,
+  options: AccountOptions,
+): Promise<Account> {
   if (options.simulate !== undefined && options.endpointUrl !== undefined) {
     throw new UsageError('--simulate and --endpoint-url cannot be used together', {
       hint: 'the simulator replaces AWS entirely; pick one',

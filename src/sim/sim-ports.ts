@@ -181,6 +181,16 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
         await enter('DescribeStackResourceDrifts', stackName);
         return drift.resourceDrifts(stackName);
       },
+      async listStackSummaries() {
+        await enter('ListStacks', undefined);
+        // The simulator runs nested stacks inside their parent's operation: every stack is a root.
+        return account.stacks.map((s) => ({
+          stackId: s.stackId,
+          stackName: s.stackName,
+          status: s.status,
+          parentId: undefined,
+        }));
+      },
     },
     ssm: {
       async getParameter(name) {

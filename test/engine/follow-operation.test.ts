@@ -71,6 +71,7 @@ function scripted(
       return Promise.resolve(description(status));
     },
     getTemplate: unused,
+    listStackSummaries: unused,
     createChangeSet: unused,
     describeChangeSet: unused,
     deleteChangeSet: unused,

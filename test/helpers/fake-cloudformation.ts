@@ -18,6 +18,7 @@ import type {
   ChangeSetDescription,
   ChangeSetRef,
   ChangeSetSummary,
+  StackSummary,
   CloudFormationPort,
   CreateChangeSetInput,
   DriftDetectionStatus,
@@ -578,6 +579,17 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     this.log('listImports', exportName);
     // This double keeps no imports: nothing imports anything here (the simulator models them).
     return Promise.resolve([]);
+  }
+
+  async listStackSummaries(): Promise<StackSummary[]> {
+    this.log('listStackSummaries');
+    await Promise.resolve();
+    return this.stacks.map((s) => ({
+      stackId: s.stackId,
+      stackName: s.stackName,
+      status: s.status,
+      parentId: undefined,
+    }));
   }
 
   async listChangeSets(stackName: string): Promise<ChangeSetSummary[]> {

@@ -31,6 +31,7 @@ const READS = new Set([
   'listStacks',
   'describeStackDriftDetectionStatus',
   'describeStackResourceDrifts',
+  'listStackSummaries',
   'getParameter',
 ]);
 
