@@ -61,6 +61,12 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   cancelUpdateStack: 'CancelUpdateStack',
   updateTerminationProtection: 'UpdateTerminationProtection',
   listImports: 'ListImports',
+  listChangeSets: 'ListChangeSets',
+  listStacks: 'DescribeStacks',
+  detectStackDrift: 'DetectStackDrift',
+  describeStackDriftDetectionStatus: 'DescribeStackDriftDetectionStatus',
+  describeStackResourceDrifts: 'DescribeStackResourceDrifts',
+  listStackSummaries: 'ListStacks',
   getParameter: 'GetParameter',
   putParameter: 'PutParameter',
 };

@@ -120,6 +120,45 @@ export interface ChangeSetSummary {
   executionStatus: string | undefined;
 }
 
+/** Where a drift detection stands (DescribeStackDriftDetectionStatus). */
+export interface DriftDetectionStatus {
+  /** DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED. */
+  detectionStatus: string;
+  /** DRIFTED | IN_SYNC | UNKNOWN | NOT_CHECKED; set once the detection is complete. */
+  stackDriftStatus: string | undefined;
+  detectionStatusReason: string | undefined;
+  driftedResourceCount: number | undefined;
+}
+
+/** One property of a drifted resource: what the template says, and what the resource has. */
+export interface PropertyDifference {
+  /** A JSON pointer into the resource's properties, e.g. `/BillingMode`. */
+  propertyPath: string;
+  expectedValue: string | undefined;
+  actualValue: string | undefined;
+  /** ADD | REMOVE | NOT_EQUAL. */
+  differenceType: string;
+}
+
+/** A resource whose actual configuration differs from its template (DescribeStackResourceDrifts). */
+export interface ResourceDrift {
+  logicalId: string;
+  physicalId: string | undefined;
+  resourceType: string;
+  /** MODIFIED | DELETED (IN_SYNC and NOT_CHECKED are not asked for). */
+  driftStatus: string;
+  differences: PropertyDifference[];
+}
+
+/** One entry of ListStacks: deleted stacks and nested stacks (with a parent) included. */
+export interface StackSummary {
+  stackId: string;
+  stackName: string;
+  status: string;
+  /** The stack that owns this nested stack; undefined for a root stack. */
+  parentId: string | undefined;
+}
+
 export interface CloudFormationPort {
   /** `undefined` when the stack does not exist (the service answers a ValidationError). */
   describeStack(stackName: string): Promise<StackDescription | undefined>;
@@ -142,6 +181,18 @@ export interface CloudFormationPort {
   listImports(exportName: string): Promise<string[]>;
   /** The change sets of one stack, by name or ARN (ListChangeSets, all pages). */
   listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
+  /**
+   * Every stack of the account and region that is not deleted, with its tags (DescribeStacks
+   * without a name, all pages; it leaves deleted stacks out, §1.5).
+   */
+  listStacks(): Promise<StackDescription[]>;
+  /** Starts drift detection of a stack (DetectStackDrift); returns the detection's id. */
+  detectStackDrift(stackName: string): Promise<string>;
+  describeStackDriftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus>;
+  /** The stack's MODIFIED and DELETED resources as of its last detection (all pages). */
+  describeStackResourceDrifts(stackName: string): Promise<ResourceDrift[]>;
+  /** Every stack of the account and region (ListStacks, all pages), deleted and nested ones too. */
+  listStackSummaries(): Promise<StackSummary[]>;
 }
 
 export interface SsmParameterValue {
@@ -188,3 +239,18 @@ export interface AwsTarget {
 }
 
 export type AwsPortsFactory = (target: AwsTarget) => AwsPorts;
+
+/** Who the credentials belong to (STS GetCallerIdentity), and the region the clients resolved. */
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  region: string;
+}
+
+/** The account check before a run (src/cli/preflight.ts); AWS only, the simulator has no credentials. */
+export interface IdentityPort {
+  /** The region the SDK resolved (flag, config, AWS_REGION, the profile), without calling AWS. */
+  region(): Promise<string>;
+  /** One GetCallerIdentity call. */
+  whoAmI(): Promise<CallerIdentity>;
+}

@@ -17,6 +17,8 @@ export interface DeployOptions extends GlobalOptions {
   profile?: string;
   endpointUrl?: string;
   yes?: boolean;
+  /** `--check-drift`: drift detection before a stateful stack is updated. */
+  checkDrift?: boolean;
   ci?: boolean;
   output: 'text' | 'json';
   replaceFailed?: boolean;
@@ -53,6 +55,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     ...pickAccount(options),
     apiRate,
     watched: wantsDashboard(ctx, options.ci === true, options.output),
+    headerShowsStage: options.output === 'text',
   });
   const { ports, clock } = account;
   // Local code is zipped and checked (and the bucket with it) before any stack is touched.
@@ -102,6 +105,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       command: 'deploy',
       concurrency,
       simulated: account.simulated,
+      ...(account.accountId === undefined ? {} : { account: account.accountId }),
+      ...(account.stageNote === undefined ? {} : { stageNotInConfig: true }),
       ...nodeNoticeField(),
     },
   });
@@ -137,6 +142,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       stopSignal: stop.signal,
       cancelSignal: cancel.signal,
       ...emulatorEndpoint(options, ctx, account.simulated),
+      ...(options.checkDrift ? { checkDrift: true } : {}),
     });
     await writeDurations(historyFile, mergeDurations(history, result.durations));
     return result.exitCode;

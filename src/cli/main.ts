@@ -10,6 +10,9 @@ import type { PackageOptions } from './command-package.js';
 import type { PlanOptions } from './command-plan.js';
 import { APPROVAL_LEVELS } from '../engine/guards/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
+import type { StatusOptions } from './command-status.js';
+import type { OutputsOptions } from './command-outputs.js';
+import type { InitOptions } from './command-init.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
@@ -182,6 +185,58 @@ Examples:
       );
     });
 
+  sharedOptions(program.command('outputs'), ['account', 'output', 'apiRate', 'selection'])
+    .description("print the deployed outputs of the stacks; --write writes the config's outputs file without deploying")
+    .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
+    .option('--write', "write the config's `outputs` file from the deployed stacks, as deploy does")
+    .addHelpText(
+      'after',
+      `
+One DescribeStacks per stack; parameters are never printed. A stack that is not deployed is
+named on stderr and the exit code is 1; the others are printed all the same. --output json is
+one JSON document: {"stacks":[{"stack","stackName","status","deployed","outputs":[...]}]}.
+
+Examples:
+  $ stackpilot outputs
+  $ stackpilot outputs app --exclusively --output json
+  $ stackpilot outputs --write                 the frontend's outputs file, without deploying`,
+    )
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(
+        await (await import('./command-outputs.js')).runOutputs(stacks, command.optsWithGlobals<OutputsOptions>(), ctx),
+      );
+    });
+
+  sharedOptions(program.command('init'), ['account', 'apiRate'])
+    .description('write a starter stacks.config.ts in the current folder, from templates or from deployed stacks')
+    .option(
+      '--templates <glob>',
+      'one stack per template found, with its required parameters to fill in (default: templates/*.{yaml,yml,json,template})',
+    )
+    .option('--from-account', 'read the deployed stacks named --prefix*: templates, parameters, tags, capabilities')
+    .option('--prefix <name-prefix>', 'with --from-account: the start of the stack names, e.g. orders-dev-')
+    .option('--project <name>', 'the project name (default: from a <project>-<stage>- prefix, else the folder name)')
+    .option('--force', 'replace stacks.config.ts and downloaded templates that exist already')
+    .addHelpText(
+      'after',
+      `
+--from-account lists the stacks whose names start with the prefix (ListStacks; deleted and
+nested stacks are left out), downloads their templates into templates/ (GetTemplate, as
+submitted) and writes their parameters, tags, capabilities and termination protection. A
+parameter equal to another listed stack's output becomes output('<stack>', '<Output>'). A NoEcho
+parameter (shown as ****) becomes a placeholder marked <FILL IN: ...> that validate, plan and
+deploy refuse until it is filled in. The prefix maps onto the stackName pattern: its parts equal
+to --project and --stage become \${project} and \${stage}. Nothing is replaced without --force.
+
+Examples:
+  $ stackpilot init --templates "cfn/*.yaml"
+  $ stackpilot init --from-account --prefix orders-dev-
+  $ stackpilot init --from-account --prefix acme-orders-prod- --project orders --stage prod`,
+    )
+    .action(async (_options: unknown, command: Command) => {
+      setExit(await (await import('./command-init.js')).runInit(command.optsWithGlobals<InitOptions>(), ctx));
+    });
+
   sharedOptions(program.command('deploy'), RUN_OPTIONS)
     .description('deploy the stacks through change sets, in dependency order')
     .argument('[stacks...]', 'deploy these stacks and everything upstream of them (default: all)')
@@ -210,6 +265,10 @@ Examples:
       [],
     )
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
+    .option(
+      '--check-drift',
+      'before a stateful stack is updated, run drift detection; if it drifted, ask (without a terminal: refuse, --yes does not answer it)',
+    )
     .option('--fail-fast', 'after a stack fails, start nothing new (stacks already deploying finish)')
     .addHelpText(
       'after',
@@ -240,6 +299,35 @@ Examples:
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(
         await (await import('./command-deploy.js')).runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx),
+      );
+    });
+
+  sharedOptions(program.command('status'), ['account', 'ci', 'output', 'apiRate', 'concurrency', 'selection'])
+    .description('the pre-flight check: what is deployed, what differs, what would stop a deploy (reads only)')
+    .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
+    .option('--drift', 'also run drift detection (DetectStackDrift) and list drifted resources, stateful stacks first')
+    .addHelpText(
+      'after',
+      `
+Per stack: the CloudFormation name, status and last update; whether the local template,
+parameters and tags differ from the deployed stack (the comparison deploy uses to skip
+unchanged stacks); termination protection; change sets left unexecuted; and what would stop a
+deploy (an operation in progress, ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED, DELETE_FAILED, a
+REVIEW_IN_PROGRESS stack of another tool), each with the next step. A stack not deployed yet is
+its own state, not an error. --output json prints one JSON document (its shape is in the
+README), not the event stream. Exit 0 when every stack can be deployed, 1 when something would
+stop a deploy or (with --drift) a stateful stack drifted. --drift runs CloudFormation's drift
+detection on each deployed stack and lists the resources changed outside CloudFormation, with
+the properties that differ; a change set does not see them.
+
+Examples:
+  $ stackpilot status
+  $ stackpilot status data --stage prod
+  $ stackpilot status --output json`,
+    )
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(
+        await (await import('./command-status.js')).runStatus(stacks, command.optsWithGlobals<StatusOptions>(), ctx),
       );
     });
 

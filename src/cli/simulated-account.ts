@@ -40,7 +40,7 @@ export interface SimulatedAccount {
  * templates and parameters (NoEcho values only as salted hashes).
  */
 export async function openSimulatedAccount(
-  project: Project,
+  project: Pick<Project, 'config' | 'templates'>,
   options: {
     cwd: string;
     scenario: string | true;
@@ -84,7 +84,7 @@ export async function openSimulatedAccount(
 }
 
 async function openLocked(
-  project: Project,
+  project: Pick<Project, 'config' | 'templates'>,
   options: Parameters<typeof openSimulatedAccount>[1],
   scenarioFile: Awaited<ReturnType<typeof loadScenario>> | undefined,
   statePath: string,

@@ -7,7 +7,12 @@ import { locateInSource } from '../config/locate-in-source.js';
 import { analyzeTemplate } from '../template/analyze-template.js';
 import type { TemplateInfo } from '../template/analyze-template.js';
 import { mergeNestedTemplates } from '../template/nested-templates.js';
-import { checkOutputsFileValues, checkStackOutputs, checkStackParameters } from '../template/check-stack-parameters.js';
+import {
+  checkOutputsFileValues,
+  checkStackOutputs,
+  checkStackParameters,
+  placeholderWarnings,
+} from '../template/check-stack-parameters.js';
 import { readTemplate } from '../template/parse-template.js';
 import { checkTemplate, templateNeedsSpec } from '../template/check-template.js';
 import { loadResourceSpecInBackground } from '../spec/resource-spec.js';
@@ -193,6 +198,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       templates.set(stack.id, info);
       problems.push(...info.errors.map((p) => ({ ...p, stack: stack.id })));
       warnings.push(...info.warnings.map((p) => ({ ...p, stack: stack.id })));
+      warnings.push(...placeholderWarnings(stack, locateConfig));
       problems.push(
         ...checkStackParameters(stack, info, locateConfig),
         ...checkStackOutputs(stack, info, locateConfig),

@@ -1,6 +1,7 @@
 import type { Problem, SourceLocation } from '../errors.js';
 import { didYouMean } from '../config/resolve-config.js';
 import type { ResolvedOutputsFile, ResolvedStack } from '../config/resolve-config.js';
+import { PLACEHOLDER_MARK } from '../config/placeholder.js';
 import type { TemplateInfo } from './analyze-template.js';
 
 /**
@@ -37,6 +38,25 @@ export function checkStackParameters(
     });
   }
   return problems;
+}
+
+/**
+ * Values `stackpilot init` could not know and left for the user: a warning here (validate and the
+ * graph still work on the rest), refused when a stack is planned or deployed (resolve-parameters.ts).
+ */
+export function placeholderWarnings(
+  stack: ResolvedStack,
+  locateConfig: (path: readonly PropertyKey[]) => SourceLocation,
+): Problem[] {
+  return Object.entries(stack.parameters)
+    .filter(([, value]) => typeof value === 'string' && value.startsWith(PLACEHOLDER_MARK))
+    .map(([name]) => ({
+      path: `stacks.${stack.id}.parameters.${name}`,
+      stack: stack.id,
+      location: locateConfig(['stacks', stack.id, 'parameters', name]),
+      message: `parameter ${name} is still the placeholder stackpilot init wrote: plan and deploy refuse it`,
+      hint: "fill in the value, e.g. ssm('/name/of/the/parameter') for a secret",
+    }));
 }
 
 /** `outputsToSsm` may only name outputs the template declares. */

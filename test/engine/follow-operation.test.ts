@@ -71,6 +71,7 @@ function scripted(
       return Promise.resolve(description(status));
     },
     getTemplate: unused,
+    listStackSummaries: unused,
     createChangeSet: unused,
     describeChangeSet: unused,
     deleteChangeSet: unused,
@@ -80,6 +81,10 @@ function scripted(
     updateTerminationProtection: unused,
     listImports: unused,
     listChangeSets: unused,
+    listStacks: unused,
+    detectStackDrift: unused,
+    describeStackDriftDetectionStatus: unused,
+    describeStackResourceDrifts: unused,
   };
   return { port, describes: () => describes, eventReads: () => polls };
 }

@@ -18,10 +18,13 @@ import type {
   ChangeSetDescription,
   ChangeSetRef,
   ChangeSetSummary,
+  StackSummary,
   CloudFormationPort,
   CreateChangeSetInput,
+  DriftDetectionStatus,
   Parameter,
   ResourceChange,
+  ResourceDrift,
   SsmParameterValue,
   SsmPort,
   StackDescription,
@@ -578,6 +581,17 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     return Promise.resolve([]);
   }
 
+  async listStackSummaries(): Promise<StackSummary[]> {
+    this.log('listStackSummaries');
+    await Promise.resolve();
+    return this.stacks.map((s) => ({
+      stackId: s.stackId,
+      stackName: s.stackName,
+      status: s.status,
+      parentId: undefined,
+    }));
+  }
+
   async listChangeSets(stackName: string): Promise<ChangeSetSummary[]> {
     this.log('listChangeSets', stackName);
     const stack = this.find(stackName);
@@ -592,6 +606,32 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
         status: c.pendingDescribes > 0 ? 'CREATE_PENDING' : c.final.status,
         executionStatus: c.executionStatus,
       }));
+  }
+
+  listStacks(): Promise<StackDescription[]> {
+    this.log('listStacks', undefined);
+    return Promise.resolve(this.stacks.filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => this.describe(s)));
+  }
+
+  /** This double has no drift (the simulator models it): every stack is in sync at once. */
+  detectStackDrift(stackName: string): Promise<string> {
+    this.log('detectStackDrift', stackName);
+    return Promise.resolve(`drift-${stackName}`);
+  }
+
+  describeStackDriftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus> {
+    this.log('describeStackDriftDetectionStatus', detectionId);
+    return Promise.resolve({
+      detectionStatus: 'DETECTION_COMPLETE',
+      stackDriftStatus: 'IN_SYNC',
+      detectionStatusReason: undefined,
+      driftedResourceCount: 0,
+    });
+  }
+
+  describeStackResourceDrifts(stackName: string): Promise<ResourceDrift[]> {
+    this.log('describeStackResourceDrifts', stackName);
+    return Promise.resolve([]);
   }
 
   // ---- SsmPort ---------------------------------------------------------------------------

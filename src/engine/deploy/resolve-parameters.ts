@@ -2,6 +2,7 @@ import type { Parameter, SsmPort } from '../../aws/ports.js';
 import { isOutputRef, isSsmRef } from '../../config/resolve-config.js';
 import type { ResolvedStack } from '../../config/resolve-config.js';
 import type { TemplateInfo } from '../../template/analyze-template.js';
+import { PLACEHOLDER_MARK } from '../../config/placeholder.js';
 import { DeployError } from '../deploy-errors.js';
 
 export interface ResolvedParameters {
@@ -55,6 +56,14 @@ export async function resolveParameters(
       }
       if (found.type === 'SecureString') secretKeys.add(key);
       parameters.push({ key, value: found.value });
+    } else if (typeof value === 'string' && value.startsWith(PLACEHOLDER_MARK)) {
+      throw new DeployError(
+        'PLACEHOLDER',
+        `parameter ${key} of ${stack.id} is still the placeholder stackpilot init wrote`,
+        {
+          hint: `fill in stacks.${stack.id}.parameters.${key} in the config (e.g. ssm('/name') for a secret)`,
+        },
+      );
     } else {
       parameters.push({ key, value: Array.isArray(value) ? value.join(',') : String(value) });
     }

@@ -27,6 +27,11 @@ const READS = new Set([
   'describeChangeSet',
   'describeStackEvents',
   'listImports',
+  'listChangeSets',
+  'listStacks',
+  'describeStackDriftDetectionStatus',
+  'describeStackResourceDrifts',
+  'listStackSummaries',
   'getParameter',
 ]);
 
