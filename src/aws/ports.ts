@@ -135,7 +135,11 @@ export interface CloudFormationPort {
     stackId: string,
     nextToken?: string,
   ): Promise<{ events: StackEvent[]; nextToken: string | undefined }>;
-  deleteStack(stackId: string, clientRequestToken?: string): Promise<void>;
+  /**
+   * `retainResources`: logical ids to leave in place (DELETE_SKIPPED); CloudFormation accepts them
+   * only for a stack in DELETE_FAILED (§6).
+   */
+  deleteStack(stackId: string, clientRequestToken?: string, retainResources?: readonly string[]): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken?: string): Promise<void>;
   updateTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
   /** Names of the stacks importing an export (all pages); empty when none does (§4: ListImports). */

@@ -132,9 +132,15 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
       };
     },
 
-    async deleteStack(stackId, clientRequestToken) {
+    async deleteStack(stackId, clientRequestToken, retainResources) {
       await callAws('DeleteStack', () =>
-        client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
+        client.send(
+          new DeleteStackCommand({
+            StackName: stackId,
+            ClientRequestToken: clientRequestToken,
+            ...(retainResources && retainResources.length > 0 ? { RetainResources: [...retainResources] } : {}),
+          }),
+        ),
       );
     },
 

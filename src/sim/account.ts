@@ -212,6 +212,13 @@ export class SimAccount {
       for (const p of next.ssm) this.writeSsm(p.name, p.value, p.type);
       stack.deployed = next;
       stack.attempted = undefined;
+    } else if (op.outcome === 'delete-failed' && stack.deployed) {
+      // What the failed delete did delete is gone; the rest stays for a retry (with RetainResources).
+      const gone = new Set(op.deletedResources ?? []);
+      stack.deployed = {
+        ...stack.deployed,
+        resources: Object.fromEntries(Object.entries(stack.deployed.resources).filter(([id]) => !gone.has(id))),
+      };
     } else if (op.outcome === 'deleted') {
       for (const [name, e] of this.exports) if (e.stackId === stack.stackId) this.exports.delete(name);
       for (const p of stack.deployed?.ssm ?? []) if (!p.retain) this.ssm.delete(p.name);

@@ -140,9 +140,9 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
         await enter('DescribeStackEvents', stackId);
         return account.describeStackEvents(stackId, nextToken);
       },
-      async deleteStack(stackId, clientRequestToken) {
+      async deleteStack(stackId, clientRequestToken, retainResources) {
         await enter('DeleteStack', stackId);
-        deleteStack(account, stackId, clientRequestToken);
+        deleteStack(account, stackId, clientRequestToken, retainResources);
       },
       async cancelUpdateStack(stackId, clientRequestToken) {
         await enter('CancelUpdateStack', stackId);
