@@ -120,6 +120,14 @@ export interface ChangeSetSummary {
   executionStatus: string | undefined;
 }
 
+/** One resource of a stack (ListStackResources). */
+export interface StackResourceSummary {
+  logicalId: string;
+  physicalId: string | undefined;
+  resourceType: string;
+  status: string;
+}
+
 export interface CloudFormationPort {
   /** `undefined` when the stack does not exist (the service answers a ValidationError). */
   describeStack(stackName: string): Promise<StackDescription | undefined>;
@@ -144,6 +152,8 @@ export interface CloudFormationPort {
   updateTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
   /** Names of the stacks importing an export (all pages); empty when none does (§4: ListImports). */
   listImports(exportName: string): Promise<string[]>;
+  /** The resources of a stack, by name or ARN (ListStackResources, all pages). */
+  listStackResources(stackName: string): Promise<StackResourceSummary[]>;
   /** The change sets of one stack, by name or ARN (ListChangeSets, all pages). */
   listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
 }

@@ -10,6 +10,7 @@ import {
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListImportsCommand,
+  ListStackResourcesCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type {
@@ -27,7 +28,13 @@ import {
   toSdkTags,
 } from './cloudformation-shapes.js';
 import { AwsError, isStackNotFoundError } from './errors.js';
-import type { ChangeSetDescription, ChangeSetSummary, CloudFormationPort, ResourceChange } from './ports.js';
+import type {
+  ChangeSetDescription,
+  ChangeSetSummary,
+  CloudFormationPort,
+  ResourceChange,
+  StackResourceSummary,
+} from './ports.js';
 import { callAws } from './to-aws-error.js';
 
 /**
@@ -176,6 +183,28 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
         throw error;
       }
       return importers;
+    },
+
+    async listStackResources(stackName) {
+      const resources: StackResourceSummary[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('ListStackResources', () =>
+          client.send(new ListStackResourcesCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) })),
+        );
+        for (const r of output.StackResourceSummaries ?? []) {
+          resources.push({
+            logicalId: r.LogicalResourceId ?? '',
+            physicalId: r.PhysicalResourceId === '' ? undefined : r.PhysicalResourceId,
+            resourceType: r.ResourceType ?? '',
+            status: r.ResourceStatus ?? '',
+          });
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return resources;
+      }
+      throw new InternalError(`ListStackResources ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
     },
 
     async listChangeSets(stackName) {

@@ -3,7 +3,7 @@
  * State is advanced lazily: every call first applies whatever the clock has passed (events
  * become visible, finished operations take effect in the order they finished), then answers.
  */
-import type { Parameter, SsmParameterValue, StackDescription, StackEvent } from '../aws/ports.js';
+import type { Parameter, SsmParameterValue, StackDescription, StackEvent, StackResourceSummary } from '../aws/ports.js';
 import { AwsError } from '../aws/errors.js';
 import type { Clock } from '../clock.js';
 import type {
@@ -332,6 +332,19 @@ export class SimAccount {
     const stack = this.find(nameOrArn);
     if (!stack) throw validation('GetTemplate', `Stack with id ${nameOrArn} does not exist`);
     return stack.op?.next?.templateBody ?? stack.deployed?.templateBody ?? stack.attempted?.templateBody ?? '';
+  }
+
+  /** ListStackResources: what the stack holds now (a deleted stack by ARN: nothing). */
+  listStackResources(nameOrArn: string): StackResourceSummary[] {
+    const stack = this.find(nameOrArn);
+    if (!stack) throw validation('ListStackResources', `Stack with id ${nameOrArn} does not exist`);
+    if (stack.status === 'DELETE_COMPLETE') return [];
+    return Object.entries(stack.deployed?.resources ?? {}).map(([logicalId, r]) => ({
+      logicalId,
+      physicalId: r.physicalId === '' ? undefined : r.physicalId,
+      resourceType: r.type,
+      status: stack.status === 'DELETE_FAILED' ? 'DELETE_FAILED' : 'CREATE_COMPLETE',
+    }));
   }
 
   updateTerminationProtection(nameOrArn: string, enabled: boolean): void {

@@ -156,6 +156,10 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
         await enter('ListImports', undefined);
         return account.importersOf(exportName, '');
       },
+      async listStackResources(stackName) {
+        await enter('ListStackResources', stackName);
+        return account.listStackResources(stackName);
+      },
       async listChangeSets(stackName) {
         await enter('ListChangeSets', stackName);
         return listChangeSets(account, stackName);

@@ -53,7 +53,10 @@ export function createEventFormatter(
     switch (status) {
       case 'created':
       case 'updated':
+      case 'deleted':
         return c.green(status);
+      case 'absent':
+        return c.dim('not deployed');
       case 'unchanged':
         return c.dim(status);
       case 'failed':
@@ -124,6 +127,12 @@ export function createEventFormatter(
           `executing ${event.changeSetName} (${event.total} ${event.total === 1 ? 'change' : 'changes'})`,
         );
         return;
+      case 'stack:deleting':
+        line(
+          event.stack,
+          `deleting ${event.stackName} (${event.total} ${event.total === 1 ? 'resource' : 'resources'}${event.retain.length > 0 ? `, keeping ${event.retain.join(', ')}` : ''})`,
+        );
+        return;
       case 'stack:resource': {
         const status = event.status.endsWith('_FAILED')
           ? c.red(event.status)
@@ -168,6 +177,12 @@ export function createEventFormatter(
             event.stack,
             `  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`,
             c.red,
+          );
+        for (const r of event.retained ?? [])
+          line(
+            event.stack,
+            `  kept ${r.logicalId} (${r.resourceType}) ${r.physicalId}${r.fixedName ? c.dim(' fixed name') : ''}`,
+            c.yellow,
           );
         return;
       }

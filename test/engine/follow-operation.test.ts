@@ -80,6 +80,7 @@ function scripted(
     updateTerminationProtection: unused,
     listImports: unused,
     listChangeSets: unused,
+    listStackResources: unused,
   };
   return { port, describes: () => describes };
 }

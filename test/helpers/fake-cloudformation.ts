@@ -26,6 +26,7 @@ import type {
   SsmPort,
   StackDescription,
   StackEvent,
+  StackResourceSummary,
   StackOutput,
 } from '../../src/aws/ports.js';
 import type { Clock } from '../../src/clock.js';
@@ -576,6 +577,13 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
     this.log('listImports', exportName);
     // This double keeps no imports: nothing imports anything here (the simulator models them).
     return Promise.resolve([]);
+  }
+
+  async listStackResources(stackName: string): Promise<StackResourceSummary[]> {
+    this.log('listStackResources', stackName);
+    await Promise.resolve();
+    // The fake keeps no resources: what engine tests need of this call is that it answers.
+    return [];
   }
 
   async listChangeSets(stackName: string): Promise<ChangeSetSummary[]> {

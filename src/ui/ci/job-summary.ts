@@ -15,6 +15,8 @@ const GLYPH: Readonly<Record<StackOutcome, string>> = {
   skipped: '⏭️',
   blocked: '⛔',
   unknown: '❓',
+  deleted: '🗑️',
+  absent: '➖',
 };
 
 /** Backslash-escapes what Markdown (and a table cell) would take as syntax or HTML; one line. */
