@@ -206,6 +206,25 @@ export type EngineEvent =
       summary: Partial<Record<StackOutcome, number>>;
       apiCalls: number;
     }
+  /**
+   * `destroy`: what will go and what will stay, before anything is deleted (and all of `--dry-run`),
+   * in destroy order (dependents first).
+   */
+  | {
+      type: 'destroy:planned';
+      stacks: {
+        stack: string;
+        stackName: string;
+        action: 'delete' | 'not deployed' | 'refused' | 'stays';
+        /** Resources the delete removes. */
+        deletes: number;
+        /** Resources DeletionPolicy keeps (Retain, RetainExceptOnCreate) or snapshots (Snapshot). */
+        kept: { logicalId: string; resourceType: string; policy: string; fixedName?: string }[];
+        /** Why it is refused or stays, and what to do. */
+        reason?: string;
+      }[];
+      warnings: string[];
+    }
   /** `plan`: one per selected stack, in deploy order, once every change set has been made and deleted. */
   | (StackRef & StackPlan & { type: 'stack:planned' })
   /** `plan`: the end; detailedExitCode 0 nothing to change, 2 changes, 1 a stack could not be planned. */

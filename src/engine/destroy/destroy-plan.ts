@@ -1,4 +1,5 @@
 import type { CloudFormationPort, StackDescription } from '../../aws/ports.js';
+import type { EngineEvent } from '../events.js';
 import { AwsError } from '../../aws/errors.js';
 import type { Project } from '../../graph/load-project.js';
 import { dependentsOf } from '../../graph/types.js';
@@ -17,6 +18,18 @@ export interface DestroyTarget {
   kept: KeptResource[];
   /** Why this stack may not be deleted, with what to do; it is then blocked, and what it depends on stays. */
   refusal?: string;
+  /** A deployed stack that stays because a stack depending on it is refused (it waits for that one). */
+  stays?: string;
+}
+
+/** What a destroy will do to one stack, as the table before the confirmation says it. */
+export type DestroyAction = 'delete' | 'not deployed' | 'refused' | 'stays';
+
+export function actionOf(target: DestroyTarget): DestroyAction {
+  if (!target.deployed) return 'not deployed';
+  if (target.refusal !== undefined) return 'refused';
+  if (target.stays !== undefined) return 'stays';
+  return 'delete';
 }
 
 export interface DestroyPlan {
@@ -130,5 +143,42 @@ export async function planDestroy(input: DestroyPlanInput): Promise<DestroyPlan>
     }
     if (refusals.length > 0) target.refusal = refusals.join('; ');
   }
+  // A stack goes after every selected stack that depends on it: behind a refused one, it stays.
+  const refusedOrStaying = new Map<string, string>();
+  for (const target of targets) {
+    if (!target.deployed) continue;
+    if (target.refusal !== undefined) {
+      refusedOrStaying.set(target.id, `${target.id} is refused`);
+      continue;
+    }
+    const behind = dependentsOf(project.graph, target.id).filter((dep) => refusedOrStaying.has(dep));
+    if (behind.length === 0) continue;
+    target.stays = `it waits for ${behind.map((dep) => (refusedOrStaying.get(dep) === `${dep} is refused` ? `${dep}, which is refused` : `${dep}, which stays`)).join(' and ')}`;
+    refusedOrStaying.set(target.id, `${target.id} stays`);
+  }
   return { targets, warnings };
+}
+
+/** The plan as the `destroy:planned` event says it (the table before the confirmation, and `--dry-run`). */
+export function plannedEvent(plan: DestroyPlan): Extract<EngineEvent, { type: 'destroy:planned' }> {
+  return {
+    type: 'destroy:planned',
+    stacks: plan.targets.map((t) => {
+      const reason = t.refusal ?? t.stays;
+      return {
+        stack: t.id,
+        stackName: t.stackName,
+        action: actionOf(t),
+        deletes: t.deletes,
+        kept: t.kept.map((k) => ({
+          logicalId: k.logicalId,
+          resourceType: k.resourceType,
+          policy: k.policy,
+          ...(k.fixedName === undefined ? {} : { fixedName: k.fixedName }),
+        })),
+        ...(reason === undefined ? {} : { reason }),
+      };
+    }),
+    warnings: [...plan.warnings],
+  };
 }

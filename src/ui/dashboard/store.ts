@@ -267,6 +267,7 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
       return { ...state, approvals: [] };
     // `plan` does not use the dashboard.
     case 'stack:planned':
+    case 'destroy:planned':
     case 'plan:done':
       return state;
   }
