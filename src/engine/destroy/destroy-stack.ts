@@ -98,7 +98,16 @@ export async function destroyStack(target: DestroyTarget, ctx: StackDestroyConte
       });
       attempt = await deleteOnce(target, attempt.stack, `${token}-retain`.slice(0, 128), [...ctx.retain], ctx);
     }
-    return outcome(target, attempt, resources, keeps, ctx);
+    const result = outcome(target, attempt, resources, keeps, ctx);
+    for (const r of result.retained ?? []) {
+      if (!r.fixedName) continue;
+      ctx.emit({
+        type: 'stack:warning',
+        ...ref,
+        message: `kept ${r.logicalId} (${r.physicalId}) under a fixed name: a later deploy of this stage fails on it ("already exists") until it is deleted or imported`,
+      });
+    }
+    return result;
   } catch (error) {
     if (error instanceof AwsError || error instanceof DeployError)
       return {
