@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { RateLimiter, resilientPorts } from '../src/aws/index.js';
-import { deployRun } from '../src/engine/deploy-run.js';
+import { deployRun } from '../src/engine/deploy/deploy-run.js';
 import { loadProject } from '../src/graph/load-project.js';
 import type { Project } from '../src/graph/load-project.js';
 import {
@@ -19,7 +19,7 @@ import {
   defaultCreateSeconds,
 } from '../src/sim/index.js';
 import type { StackScript } from '../src/sim/index.js';
-import type { StackDurations } from '../src/engine/schedule-plan.js';
+import type { StackDurations } from '../src/engine/runner/schedule-plan.js';
 import { loadBenchScenario, randomScenario, realisticScenario } from './scenarios.js';
 import type { BenchScenario } from './scenarios.js';
 import { STRATEGIES } from './strategies.js';

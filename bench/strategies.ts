@@ -1,5 +1,5 @@
-import type { FollowPolling } from '../src/engine/follow-operation.js';
-import type { SchedulingPolicy } from '../src/engine/schedule-plan.js';
+import type { FollowPolling } from '../src/engine/deploy/follow-operation.js';
+import type { SchedulingPolicy } from '../src/engine/runner/schedule-plan.js';
 
 export interface Strategy {
   name: 'sequential' | 'waves' | 'ready-queue' | 'stackpilot';

@@ -1,4 +1,4 @@
-import type { ApprovalLevel, Approver } from '../engine/approvals.js';
+import type { ApprovalLevel, Approver } from '../engine/index.js';
 
 export interface ApproverOptions {
   /** `--yes`: approve everything. */

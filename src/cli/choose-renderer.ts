@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { StackDurations } from '../engine/schedule-plan.js';
+import type { StackDurations } from '../engine/index.js';
 import type { Project } from '../graph/load-project.js';
 import { createCiRenderer } from '../ui/ci/ci-renderer.js';
 import { createGithubRenderer } from '../ui/ci/github-renderer.js';

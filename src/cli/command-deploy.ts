@@ -1,9 +1,9 @@
 import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
 import { UsageError } from '../errors.js';
-import { deployRun } from '../engine/deploy-run.js';
-import type { EngineEvent } from '../engine/events.js';
+import { deployRun } from '../engine/index.js';
+import type { EngineEvent } from '../engine/index.js';
 import { createApprover } from './approver.js';
-import type { ApprovalLevel } from '../engine/approvals.js';
+import type { ApprovalLevel } from '../engine/index.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { durationsFile, mergeDurations, readDurations, writeDurations } from './durations-store.js';
 import { openAccount } from './open-account.js';
@@ -11,7 +11,7 @@ import { parseAllowReplace } from './allow-replace.js';
 import { chooseRenderer, wantsDashboard } from './choose-renderer.js';
 import { nodeNoticeField } from './node-support.js';
 import { runPlan } from './command-plan.js';
-import { packageStacks } from '../engine/package-stacks.js';
+import { packageStacks } from '../engine/index.js';
 
 export interface DeployOptions extends GlobalOptions {
   profile?: string;

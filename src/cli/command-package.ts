@@ -1,7 +1,7 @@
 import { apiRateOption, loadSelection, pickAccount } from './command-options.js';
 import { basename, extname, join, resolve } from 'node:path';
 import { displayPath } from '../config/resolve-config.js';
-import { packageStacks } from '../engine/package-stacks.js';
+import { packageStacks } from '../engine/index.js';
 import { packagedText } from '../ui/packaged-text.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 

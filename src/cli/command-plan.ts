@@ -1,5 +1,5 @@
 import { apiRateOption, loadSelection, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
-import { planRun } from '../engine/plan-run.js';
+import { planRun } from '../engine/index.js';
 import type { Project } from '../graph/load-project.js';
 import { formatPlan } from '../ui/plan-report.js';
 
@@ -7,9 +7,10 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK } from './context.js';
 import { nodeNoticeField } from './node-support.js';
 import { openAccount } from './open-account.js';
-import { packageStacks } from '../engine/package-stacks.js';
+import { packageStacks } from '../engine/index.js';
 import { parseAllowReplace } from './allow-replace.js';
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/index.js';
+import { createCiRenderer } from '../ui/ci/ci-renderer.js';
 import { createGithubRenderer } from '../ui/ci/github-renderer.js';
 import { createJsonRenderer } from '../ui/plain-renderer.js';
 import type { Renderer, RunHeader } from '../ui/renderer.js';
@@ -20,6 +21,8 @@ export interface PlanOptions extends GlobalOptions {
   simulate?: string | true;
   simulateState?: string;
   output: 'text' | 'json';
+  /** Plain progress lines on stderr while the plan is made (stdout stays the plan). */
+  ci?: boolean;
   detailedExitcode?: boolean;
   allowReplace?: string[];
   exclusively?: boolean;
@@ -34,8 +37,9 @@ export interface PlanOptions extends GlobalOptions {
  *
  * Where the plan goes: `--output json` → the engine's events as NDJSON on stdout (the changes are
  * in `stack:planned`); otherwise the tables on stdout at the end. Under GitHub Actions the
- * progress also goes to stderr as one group per stack, and the job summary gets the plan. The
- * Ink dashboard is for deploys: a plan has nothing to watch or approve, so it prints its tables.
+ * progress also goes to stderr as one group per stack, and the job summary gets the plan; with
+ * `--ci`, elsewhere, the progress goes to stderr as deploy's plain lines. The Ink dashboard is
+ * for deploys: a plan has nothing to watch or approve, so it prints its tables.
  */
 export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliContext): Promise<number> {
   const apiRate = apiRateOption(options.apiRate);
@@ -48,6 +52,7 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
   const renderer = planRenderer(
     ctx,
     options.output,
+    options.ci === true,
     project,
     {
       project: project.config.project,
@@ -92,10 +97,14 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
   }
 }
 
-/** NDJSON events for `--output json`; grouped progress and the job summary under GitHub Actions; else none. */
+/**
+ * NDJSON events for `--output json`; grouped progress and the job summary under GitHub Actions;
+ * plain progress lines with `--ci`; else none.
+ */
 function planRenderer(
   ctx: CliContext,
   output: 'text' | 'json',
+  ci: boolean,
   project: Project,
   header: RunHeader,
   now: () => number,
@@ -113,6 +122,14 @@ function planRenderer(
       graph: project.graph,
       header,
       colors: ctx.colors.stderr,
+    });
+  }
+  if (ci) {
+    return createCiRenderer({
+      write: (text) => ctx.stderr.write(text),
+      colors: ctx.colors.stderr,
+      now,
+      ...(header.nodeNotice === undefined ? {} : { notice: header.nodeNotice }),
     });
   }
   return undefined;

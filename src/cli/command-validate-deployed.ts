@@ -1,9 +1,9 @@
 import { apiRateOption, loadSelection, pickAccount } from './command-options.js';
-import { previewPackagedTemplates } from '../engine/package-stacks.js';
+import { previewPackagedTemplates } from '../engine/index.js';
 import type { Project } from '../graph/load-project.js';
-import { asResourceChanges, predictChanges } from '../engine/predict-changes.js';
-import type { StackPredictionResult } from '../engine/predict-changes.js';
-import { checkStatefulChanges } from '../engine/stateful-guard.js';
+import { asResourceChanges, predictChanges } from '../engine/index.js';
+import type { StackPredictionResult } from '../engine/index.js';
+import { checkStatefulChanges } from '../engine/index.js';
 import { loadResourceSpec } from '../spec/resource-spec.js';
 import type { ResourceSpec } from '../spec/resource-spec.js';
 import { parseTemplate } from '../template/parse-template.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StackDurations } from '../engine/schedule-plan.js';
+import type { StackDurations } from '../engine/index.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 
 /**

@@ -8,15 +8,12 @@ import type { GraphFormat } from '../ui/render-graph.js';
 import type { ValidateOptions } from './command-validate.js';
 import type { PackageOptions } from './command-package.js';
 import type { PlanOptions } from './command-plan.js';
-import { DEFAULT_CONCURRENCY } from '../engine/schedule-plan.js';
-import { APPROVAL_LEVELS } from '../engine/approvals.js';
+import { APPROVAL_LEVELS } from '../engine/guards/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
-import { API_RATE_RANGE } from './api-rate-range.js';
-
-const API_RATE_HELP = `the AWS API calls per second shared by the whole run (${API_RATE_RANGE.min} to ${API_RATE_RANGE.max})`;
+import { addSharedOptions as sharedOptions, RUN_OPTIONS } from './shared-options.js';
 
 /** Repeatable options collect into a list. */
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -59,29 +56,19 @@ Examples:
 Exit codes: 0 ok, 1 failure, 2 bad usage.`,
     );
 
-  program
-    .command('validate')
+  sharedOptions(program.command('validate'), ['account', 'selection'])
     .description('check the config, the templates and the dependency graph, offline (no AWS call)')
     .argument('[stacks...]', 'with --against-deployed: these stacks and everything upstream of them (default: all)')
     .option(
       '--against-deployed',
       'also diff the templates with the deployed stacks and predict replacements (read-only AWS calls)',
     )
-    .option('--simulate [scenario]', 'with --against-deployed: read the built-in simulator instead of AWS')
-    .option(
-      '--simulate-state <path>',
-      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
-    )
-    .option('--endpoint-url <url>', 'send CloudFormation calls to this endpoint, e.g. an emulator')
-    .option('--profile <name>', 'the AWS profile')
     .option(
       '--allow-replace <stack.LogicalId>',
       'as for deploy: this stateful resource may be removed or replaced (repeatable)',
       collect,
       [],
     )
-    .option('--exclusively', 'only the named stacks, without their upstream stacks')
-    .option('--with-dependents', 'add every stack downstream of the named stacks')
     .option('--strict', 'template warnings (unknown properties, attributes, types...) fail the run too (exit 1)')
     .addHelpText(
       'after',
@@ -111,13 +98,10 @@ Examples:
       setExit(await (await import('./command-validate.js')).runValidate(options, ctx, stacks));
     });
 
-  program
-    .command('graph')
+  sharedOptions(program.command('graph'), ['selection'])
     .description('print the dependency graph of the stacks')
     .argument('[stacks...]', 'show only these stacks and everything upstream of them')
     .addOption(new Option('-f, --format <format>', 'output format').choices(GRAPH_FORMATS).default('text'))
-    .option('--exclusively', 'only the named stacks, without their upstream stacks')
-    .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
       'after',
       `
@@ -142,17 +126,9 @@ Examples:
       setExit(await (await import('./command-graph.js')).runGraph(stacks, options, ctx));
     });
 
-  program
-    .command('plan')
+  sharedOptions(program.command('plan'), RUN_OPTIONS)
     .description('show what deploy would change: every change set is made, shown and deleted; nothing is changed')
     .argument('[stacks...]', 'plan these stacks and everything upstream of them (default: all)')
-    .option('--simulate [scenario]', 'plan against the built-in simulator instead of AWS')
-    .option(
-      '--simulate-state <path>',
-      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
-    )
-    .option('--endpoint-url <url>', 'send CloudFormation and SSM calls to this endpoint, e.g. an emulator')
-    .option('--profile <name>', 'the AWS profile')
     .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on error')
     .option(
       '--allow-replace <stack.LogicalId>',
@@ -160,20 +136,6 @@ Examples:
       collect,
       [],
     )
-    .addOption(
-      new Option('-o, --output <format>', "tables, or the engine events as NDJSON (each stack's plan in stack:planned)")
-        .choices(['text', 'json'])
-        .default('text'),
-    )
-    .option('--api-rate <per-second>', API_RATE_HELP, '5')
-    .option('--concurrency <n>', 'change sets made at once', String(DEFAULT_CONCURRENCY))
-    .option(
-      '--wait-timeout <minutes>',
-      'how long to wait for another operation on a stack, or a change set, to end',
-      '30',
-    )
-    .option('--exclusively', 'only the named stacks, without their upstream stacks')
-    .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
       'after',
       `
@@ -193,23 +155,12 @@ Examples:
       setExit(await (await import('./command-plan.js')).runPlan(stacks, command.optsWithGlobals<PlanOptions>(), ctx));
     });
 
-  program
-    .command('package')
+  sharedOptions(program.command('package'), ['account', 'apiRate', 'selection'])
     .description(
       'zip and upload local code and nested templates, and write the packaged templates to a folder; deploys nothing',
     )
     .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
     .option('-d, --output-dir <dir>', 'where the packaged templates are written', '.stackpilot/packaged')
-    .option('--simulate [scenario]', "upload to the built-in simulator's S3 instead of AWS")
-    .option(
-      '--simulate-state <path>',
-      'where the simulated account is kept (default: .stackpilot/simulator-state.json beside the config)',
-    )
-    .option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. an emulator')
-    .option('--profile <name>', 'the AWS profile')
-    .option('--api-rate <per-second>', API_RATE_HELP, '5')
-    .option('--exclusively', 'only the named stacks, without their upstream stacks')
-    .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
       'after',
       `
@@ -231,23 +182,9 @@ Examples:
       );
     });
 
-  program
-    .command('deploy')
+  sharedOptions(program.command('deploy'), RUN_OPTIONS)
     .description('deploy the stacks through change sets, in dependency order')
     .argument('[stacks...]', 'deploy these stacks and everything upstream of them (default: all)')
-    .option('--profile <name>', 'the AWS profile (default: AWS_PROFILE, then the default chain)')
-    .option(
-      '--simulate [scenario]',
-      'deploy to the built-in CloudFormation simulator instead of AWS, optionally with a scenario file (timings, failures, throttling, existing stacks)',
-    )
-    .option(
-      '--simulate-state <path>',
-      'where the simulated account is kept between runs (default: .stackpilot/simulator-state.json beside the config)',
-    )
-    .option(
-      '--endpoint-url <url>',
-      'send CloudFormation and SSM calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL, else AWS)',
-    )
     .option('-y, --yes', 'approve every change set that needs approval, without asking')
     .option(
       '--plan-first',
@@ -266,12 +203,6 @@ Examples:
         .choices(APPROVAL_LEVELS)
         .default('destructive'),
     )
-    .option('--ci', 'plain, non-interactive output and no prompts (also when CI is set or there is no terminal)')
-    .addOption(
-      new Option('-o, --output <format>', 'text lines, or the engine events as NDJSON')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
     .option(
       '--allow-replace <stack.LogicalId>',
       'allow this stateful resource to be removed or replaced (repeatable)',
@@ -279,12 +210,7 @@ Examples:
       [],
     )
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
-    .option('--wait-timeout <minutes>', 'how long to wait for another operation on a stack to end', '30')
-    .option('--api-rate <per-second>', API_RATE_HELP, '5')
-    .option('--concurrency <n>', 'stacks deployed at once (change sets made or executed)', String(DEFAULT_CONCURRENCY))
     .option('--fail-fast', 'after a stack fails, start nothing new (stacks already deploying finish)')
-    .option('--exclusively', 'only the named stacks, without their upstream stacks')
-    .option('--with-dependents', 'add every stack downstream of the named stacks')
     .addHelpText(
       'after',
       `

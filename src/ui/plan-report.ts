@@ -1,7 +1,7 @@
 import { changeTableLines } from './change-table.js';
 import type { ChangeRow } from './change-table.js';
 import type { NestedPlan, PlannedChange, StackPlan } from '../engine/events.js';
-import type { PlanRunResult, PlannedStack } from '../engine/plan-run.js';
+import type { PlanRunResult, PlannedStack } from '../engine/plan/plan-run.js';
 import type { Colors } from './colors.js';
 
 /** The plan as a person reads it: per stack a table of changes and a summary line, then the whole graph. */

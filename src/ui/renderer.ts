@@ -1,4 +1,4 @@
-import type { Approver } from '../engine/approvals.js';
+import type { Approver } from '../engine/guards/approvals.js';
 import type { EngineEvent } from '../engine/events.js';
 
 /**

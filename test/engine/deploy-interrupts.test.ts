@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Approver } from '../../src/engine/approvals.js';
+import type { Approver } from '../../src/engine/guards/approvals.js';
 import { deploy, doneOf, makeProject, methods, ofType, stackNameOf, world } from './support.js';
 
 const TWO = `

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudFormationPort, StackDescription, StackEvent } from '../../src/aws/ports.js';
-import { findRootCause, followOperation } from '../../src/engine/follow-operation.js';
+import { findRootCause, followOperation } from '../../src/engine/deploy/follow-operation.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const STACK = 'demo-dev-app';

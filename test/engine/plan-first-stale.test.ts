@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors.js';
 import type { ChangeSetDescription, CloudFormationPort, StackDescription } from '../../src/aws/ports.js';
-import type { PreparedStack } from '../../src/engine/deploy-stack.js';
-import { sameChanges, staleReason } from '../../src/engine/plan-first.js';
+import type { PreparedStack } from '../../src/engine/deploy/deploy-stack.js';
+import { sameChanges, staleReason } from '../../src/engine/deploy/plan-first.js';
 
 const stack = (over: Partial<StackDescription> = {}): StackDescription => ({
   stackId: 'arn:stack/app/1',

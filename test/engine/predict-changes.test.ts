@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asResourceChanges, predictChanges } from '../../src/engine/predict-changes.js';
-import { checkStatefulChanges } from '../../src/engine/stateful-guard.js';
+import { checkStatefulChanges } from '../../src/engine/guards/stateful-guard.js';
 import { loadResourceSpec } from '../../src/spec/resource-spec.js';
 import type { TemplateObject } from '../../src/template/parse-template.js';
 

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResourceChange, ResourceChangeDetail } from '../../src/aws/ports.js';
-import { changedInputs, judgeReplacements } from '../../src/engine/replacement-opinions.js';
-import { planRun } from '../../src/engine/plan-run.js';
-import type { Approver } from '../../src/engine/approvals.js';
+import { changedInputs, judgeReplacements } from '../../src/engine/guards/replacement-opinions.js';
+import { planRun } from '../../src/engine/plan/plan-run.js';
+import type { Approver } from '../../src/engine/guards/approvals.js';
 import { loadResourceSpec } from '../../src/spec/resource-spec.js';
 import { parseTemplate } from '../../src/template/parse-template.js';
 import { deploy, doneOf, makeProject, methods, ofType, world } from './support.js';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors.js';
 import type { CloudFormationPort } from '../../src/aws/ports.js';
-import { reviewStackOwner } from '../../src/engine/review-stack-owner.js';
+import { reviewStackOwner } from '../../src/engine/guards/review-stack-owner.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { doneOf, eventsOf, outcomes, simDeploy, simWorld } from '../scheduler/support.js';

@@ -7,7 +7,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { resilientPorts } from '../../src/aws/resilient-ports.js';
-import { deployRun } from '../../src/engine/deploy-run.js';
+import { deployRun } from '../../src/engine/deploy/deploy-run.js';
 import { createSimulator, createVirtualClock } from '../../src/sim/index.js';
 import type { SimScenario } from '../../src/sim/index.js';
 import { approveAll, makeProject, stackNameOf } from './support.js';

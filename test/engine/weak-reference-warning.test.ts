@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRun } from '../../src/engine/plan-run.js';
+import { planRun } from '../../src/engine/plan/plan-run.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import type { Project } from '../../src/graph/load-project.js';
 import { computeOrderings } from '../../src/graph/orderings.js';

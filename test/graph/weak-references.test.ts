@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Project } from '../../src/graph/load-project.js';
 import { computeOrderings } from '../../src/graph/orderings.js';
 import { weakReferenceNotes } from '../../src/graph/weak-references.js';
-import { planSchedule } from '../../src/engine/schedule-plan.js';
+import { planSchedule } from '../../src/engine/runner/schedule-plan.js';
 import { buildGraph } from '../../src/graph/build-graph.js';
 import { projectOf, reading } from '../helpers/graph-builders.js';
 

@@ -10,7 +10,7 @@ import { createAwsPorts } from '../../src/aws/create-aws-ports.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { systemClock } from '../../src/clock.js';
-import { deployRun } from '../../src/engine/deploy-run.js';
+import { deployRun } from '../../src/engine/deploy/deploy-run.js';
 import { packageStacks } from '../../src/engine/package-stacks.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { loadProject } from '../../src/graph/load-project.js';

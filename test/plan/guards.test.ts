@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, resilientPorts } from '../../src/aws/index.js';
-import { planRun } from '../../src/engine/plan-run.js';
+import { planRun } from '../../src/engine/plan/plan-run.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import type { Project } from '../../src/graph/load-project.js';
 import { copyExample } from '../helpers/example-project.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors.js';
 import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from '../../src/aws/ports.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { planRun } from '../../src/engine/plan-run.js';
+import { planRun } from '../../src/engine/plan/plan-run.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { formatPlan } from '../../src/ui/plan-report.js';
 import { renderPlanSummary } from '../../src/ui/ci/plan-summary.js';

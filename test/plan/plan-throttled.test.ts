@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors.js';
 import { RateLimiter, resilientPorts } from '../../src/aws/index.js';
 import { seededRandom } from '../../src/aws/resilient-ports.js';
-import { planRun } from '../../src/engine/plan-run.js';
+import { planRun } from '../../src/engine/plan/plan-run.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { makeProject } from '../engine/support.js';
 import { endpoint, simWorld } from '../scheduler/support.js';

@@ -8,7 +8,7 @@
  * change set, waiting for upstream stacks, it holds none.
  */
 import { describe, expect, it } from 'vitest';
-import type { StackDurations } from '../../src/engine/schedule-plan.js';
+import type { StackDurations } from '../../src/engine/runner/schedule-plan.js';
 import type { StackDef } from '../engine/support.js';
 import { makeProject } from '../engine/support.js';
 import {

@@ -4,7 +4,7 @@
  * a change set that went stale is made again and never executed blindly.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { ApprovalRequest } from '../../src/engine/approvals.js';
+import type { ApprovalRequest } from '../../src/engine/guards/approvals.js';
 import type { Project } from '../../src/graph/load-project.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';

@@ -4,9 +4,9 @@ import type { Clock } from '../../clock.js';
 import { formatDuration } from '../../format-duration.js';
 import { DeployError } from '../deploy-errors.js';
 import type { EngineEvent, RetainedResource, RootCause } from '../events.js';
-import { findRootCause, followOperation, isRootEvent } from '../follow-operation.js';
-import type { FollowPolling } from '../follow-operation.js';
-import { pollUntil } from '../poll.js';
+import { findRootCause, followOperation, isRootEvent } from '../deploy/follow-operation.js';
+import type { FollowPolling } from '../deploy/follow-operation.js';
+import { pollUntil } from '../deploy/poll.js';
 import { isInProgress } from '../stack-status.js';
 import type { DestroyTarget } from './destroy-plan.js';
 

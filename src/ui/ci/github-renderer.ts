@@ -8,7 +8,7 @@ import { createEventFormatter } from '../plain-renderer.js';
 import type { Renderer, RunHeader } from '../renderer.js';
 import { workflowCommand } from './github-commands.js';
 import { renderJobSummary } from './job-summary.js';
-import type { PlannedStack } from '../../engine/plan-run.js';
+import type { PlannedStack } from '../../engine/plan/plan-run.js';
 import { stackHeadline } from '../plan-report.js';
 import { renderPlanSummary } from './plan-summary.js';
 import { emptyRunRecord, failureText, recordEvent } from './run-record.js';

@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../../engine/events.js';
-import type { PlannedStack } from '../../engine/plan-run.js';
+import type { PlannedStack } from '../../engine/plan/plan-run.js';
 import type { RunHeader } from '../renderer.js';
 import { planCaveats, planRows, planSummaryLine, ssmNote, stackHeadline } from '../plan-report.js';
 import { markdownText } from './job-summary.js';

@@ -1,4 +1,4 @@
-import type { ApprovalAnswer, ApprovalRequest, Approver } from '../../engine/approvals.js';
+import type { ApprovalAnswer, ApprovalRequest, Approver } from '../../engine/guards/approvals.js';
 import type { LiveStore } from './live-store.js';
 
 export const REJECTED_AT_PROMPT = 'rejected at the prompt';

@@ -1,6 +1,6 @@
 import { render } from 'ink';
-import type { Approver } from '../../engine/approvals.js';
-import type { StackDurations } from '../../engine/schedule-plan.js';
+import type { Approver } from '../../engine/guards/approvals.js';
+import type { StackDurations } from '../../engine/runner/schedule-plan.js';
 import type { Colors } from '../colors.js';
 import { colorsFor } from '../colors.js';
 import type { Renderer, RunHeader } from '../renderer.js';

@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '../../engine/approvals.js';
+import type { ApprovalRequest } from '../../engine/guards/approvals.js';
 import type { ResourceChangeSummary } from '../../engine/events.js';
 import type { DashboardState } from './store.js';
 import { fit, truncate, width as textWidth, wrap } from './text.js';

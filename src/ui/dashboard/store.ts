@@ -1,7 +1,7 @@
 import { packagedText } from '../packaged-text.js';
-import type { ApprovalRequest } from '../../engine/approvals.js';
+import type { ApprovalRequest } from '../../engine/guards/approvals.js';
 import type { EngineEvent, ResourceChangeSummary, RootCause, StackOutcome } from '../../engine/events.js';
-import type { StackDurations } from '../../engine/schedule-plan.js';
+import type { StackDurations } from '../../engine/runner/schedule-plan.js';
 import type { RunHeader } from '../renderer.js';
 
 /**

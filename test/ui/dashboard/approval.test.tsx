@@ -1,6 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ApprovalAnswer } from '../../../src/engine/approvals.js';
+import type { ApprovalAnswer } from '../../../src/engine/guards/approvals.js';
 import { App } from '../../../src/ui/dashboard/app.js';
 import { createApprovalPrompt } from '../../../src/ui/dashboard/approval-prompt.js';
 import { createLiveStore } from '../../../src/ui/dashboard/live-store.js';

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
-import type { ApprovalRequest } from '../../../src/engine/approvals.js';
+import type { ApprovalRequest } from '../../../src/engine/guards/approvals.js';
 import type { EngineEvent, ResourceChangeSummary } from '../../../src/engine/events.js';
-import type { StackDurations } from '../../../src/engine/schedule-plan.js';
+import type { StackDurations } from '../../../src/engine/runner/schedule-plan.js';
 import type { DashboardSnapshot } from '../../../src/ui/dashboard/live-store.js';
 import { initialDashboardState, reduceDashboard } from '../../../src/ui/dashboard/store.js';
 import type { DashboardEvent, DashboardState } from '../../../src/ui/dashboard/store.js';

@@ -1,5 +1,5 @@
-import { AwsError } from '../aws/errors.js';
-import type { ChangeSetSummary, CloudFormationPort } from '../aws/ports.js';
+import { AwsError } from '../../aws/errors.js';
+import type { ChangeSetSummary, CloudFormationPort } from '../../aws/ports.js';
 
 /** How stackpilot names its change sets (`stackpilot-<run id>`) and begins its client tokens. */
 export const STACKPILOT_PREFIX = 'stackpilot-';

@@ -1,7 +1,7 @@
-import type { CloudFormationPort, StackDescription, StackEvent } from '../aws/ports.js';
-import type { Clock } from '../clock.js';
-import type { RootCause } from './events.js';
-import { isInProgress, isRootCauseCandidate } from './stack-status.js';
+import type { CloudFormationPort, StackDescription, StackEvent } from '../../aws/ports.js';
+import type { Clock } from '../../clock.js';
+import type { RootCause } from '../events.js';
+import { isInProgress, isRootCauseCandidate } from '../stack-status.js';
 
 export interface FollowOptions {
   stackId: string;

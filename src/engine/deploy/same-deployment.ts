@@ -1,6 +1,6 @@
-import type { Parameter, StackDescription } from '../aws/ports.js';
-import type { TemplateInfo } from '../template/analyze-template.js';
-import { parseTemplate } from '../template/parse-template.js';
+import type { Parameter, StackDescription } from '../../aws/ports.js';
+import type { TemplateInfo } from '../../template/analyze-template.js';
+import { parseTemplate } from '../../template/parse-template.js';
 
 /**
  * Whether deploying would change nothing: the deployed template, parameters and tags equal what

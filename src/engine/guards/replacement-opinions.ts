@@ -1,8 +1,8 @@
-import type { Parameter, ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
-import type { TemplateParameter } from '../template/analyze-template.js';
-import type { Recreation, ResourceSpec } from '../spec/resource-spec.js';
-import type { TemplateObject, TemplateValue } from '../template/parse-template.js';
-import { asResourceChanges, predictChanges } from './predict-changes.js';
+import type { Parameter, ResourceChange, ResourceChangeDetail } from '../../aws/ports.js';
+import type { TemplateParameter } from '../../template/analyze-template.js';
+import type { Recreation, ResourceSpec } from '../../spec/resource-spec.js';
+import type { TemplateObject, TemplateValue } from '../../template/parse-template.js';
+import { asResourceChanges, predictChanges } from '../predict-changes.js';
 
 /**
  * Whether a Modify replaces its resource, as the worse of two opinions (issue 11, item 2): the

@@ -1,8 +1,8 @@
-import type { Parameter, SsmPort } from '../aws/ports.js';
-import { isOutputRef, isSsmRef } from '../config/resolve-config.js';
-import type { ResolvedStack } from '../config/resolve-config.js';
-import type { TemplateInfo } from '../template/analyze-template.js';
-import { DeployError } from './deploy-errors.js';
+import type { Parameter, SsmPort } from '../../aws/ports.js';
+import { isOutputRef, isSsmRef } from '../../config/resolve-config.js';
+import type { ResolvedStack } from '../../config/resolve-config.js';
+import type { TemplateInfo } from '../../template/analyze-template.js';
+import { DeployError } from '../deploy-errors.js';
 
 export interface ResolvedParameters {
   parameters: Parameter[];

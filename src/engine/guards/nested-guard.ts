@@ -1,7 +1,7 @@
-import { AwsError } from '../aws/errors.js';
-import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from '../aws/ports.js';
-import { parseTemplate } from '../template/parse-template.js';
-import { loadResourceSpec } from '../spec/resource-spec.js';
+import { AwsError } from '../../aws/errors.js';
+import type { ChangeSetDescription, CloudFormationPort, ResourceChange } from '../../aws/ports.js';
+import { parseTemplate } from '../../template/parse-template.js';
+import { loadResourceSpec } from '../../spec/resource-spec.js';
 import { judgeReplacements, needsJudging } from './replacement-opinions.js';
 import { checkStatefulChanges } from './stateful-guard.js';
 import type { GuardResult } from './stateful-guard.js';

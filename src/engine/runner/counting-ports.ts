@@ -1,6 +1,6 @@
-import { observedPorts } from '../aws/call-observer.js';
-import type { RetryNotice } from '../aws/call-observer.js';
-import type { AwsPorts } from '../aws/ports.js';
+import { observedPorts } from '../../aws/call-observer.js';
+import type { RetryNotice } from '../../aws/call-observer.js';
+import type { AwsPorts } from '../../aws/ports.js';
 
 /** Counts the AWS requests one stack (or the run) sends, for the `apiCalls` of its events. */
 export interface CallCounter {

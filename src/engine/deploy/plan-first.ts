@@ -1,8 +1,8 @@
-import { AwsError } from '../aws/errors.js';
-import type { CloudFormationPort, ResourceChange } from '../aws/ports.js';
-import type { ApprovalRequest } from './approvals.js';
+import { AwsError } from '../../aws/errors.js';
+import type { CloudFormationPort, ResourceChange } from '../../aws/ports.js';
+import type { ApprovalRequest } from '../guards/approvals.js';
 import type { PreparedStack } from './deploy-stack.js';
-import type { ResourceChangeSummary } from './events.js';
+import type { ResourceChangeSummary } from '../events.js';
 
 /**
  * `deploy --plan-first`: every change set that can be made up front is made, shown and approved

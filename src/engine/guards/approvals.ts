@@ -1,4 +1,4 @@
-import type { ResourceChangeSummary } from './events.js';
+import type { ResourceChangeSummary } from '../events.js';
 
 /** When a person must say yes before a change set is executed (`--require-approval`). */
 export type ApprovalLevel = 'never' | 'destructive' | 'any-change';

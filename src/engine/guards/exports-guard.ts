@@ -1,6 +1,6 @@
-import type { CloudFormationPort, StackDescription } from '../aws/ports.js';
-import type { TemplateInfo } from '../template/analyze-template.js';
-import type { TemplateObject, TemplateValue } from '../template/parse-template.js';
+import type { CloudFormationPort, StackDescription } from '../../aws/ports.js';
+import type { TemplateInfo } from '../../template/analyze-template.js';
+import type { TemplateObject, TemplateValue } from '../../template/parse-template.js';
 
 /**
  * Exports other stacks import cannot be removed or changed: CloudFormation would fail mid-deploy

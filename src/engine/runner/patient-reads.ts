@@ -1,11 +1,11 @@
-import { observeCall, operationOf } from '../aws/call-observer.js';
-import type { RetryNotice } from '../aws/call-observer.js';
-import { AwsError, NETWORK_ERROR } from '../aws/errors.js';
-import type { AwsPorts, CloudFormationPort, SsmPort } from '../aws/ports.js';
-import { isRetryableAwsError, seededRandom } from '../aws/resilient-ports.js';
-import { backoffDelayMs } from '../aws/retry-strategy.js';
-import type { RetryPolicy } from '../aws/retry-strategy.js';
-import type { Clock } from '../clock.js';
+import { observeCall, operationOf } from '../../aws/call-observer.js';
+import type { RetryNotice } from '../../aws/call-observer.js';
+import { AwsError, NETWORK_ERROR } from '../../aws/errors.js';
+import type { AwsPorts, CloudFormationPort, SsmPort } from '../../aws/ports.js';
+import { isRetryableAwsError, seededRandom } from '../../aws/resilient-ports.js';
+import { backoffDelayMs } from '../../aws/retry-strategy.js';
+import type { RetryPolicy } from '../../aws/retry-strategy.js';
+import type { Clock } from '../../clock.js';
 
 export interface PatientReadsOptions {
   clock: Clock;

@@ -1,21 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import PQueue from 'p-queue';
-import type { AwsPorts, ChangeSetDescription, CloudFormationPort, ResourceChange } from '../aws/ports.js';
-import { AwsError, isNoChangesReason } from '../aws/errors.js';
-import { isOutputRef } from '../config/resolve-config.js';
-import type { ResolvedStack } from '../config/resolve-config.js';
-import type { Clock } from '../clock.js';
-import type { Project } from '../graph/load-project.js';
-import { weakReferenceNotes } from '../graph/weak-references.js';
-import { DeployError } from './deploy-errors.js';
-import { discardPrepared, prepareStack } from './deploy-stack.js';
-import type { Packaging } from './package-stacks.js';
-import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from './events.js';
-import { DEFAULT_CONCURRENCY, feedsChangeSet } from './schedule-plan.js';
-import { patientReads } from './patient-reads.js';
-import { deployedOutputsReader } from './deployed-outputs.js';
+import type { AwsPorts, ChangeSetDescription, CloudFormationPort, ResourceChange } from '../../aws/ports.js';
+import { AwsError, isNoChangesReason } from '../../aws/errors.js';
+import { isOutputRef } from '../../config/resolve-config.js';
+import type { ResolvedStack } from '../../config/resolve-config.js';
+import type { Clock } from '../../clock.js';
+import type { Project } from '../../graph/load-project.js';
+import { weakReferenceNotes } from '../../graph/weak-references.js';
+import { DeployError } from '../deploy-errors.js';
+import { discardPrepared, prepareStack } from '../deploy/deploy-stack.js';
+import type { Packaging } from '../package-stacks.js';
+import type { EngineEvent, NestedPlan, PlanStatus, PlannedChange, StackPlan } from '../events.js';
+import { DEFAULT_CONCURRENCY, feedsChangeSet } from '../runner/schedule-plan.js';
+import { graphRunner } from '../runner/run-graph.js';
+import { deployedOutputsReader } from '../deployed-outputs.js';
 
-export type { PlanStatus } from './events.js';
+export type { PlanStatus } from '../events.js';
 
 /** One stack of the plan: what `stack:planned` carries. */
 export type PlannedStack = StackRef & StackPlan;
@@ -73,22 +72,28 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
       .slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   const stopSignal = options.stopSignal ?? new AbortController().signal;
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
-  const selected = project.orderings.order.filter((id) => options.stacks.includes(id));
   const settleTimeoutMs = options.settleTimeoutMs ?? 30 * 60_000;
-  /**
-   * As in deploy: a read refused by throttling waits as long as the stack would wait for
-   * CloudFormation, instead of failing the stack's plan once the port's own retries are spent.
-   */
-  const patient = (ref?: { stack: string; stackName: string }): AwsPorts =>
-    patientReads(options.ports, {
-      clock,
-      patienceMs: settleTimeoutMs,
-      onRetry: (notice) => emit({ type: 'api:retry', ...ref, ...notice }),
-    });
-  const runPorts = patient();
-  const outputsOfDeployed = deployedOutputsReader(runPorts.cloudFormation, (id) => byId.get(id)?.stackName);
-  const startedAt = clock.now();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  /**
+   * Nothing executes, so stacks are planned independently (no edges), in graph order. As in
+   * deploy, a read refused by throttling waits as long as the stack would wait for CloudFormation,
+   * instead of failing the stack's plan once the port's own retries are spent.
+   */
+  const runner = graphRunner({
+    project,
+    stacks: options.stacks,
+    direction: 'none',
+    ports: options.ports,
+    clock,
+    emit,
+    stopSignal,
+    policy: { concurrency, prioritize: false },
+    patienceMs: settleTimeoutMs,
+    countCalls: false,
+  });
+  const selected = runner.plan.order;
+  const outputsOfDeployed = deployedOutputsReader(runner.runPorts.cloudFormation, (id) => byId.get(id)?.stackName);
+  const startedAt = clock.now();
   emit({
     type: 'run:start',
     command: 'plan',
@@ -103,24 +108,24 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
   // Fn::GetStackOutput is resolved only when the reader is updated: say which readers may go stale.
   for (const message of weakReferenceNotes(project.graph, selected)) emit({ type: 'run:warning', message });
 
+  const baseOf = (id: string): PlannedStack => ({
+    stack: id,
+    stackName: byId.get(id)?.stackName ?? id,
+    status: 'failed',
+    changeSetType: undefined,
+    changes: [],
+    pendingUpstream: [],
+    reason: undefined,
+  });
+
   const planOne = async (id: string): Promise<PlannedStack> => {
     const stack = byId.get(id);
     const template = project.templates.get(id);
-    const base: PlannedStack = {
-      stack: id,
-      stackName: stack?.stackName ?? id,
-      status: 'failed',
-      changeSetType: undefined,
-      changes: [],
-      pendingUpstream: [],
-      reason: undefined,
-    };
+    const base = baseOf(id);
     if (!stack || !template) return { ...base, status: 'failed', reason: 'not in the project' };
-    if (stopSignal.aborted) return { ...base, status: 'skipped', reason: 'interrupted' };
     const ssmReads = [...new Set(template.ssmReads.map((read) => read.parameterName.value))];
     if (ssmReads.length > 0) base.ssmReads = ssmReads;
-    emit({ type: 'stack:start', stack: id, stackName: stack.stackName });
-    const ports = patient({ stack: id, stackName: stack.stackName });
+    const ports = runner.portsFor(id);
     let missingUpstream: string | undefined;
     const outcome = await prepareStack(stack, template, {
       ports,
@@ -187,8 +192,6 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
     }
   };
 
-  // Bounded by the queue's concurrency, not by the number of stacks.
-  const queue = new PQueue({ concurrency });
   // What packaging did, per stack, once its uploads are done (they run beside the change sets).
   const packagedEvents = selected.map((id) => {
     const packaging = options.packaging?.of(id);
@@ -200,7 +203,15 @@ export async function planRun(options: PlanRunOptions): Promise<PlanRunResult> {
         )
       : Promise.resolve();
   });
-  const planned = await Promise.all(selected.map((id) => queue.add(() => planOne(id))));
+  // Bounded by the runner's concurrency, not by the number of stacks; a stack not started at
+  // Ctrl-C is skipped as `interrupted`.
+  const { results } = await runner.run<PlannedStack>({
+    succeeded: (p) => p.status !== 'failed' && p.status !== 'skipped' && p.status !== 'blocked',
+    skipped: (id, reason) => ({ ...baseOf(id), status: 'skipped', reason }),
+    failed: (id, reason) => ({ ...baseOf(id), status: 'failed', reason }),
+    run: planOne,
+  });
+  const planned = selected.flatMap((id) => results.get(id) ?? []);
   await Promise.all(packagedEvents);
   const status = new Map(planned.map((p) => [p.stack, p.status]));
   for (const p of planned) {

@@ -1,5 +1,5 @@
-import type { ResourceChange } from '../aws/ports.js';
-import type { TemplateObject } from '../template/parse-template.js';
+import type { ResourceChange } from '../../aws/ports.js';
+import type { TemplateObject } from '../../template/parse-template.js';
 
 /** Resource types that hold data: losing one loses the data (issue 6, "Guards"). */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([

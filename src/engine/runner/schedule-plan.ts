@@ -1,5 +1,5 @@
-import type { Project } from '../graph/load-project.js';
-import type { EdgeVia } from '../graph/types.js';
+import type { Project } from '../../graph/load-project.js';
+import type { EdgeVia } from '../../graph/types.js';
 
 /** Parallel stacks: CloudFormation works on stacks independently; the API budget is the real limit. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -23,15 +23,22 @@ export interface StackDurations {
   executeMs?: number;
 }
 
+/**
+ * Which way a stack waits: `forward`, for its dependencies (deploy, plan); `reverse`, for its
+ * dependents (destroy: a stack goes only once everything that uses it is gone); `none`, for nothing
+ * (read-only operations such as status: every stack is independent).
+ */
+export type EdgeDirection = 'forward' | 'reverse' | 'none';
+
 export interface SchedulePlan {
   policy: SchedulingPolicy;
-  /** The selected stacks, topologically ordered. */
+  /** The selected stacks in the order they may go: topological, or reversed for `reverse`. */
   order: string[];
   /** The selected stacks, highest priority first (the order `order` has when priorities are off). */
   byPriority: string[];
   priority: ReadonlyMap<string, number>;
   level: ReadonlyMap<string, number>;
-  /** Selected stacks this one deploys after. */
+  /** Selected stacks this one goes after (its dependencies; its dependents for `reverse`). */
   dependencies: (id: string) => string[];
   /**
    * Selected stacks whose data this one needs to make its change set: `output()` parameters,
@@ -60,6 +67,7 @@ export function planSchedule(
   stacks: readonly string[],
   overrides: Partial<SchedulingPolicy>,
   durations: Readonly<Record<string, StackDurations>>,
+  direction: EdgeDirection = 'forward',
 ): SchedulePlan {
   const policy: SchedulingPolicy = {
     concurrency: DEFAULT_CONCURRENCY,
@@ -70,15 +78,25 @@ export function planSchedule(
     ...overrides,
   };
   const selected = new Set(stacks);
-  const order = project.orderings.order.filter((id) => selected.has(id));
-  const edges = project.graph.edges.filter((e) => selected.has(e.stack) && selected.has(e.dependsOn));
+  const topological = project.orderings.order.filter((id) => selected.has(id));
+  const order = direction === 'reverse' ? [...topological].reverse() : topological;
+  // The edges the run waits along, each as `stack` goes after `dependsOn`.
+  const edges =
+    direction === 'none'
+      ? []
+      : project.graph.edges
+          .filter((e) => selected.has(e.stack) && selected.has(e.dependsOn))
+          .map((e) => (direction === 'reverse' ? { ...e, stack: e.dependsOn, dependsOn: e.stack } : e));
   const deps = new Map(
     order.map((id) => [id, [...new Set(edges.filter((e) => e.stack === id).map((e) => e.dependsOn))]]),
   );
+  // Early change sets are a forward thing: a reverse run has no data flowing along its edges.
   const inputs = new Map(
     order.map((id) => [
       id,
-      [...new Set(edges.filter((e) => e.stack === id && feedsChangeSet(e.via)).map((e) => e.dependsOn))],
+      direction === 'forward'
+        ? [...new Set(edges.filter((e) => e.stack === id && feedsChangeSet(e.via)).map((e) => e.dependsOn))]
+        : (deps.get(id) ?? []),
     ]),
   );
   const dependents = new Map(
