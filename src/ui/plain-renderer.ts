@@ -41,6 +41,7 @@ export function createEventFormatter(
 ): (event: EngineEvent) => string {
   let width = 0;
   let dryRun = false;
+  let destroying = false;
   let out: string[] = [];
   // `paint` colours each physical line on its own, so a colour never runs into the next prefix.
   const line = (stack: string, text: string, paint: (text: string) => string = (t) => t): void => {
@@ -73,6 +74,7 @@ export function createEventFormatter(
       case 'run:start':
         width = Math.max(3, ...event.stacks.map((s) => s.length));
         dryRun = event.dryRun;
+        destroying = event.command === 'destroy';
         line(
           'run',
           `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${event.region ? `, region ${event.region}` : ''}): ${event.order.join(' → ')}`,
@@ -83,7 +85,10 @@ export function createEventFormatter(
         line(event.stack, `waiting for ${event.on.join(', ')}`);
         return;
       case 'stack:start':
-        line(event.stack, `${dryRun ? 'planning' : 'deploying'} ${event.stackName}`);
+        line(
+          event.stack,
+          `${dryRun ? 'planning' : destroying ? 'starting the delete of' : 'deploying'} ${event.stackName}`,
+        );
         return;
       case 'stack:settling':
         line(
