@@ -125,8 +125,10 @@ export async function planDestroy(input: DestroyPlanInput): Promise<DestroyPlan>
         // CloudFormation refuses to delete an export in use anyway; ListImports only makes it early and clear.
         if (!(error instanceof AwsError)) throw error;
         importsUnavailable = true;
+        // One line: an emulator's 500 can come as an HTML page the SDK cannot parse.
+        const said = `${error.awsCode}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ''}: ${error.serviceMessage.split('\n')[0] ?? ''}`;
         warnings.push(
-          `could not check who imports ${output.exportName} (ListImports: ${error.message}); going on: CloudFormation itself refuses to delete an export in use`,
+          `could not check who imports ${output.exportName} (ListImports answered ${said}); going on: CloudFormation itself refuses to delete an export in use`,
         );
         break;
       }

@@ -3,6 +3,7 @@ import type { AwsPorts } from '../../aws/ports.js';
 import type { Clock } from '../../clock.js';
 import type { Project } from '../../graph/load-project.js';
 import type { EngineEvent, StackOutcome } from '../events.js';
+import { countingPorts } from '../runner/counting-ports.js';
 import { graphRunner } from '../runner/run-graph.js';
 import type { StackOperation } from '../runner/run-graph.js';
 import type { SchedulingPolicy, StackDurations } from '../runner/schedule-plan.js';
@@ -84,10 +85,15 @@ export async function destroyRun(options: DestroyRunOptions): Promise<DestroyRun
     patienceMs: waitTimeoutMs,
   });
   const byId = new Map(project.config.stacks.map((s) => [s.id, s]));
+  // ListImports is asked once per export, without the patience other reads get: some emulators
+  // answer it 500 for good, and the plan then warns and goes on instead of waiting --wait-timeout.
+  const importsCounter = { calls: 0 };
+  const impatient = countingPorts(options.ports, importsCounter, (notice) => emit({ type: 'api:retry', ...notice }));
+  const runCf = runner.runPorts.cloudFormation;
   const plan = await planDestroy({
     project,
     selected: options.stacks,
-    cf: runner.runPorts.cloudFormation,
+    cf: { ...runCf, listImports: (name) => impatient.cloudFormation.listImports(name) },
     allowStateful: options.allowStateful ?? new Set(),
   });
   emit(plannedEvent(plan));
@@ -151,7 +157,8 @@ export async function destroyRun(options: DestroyRunOptions): Promise<DestroyRun
     const on = schedule.dependencies(id);
     if (on.length > 0) emit({ type: 'stack:waiting', stack: id, stackName: byId.get(id)?.stackName ?? id, on });
   }
-  const { apiCalls } = await runner.run(destroy);
+  const ran = await runner.run(destroy);
+  const apiCalls = ran.apiCalls + importsCounter.calls;
   const summary: Partial<Record<StackOutcome, number>> = {};
   for (const result of results.values()) summary[result.status] = (summary[result.status] ?? 0) + 1;
   const exitCode = [...results.values()].every((r) => OK.includes(r.status)) ? 0 : 1;

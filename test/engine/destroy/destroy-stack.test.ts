@@ -107,7 +107,7 @@ describe('planning a destroy (reads only)', () => {
     };
     const plan = await planFor(world, [], { allowStateful: ['data'] });
     expect(plan.warnings).toEqual([
-      'could not check who imports orders-dev-BackupVaultName (ListImports: ListImports: InternalFailure: not implemented); going on: CloudFormation itself refuses to delete an export in use',
+      'could not check who imports orders-dev-BackupVaultName (ListImports answered InternalFailure, HTTP 500: not implemented); going on: CloudFormation itself refuses to delete an export in use',
     ]);
     expect(plan.targets.every((t) => t.refusal === undefined)).toBe(true);
   });
