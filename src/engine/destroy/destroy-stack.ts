@@ -169,7 +169,9 @@ async function deleteOnce(
       clock: ctx.clock,
       signal: stop.signal,
       ...(ctx.polling ? { polling: ctx.polling } : {}),
-      totalChanges: target.deletes,
+      // Kept resources end DELETE_SKIPPED, not *_COMPLETE: counted in, they keep the polling from
+      // speeding up before the stack is through with them.
+      totalChanges: target.deletes + target.kept.filter((k) => k.policy !== 'Snapshot').length + retain.length,
       ...(ctx.expectedMs === undefined ? {} : { expectedMs: ctx.expectedMs }),
       onEvent: (e) => {
         if (isRootEvent(e, target.stackName)) return;
