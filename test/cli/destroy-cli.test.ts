@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyExample } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
+import { testdir } from '../helpers/testdir.js';
 
 interface Line {
   n: number;
@@ -169,5 +170,35 @@ describe('stackpilot destroy --simulate: failures', () => {
     );
     expect(find(lines, 'core-infra', /^skipped in /).text).toContain('data blocked');
     expect(Object.keys(await stackStatuses(dir)).sort()).toEqual(['orders-dev-core-infra', 'orders-dev-data']);
+  });
+
+  it('DELETE_FAILED on a bucket with objects names it and the next step; the retry with --retain deletes the rest', async () => {
+    const dir = await testdir({
+      'stacks.config.json': JSON.stringify({
+        project: 'demo',
+        region: 'us-east-1',
+        stacks: { web: { template: 'web.yaml' } },
+      }),
+      'web.yaml': 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Logs:\n    Type: AWS::S3::Bucket\n',
+      'scenario.json': JSON.stringify({ stacks: { web: { nonEmptyBuckets: ['Logs'] } } }),
+    });
+    expect((await runCli(['deploy', '--simulate=scenario.json', '--ci'], { cwd: dir })).code).toBe(0);
+    const failed = await runCli(['destroy', '--simulate=scenario.json', '--ci', '--yes'], { cwd: dir });
+    expect(failed.code).toBe(1);
+    const lines = parse(failed.stdout);
+    expect(find(lines, 'web', /^failed in /).text).toMatch(
+      /^failed in \S+ \(\d+ API calls\): demo-dev-web ended in DELETE_FAILED: Logs \(AWS::S3::Bucket\) DELETE_FAILED: The bucket you tried to delete is not empty \(Service: Amazon S3; Status Code: 409; Error Code: BucketNotEmpty;/,
+    );
+    expect(failed.stdout).toContain(
+      'stackpilot destroy web --retain Logs (RetainResources: CloudFormation skips it and deletes the rest)',
+    );
+    const retried = await runCli(['destroy', '--simulate=scenario.json', '--ci', '--yes', '--retain', 'Logs'], {
+      cwd: dir,
+    });
+    expect(retried.code).toBe(0);
+    const again = parse(retried.stdout);
+    expect(find(again, 'web', /^deleting demo-dev-web/).text).toContain('keeping Logs');
+    find(again, 'web', /^deleted in /);
+    expect(retried.stdout).toMatch(/web\.Logs\s+AWS::S3::Bucket\s+demo-dev-web-Logs-\w+/);
   });
 });
