@@ -115,6 +115,15 @@ export class GraphError extends StackpilotError {
   }
 }
 
+/**
+ * The AWS account cannot be used as set up (no credentials, an unknown profile, an expired token,
+ * a region or endpoint that does not answer): found once, before any stack is touched.
+ */
+export class AccountError extends StackpilotError {
+  readonly code = 'ACCOUNT';
+  readonly source = 'user';
+}
+
 /** Something that cannot happen did: print the stack trace, it is our bug. */
 export class InternalError extends StackpilotError {
   readonly code = 'INTERNAL';

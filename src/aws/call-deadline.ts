@@ -1,10 +1,11 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { AwsError, NoAnswerError } from './errors.js';
 import { toAwsError } from './to-aws-error.js';
 
-type AnyClient = CloudFormationClient | SSMClient | S3Client;
+type AnyClient = CloudFormationClient | SSMClient | S3Client | STSClient;
 
 /** Where the SDK keeps a call's context (SMITHY_CONTEXT_KEY of @smithy/types), with send()'s abortSignal. */
 const SMITHY_CONTEXT_KEY = '__smithy_context';

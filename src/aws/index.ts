@@ -3,11 +3,13 @@ export type {
   AwsPorts,
   AwsPortsFactory,
   AwsTarget,
+  CallerIdentity,
   ChangeAction,
   ChangeSetDescription,
   ChangeSetRef,
   CloudFormationPort,
   CreateChangeSetInput,
+  IdentityPort,
   Parameter,
   ResourceChange,
   ResourceChangeDetail,
@@ -29,7 +31,8 @@ export {
   isNoUpdatesError,
   isStackNotFoundError,
 } from './errors.js';
-export { createAwsPorts } from './create-aws-ports.js';
+export { createAwsPorts, createAwsSession } from './create-aws-ports.js';
+export { sdkKnownRegions, sdkProfileNames } from './sdk-internals.js';
 export { ACCESS_DENIED, NO_SUCH_BUCKET } from './sdk-s3.js';
 export type { CreateAwsPortsOptions } from './create-aws-ports.js';
 export { RateLimiter } from './rate-limiter.js';

@@ -202,3 +202,18 @@ export interface AwsTarget {
 }
 
 export type AwsPortsFactory = (target: AwsTarget) => AwsPorts;
+
+/** Who the credentials belong to (STS GetCallerIdentity), and the region the clients resolved. */
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  region: string;
+}
+
+/** The account check before a run (src/cli/preflight.ts); AWS only, the simulator has no credentials. */
+export interface IdentityPort {
+  /** The region the SDK resolved (flag, config, AWS_REGION, the profile), without calling AWS. */
+  region(): Promise<string>;
+  /** One GetCallerIdentity call. */
+  whoAmI(): Promise<CallerIdentity>;
+}

@@ -76,7 +76,7 @@ export class FullJitterRetryStrategy implements RetryStrategyV2 {
 
   refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const retry = token.getRetryCount() + 1;
-    const limit = isConnectionRefused(errorInfo)
+    const limit = isUnreachable(errorInfo)
       ? Math.min(this.policy.maxAttempts, CONNECTION_REFUSED_ATTEMPTS)
       : this.policy.maxAttempts;
     if (retry >= limit || !isRetryable(errorInfo)) {
@@ -95,13 +95,16 @@ export class FullJitterRetryStrategy implements RetryStrategyV2 {
 }
 
 /**
- * Nothing listens at the endpoint (a wrong --endpoint-url, an emulator not started): worth a
- * couple of quick tries, not the half minute of backoff a throttled read gets.
+ * Nothing listens at the endpoint (a wrong --endpoint-url, an emulator not started), or its name
+ * does not resolve (a region typo: sts.us-eest-1.amazonaws.com): worth a couple of quick tries,
+ * not the half minute of backoff a throttled read gets. (EAI_AGAIN, a DNS server that did not
+ * answer, keeps the full retries: it is the transient one.)
  */
 const CONNECTION_REFUSED_ATTEMPTS = 3;
 
-function isConnectionRefused(errorInfo: RetryErrorInfo): boolean {
-  return (errorInfo.error as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
+function isUnreachable(errorInfo: RetryErrorInfo): boolean {
+  const code = (errorInfo.error as { code?: unknown } | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND';
 }
 
 /** The wire code of a service error (`Throttling`), else Node's (`ECONNRESET`), else the error's name. */

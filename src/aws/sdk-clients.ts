@@ -1,6 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_DEADLINES, uploadDeadlines } from './deadlines.js';
 import type { CallDeadlines } from './deadlines.js';
 import { abortSignalOf, boundEveryCall } from './call-deadline.js';
@@ -33,6 +34,8 @@ export interface SdkClients {
   cloudFormation: CloudFormationClient;
   ssm: SSMClient;
   s3: S3Client;
+  /** For the account check before a run (GetCallerIdentity); under the same limiter and deadlines. */
+  sts: STSClient;
 }
 
 export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
@@ -44,8 +47,9 @@ export const RATE_LIMIT_MIDDLEWARE = 'stackpilotRateLimitMiddleware';
  * harmless as long as a wait stays well under SigV4's 5-minute window, which the call deadline
  * guarantees: the wait ends with the call's abort signal.
  */
-function addRateLimit(client: CloudFormationClient | SSMClient, limiter: ApiLimiter): void {
-  client.middlewareStack.add(
+function addRateLimit(client: CloudFormationClient | SSMClient | STSClient, limiter: ApiLimiter): void {
+  // The middleware reads only the call's context, whatever the client's input and output types.
+  (client.middlewareStack as CloudFormationClient['middlewareStack']).add(
     (next, context) => async (args) => {
       const signal = abortSignalOf(context);
       try {
@@ -89,8 +93,10 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
   };
   const cloudFormation = new CloudFormationClient(config);
   const ssm = new SSMClient(config);
+  const sts = new STSClient({ ...config, ...stsEndpoint(target) });
   addRateLimit(cloudFormation, options.limiter);
   addRateLimit(ssm, options.limiter);
+  addRateLimit(sts, options.limiter);
   // No limiter on S3: --api-rate is CloudFormation's budget (a few requests per second per
   // account), S3's limits are thousands per second per prefix, and artifact uploads must not starve
   // the deploy's pollers. The same retry strategy covers S3's throttling (503 SlowDown).
@@ -105,6 +111,7 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
   const callBudget = (): CallBudget => ({ callMs: deadlines.callMs });
   boundEveryCall(cloudFormation, callBudget, fallbackEndpoint);
   boundEveryCall(ssm, callBudget, fallbackEndpoint);
+  boundEveryCall(sts, callBudget, fallbackEndpoint);
   boundEveryCall(
     s3,
     // An upload's deadlines grow with its size; every other S3 call is a small request.
@@ -114,7 +121,20 @@ export function createSdkClients(target: AwsTarget, options: SdkClientOptions): 
         : callBudget(),
     fallbackEndpoint,
   );
-  return { cloudFormation, ssm, s3 };
+  return { cloudFormation, ssm, s3, sts };
+}
+
+/**
+ * STS goes where CloudFormation goes when only CloudFormation's endpoint is set
+ * (AWS_ENDPOINT_URL_CLOUDFORMATION): an emulator serves every service on one port, and the
+ * account check must not ask the real AWS about an emulator's test credentials.
+ */
+function stsEndpoint(target: AwsTarget): { endpoint?: string } {
+  if (target.endpoint !== undefined) return {};
+  const env = (name: string): string | undefined => ((process.env[name] ?? '') === '' ? undefined : process.env[name]);
+  if (env('AWS_ENDPOINT_URL_STS') !== undefined || env('AWS_ENDPOINT_URL') !== undefined) return {};
+  const cloudFormation = env('AWS_ENDPOINT_URL_CLOUDFORMATION');
+  return cloudFormation === undefined ? {} : { endpoint: cloudFormation };
 }
 
 /** An explicit endpoint, or one the SDK will read from the environment (the CLI against moto). */

@@ -91,6 +91,8 @@ export function chooseRenderer(input: {
     now: () => clock.now(),
     debug: input.debug === true,
     ...(input.header.nodeNotice === undefined ? {} : { notice: input.header.nodeNotice }),
+    ...(input.header.account === undefined ? {} : { account: input.header.account }),
+    ...(input.header.stageNotInConfig === undefined ? {} : { stageNotInConfig: input.header.stageNotInConfig }),
   });
   return { emit: plain.emit, close: () => plain.close(), cancelApprovals: none, kind: 'ci' };
 }

@@ -53,6 +53,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
     ...pickAccount(options),
     apiRate,
     watched: wantsDashboard(ctx, options.ci === true, options.output),
+    headerShowsStage: options.output === 'text',
   });
   const { ports, clock } = account;
   // Local code is zipped and checked (and the bucket with it) before any stack is touched.
@@ -102,6 +103,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       command: 'deploy',
       concurrency,
       simulated: account.simulated,
+      ...(account.accountId === undefined ? {} : { account: account.accountId }),
+      ...(account.stageNote === undefined ? {} : { stageNotInConfig: true }),
       ...nodeNoticeField(),
     },
   });

@@ -55,6 +55,8 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
     ...pickAccount(options),
     apiRate,
     watched: !options.dryRun && wantsDashboard(ctx, ci, options.output),
+    // The table's first line and the run's header say it; with JSON the note goes to stderr.
+    headerShowsStage: options.output === 'text',
   });
   const { clock } = account;
   const history = await readDurations(durationsFile(project.config.configDir, stage, account.simulated));
@@ -73,8 +75,9 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
       const c = ctx.colors.stdout;
       const where = [
         project.config.project,
-        `stage ${stage}`,
+        `stage ${stage}${account.stageNote === undefined ? '' : ' (not in the config)'}`,
         project.config.region,
+        account.accountId === undefined ? undefined : `account ${account.accountId}`,
         account.simulated ? 'simulated' : undefined,
       ];
       ctx.stdout.write([`destroy ${where.filter(Boolean).join(' · ')}`, ...destroyPlanLines(event, c), ''].join('\n'));
@@ -140,6 +143,8 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
             command: 'destroy',
             concurrency,
             simulated: account.simulated,
+            ...(account.accountId === undefined ? {} : { account: account.accountId }),
+            ...(account.stageNote === undefined ? {} : { stageNotInConfig: true }),
             ...nodeNoticeField(),
           },
         });

@@ -61,6 +61,8 @@ export async function runPlan(stacks: string[], options: PlanOptions, ctx: CliCo
       command: 'plan',
       concurrency,
       simulated: account.simulated,
+      ...(account.accountId === undefined ? {} : { account: account.accountId }),
+      ...(account.stageNote === undefined ? {} : { stageNotInConfig: true }),
       ...nodeNoticeField(),
     },
     () => account.clock.now(),

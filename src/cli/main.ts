@@ -11,6 +11,7 @@ import type { PlanOptions } from './command-plan.js';
 import { APPROVAL_LEVELS } from '../engine/guards/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
 import type { DestroyOptions } from './command-destroy.js';
+import type { OutputsOptions } from './command-outputs.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
 import { formatError } from './print-error.js';
@@ -181,6 +182,28 @@ Examples:
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(
         await (await import('./command-package.js')).runPackage(stacks, command.optsWithGlobals<PackageOptions>(), ctx),
+      );
+    });
+
+  sharedOptions(program.command('outputs'), ['account', 'output', 'apiRate', 'selection'])
+    .description("print the deployed outputs of the stacks; --write writes the config's outputs file without deploying")
+    .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
+    .option('--write', "write the config's `outputs` file from the deployed stacks, as deploy does")
+    .addHelpText(
+      'after',
+      `
+One DescribeStacks per stack; parameters are never printed. A stack that is not deployed is
+named on stderr and the exit code is 1; the others are printed all the same. --output json is
+one JSON document: {"stacks":[{"stack","stackName","status","deployed","outputs":[...]}]}.
+
+Examples:
+  $ stackpilot outputs
+  $ stackpilot outputs app --exclusively --output json
+  $ stackpilot outputs --write                 the frontend's outputs file, without deploying`,
+    )
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(
+        await (await import('./command-outputs.js')).runOutputs(stacks, command.optsWithGlobals<OutputsOptions>(), ctx),
       );
     });
 

@@ -1,11 +1,22 @@
-import { createAwsPorts, DEADLINES_ENV, parseDeadlines, RateLimiter } from '../aws/index.js';
+import {
+  createAwsSession,
+  DEADLINES_ENV,
+  parseDeadlines,
+  RateLimiter,
+  sdkKnownRegions,
+  sdkProfileNames,
+} from '../aws/index.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import type { Project } from '../graph/load-project.js';
 import type { CliContext } from './context.js';
+import { checkEndpointUrls } from './endpoint-url.js';
+import { preflight } from './preflight.js';
+import { formatWarnings } from './report-problems.js';
 import { openSimulatedAccount } from './simulated-account.js';
+import { stageNote } from './stage-note.js';
 
 export interface AccountOptions {
   simulate?: string | true;
@@ -15,15 +26,23 @@ export interface AccountOptions {
   apiRate: number;
   /** Someone watches the dashboard (a simulated run then goes at a watchable pace). */
   watched: boolean;
+  /** The command's run header marks a stage the config does not name; else a note goes to stderr. */
+  headerShowsStage?: boolean;
 }
 
 export interface Account {
   ports: AwsPorts;
   clock: Clock;
   simulated: boolean;
+  /** The AWS account id the credentials belong to (STS); undefined simulated, or on an emulator without STS. */
+  accountId?: string;
+  /** Set when the stage is not one the config names (src/cli/stage-note.ts), for the run header. */
+  stageNote?: string;
   /** Saves a simulated account a last time and unlocks it for the next run; nothing for AWS. */
   close: () => Promise<void>;
 }
+
+const STS_ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLOUDFORMATION'];
 
 /** AWS (or an emulator at --endpoint-url), or the simulator with --simulate; one API budget either way. */
 export async function openAccount(project: Project, ctx: CliContext, options: AccountOptions): Promise<Account> {
@@ -32,6 +51,10 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
       hint: 'the simulator replaces AWS entirely; pick one',
     });
   }
+  const note = stageNote(project.config);
+  if (note !== undefined && options.headerShowsStage !== true)
+    ctx.stderr.write(ctx.colors.stderr.dim(`note: ${note}`) + '\n');
+  const noted = note === undefined ? {} : { stageNote: note };
   if (options.simulate !== undefined) {
     const sim = await openSimulatedAccount(project, {
       cwd: ctx.cwd,
@@ -41,10 +64,11 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
       watched: options.watched,
       lockWaitMs: lockWaitMs(ctx.env),
     });
-    return { ports: sim.ports, clock: sim.clock, simulated: true, close: () => sim.close() };
+    return { ports: sim.ports, clock: sim.clock, simulated: true, close: () => sim.close(), ...noted };
   }
+  checkEndpointUrls(options.endpointUrl, ctx.env);
   const region = project.config.region;
-  const ports = createAwsPorts(
+  const { ports, identity } = createAwsSession(
     {
       ...(region === undefined ? {} : { region }),
       ...(options.profile === undefined ? {} : { profile: options.profile }),
@@ -55,7 +79,27 @@ export async function openAccount(project: Project, ctx: CliContext, options: Ac
       deadlines: parseDeadlines(ctx.env[DEADLINES_ENV] ?? ''),
     },
   );
-  return { ports, clock: systemClock, simulated: false, close: () => Promise.resolve() };
+  // Before the first stack call: one error for a missing credential, profile or region, not one per stack.
+  const checked = await preflight({
+    identity,
+    profile: options.profile,
+    // Where STS goes (src/aws/sdk-clients.ts): the flag, else the variables the SDK reads for it.
+    endpoint:
+      options.endpointUrl ??
+      STS_ENDPOINT_VARIABLES.map((name) => ctx.env[name]).find((value) => value !== undefined && value !== ''),
+    env: ctx.env,
+    warn: (message, hint) => ctx.stderr.write(formatWarnings([{ message, hint }], ctx.colors.stderr)),
+    knownRegions: sdkKnownRegions(),
+    profileNames: sdkProfileNames,
+  });
+  return {
+    ports,
+    clock: systemClock,
+    simulated: false,
+    close: () => Promise.resolve(),
+    ...(checked.account === undefined ? {} : { accountId: checked.account }),
+    ...noted,
+  };
 }
 
 /** `STACKPILOT_SIMULATE_LOCK_WAIT`: seconds a run waits for another run holding the simulated account. */

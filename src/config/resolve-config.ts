@@ -65,6 +65,11 @@ export interface ResolvedConfig {
   outputs: ResolvedOutputsFile | undefined;
   /** The stage's artifacts bucket (and key prefix without slashes at the ends), if any. */
   artifacts: { bucket: string; prefix: string } | undefined;
+  /**
+   * The stages the config knows: the keys of `stages` and its own `stage` (else dev). A `--stage`
+   * outside them is allowed (a stage per pull request) and said in the run header.
+   */
+  knownStages?: readonly string[];
 }
 
 export interface ResolveOptions {
@@ -334,6 +339,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       region,
       stacks,
       artifacts: artifacts && { bucket: artifacts.bucket, prefix: (artifacts.prefix ?? '').replace(/^\/+|\/+$/g, '') },
+      knownStages: [...new Set([raw.stage ?? DEFAULT_STAGE, ...Object.keys(raw.stages ?? {})])],
       outputs: outputsConfig && {
         file: resolve(configDir, outputsConfig.file),
         format: outputsConfig.format ?? 'json',

@@ -37,7 +37,7 @@ export function createPlainRenderer(options: PlainRendererOptions): (event: Engi
 export function createEventFormatter(
   c: Colors,
   now: () => Date,
-  options: { debug?: boolean; notice?: string } = {},
+  options: { debug?: boolean; notice?: string; account?: string; stageNotInConfig?: boolean } = {},
 ): (event: EngineEvent) => string {
   let width = 0;
   let dryRun = false;
@@ -77,7 +77,7 @@ export function createEventFormatter(
         destroying = event.command === 'destroy';
         line(
           'run',
-          `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${event.region ? `, region ${event.region}` : ''}): ${event.order.join(' → ')}`,
+          `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${options.stageNotInConfig === true ? ', not in the config' : ''}${event.region ? `, region ${event.region}` : ''}${options.account ? `, account ${options.account}` : ''}): ${event.order.join(' → ')}`,
         );
         if (options.notice !== undefined) line('run', options.notice, c.yellow);
         return;

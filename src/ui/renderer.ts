@@ -19,6 +19,10 @@ export interface RunHeader {
   project: string;
   stage: string;
   region: string | undefined;
+  /** The AWS account id (STS GetCallerIdentity), shown beside the region; none simulated. */
+  account?: string;
+  /** The stage is not one the config names (src/cli/stage-note.ts): the header marks it. */
+  stageNotInConfig?: boolean;
   command: string;
   concurrency: number;
   /** Whether this is a simulated run (`--simulate`). */

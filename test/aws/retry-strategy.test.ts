@@ -57,6 +57,16 @@ describe('FullJitterRetryStrategy', () => {
     await expect(retriesGranted(strategy, info('THROTTLING', 'LimitExceededException'))).resolves.toEqual([]);
   });
 
+  it('gives a refused connection or a name that does not resolve three tries; a DNS server that did not answer gets all', async () => {
+    const strategy = new FullJitterRetryStrategy({ ...POLICY, maxAttempts: 8 }, () => 0);
+    const network = (code: string): ErrorInfo =>
+      ({ errorType: 'TRANSIENT', error: Object.assign(new Error(code), { code, $metadata: {} }) }) as ErrorInfo;
+    await expect(retriesGranted(strategy, network('ECONNREFUSED'))).resolves.toHaveLength(2);
+    // A region typo: sts.us-eest-1.amazonaws.com never resolves; 8 attempts took 22 s.
+    await expect(retriesGranted(strategy, network('ENOTFOUND'))).resolves.toHaveLength(2);
+    await expect(retriesGranted(strategy, network('EAI_AGAIN'))).resolves.toHaveLength(7);
+  });
+
   it('keeps no retry quota: a long throttling storm never exhausts the retries', async () => {
     const strategy = new FullJitterRetryStrategy(POLICY, () => 0);
     for (let call = 0; call < 500; call += 1) {

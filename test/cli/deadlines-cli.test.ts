@@ -24,8 +24,27 @@ afterEach(async () => {
 });
 
 describe('a silent endpoint', () => {
-  it('ends deploy by itself with exit 1, naming the endpoint (the artifacts bucket is checked first)', async () => {
+  it('ends deploy at the account check, before any stack call: one error naming the endpoint', async () => {
     server = await startSilentServer();
+    const dir = await copyExample();
+    const r = await runCli(['deploy', '--endpoint-url', server.endpoint, '--yes', '--ci'], {
+      cwd: dir,
+      env: { ...motoEnv(server.endpoint), STACKPILOT_AWS_DEADLINES: SHORT },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: GetCallerIdentity: NoAnswer: the endpoint did not answer within 1s: ${server.endpoint}\n` +
+        '  → check that the endpoint is right (--endpoint-url, AWS_ENDPOINT_URL, the region) and reachable; a slow network can get longer deadlines through STACKPILOT_AWS_DEADLINES (see the README)\n' +
+        '  (run with --debug for the underlying cause)\n',
+    );
+    expect(r.stdout).toBe('');
+    // The account check's own attempts only: no bucket or stack was asked about.
+    expect(server.held()).toBeGreaterThanOrEqual(1);
+    expect(new Set(server.heldRequests())).toEqual(new Set(['GetCallerIdentity']));
+  });
+
+  it('ends deploy by itself with exit 1, naming the endpoint (the artifacts bucket is checked first)', async () => {
+    server = await startSilentServer({ answerIdentity: true });
     const dir = await copyExample();
     const r = await runCli(['deploy', '--endpoint-url', server.endpoint, '--yes', '--ci'], {
       cwd: dir,
@@ -39,7 +58,7 @@ describe('a silent endpoint', () => {
   });
 
   it('fails each stack it reaches with the same message, and the run with exit 1', async () => {
-    server = await startSilentServer();
+    server = await startSilentServer({ answerIdentity: true });
     const dir = await copyExample();
     const r = await runCli(
       ['deploy', 'core-infra', '--exclusively', '--endpoint-url', server.endpoint, '--yes', '--ci'],
@@ -111,7 +130,7 @@ const MARKS = [
 
 describe('Ctrl-C while stuck on a silent endpoint', () => {
   it('keeps its meaning for the first two presses, and the third ends the process', async () => {
-    server = await startSilentServer();
+    server = await startSilentServer({ answerIdentity: true });
     const dir = await copyExample();
     const { FORCE_COLOR: _force, ...inherited } = process.env;
     const args = [BIN, 'deploy', 'core-infra', '--exclusively', '--endpoint-url', server.endpoint, '--yes', '--ci'];
@@ -120,12 +139,12 @@ describe('Ctrl-C while stuck on a silent endpoint', () => {
       env: { ...inherited, NO_COLOR: '1', ...motoEnv(server.endpoint) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const stuck = (): boolean => (server?.connections() ?? 0) >= 1;
+    const stuck = (): boolean => (server?.held() ?? 0) >= 1;
     expect(await pressThrice(child, MARKS, () => child.kill('SIGINT'), stuck)).toBe(130);
   });
 
   it('does the same in the dashboard, where Ctrl-C is a key the terminal hands over as input', async () => {
-    server = await startSilentServer();
+    server = await startSilentServer({ answerIdentity: true });
     const dir = await copyExample();
     const { CI: _ci, GITHUB_ACTIONS: _gha, FORCE_COLOR: _force, NO_COLOR: _no, ...inherited } = process.env;
     const command = [process.execPath, BIN, 'deploy', 'core-infra', '--exclusively', '--endpoint-url', server.endpoint]
@@ -137,7 +156,7 @@ describe('Ctrl-C while stuck on a silent endpoint', () => {
       env: { ...inherited, ...motoEnv(server.endpoint), TERM: 'xterm', COLUMNS: '80', LINES: '24' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const stuck = (): boolean => (server?.connections() ?? 0) >= 1;
+    const stuck = (): boolean => (server?.held() ?? 0) >= 1;
     expect(await pressThrice(child, MARKS, () => child.stdin?.write('\u0003'), stuck)).toBe(130);
   });
 });

@@ -15,6 +15,9 @@ export interface CiRendererOptions {
   debug?: boolean;
   /** A line printed under the run's first line (RunHeader.nodeNotice). */
   notice?: string;
+  /** RunHeader.account and stageNotInConfig, for the run's first line. */
+  account?: string;
+  stageNotInConfig?: boolean;
 }
 
 /**
@@ -25,6 +28,8 @@ export function createCiRenderer(options: CiRendererOptions): Renderer {
   const format = createEventFormatter(options.colors, () => new Date(options.now()), {
     debug: options.debug === true,
     ...(options.notice === undefined ? {} : { notice: options.notice }),
+    ...(options.account === undefined ? {} : { account: options.account }),
+    ...(options.stageNotInConfig === undefined ? {} : { stageNotInConfig: options.stageNotInConfig }),
   });
   return {
     emit: (event) => {

@@ -38,6 +38,8 @@ export function createGithubRenderer(options: GithubRendererOptions): Renderer {
   const format = createEventFormatter(options.colors ?? pc.createColors(false), () => new Date(options.now()), {
     debug: options.debug === true,
     ...(options.header.nodeNotice === undefined ? {} : { notice: options.header.nodeNotice }),
+    ...(options.header.account === undefined ? {} : { account: options.header.account }),
+    ...(options.header.stageNotInConfig === undefined ? {} : { stageNotInConfig: options.header.stageNotInConfig }),
   });
   const run = emptyRunRecord();
   const held = new Map<string, string[]>();

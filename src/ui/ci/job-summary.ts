@@ -30,7 +30,7 @@ export function markdownText(text: string): string {
  */
 export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunHeader): string {
   const stacks = [...run.stacks.values()];
-  const where = `${header.project} (stage ${header.stage}${header.region ? `, region ${header.region}` : ''})`;
+  const where = `${header.project} (stage ${header.stage}${header.stageNotInConfig === true ? ', not in the config' : ''}${header.region ? `, region ${header.region}` : ''}${header.account ? `, account ${header.account}` : ''})`;
   const [glyph, verdict] =
     run.done === undefined
       ? ['⚠️', 'did not finish']

@@ -16,7 +16,7 @@ export function renderPlanSummary(
   done: Of<'plan:done'> | undefined,
   header: RunHeader,
 ): string {
-  const where = `${header.project} (stage ${header.stage}${header.region ? `, region ${header.region}` : ''})`;
+  const where = `${header.project} (stage ${header.stage}${header.stageNotInConfig === true ? ', not in the config' : ''}${header.region ? `, region ${header.region}` : ''}${header.account ? `, account ${header.account}` : ''})`;
   const [glyph, verdict] =
     done === undefined
       ? ['⚠️', 'did not finish']

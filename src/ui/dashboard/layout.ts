@@ -79,8 +79,9 @@ function panelHeight(lines: readonly Line[]): number {
 function headerLine({ state, now }: DashboardSnapshot, width: number): Line {
   const h = state.header;
   const parts = [
-    `stage ${h.stage}`,
+    `stage ${h.stage}${h.stageNotInConfig === true ? ' (not in config)' : ''}`,
     ...(h.region ? [h.region] : []),
+    ...(h.account ? [`account ${h.account}`] : []),
     `concurrency ${h.concurrency}`,
     ...(h.simulated ? ['simulated'] : []),
   ];

@@ -16,8 +16,9 @@ export function formatSummary(state: DashboardState, width: number, colors: Colo
   const stacks = state.order.map((id) => state.stacks[id]).filter((s): s is StackView => s !== undefined);
   const where = [
     h.project,
-    `stage ${h.stage}`,
+    `stage ${h.stage}${h.stageNotInConfig === true ? ' (not in config)' : ''}`,
     ...(h.region ? [h.region] : []),
+    ...(h.account ? [`account ${h.account}`] : []),
     ...(h.simulated ? ['simulated'] : []),
   ].join(' · ');
   const run = state.run;
