@@ -39,7 +39,9 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
         : ['❌', 'failed'];
   const out = [`## ${glyph} stackpilot ${markdownText(header.command)} ${verdict}: ${markdownText(where)}`, ''];
 
-  const counts = (['created', 'updated', 'unchanged', 'failed', 'unknown', 'skipped', 'blocked'] as const)
+  const counts = (
+    ['created', 'updated', 'unchanged', 'deleted', 'absent', 'failed', 'unknown', 'skipped', 'blocked'] as const
+  )
     .map((outcome) => [outcome, stacks.filter((s) => s.outcome === outcome).length] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`);
