@@ -62,6 +62,11 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   cancelUpdateStack: 'CancelUpdateStack',
   updateTerminationProtection: 'UpdateTerminationProtection',
   listImports: 'ListImports',
+  listChangeSets: 'ListChangeSets',
+  listStacks: 'DescribeStacks',
+  detectStackDrift: 'DetectStackDrift',
+  describeStackDriftDetectionStatus: 'DescribeStackDriftDetectionStatus',
+  describeStackResourceDrifts: 'DescribeStackResourceDrifts',
   getParameter: 'GetParameter',
   putParameter: 'PutParameter',
 };

@@ -128,6 +128,36 @@ export interface StackResourceSummary {
   status: string;
 }
 
+/** Where a drift detection stands (DescribeStackDriftDetectionStatus). */
+export interface DriftDetectionStatus {
+  /** DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED. */
+  detectionStatus: string;
+  /** DRIFTED | IN_SYNC | UNKNOWN | NOT_CHECKED; set once the detection is complete. */
+  stackDriftStatus: string | undefined;
+  detectionStatusReason: string | undefined;
+  driftedResourceCount: number | undefined;
+}
+
+/** One property of a drifted resource: what the template says, and what the resource has. */
+export interface PropertyDifference {
+  /** A JSON pointer into the resource's properties, e.g. `/BillingMode`. */
+  propertyPath: string;
+  expectedValue: string | undefined;
+  actualValue: string | undefined;
+  /** ADD | REMOVE | NOT_EQUAL. */
+  differenceType: string;
+}
+
+/** A resource whose actual configuration differs from its template (DescribeStackResourceDrifts). */
+export interface ResourceDrift {
+  logicalId: string;
+  physicalId: string | undefined;
+  resourceType: string;
+  /** MODIFIED | DELETED (IN_SYNC and NOT_CHECKED are not asked for). */
+  driftStatus: string;
+  differences: PropertyDifference[];
+}
+
 export interface CloudFormationPort {
   /** `undefined` when the stack does not exist (the service answers a ValidationError). */
   describeStack(stackName: string): Promise<StackDescription | undefined>;
@@ -156,6 +186,16 @@ export interface CloudFormationPort {
   listStackResources(stackName: string): Promise<StackResourceSummary[]>;
   /** The change sets of one stack, by name or ARN (ListChangeSets, all pages). */
   listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
+  /**
+   * Every stack of the account and region that is not deleted, with its tags (DescribeStacks
+   * without a name, all pages; it leaves deleted stacks out, §1.5).
+   */
+  listStacks(): Promise<StackDescription[]>;
+  /** Starts drift detection of a stack (DetectStackDrift); returns the detection's id. */
+  detectStackDrift(stackName: string): Promise<string>;
+  describeStackDriftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus>;
+  /** The stack's MODIFIED and DELETED resources as of its last detection (all pages). */
+  describeStackResourceDrifts(stackName: string): Promise<ResourceDrift[]>;
 }
 
 export interface SsmParameterValue {

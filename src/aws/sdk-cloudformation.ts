@@ -5,7 +5,10 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
+  DescribeStackDriftDetectionStatusCommand,
+  DescribeStackResourceDriftsCommand,
   DescribeStacksCommand,
+  DetectStackDriftCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
   ListChangeSetsCommand,
@@ -34,6 +37,8 @@ import type {
   CloudFormationPort,
   ResourceChange,
   StackResourceSummary,
+  ResourceDrift,
+  StackDescription,
 } from './ports.js';
 import { callAws } from './to-aws-error.js';
 
@@ -42,6 +47,9 @@ import { callAws } from './to-aws-error.js';
  * change set has (each page is up to 1 MB).
  */
 const MAX_CHANGE_SET_PAGES = 1000;
+
+/** Pages of 100 stacks: far more than the account's stack quota (2,000 by default). */
+const MAX_STACK_PAGES = 1000;
 
 function required(value: string | undefined, operation: string, field: string): string {
   if (value === undefined || value === '') throw new InternalError(`${operation} returned no ${field}`);
@@ -231,6 +239,77 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
         if (nextToken === undefined) return summaries;
       }
       throw new InternalError(`ListChangeSets ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
+    },
+
+    async listStacks() {
+      const stacks: StackDescription[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_STACK_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('DescribeStacks', () =>
+          client.send(new DescribeStacksCommand(token ? { NextToken: token } : {})),
+        );
+        for (const stack of output.Stacks ?? []) {
+          const described = fromSdkStack(stack);
+          if (described.status !== 'DELETE_COMPLETE') stacks.push(described);
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return stacks;
+      }
+      throw new InternalError(`DescribeStacks: more than ${MAX_STACK_PAGES} pages of stacks`);
+    },
+
+    async detectStackDrift(stackName) {
+      const output = await callAws('DetectStackDrift', () =>
+        client.send(new DetectStackDriftCommand({ StackName: stackName })),
+      );
+      return required(output.StackDriftDetectionId, 'DetectStackDrift', 'StackDriftDetectionId');
+    },
+
+    async describeStackDriftDetectionStatus(detectionId) {
+      const output = await callAws('DescribeStackDriftDetectionStatus', () =>
+        client.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId })),
+      );
+      return {
+        detectionStatus: output.DetectionStatus ?? '',
+        stackDriftStatus: output.StackDriftStatus,
+        detectionStatusReason: output.DetectionStatusReason === '' ? undefined : output.DetectionStatusReason,
+        driftedResourceCount: output.DriftedStackResourceCount,
+      };
+    },
+
+    async describeStackResourceDrifts(stackName) {
+      const drifts: ResourceDrift[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('DescribeStackResourceDrifts', () =>
+          client.send(
+            new DescribeStackResourceDriftsCommand({
+              StackName: stackName,
+              StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
+        );
+        for (const d of output.StackResourceDrifts ?? []) {
+          drifts.push({
+            logicalId: d.LogicalResourceId ?? '',
+            physicalId: d.PhysicalResourceId,
+            resourceType: d.ResourceType ?? '',
+            driftStatus: d.StackResourceDriftStatus ?? '',
+            differences: (d.PropertyDifferences ?? []).map((p) => ({
+              propertyPath: p.PropertyPath ?? '',
+              expectedValue: p.ExpectedValue,
+              actualValue: p.ActualValue,
+              differenceType: p.DifferenceType ?? '',
+            })),
+          });
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return drifts;
+      }
+      throw new InternalError(`DescribeStackResourceDrifts ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
     },
   };
 }

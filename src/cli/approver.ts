@@ -16,6 +16,14 @@ export interface ApproverOptions {
  */
 export function createApprover(options: ApproverOptions): Approver {
   return async (request) => {
+    if (request.kind === 'drift') {
+      // --yes approves change sets it can see; drift is what no change set shows.
+      if (options.interactive) return options.interactive(request);
+      return {
+        approved: false,
+        reason: `${request.reason}; a change set does not see drift, and there is no terminal to ask: bring the resources back to the template (or the template to the resources) and deploy again, or deploy without --check-drift`,
+      };
+    }
     if (options.yes) return { approved: true };
     if (options.interactive) return options.interactive(request);
     return {

@@ -17,6 +17,8 @@ export interface DeployOptions extends GlobalOptions {
   profile?: string;
   endpointUrl?: string;
   yes?: boolean;
+  /** `--check-drift`: drift detection before a stateful stack is updated. */
+  checkDrift?: boolean;
   ci?: boolean;
   output: 'text' | 'json';
   replaceFailed?: boolean;
@@ -140,6 +142,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       stopSignal: stop.signal,
       cancelSignal: cancel.signal,
       ...emulatorEndpoint(options, ctx, account.simulated),
+      ...(options.checkDrift ? { checkDrift: true } : {}),
     });
     await writeDurations(historyFile, mergeDurations(history, result.durations));
     return result.exitCode;

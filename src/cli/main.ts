@@ -11,6 +11,7 @@ import type { PlanOptions } from './command-plan.js';
 import { APPROVAL_LEVELS } from '../engine/guards/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
 import type { DestroyOptions } from './command-destroy.js';
+import type { StatusOptions } from './command-status.js';
 import type { OutputsOptions } from './command-outputs.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './context.js';
@@ -235,6 +236,10 @@ Examples:
       [],
     )
     .option('--replace-failed', 'delete a stack whose first create failed (ROLLBACK_COMPLETE) and create it again')
+    .option(
+      '--check-drift',
+      'before a stateful stack is updated, run drift detection; if it drifted, ask (without a terminal: refuse, --yes does not answer it)',
+    )
     .option('--fail-fast', 'after a stack fails, start nothing new (stacks already deploying finish)')
     .addHelpText(
       'after',
@@ -316,6 +321,35 @@ Examples:
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(
         await (await import('./command-destroy.js')).runDestroy(stacks, command.optsWithGlobals<DestroyOptions>(), ctx),
+      );
+    });
+
+  sharedOptions(program.command('status'), ['account', 'ci', 'output', 'apiRate', 'concurrency', 'selection'])
+    .description('the pre-flight check: what is deployed, what differs, what would stop a deploy (reads only)')
+    .argument('[stacks...]', 'these stacks and everything upstream of them (default: all)')
+    .option('--drift', 'also run drift detection (DetectStackDrift) and list drifted resources, stateful stacks first')
+    .addHelpText(
+      'after',
+      `
+Per stack: the CloudFormation name, status and last update; whether the local template,
+parameters and tags differ from the deployed stack (the comparison deploy uses to skip
+unchanged stacks); termination protection; change sets left unexecuted; and what would stop a
+deploy (an operation in progress, ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED, DELETE_FAILED, a
+REVIEW_IN_PROGRESS stack of another tool), each with the next step. A stack not deployed yet is
+its own state, not an error. --output json prints one JSON document (its shape is in the
+README), not the event stream. Exit 0 when every stack can be deployed, 1 when something would
+stop a deploy or (with --drift) a stateful stack drifted. --drift runs CloudFormation's drift
+detection on each deployed stack and lists the resources changed outside CloudFormation, with
+the properties that differ; a change set does not see them.
+
+Examples:
+  $ stackpilot status
+  $ stackpilot status data --stage prod
+  $ stackpilot status --output json`,
+    )
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(
+        await (await import('./command-status.js')).runStatus(stacks, command.optsWithGlobals<StatusOptions>(), ctx),
       );
     });
 

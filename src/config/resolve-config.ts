@@ -6,6 +6,7 @@ import type { Problem, SourceLocation } from '../errors.js';
 import { locateInSource } from './locate-in-source.js';
 import { escapeProtoKeys, hasOwnKey, ownValue, restoreProtoKeys, unescapeKey } from './own-keys.js';
 import { allowedKeysAt, configSchema, STACK_ID_PATTERN } from './schema.js';
+import { stackpilotTags, tagKeyProblem } from './stack-tags.js';
 import type {
   Capability,
   OutputRef,
@@ -163,6 +164,14 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     });
   }
 
+  const tagProblem = (key: string, path: readonly (string | number)[], stack?: string): void => {
+    const problem = tagKeyProblem(key);
+    if (problem) problems.push({ path: dotted(path), ...(stack ? { stack } : {}), location: where(path), ...problem });
+  };
+  for (const key of Object.keys(raw.defaults?.tags ?? {})) tagProblem(key, ['defaults', 'tags', key]);
+  for (const key of Object.keys(stageOverrides?.defaults?.tags ?? {}))
+    tagProblem(key, ['stages', stage, 'defaults', 'tags', key]);
+
   const ids = Object.keys(raw.stacks);
   const stacks: ResolvedStack[] = [];
   for (const id of ids) {
@@ -177,6 +186,8 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     const stackPath = ['stacks', id];
     // A field a stage override replaced is reported where the override wrote it.
     const overridePath = ['stages', stage, 'stacks', id];
+    for (const key of Object.keys(base.tags ?? {})) tagProblem(key, [...stackPath, 'tags', key], id);
+    for (const key of Object.keys(override.tags ?? {})) tagProblem(key, [...overridePath, 'tags', key], id);
     if (RESERVED_IDS.includes(id)) {
       problems.push({
         path: `stacks.${id}`,
@@ -284,7 +295,8 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       templateDisplay,
       dependsOn: merged.dependsOn ?? [],
       parameters: merged.parameters ?? {},
-      tags: { ...defaults.tags, ...merged.tags },
+      // Ours last: they say which project and stage a deployed stack belongs to (orphans).
+      tags: { ...defaults.tags, ...merged.tags, ...stackpilotTags(raw.project, stage) },
       capabilities: merged.capabilities ?? defaults.capabilities ?? [],
       stateful: merged.stateful ?? false,
       ...(merged.allowDestroy === undefined ? {} : { allowDestroy: merged.allowDestroy }),

@@ -15,6 +15,7 @@ import { ConfigError, ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { createScaledClock, createVirtualClock } from './clocks.js';
 import type { StackScript } from './model.js';
+import type { SimDriftDeclarations } from './drift.js';
 
 const seconds = z.number().nonnegative().finite();
 const stackScript = z.strictObject({
@@ -65,6 +66,30 @@ export const scenarioSchema = z.strictObject({
       ]),
     )
     .optional(),
+  /**
+   * Resources changed outside CloudFormation, found by drift detection: stack id → logical id →
+   * MODIFIED (with the properties that differ) or DELETED.
+   */
+  drift: z
+    .record(
+      z.string(),
+      z.record(
+        z.string(),
+        z.strictObject({
+          status: z.enum(['MODIFIED', 'DELETED']).optional(),
+          properties: z
+            .array(
+              z.strictObject({
+                path: z.string().startsWith('/', 'a property path is a JSON pointer, e.g. /BillingMode'),
+                expected: z.string().optional(),
+                actual: z.string().optional(),
+              }),
+            )
+            .optional(),
+        }),
+      ),
+    )
+    .optional(),
   /** S3 buckets the account holds before the run (the artifacts bucket): name → { region }. */
   buckets: z
     .record(z.string().regex(BUCKET_NAME, 'not a valid S3 bucket name'), z.strictObject({ region: z.string().min(1) }))
@@ -90,6 +115,8 @@ export interface SimScenario {
   ssm?: Record<string, { value: string; type: string }>;
   /** Buckets that exist before the run: name → region. */
   buckets?: Record<string, { region: string }>;
+  /** Declared drift, by stack name. */
+  drift?: SimDriftDeclarations;
   seed?: number;
 }
 
@@ -207,6 +234,28 @@ export function resolveScenario(
       ...(info.tags === undefined ? {} : { tags: info.tags }),
     };
   }
+  const drift: SimDriftDeclarations = {};
+  for (const [id, resources] of Object.entries(scenario.drift ?? {})) {
+    const info = lookup('drift', id);
+    if (!info) continue;
+    const declared: SimDriftDeclarations[string] = {};
+    for (const [logicalId, d] of Object.entries(resources)) {
+      if (info.logicalIds && !info.logicalIds.includes(logicalId)) {
+        // Else no detection would ever find it, and the run would prove nothing.
+        problems.push({
+          message: `stack "${id}" is to drift resource "${logicalId}", which its template does not have`,
+          path: `drift.${id}.${logicalId}`,
+          location: { file },
+          hint:
+            didYouMean(logicalId, info.logicalIds) ??
+            `the template's resources are: ${info.logicalIds.join(', ') || 'none'}`,
+        });
+        continue;
+      }
+      declared[logicalId] = { status: d.status ?? 'MODIFIED', properties: d.properties ?? [] };
+    }
+    drift[info.stackName] = declared;
+  }
   if (problems.length > 0) throw new ValidationError('SCENARIO', `invalid simulator scenario ${file}`, problems);
   const ssm = Object.fromEntries(
     Object.entries(scenario.ssm ?? {}).map(([name, v]) => [
@@ -219,6 +268,7 @@ export function resolveScenario(
     existing,
     ssm,
     ...(scenario.buckets === undefined ? {} : { buckets: scenario.buckets }),
+    ...(scenario.drift === undefined ? {} : { drift }),
     ...(scenario.throttle === undefined ? {} : { throttle: scenario.throttle }),
     ...(scenario.seed === undefined ? {} : { seed: scenario.seed }),
   };

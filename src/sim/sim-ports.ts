@@ -8,12 +8,16 @@ import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
 import type { SimAccount } from './account.js';
 import { createChangeSet, deleteChangeSet, describeChangeSetPage, listChangeSets } from './change-set-ops.js';
+import { SimDrift } from './drift.js';
+import type { SimDriftDeclarations } from './drift.js';
 import type { Prng } from './random.js';
 import type { SimS3Call } from './s3.js';
 import type { SimCall } from './stats.js';
 import { cancelUpdateStack, deleteStack, executeChangeSet } from './stack-ops.js';
 
 export interface SimPortsOptions {
+  /** Drift the scenario declares (none by default). */
+  drift?: SimDriftDeclarations;
   clock: Clock;
   /** Fraction of calls answered `Throttling` / `Rate exceeded`. */
   throttleRate: number;
@@ -75,6 +79,7 @@ function persisting<T extends object>(port: T, settle: (name: string) => Promise
 }
 
 function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
+  const drift = new SimDrift(account, options.drift ?? {});
   const enter = async (operation: string, stackRef: string | undefined): Promise<void> => {
     if (options.latencyMs > 0) await options.clock.sleep(options.latencyMs);
     account.advance();
@@ -163,6 +168,22 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
       async listChangeSets(stackName) {
         await enter('ListChangeSets', stackName);
         return listChangeSets(account, stackName);
+      },
+      async listStacks() {
+        await enter('DescribeStacks', undefined);
+        return account.stacks.filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => account.describe(s));
+      },
+      async detectStackDrift(stackName) {
+        await enter('DetectStackDrift', stackName);
+        return drift.detect(stackName);
+      },
+      async describeStackDriftDetectionStatus(detectionId) {
+        await enter('DescribeStackDriftDetectionStatus', undefined);
+        return drift.status(detectionId);
+      },
+      async describeStackResourceDrifts(stackName) {
+        await enter('DescribeStackResourceDrifts', stackName);
+        return drift.resourceDrifts(stackName);
       },
     },
     ssm: {

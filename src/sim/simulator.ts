@@ -121,6 +121,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     throttleRate: scenario.throttle?.rate ?? 0,
     throttleRandom: new Prng(seed ^ 0x9e3779b9),
     persist: options.persist,
+    ...(scenario.drift ? { drift: scenario.drift } : {}),
   });
   return {
     ports,

@@ -554,3 +554,72 @@ describe('ListChangeSets over the wire', () => {
     ]);
   });
 });
+
+describe('drift detection and DescribeStacks without a name over the wire (moto implements neither drift call)', () => {
+  it('starts a detection, reads its status and every page of drifted resources with their differences', async () => {
+    const drift = (logicalId: string): string =>
+      `<member><StackId>${STACK_ID}</StackId><LogicalResourceId>${logicalId}</LogicalResourceId><PhysicalResourceId>orders-dev-${logicalId}</PhysicalResourceId><ResourceType>AWS::DynamoDB::Table</ResourceType><StackResourceDriftStatus>MODIFIED</StackResourceDriftStatus><Timestamp>2024-05-01T10:00:00.000Z</Timestamp><PropertyDifferences><member><PropertyPath>/BillingMode</PropertyPath><ExpectedValue>PAY_PER_REQUEST</ExpectedValue><ActualValue>PROVISIONED</ActualValue><DifferenceType>NOT_EQUAL</DifferenceType></member></PropertyDifferences></member>`;
+    const { ports, requests } = await portsFor((request) => {
+      switch (request.action) {
+        case 'DetectStackDrift':
+          return resultReply('DetectStackDrift', '<StackDriftDetectionId>d-123</StackDriftDetectionId>');
+        case 'DescribeStackDriftDetectionStatus':
+          return resultReply(
+            'DescribeStackDriftDetectionStatus',
+            `<StackId>${STACK_ID}</StackId><StackDriftDetectionId>d-123</StackDriftDetectionId><StackDriftStatus>DRIFTED</StackDriftStatus><DetectionStatus>DETECTION_COMPLETE</DetectionStatus><DriftedStackResourceCount>2</DriftedStackResourceCount><Timestamp>2024-05-01T10:00:00.000Z</Timestamp>`,
+          );
+        default:
+          return request.params.get('NextToken')
+            ? resultReply('DescribeStackResourceDrifts', `<StackResourceDrifts>${drift('Other')}</StackResourceDrifts>`)
+            : resultReply(
+                'DescribeStackResourceDrifts',
+                `<StackResourceDrifts>${drift('Table')}</StackResourceDrifts><NextToken>p2</NextToken>`,
+              );
+      }
+    });
+    const cf = ports.cloudFormation;
+    expect(await cf.detectStackDrift(STACK_ID)).toBe('d-123');
+    expect(await cf.describeStackDriftDetectionStatus('d-123')).toEqual({
+      detectionStatus: 'DETECTION_COMPLETE',
+      stackDriftStatus: 'DRIFTED',
+      detectionStatusReason: undefined,
+      driftedResourceCount: 2,
+    });
+    const drifts = await cf.describeStackResourceDrifts(STACK_ID);
+    expect(drifts.map((d) => d.logicalId)).toEqual(['Table', 'Other']);
+    expect(drifts[0]).toEqual({
+      logicalId: 'Table',
+      physicalId: 'orders-dev-Table',
+      resourceType: 'AWS::DynamoDB::Table',
+      driftStatus: 'MODIFIED',
+      differences: [
+        {
+          propertyPath: '/BillingMode',
+          expectedValue: 'PAY_PER_REQUEST',
+          actualValue: 'PROVISIONED',
+          differenceType: 'NOT_EQUAL',
+        },
+      ],
+    });
+    const driftRequest = requests.find((r) => r.action === 'DescribeStackResourceDrifts');
+    expect(driftRequest?.params.get('StackResourceDriftStatusFilters.member.1')).toBe('MODIFIED');
+    expect(driftRequest?.params.get('StackResourceDriftStatusFilters.member.2')).toBe('DELETED');
+  });
+
+  it('lists every stack over every page of DescribeStacks without a name, leaving deleted ones out', async () => {
+    const deleted = STACK_XML.replace('UPDATE_COMPLETE', 'DELETE_COMPLETE');
+    const { ports, requests } = await portsFor((request) =>
+      request.params.get('NextToken')
+        ? resultReply('DescribeStacks', deleted)
+        : resultReply('DescribeStacks', `${STACK_XML}<NextToken>p2</NextToken>`),
+    );
+    const stacks = await ports.cloudFormation.listStacks();
+    expect(stacks.map((s) => [s.stackName, s.status, s.tags])).toEqual([
+      ['app', 'UPDATE_COMPLETE', { team: 'core', cost: '42' }],
+    ]);
+    expect(requests.map((r) => [r.action, r.params.get('StackName'), r.params.get('NextToken')])).toEqual([
+      ['DescribeStacks', null, null],
+      ['DescribeStacks', null, 'p2'],
+    ]);
+  });
+});

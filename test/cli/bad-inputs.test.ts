@@ -251,7 +251,9 @@ describe('prototype-named keys through the CLI', () => {
     const state = JSON.parse(await readFile(join(dir, '.stackpilot', 'simulator-state.json'), 'utf8')) as unknown;
     const text = JSON.stringify(state);
     expect(text).toContain('"parameters":[{"key":"constructor","value":"c1"}]');
-    expect(text).toContain('"tags":{"__proto__":"tp","constructor":"tc"}');
+    expect(text).toContain(
+      '"tags":{"__proto__":"tp","constructor":"tc","stackpilot:project":"p","stackpilot:stage":"dev"}',
+    );
   });
 });
 

@@ -35,6 +35,8 @@ describe('resolveConfig: own keys', () => {
     expect(Object.entries(app.tags)).toEqual([
       ['__proto__', 'dev'],
       ['constructor', 't'],
+      ['stackpilot:project', 'orders'],
+      ['stackpilot:stage', 'dev'],
     ]);
     expect(Object.entries(config.outputs?.values ?? {})).toEqual([['__proto__', { stack: 'app', name: 'Url' }]]);
     expect(Object.getPrototypeOf(app.parameters)).toBe(Object.prototype);

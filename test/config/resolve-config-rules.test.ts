@@ -652,6 +652,44 @@ export default defineConfig({
     });
   });
 
+  describe('tags', () => {
+    it('refuses aws: keys (reserved by AWS) and the two keys stackpilot sets itself, where they are written', async () => {
+      const dir = await projectDir();
+      const value = {
+        project: 'orders',
+        defaults: { tags: { 'aws:owner': 'me' } },
+        stacks: { core: { template: 'templates/core.yaml', tags: { 'stackpilot:stage': 'other', team: 'core' } } },
+      };
+
+      expect(resolveIn(dir, value, '').problems).toEqual([
+        expect.objectContaining({
+          path: 'defaults.tags.aws:owner',
+          message: 'tag "aws:owner": keys starting with aws: are reserved by AWS, and CloudFormation refuses them',
+        }),
+        expect.objectContaining({
+          path: 'stacks.core.tags.stackpilot:stage',
+          stack: 'core',
+          message: 'tag "stackpilot:stage" is set by stackpilot on every stack',
+        }),
+      ]);
+    });
+
+    it('tags every stack with its project and stage, over any tag of the config', async () => {
+      const dir = await projectDir();
+      const value = {
+        project: 'orders',
+        stacks: { core: { template: 'templates/core.yaml', tags: { team: 'core' } } },
+      };
+
+      const config = configOf(resolveIn(dir, value, '', { stage: 'dev-alice' }));
+      expect(stackOf(config, 'core').tags).toEqual({
+        team: 'core',
+        'stackpilot:project': 'orders',
+        'stackpilot:stage': 'dev-alice',
+      });
+    });
+  });
+
   describe('templates', () => {
     it('reports a template file that does not exist', async () => {
       const dir = await projectDir();

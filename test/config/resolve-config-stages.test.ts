@@ -105,7 +105,7 @@ describe('resolveConfig: without stage overrides (dev)', () => {
       templateDisplay: join('templates', 'data.yaml'),
       dependsOn: [],
       parameters: { Size: 'small', Retain: 'no' },
-      tags: { team: 'core', cost: 'shared', tier: 'data' },
+      tags: { team: 'core', cost: 'shared', tier: 'data', 'stackpilot:project': 'orders', 'stackpilot:stage': 'dev' },
       capabilities: ['CAPABILITY_IAM'],
       stateful: true,
       // Stateful stacks are protected unless they say otherwise.
@@ -119,7 +119,7 @@ describe('resolveConfig: without stage overrides (dev)', () => {
       dependsOn: ['data'],
       parameters: { Bucket: { output: { stack: 'data', name: 'BucketName' } } },
       // A stack's own tags win over defaults.tags; its capabilities replace the defaults'.
-      tags: { team: 'api', cost: 'shared' },
+      tags: { team: 'api', cost: 'shared', 'stackpilot:project': 'orders', 'stackpilot:stage': 'dev' },
       capabilities: ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
       stateful: false,
       terminationProtection: false,
@@ -153,7 +153,8 @@ describe('resolveConfig: without stage overrides (dev)', () => {
     expect(stackOf(config, 'app')).toMatchObject({
       dependsOn: [],
       parameters: {},
-      tags: {},
+      // Only ours: which project and stage the stack belongs to.
+      tags: { 'stackpilot:project': 'orders', 'stackpilot:stage': 'dev' },
       capabilities: [],
       stateful: false,
       terminationProtection: false,
@@ -226,7 +227,15 @@ describe('resolveConfig: stage overrides (prod)', () => {
     expect(data.stackName).toBe('orders-data-prod');
     // parameters and tags merge key by key: stage defaults over defaults, stack over both.
     expect(data.parameters).toEqual({ Size: 'large', Retain: 'no' });
-    expect(data.tags).toEqual({ team: 'core', cost: 'prod', env: 'production', tier: 'data', backup: 'daily' });
+    expect(data.tags).toEqual({
+      team: 'core',
+      cost: 'prod',
+      env: 'production',
+      tier: 'data',
+      backup: 'daily',
+      'stackpilot:project': 'orders',
+      'stackpilot:stage': 'prod',
+    });
     // Stage defaults merge over the top-level ones rather than replacing them.
     expect(data.capabilities).toEqual(['CAPABILITY_IAM']);
     expect(data.terminationProtection).toBe(true);
@@ -238,7 +247,13 @@ describe('resolveConfig: stage overrides (prod)', () => {
     expect(app.dependsOn).toEqual([]);
     expect(app.templatePath).toBe(join(dir, 'templates', 'app-prod.yaml'));
     expect(app.parameters).toEqual({ Bucket: { output: { stack: 'data', name: 'BucketName' } } });
-    expect(app.tags).toEqual({ team: 'api', cost: 'prod', env: 'production' });
+    expect(app.tags).toEqual({
+      team: 'api',
+      cost: 'prod',
+      env: 'production',
+      'stackpilot:project': 'orders',
+      'stackpilot:stage': 'prod',
+    });
     expect(app.terminationProtection).toBe(false);
     expect(app.timeoutMinutes).toBe(30);
   });

@@ -81,6 +81,10 @@ function scripted(
     listImports: unused,
     listChangeSets: unused,
     listStackResources: unused,
+    listStacks: unused,
+    detectStackDrift: unused,
+    describeStackDriftDetectionStatus: unused,
+    describeStackResourceDrifts: unused,
   };
   return { port, describes: () => describes };
 }

@@ -20,8 +20,10 @@ import type {
   ChangeSetSummary,
   CloudFormationPort,
   CreateChangeSetInput,
+  DriftDetectionStatus,
   Parameter,
   ResourceChange,
+  ResourceDrift,
   SsmParameterValue,
   SsmPort,
   StackDescription,
@@ -600,6 +602,32 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
         status: c.pendingDescribes > 0 ? 'CREATE_PENDING' : c.final.status,
         executionStatus: c.executionStatus,
       }));
+  }
+
+  listStacks(): Promise<StackDescription[]> {
+    this.log('listStacks', undefined);
+    return Promise.resolve(this.stacks.filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => this.describe(s)));
+  }
+
+  /** This double has no drift (the simulator models it): every stack is in sync at once. */
+  detectStackDrift(stackName: string): Promise<string> {
+    this.log('detectStackDrift', stackName);
+    return Promise.resolve(`drift-${stackName}`);
+  }
+
+  describeStackDriftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus> {
+    this.log('describeStackDriftDetectionStatus', detectionId);
+    return Promise.resolve({
+      detectionStatus: 'DETECTION_COMPLETE',
+      stackDriftStatus: 'IN_SYNC',
+      detectionStatusReason: undefined,
+      driftedResourceCount: 0,
+    });
+  }
+
+  describeStackResourceDrifts(stackName: string): Promise<ResourceDrift[]> {
+    this.log('describeStackResourceDrifts', stackName);
+    return Promise.resolve([]);
   }
 
   // ---- SsmPort ---------------------------------------------------------------------------

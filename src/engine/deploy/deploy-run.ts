@@ -59,6 +59,8 @@ export interface DeployRunOptions {
   packaging?: Packaging;
   /** The endpoint when it is not AWS (--endpoint-url, AWS_ENDPOINT_URL): an emulator. */
   emulatorEndpoint?: string;
+  /** `--check-drift`: drift detection before a stateful stack is updated; a drifted one needs a person's yes. */
+  checkDrift?: boolean;
 }
 
 export interface DeployRunResult {
@@ -153,6 +155,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
     ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
     ...(missingOutputHint ? { missingOutputHint } : {}),
+    ...(options.checkDrift ? { checkDrift: true } : {}),
     outputsOf: async (upstream) => {
       const outputs = await outputsOf(upstream);
       if (!outputs) {

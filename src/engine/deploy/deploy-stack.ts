@@ -10,6 +10,7 @@ import type { DeployOutcome, EngineEvent, ResourceChangeSummary, RootCause } fro
 import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
 import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
+import { DEFAULT_DRIFT_TIMEOUT_MS, describeDrift, detectDrift } from '../drift/detect-drift.js';
 import { resolveParameters } from './resolve-parameters.js';
 import type { MissingOutputHint, OutputsLookup } from './resolve-parameters.js';
 import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
@@ -55,6 +56,8 @@ export interface StackDeployContext {
   polling?: FollowPolling;
   /** What this stack's execution took in an earlier run, if recorded: paces the polling. */
   expectedExecuteMs?: number;
+  /** `--check-drift`: before a stateful stack is updated, run drift detection and ask when it drifted. */
+  checkDrift?: boolean;
   /**
    * The packaged template (local code uploaded, issue 7), awaited before the change set is made;
    * undefined: the template deploys as written.
@@ -216,6 +219,11 @@ export async function prepareStack(
         await applyTerminationProtection(stack, deployed, ctx);
         return { done: { status: 'unchanged', stackStatus: deployed.status, outputs: outputsRecord(deployed) } };
       }
+    }
+
+    if (deployed && stack.stateful && ctx.checkDrift) {
+      const refused = await checkDriftBeforeUpdate(stack, deployed, ctx);
+      if (refused) return { done: refused };
     }
 
     const type = deployed ? 'UPDATE' : 'CREATE';
@@ -643,6 +651,49 @@ async function waitForChangeSet(changeSetId: string, ctx: StackDeployContext): P
     );
   }
   return described;
+}
+
+/**
+ * `--check-drift` (issue 13): a change set is computed against the template CloudFormation last
+ * deployed, not against the resources as they are, so an update of a drifted stateful stack may
+ * overwrite or trip over changes made by hand. Detect drift first; when it drifted, a person
+ * decides (the approver: never `--yes`, and without a terminal the stack is blocked). A detection
+ * that cannot be run is a warning: the deploy goes on as it would without the flag.
+ */
+async function checkDriftBeforeUpdate(
+  stack: ResolvedStack,
+  deployed: StackDescription,
+  ctx: StackDeployContext,
+): Promise<StackDeployResult | undefined> {
+  const ref = { stack: stack.id, stackName: stack.stackName };
+  const drift = await detectDrift(ctx.ports.cloudFormation, deployed.stackId, {
+    clock: ctx.clock,
+    signal: ctx.stopSignal,
+    timeoutMs: Math.min(ctx.settleTimeoutMs, DEFAULT_DRIFT_TIMEOUT_MS),
+  });
+  if (drift.status === 'IN_SYNC') return undefined;
+  if (drift.status !== 'DRIFTED') {
+    ctx.emit({
+      type: 'stack:warning',
+      ...ref,
+      message: `--check-drift: drift of ${stack.stackName} is not known (${drift.status}${drift.reason ? `: ${drift.reason}` : ''}); deploying without the check`,
+    });
+    return undefined;
+  }
+  const count = drift.resources.length;
+  const reason = `${stack.stackName} drifted (${count} ${count === 1 ? 'resource' : 'resources'}): ${describeDrift(
+    drift.resources,
+  )
+    .map((l) => l.trim())
+    .join('; ')}`;
+  ctx.emit({ type: 'stack:warning', ...ref, message: `--check-drift: ${reason}` });
+  const askedAt = ctx.clock.now();
+  const answer = await ctx.approve({ ...ref, reason, flagged: [], changes: [], kind: 'drift' });
+  ctx.noteApprovalWait?.(ctx.clock.now() - askedAt);
+  if (answer.approved) return undefined;
+  const why = answer.reason ?? 'drift not approved';
+  ctx.emit({ type: 'stack:blocked', ...ref, reason: why });
+  return { status: 'blocked', stackStatus: deployed.status, outputs: undefined, reason: why };
 }
 
 /** Termination protection is not part of a change set; it is set beside it. */

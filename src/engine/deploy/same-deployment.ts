@@ -2,11 +2,8 @@ import type { Parameter, StackDescription } from '../../aws/ports.js';
 import type { TemplateInfo } from '../../template/analyze-template.js';
 import { parseTemplate } from '../../template/parse-template.js';
 
-/**
- * Whether deploying would change nothing: the deployed template, parameters and tags equal what
- * would be sent (DESIGN.md step 3). Then no change set is made at all (as CDK does).
- */
-export function isSameDeployment(input: {
+/** What deploy would send, against what is deployed: the inputs of the unchanged check. */
+export interface DeploymentComparisonInput {
   deployed: StackDescription;
   deployedTemplate: string;
   templateBody: string;
@@ -14,12 +11,31 @@ export function isSameDeployment(input: {
   template: TemplateInfo;
   parameters: readonly Parameter[];
   tags: Readonly<Record<string, string>>;
-}): boolean {
-  return (
-    sameTemplate(input.deployedTemplate, input.templateBody, input.templateFile) &&
-    sameParameters(input.deployed, input.template, input.parameters) &&
-    sameRecord(input.deployed.tags, input.tags)
-  );
+}
+
+/** Which of the three inputs differ from the deployed stack (`stackpilot status` shows each). */
+export interface DeploymentDifferences {
+  template: boolean;
+  parameters: boolean;
+  tags: boolean;
+}
+
+/**
+ * Whether deploying would change nothing: the deployed template, parameters and tags equal what
+ * would be sent (DESIGN.md step 3). Then no change set is made at all (as CDK does).
+ */
+export function isSameDeployment(input: DeploymentComparisonInput): boolean {
+  const differs = compareDeployment(input);
+  return !differs.template && !differs.parameters && !differs.tags;
+}
+
+/** The unchanged check part by part: the one comparison deploy and status share. */
+export function compareDeployment(input: DeploymentComparisonInput): DeploymentDifferences {
+  return {
+    template: !sameTemplate(input.deployedTemplate, input.templateBody, input.templateFile),
+    parameters: !sameParameters(input.deployed, input.template, input.parameters),
+    tags: !sameRecord(input.deployed.tags, input.tags),
+  };
 }
 
 /** Text first (YAML comes back as sent); else structure, since JSON may come back re-serialised. */

@@ -13,6 +13,11 @@ export interface ApprovalRequest {
   flagged: ResourceChangeSummary[];
   /** The whole change set, to show beside them. */
   changes: ResourceChangeSummary[];
+  /**
+   * `drift` (deploy --check-drift): a stateful stack drifted, which no change set shows; `--yes`
+   * does not answer it, only a person at the prompt. @default 'changes'
+   */
+  kind?: 'changes' | 'drift';
 }
 
 export interface ApprovalAnswer {

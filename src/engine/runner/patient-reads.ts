@@ -27,6 +27,10 @@ const READS = new Set([
   'describeChangeSet',
   'describeStackEvents',
   'listImports',
+  'listChangeSets',
+  'listStacks',
+  'describeStackDriftDetectionStatus',
+  'describeStackResourceDrifts',
   'getParameter',
 ]);
 
