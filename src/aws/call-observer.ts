@@ -58,6 +58,7 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   executeChangeSet: 'ExecuteChangeSet',
   describeStackEvents: 'DescribeStackEvents',
   deleteStack: 'DeleteStack',
+  listStackResources: 'ListStackResources',
   cancelUpdateStack: 'CancelUpdateStack',
   updateTerminationProtection: 'UpdateTerminationProtection',
   listImports: 'ListImports',

@@ -120,6 +120,14 @@ export interface ChangeSetSummary {
   executionStatus: string | undefined;
 }
 
+/** One resource of a stack (ListStackResources). */
+export interface StackResourceSummary {
+  logicalId: string;
+  physicalId: string | undefined;
+  resourceType: string;
+  status: string;
+}
+
 /** Where a drift detection stands (DescribeStackDriftDetectionStatus). */
 export interface DriftDetectionStatus {
   /** DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED. */
@@ -174,11 +182,17 @@ export interface CloudFormationPort {
     stackId: string,
     nextToken?: string,
   ): Promise<{ events: StackEvent[]; nextToken: string | undefined }>;
-  deleteStack(stackId: string, clientRequestToken?: string): Promise<void>;
+  /**
+   * `retainResources`: logical ids to leave in place (DELETE_SKIPPED); CloudFormation accepts them
+   * only for a stack in DELETE_FAILED (§6).
+   */
+  deleteStack(stackId: string, clientRequestToken?: string, retainResources?: readonly string[]): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken?: string): Promise<void>;
   updateTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
   /** Names of the stacks importing an export (all pages); empty when none does (§4: ListImports). */
   listImports(exportName: string): Promise<string[]>;
+  /** The resources of a stack, by name or ARN (ListStackResources, all pages). */
+  listStackResources(stackName: string): Promise<StackResourceSummary[]>;
   /** The change sets of one stack, by name or ARN (ListChangeSets, all pages). */
   listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
   /**

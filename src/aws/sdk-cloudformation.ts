@@ -13,6 +13,7 @@ import {
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListImportsCommand,
+  ListStackResourcesCommand,
   ListStacksCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -36,6 +37,7 @@ import type {
   ChangeSetSummary,
   CloudFormationPort,
   ResourceChange,
+  StackResourceSummary,
   ResourceDrift,
   StackDescription,
   StackSummary,
@@ -147,9 +149,15 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
       };
     },
 
-    async deleteStack(stackId, clientRequestToken) {
+    async deleteStack(stackId, clientRequestToken, retainResources) {
       await callAws('DeleteStack', () =>
-        client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
+        client.send(
+          new DeleteStackCommand({
+            StackName: stackId,
+            ClientRequestToken: clientRequestToken,
+            ...(retainResources && retainResources.length > 0 ? { RetainResources: [...retainResources] } : {}),
+          }),
+        ),
       );
     },
 
@@ -185,6 +193,28 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
         throw error;
       }
       return importers;
+    },
+
+    async listStackResources(stackName) {
+      const resources: StackResourceSummary[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('ListStackResources', () =>
+          client.send(new ListStackResourcesCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) })),
+        );
+        for (const r of output.StackResourceSummaries ?? []) {
+          resources.push({
+            logicalId: r.LogicalResourceId ?? '',
+            physicalId: r.PhysicalResourceId === '' ? undefined : r.PhysicalResourceId,
+            resourceType: r.ResourceType ?? '',
+            status: r.ResourceStatus ?? '',
+          });
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return resources;
+      }
+      throw new InternalError(`ListStackResources ${stackName}: more than ${MAX_CHANGE_SET_PAGES} pages`);
     },
 
     async listChangeSets(stackName) {

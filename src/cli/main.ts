@@ -10,6 +10,7 @@ import type { PackageOptions } from './command-package.js';
 import type { PlanOptions } from './command-plan.js';
 import { APPROVAL_LEVELS } from '../engine/guards/approvals.js';
 import type { DeployOptions } from './command-deploy.js';
+import type { DestroyOptions } from './command-destroy.js';
 import type { StatusOptions } from './command-status.js';
 import type { OutputsOptions } from './command-outputs.js';
 import type { InitOptions } from './command-init.js';
@@ -54,6 +55,7 @@ Examples:
   $ stackpilot graph app --stage prod        app and everything it needs, for stage prod
   $ stackpilot plan                          what deploy would change (nothing is changed)
   $ stackpilot deploy                        deploy every stack through change sets
+  $ stackpilot destroy --dry-run             what destroy would delete and keep (nothing is deleted)
   $ stackpilot deploy --simulate             the same on the built-in simulator, no AWS account
 
 Exit codes: 0 ok, 1 failure, 2 bad usage.`,
@@ -299,6 +301,57 @@ Examples:
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(
         await (await import('./command-deploy.js')).runDeploy(stacks, command.optsWithGlobals<DeployOptions>(), ctx),
+      );
+    });
+
+  // Selection runs the other way for destroy: its own --exclusively, and no --with-dependents (always there).
+  sharedOptions(
+    program.command('destroy'),
+    RUN_OPTIONS.filter((name) => name !== 'selection'),
+  )
+    .description('delete the stacks, dependents first: one table of what goes and what stays, one confirmation')
+    .argument('[stacks...]', 'delete these stacks and everything that depends on them (default: all)')
+    .option('-y, --yes', 'confirm without being asked (required without a terminal)')
+    .option('--dry-run', 'print what would go and what would stay; delete nothing')
+    .option(
+      '--allow-stateful <stack>',
+      'allow this stateful stack to be deleted (repeatable; or allowDestroy: true in the config)',
+      collect,
+      [],
+    )
+    .option(
+      '--retain <LogicalId>',
+      'leave this resource in place when the delete fails on it (RetainResources); <stack>.<LogicalId> for one stack (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--exclusively',
+      'only the named stacks, without the stacks that depend on them (refused while one is deployed)',
+    )
+    .addHelpText(
+      'after',
+      `
+Stacks are deleted in reverse dependency order, in parallel where the graph allows: a stack goes
+once every stack that depends on it is gone. Naming a stack deletes it and everything that depends
+on it; --exclusively deletes only it, and is refused while a stack depending on it is deployed.
+Before anything is deleted, one table says what goes and what stays (resources kept by
+DeletionPolicy Retain/Snapshot) and which stacks are refused: stateful ones (unless
+--allow-stateful or allowDestroy), termination-protected ones (never lifted by stackpilot), and
+stacks whose exports a stack outside the selection imports. Then one confirmation: at a terminal,
+type the stage name; without one, --yes. A delete that fails (DELETE_FAILED, e.g. a bucket that
+is not empty) names the resource and the next step; --retain <LogicalId> keeps it on the retry.
+--wait-timeout bounds the wait for each delete.
+
+Examples:
+  $ stackpilot destroy --dry-run
+  $ stackpilot destroy --allow-stateful data
+  $ stackpilot destroy app --stage pr-123 --yes --ci
+  $ stackpilot destroy data --allow-stateful data --retain Bucket`,
+    )
+    .action(async (stacks: string[], _options: unknown, command: Command) => {
+      setExit(
+        await (await import('./command-destroy.js')).runDestroy(stacks, command.optsWithGlobals<DestroyOptions>(), ctx),
       );
     });
 

@@ -37,6 +37,8 @@ export interface ResolvedStack {
   tags: Readonly<Record<string, string>>;
   capabilities: readonly Capability[];
   stateful: boolean;
+  /** `destroy` may delete it although it is stateful (`allowDestroy`). */
+  allowDestroy?: boolean;
   terminationProtection: boolean;
   timeoutMinutes: number | undefined;
   /** Outputs to write to SSM Parameter Store after a deploy: output name → parameter name. */
@@ -297,6 +299,7 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
       tags: { ...defaults.tags, ...merged.tags, ...stackpilotTags(raw.project, stage) },
       capabilities: merged.capabilities ?? defaults.capabilities ?? [],
       stateful: merged.stateful ?? false,
+      ...(merged.allowDestroy === undefined ? {} : { allowDestroy: merged.allowDestroy }),
       // Stateful stacks are protected unless the stack itself says otherwise.
       terminationProtection:
         merged.terminationProtection ?? (merged.stateful ? true : undefined) ?? defaults.terminationProtection ?? false,

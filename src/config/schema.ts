@@ -28,6 +28,7 @@ export const stackSchema = z.strictObject({
   capabilities: z.array(capability).optional(),
   stackName: z.string().min(1).optional(),
   stateful: z.boolean().optional(),
+  allowDestroy: z.boolean().optional(),
   terminationProtection: z.boolean().optional(),
   timeoutMinutes: z.number().int().positive().optional(),
   outputsToSsm: z

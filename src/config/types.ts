@@ -77,6 +77,13 @@ export interface StackConfig {
    */
   stateful?: boolean;
   /**
+   * `stackpilot destroy` may delete this stack although it is `stateful`, without
+   * `--allow-stateful <id>` (per-PR stages: `allowDestroy: stage !== 'prod'`). Resources with
+   * `DeletionPolicy: Retain` stay either way; termination protection is never lifted by it.
+   * @default false
+   */
+  allowDestroy?: boolean;
+  /**
    * Protect the stack from deletion. Stateful stacks are protected unless this says `false`.
    * @default true for stateful stacks, else defaults.terminationProtection
    */

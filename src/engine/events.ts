@@ -11,13 +11,41 @@ import type { ResourceChange, ResourceChangeDetail } from '../aws/ports.js';
  * endpoint stopped answering, or kept refusing reads until --wait-timeout): it may have
  * succeeded, failed or still be running.
  */
-export type StackOutcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'blocked' | 'unknown';
+export type StackOutcome =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'failed'
+  | 'skipped'
+  | 'blocked'
+  | 'unknown'
+  // destroy: the stack was deleted, or was not deployed (nothing to delete).
+  | 'deleted'
+  | 'absent';
+
+/** What deploy can end a stack with (destroy's outcomes are not among them). */
+export type DeployOutcome = Exclude<StackOutcome, 'deleted' | 'absent'>;
 
 export interface ResourceChangeSummary {
   action: string;
   logicalId: string;
   resourceType: string;
   replacement: string | undefined;
+}
+
+/**
+ * A resource its stack's delete left in place (`DELETE_SKIPPED`: `DeletionPolicy: Retain`, or
+ * `destroy --retain`), found by its physical id.
+ */
+export interface RetainedResource {
+  logicalId: string;
+  resourceType: string;
+  physicalId: string;
+  /**
+   * The template names it (TableName, BucketName, ...): a later deploy of the same stage will fail
+   * on it with "already exists" until it is deleted or imported.
+   */
+  fixedName: boolean;
 }
 
 export interface RootCause {
@@ -101,6 +129,8 @@ export type EngineEvent =
     })
   | (StackRef & { type: 'stack:blocked'; reason: string })
   | (StackRef & { type: 'stack:executing'; changeSetName: string; total: number })
+  /** `destroy`: DeleteStack was sent; `total` resources are to be deleted, `retain` are kept (`--retain`). */
+  | (StackRef & { type: 'stack:deleting'; total: number; retain: string[] })
   | (StackRef & {
       type: 'stack:resource';
       logicalId: string;
@@ -139,6 +169,8 @@ export type EngineEvent =
       reason?: string;
       rootCause?: RootCause;
       outputs?: Record<string, string>;
+      /** `destroy`: resources the delete left in place (DELETE_SKIPPED), by physical id. */
+      retained?: RetainedResource[];
       /** AWS API requests this stack sent: every attempt, retries included. */
       apiCalls: number;
     })
@@ -166,7 +198,33 @@ export type EngineEvent =
     }
   | { type: 'run:interrupt'; message: string }
   | { type: 'run:warning'; message: string }
-  | { type: 'run:done'; exitCode: number; durationMs: number; summary: Record<StackOutcome, number>; apiCalls: number }
+  /** `summary`: stacks per outcome; deploy lists its seven outcomes, destroy its own (deleted, absent, ...). */
+  | {
+      type: 'run:done';
+      exitCode: number;
+      durationMs: number;
+      summary: Partial<Record<StackOutcome, number>>;
+      apiCalls: number;
+    }
+  /**
+   * `destroy`: what will go and what will stay, before anything is deleted (and all of `--dry-run`),
+   * in destroy order (dependents first).
+   */
+  | {
+      type: 'destroy:planned';
+      stacks: {
+        stack: string;
+        stackName: string;
+        action: 'delete' | 'not deployed' | 'refused' | 'stays';
+        /** Resources the delete removes. */
+        deletes: number;
+        /** Resources DeletionPolicy keeps (Retain, RetainExceptOnCreate) or snapshots (Snapshot). */
+        kept: { logicalId: string; resourceType: string; policy: string; fixedName?: string }[];
+        /** Why it is refused or stays, and what to do. */
+        reason?: string;
+      }[];
+      warnings: string[];
+    }
   /** `plan`: one per selected stack, in deploy order, once every change set has been made and deleted. */
   | (StackRef & StackPlan & { type: 'stack:planned' })
   /** `plan`: the end; detailedExitCode 0 nothing to change, 2 changes, 1 a stack could not be planned. */

@@ -3,7 +3,7 @@
  * State is advanced lazily: every call first applies whatever the clock has passed (events
  * become visible, finished operations take effect in the order they finished), then answers.
  */
-import type { Parameter, SsmParameterValue, StackDescription, StackEvent } from '../aws/ports.js';
+import type { Parameter, SsmParameterValue, StackDescription, StackEvent, StackResourceSummary } from '../aws/ports.js';
 import { AwsError } from '../aws/errors.js';
 import type { Clock } from '../clock.js';
 import type {
@@ -212,6 +212,13 @@ export class SimAccount {
       for (const p of next.ssm) this.writeSsm(p.name, p.value, p.type);
       stack.deployed = next;
       stack.attempted = undefined;
+    } else if (op.outcome === 'delete-failed' && stack.deployed) {
+      // What the failed delete did delete is gone; the rest stays for a retry (with RetainResources).
+      const gone = new Set(op.deletedResources ?? []);
+      stack.deployed = {
+        ...stack.deployed,
+        resources: Object.fromEntries(Object.entries(stack.deployed.resources).filter(([id]) => !gone.has(id))),
+      };
     } else if (op.outcome === 'deleted') {
       for (const [name, e] of this.exports) if (e.stackId === stack.stackId) this.exports.delete(name);
       for (const p of stack.deployed?.ssm ?? []) if (!p.retain) this.ssm.delete(p.name);
@@ -325,6 +332,19 @@ export class SimAccount {
     const stack = this.find(nameOrArn);
     if (!stack) throw validation('GetTemplate', `Stack with id ${nameOrArn} does not exist`);
     return stack.op?.next?.templateBody ?? stack.deployed?.templateBody ?? stack.attempted?.templateBody ?? '';
+  }
+
+  /** ListStackResources: what the stack holds now (a deleted stack by ARN: nothing). */
+  listStackResources(nameOrArn: string): StackResourceSummary[] {
+    const stack = this.find(nameOrArn);
+    if (!stack) throw validation('ListStackResources', `Stack with id ${nameOrArn} does not exist`);
+    if (stack.status === 'DELETE_COMPLETE') return [];
+    return Object.entries(stack.deployed?.resources ?? {}).map(([logicalId, r]) => ({
+      logicalId,
+      physicalId: r.physicalId === '' ? undefined : r.physicalId,
+      resourceType: r.type,
+      status: stack.status === 'DELETE_FAILED' ? 'DELETE_FAILED' : 'CREATE_COMPLETE',
+    }));
   }
 
   updateTerminationProtection(nameOrArn: string, enabled: boolean): void {

@@ -78,7 +78,9 @@ export interface Operation {
   startedAt: number;
   /** When the last event (the stack's terminal status) shows. */
   endsAt: number;
-  outcome: 'success' | 'rollback' | 'deleted' | 'delete-refused';
+  outcome: 'success' | 'rollback' | 'deleted' | 'delete-refused' | 'delete-failed';
+  /** A delete that ended DELETE_FAILED: the resources it did delete, dropped from the stack when it ends. */
+  deletedResources?: string[];
   finalStatus: string;
   /** Applied when the operation ends in success. */
   next: Deployment | undefined;
@@ -153,6 +155,10 @@ export interface StackScript {
   updateSeconds?: number;
   deleteSeconds?: number;
   fail?: { logicalId: string; reason: string };
+  /** S3 buckets (logical ids) that hold objects: deleting one fails with S3's BucketNotEmpty (DELETE_FAILED). */
+  nonEmptyBuckets?: string[];
+  /** DeleteStack starts and never ends (DELETE_IN_PROGRESS for a year): a stuck delete. */
+  deleteHangs?: boolean;
 }
 
 /** One finished-or-running stack operation, for the benchmark's detection delay. */

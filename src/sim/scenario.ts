@@ -24,6 +24,10 @@ const stackScript = z.strictObject({
   updateSeconds: seconds.positive().optional(),
   deleteSeconds: seconds.positive().optional(),
   fail: z.strictObject({ logicalId: z.string().min(1), reason: z.string().min(1) }).optional(),
+  /** S3 buckets (logical ids) holding objects: DeleteStack fails on them with BucketNotEmpty. */
+  nonEmptyBuckets: z.array(z.string().min(1)).optional(),
+  /** DeleteStack never finishes (a stuck delete). */
+  deleteHangs: z.boolean().optional(),
 });
 
 /** S3's rule for new buckets: 3-63 characters, lower case, digits, dots and hyphens. */
@@ -203,6 +207,17 @@ export function resolveScenario(
         location: { file },
         hint:
           didYouMean(failing, info.logicalIds) ??
+          `the template's resources are: ${info.logicalIds.join(', ') || 'none'}`,
+      });
+    }
+    for (const [index, bucket] of (script.nonEmptyBuckets ?? []).entries()) {
+      if (!info?.logicalIds || info.logicalIds.includes(bucket)) continue;
+      problems.push({
+        message: `stack "${id}" has no resource "${bucket}" to hold objects`,
+        path: `stacks.${id}.nonEmptyBuckets.${index}`,
+        location: { file },
+        hint:
+          didYouMean(bucket, info.logicalIds) ??
           `the template's resources are: ${info.logicalIds.join(', ') || 'none'}`,
       });
     }

@@ -145,9 +145,9 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
         await enter('DescribeStackEvents', stackId);
         return account.describeStackEvents(stackId, nextToken);
       },
-      async deleteStack(stackId, clientRequestToken) {
+      async deleteStack(stackId, clientRequestToken, retainResources) {
         await enter('DeleteStack', stackId);
-        deleteStack(account, stackId, clientRequestToken);
+        deleteStack(account, stackId, clientRequestToken, retainResources);
       },
       async cancelUpdateStack(stackId, clientRequestToken) {
         await enter('CancelUpdateStack', stackId);
@@ -160,6 +160,10 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
       async listImports(exportName) {
         await enter('ListImports', undefined);
         return account.importersOf(exportName, '');
+      },
+      async listStackResources(stackName) {
+        await enter('ListStackResources', stackName);
+        return account.listStackResources(stackName);
       },
       async listChangeSets(stackName) {
         await enter('ListChangeSets', stackName);

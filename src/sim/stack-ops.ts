@@ -392,8 +392,32 @@ function startUpdate(account: SimAccount, stack: SimStack, cs: SimChangeSet, tok
   );
 }
 
-/** §1.2, §1.3, §4: DeleteStack, including the export-in-use refusal. */
-export function deleteStack(account: SimAccount, nameOrArn: string, token: string | undefined): void {
+/**
+ * S3's answer to deleting a bucket that holds objects, as CloudFormation reports it on the
+ * resource (aws/aws-cdk#21776, 2022; the request ids are the simulator's own).
+ */
+export function bucketNotEmptyReason(requestId: string): string {
+  return `The bucket you tried to delete is not empty (Service: Amazon S3; Status Code: 409; Error Code: BucketNotEmpty; Request ID: ${requestId}; S3 Extended Request ID: ${requestId}; Proxy: null)`;
+}
+
+/** A stuck delete (scenario `deleteHangs`) ends this long after it started: never, for any run. */
+const HANGING_DELETE_MS = 365 * 24 * 3600 * 1000;
+
+/** DeletionPolicy values that keep the resource when its stack is deleted (§6). */
+function keptOnStackDelete(policy: string): boolean {
+  return policy === 'Retain' || policy === 'RetainExceptOnCreate';
+}
+
+/**
+ * §1.2, §1.3, §4, §6: DeleteStack, including the export-in-use refusal, RetainResources (only
+ * from DELETE_FAILED) and a non-empty bucket's DELETE_FAILED.
+ */
+export function deleteStack(
+  account: SimAccount,
+  nameOrArn: string,
+  token: string | undefined,
+  retainResources: readonly string[] = [],
+): void {
   const stack = account.find(nameOrArn);
   // An unknown name, or a stack already going or gone: a silent success (§1.5).
   if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return;
@@ -403,6 +427,12 @@ export function deleteStack(account: SimAccount, nameOrArn: string, token: strin
       `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`,
     );
   if (isBusy(stack.status)) throw validation('DeleteStack', `Stack cannot be deleted while in status ${stack.status}`);
+  if (retainResources.length > 0 && stack.status !== 'DELETE_FAILED')
+    // §1.3: RetainResources is valid only for a DELETE_FAILED stack. [?: exact wording]
+    throw validation(
+      'DeleteStack',
+      `Invalid operation on stack [${stack.stackName}]: RetainResources can only be specified when the stack is in DELETE_FAILED state`,
+    );
   const t0 = account.now();
   const start = root(t0, 'DELETE_IN_PROGRESS', 'User Initiated');
   for (const o of stack.deployed?.outputs ?? []) {
@@ -432,20 +462,70 @@ export function deleteStack(account: SimAccount, nameOrArn: string, token: strin
     );
     return;
   }
+  const script = account.script(stack.stackName);
   const resources = Object.entries(stack.deployed?.resources ?? {});
   const seconds =
-    account.script(stack.stackName)?.deleteSeconds ??
-    (stack.status === 'REVIEW_IN_PROGRESS' ? 2 : defaultDeleteSeconds(resources.length));
-  const durationMs = Math.round(seconds * 1000);
+    script?.deleteSeconds ?? (stack.status === 'REVIEW_IN_PROGRESS' ? 2 : defaultDeleteSeconds(resources.length));
+  const durationMs = script?.deleteHangs ? HANGING_DELETE_MS : Math.round(seconds * 1000);
   const lead = phaseMargin(durationMs);
   const endsAt = t0 + durationMs;
+  const retained = new Set(retainResources);
   const removals: Removal[] = resources.map(([logicalId, r]) => ({
     logicalId,
     type: r.type,
     physicalId: r.physicalId,
     dependsOn: r.dependsOn,
-    retain: r.deletionPolicy === 'Retain',
+    retain: keptOnStackDelete(r.deletionPolicy) || retained.has(logicalId),
   }));
+  // A bucket that holds objects cannot be deleted; what it depends on then stays too (it would be deleted after it).
+  const nonEmpty = new Set(script?.nonEmptyBuckets ?? []);
+  const failing = removals.filter((r) => !r.retain && r.type === 'AWS::S3::Bucket' && nonEmpty.has(r.logicalId));
+  const untouched = dependenciesOf(
+    failing.map((r) => r.logicalId),
+    removals,
+  );
+  const steps = deletionSteps(removals, t0 + lead, endsAt - lead).flatMap((step): Step[] => {
+    if (untouched.has(step.logicalId)) return [];
+    if (failing.some((r) => r.logicalId === step.logicalId) && step.status === 'DELETE_COMPLETE')
+      return [
+        {
+          ...step,
+          status: 'DELETE_FAILED',
+          reason: bucketNotEmptyReason(account.ids.uuid().replace(/-/g, '').slice(0, 16).toUpperCase()),
+        },
+      ];
+    return [step];
+  });
+  if (failing.length > 0) {
+    const deletedResources = removals
+      .filter((r) => !r.retain && !untouched.has(r.logicalId) && !failing.includes(r))
+      .map((r) => r.logicalId);
+    begin(
+      account,
+      stack,
+      {
+        ...operation('delete', t0, token, undefined, {
+          endsAt,
+          outcome: 'delete-failed',
+          finalStatus: 'DELETE_FAILED',
+          next: undefined,
+          work: [],
+        }),
+        deletedResources,
+      },
+      [
+        start,
+        ...steps,
+        // §3.2: the list ends with ". " (a trailing space).
+        root(
+          endsAt,
+          'DELETE_FAILED',
+          `The following resource(s) failed to delete: [${failing.map((r) => r.logicalId).join(', ')}]. `,
+        ),
+      ],
+    );
+    return;
+  }
   begin(
     account,
     stack,
@@ -456,8 +536,23 @@ export function deleteStack(account: SimAccount, nameOrArn: string, token: strin
       next: undefined,
       work: [],
     }),
-    [start, ...deletionSteps(removals, t0 + lead, endsAt - lead), root(endsAt, 'DELETE_COMPLETE')],
+    [start, ...steps, root(endsAt, 'DELETE_COMPLETE')],
   );
+}
+
+/** Every resource the given ones depend on, transitively (they are deleted after them). */
+function dependenciesOf(ids: readonly string[], removals: readonly Removal[]): Set<string> {
+  const byId = new Map(removals.map((r) => [r.logicalId, r]));
+  const found = new Set<string>();
+  const queue = [...ids];
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    for (const dep of byId.get(id)?.dependsOn ?? []) {
+      if (found.has(dep) || !byId.has(dep)) continue;
+      found.add(dep);
+      queue.push(dep);
+    }
+  }
+  return found;
 }
 
 /**

@@ -41,6 +41,7 @@ export function createEventFormatter(
 ): (event: EngineEvent) => string {
   let width = 0;
   let dryRun = false;
+  let destroying = false;
   let out: string[] = [];
   // `paint` colours each physical line on its own, so a colour never runs into the next prefix.
   const line = (stack: string, text: string, paint: (text: string) => string = (t) => t): void => {
@@ -53,7 +54,10 @@ export function createEventFormatter(
     switch (status) {
       case 'created':
       case 'updated':
+      case 'deleted':
         return c.green(status);
+      case 'absent':
+        return c.dim('not deployed');
       case 'unchanged':
         return c.dim(status);
       case 'failed':
@@ -70,6 +74,7 @@ export function createEventFormatter(
       case 'run:start':
         width = Math.max(3, ...event.stacks.map((s) => s.length));
         dryRun = event.dryRun;
+        destroying = event.command === 'destroy';
         line(
           'run',
           `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${options.stageNotInConfig === true ? ', not in the config' : ''}${event.region ? `, region ${event.region}` : ''}${options.account ? `, account ${options.account}` : ''}): ${event.order.join(' → ')}`,
@@ -80,7 +85,10 @@ export function createEventFormatter(
         line(event.stack, `waiting for ${event.on.join(', ')}`);
         return;
       case 'stack:start':
-        line(event.stack, `${dryRun ? 'planning' : 'deploying'} ${event.stackName}`);
+        line(
+          event.stack,
+          `${dryRun ? 'planning' : destroying ? 'starting the delete of' : 'deploying'} ${event.stackName}`,
+        );
         return;
       case 'stack:settling':
         line(
@@ -122,6 +130,12 @@ export function createEventFormatter(
         line(
           event.stack,
           `executing ${event.changeSetName} (${event.total} ${event.total === 1 ? 'change' : 'changes'})`,
+        );
+        return;
+      case 'stack:deleting':
+        line(
+          event.stack,
+          `deleting ${event.stackName} (${event.total} ${event.total === 1 ? 'resource' : 'resources'}${event.retain.length > 0 ? `, keeping ${event.retain.join(', ')}` : ''})`,
         );
         return;
       case 'stack:resource': {
@@ -168,6 +182,12 @@ export function createEventFormatter(
             event.stack,
             `  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`,
             c.red,
+          );
+        for (const r of event.retained ?? [])
+          line(
+            event.stack,
+            `  kept ${r.logicalId} (${r.resourceType}) ${r.physicalId}${r.fixedName ? c.dim(' fixed name') : ''}`,
+            c.yellow,
           );
         return;
       }

@@ -255,7 +255,7 @@ export default defineConfig({
           stack: 'app',
           location: at(source, "colour: 'blue'"),
           message: 'unknown key "colour"',
-          hint: 'allowed keys: template, dependsOn, parameters, tags, capabilities, stackName, stateful, terminationProtection, timeoutMinutes, outputsToSsm, ignoreChecks',
+          hint: 'allowed keys: template, dependsOn, parameters, tags, capabilities, stackName, stateful, allowDestroy, terminationProtection, timeoutMinutes, outputsToSsm, ignoreChecks',
         },
       ]);
     });

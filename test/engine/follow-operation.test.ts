@@ -81,6 +81,7 @@ function scripted(
     updateTerminationProtection: unused,
     listImports: unused,
     listChangeSets: unused,
+    listStackResources: unused,
     listStacks: unused,
     detectStackDrift: unused,
     describeStackDriftDetectionStatus: unused,

@@ -29,6 +29,7 @@ import type {
   SsmPort,
   StackDescription,
   StackEvent,
+  StackResourceSummary,
   StackOutput,
 } from '../../src/aws/ports.js';
 import type { Clock } from '../../src/clock.js';
@@ -590,6 +591,13 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
       status: s.status,
       parentId: undefined,
     }));
+  }
+
+  async listStackResources(stackName: string): Promise<StackResourceSummary[]> {
+    this.log('listStackResources', stackName);
+    await Promise.resolve();
+    // The fake keeps no resources: what engine tests need of this call is that it answers.
+    return [];
   }
 
   async listChangeSets(stackName: string): Promise<ChangeSetSummary[]> {

@@ -11,7 +11,7 @@ import { DeployError } from '../deploy-errors.js';
 import { StackpilotError } from '../../errors.js';
 import { discardPrepared, executeStack, prepareStack } from './deploy-stack.js';
 import type { PreparedStack, StackDeployContext, StackDeployResult } from './deploy-stack.js';
-import type { EngineEvent, StackOutcome } from '../events.js';
+import type { DeployOutcome, EngineEvent, StackOutcome } from '../events.js';
 import type { FollowPolling } from './follow-operation.js';
 import { writeOutputsFile } from '../outputs-file.js';
 import { FileWriteError } from '../../write-file-atomic.js';
@@ -399,7 +399,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     }
   }
 
-  const summary: Record<StackOutcome, number> = {
+  const summary: Record<DeployOutcome, number> = {
     created: 0,
     updated: 0,
     unchanged: 0,

@@ -6,7 +6,7 @@ import type { TemplateInfo } from '../../template/analyze-template.js';
 import { approvalNeeded } from '../guards/approvals.js';
 import type { ApprovalLevel, Approver } from '../guards/approvals.js';
 import { AbortError, DeployError } from '../deploy-errors.js';
-import type { EngineEvent, ResourceChangeSummary, RootCause, StackOutcome } from '../events.js';
+import type { DeployOutcome, EngineEvent, ResourceChangeSummary, RootCause } from '../events.js';
 import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
 import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
@@ -66,7 +66,7 @@ export interface StackDeployContext {
 }
 
 export interface StackDeployResult {
-  status: StackOutcome;
+  status: DeployOutcome;
   stackStatus: string | undefined;
   outputs: Record<string, string> | undefined;
   reason?: string;

@@ -32,6 +32,7 @@ const READS = new Set([
   'describeStackDriftDetectionStatus',
   'describeStackResourceDrifts',
   'listStackSummaries',
+  'listStackResources',
   'getParameter',
 ]);
 

@@ -15,6 +15,8 @@ const GLYPH: Readonly<Record<StackOutcome, string>> = {
   skipped: '⏭️',
   blocked: '⛔',
   unknown: '❓',
+  deleted: '🗑️',
+  absent: '➖',
 };
 
 /** Backslash-escapes what Markdown (and a table cell) would take as syntax or HTML; one line. */
@@ -37,7 +39,9 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
         : ['❌', 'failed'];
   const out = [`## ${glyph} stackpilot ${markdownText(header.command)} ${verdict}: ${markdownText(where)}`, ''];
 
-  const counts = (['created', 'updated', 'unchanged', 'failed', 'unknown', 'skipped', 'blocked'] as const)
+  const counts = (
+    ['created', 'updated', 'unchanged', 'deleted', 'absent', 'failed', 'unknown', 'skipped', 'blocked'] as const
+  )
     .map((outcome) => [outcome, stacks.filter((s) => s.outcome === outcome).length] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`);

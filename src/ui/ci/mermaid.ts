@@ -75,6 +75,8 @@ const STATUS_STYLES: Readonly<Record<StackOutcome, string>> = {
   skipped: 'fill:#f6f8fa,stroke:#8c959f,color:#656d76,stroke-dasharray:4 3',
   blocked: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328',
   unknown: 'fill:#fff8c5,stroke:#cf222e,color:#1f2328,stroke-dasharray:4 3',
+  deleted: 'fill:#f6f8fa,stroke:#1a7f37,color:#1f2328',
+  absent: 'fill:#f6f8fa,stroke:#8c959f,color:#656d76',
 };
 
 /**

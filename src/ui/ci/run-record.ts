@@ -107,6 +107,7 @@ export function recordEvent(run: RunRecord, event: EngineEvent, at: number): voi
       return;
     }
     case 'stack:executing':
+    case 'stack:deleting':
       stackRecord(run, event.stack).executingAt = at;
       return;
     case 'stack:warning':

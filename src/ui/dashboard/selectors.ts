@@ -17,6 +17,8 @@ export const CATEGORY_ORDER: readonly StackCategory[] = [
   'unknown',
   'blocked',
   'skipped',
+  'deleted',
+  'absent',
 ];
 
 const CATEGORY_WORDS: Record<StackCategory, string> = {
@@ -30,6 +32,8 @@ const CATEGORY_WORDS: Record<StackCategory, string> = {
   unknown: 'state unknown',
   blocked: 'blocked',
   skipped: 'skipped',
+  deleted: 'deleted',
+  absent: 'not deployed',
 };
 
 export function categoryWords(category: StackCategory): string {
@@ -80,6 +84,7 @@ export function phaseText(state: DashboardState, s: StackView): string {
     case 'parked':
       return 'waiting to execute';
     case 'executing':
+      if (s.deleting) return s.total ? `deleting ${s.completed.length}/${s.total}` : 'deleting';
       return s.total ? `executing ${s.completed.length}/${s.total}` : 'executing';
     case 'done':
       switch (s.outcome) {
@@ -93,6 +98,10 @@ export function phaseText(state: DashboardState, s: StackView): string {
           return 'state unknown';
         case 'unchanged':
           return 'unchanged';
+        case 'deleted':
+          return `deleted in ${formatDuration(s.durationMs ?? 0)}`;
+        case 'absent':
+          return 'not deployed';
         case 'failed':
         case undefined:
           return 'failed';

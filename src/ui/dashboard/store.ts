@@ -46,6 +46,8 @@ export interface StackView {
   changeSetType: 'CREATE' | 'UPDATE' | undefined;
   /** The change set, once ready. */
   changes: readonly ResourceChangeSummary[] | undefined;
+  /** `stack:deleting`: the stack is being deleted (destroy), not a change set executed. */
+  deleting?: boolean;
   /** Changes being executed (`stack:executing.total`). */
   total: number | undefined;
   /** Logical ids of the change set that reached a `*_COMPLETE` status, each once. */
@@ -65,7 +67,7 @@ export interface StackView {
 export interface RunResult {
   exitCode: number;
   durationMs: number;
-  summary: Record<StackOutcome, number>;
+  summary: Partial<Record<StackOutcome, number>>;
   apiCalls: number;
 }
 
@@ -193,6 +195,15 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
         completed: [],
         executingAt: at,
       }));
+    case 'stack:deleting':
+      return update(state, event.stack, (s) => ({
+        ...s,
+        state: 'executing',
+        deleting: true,
+        total: event.total,
+        completed: [],
+        executingAt: at,
+      }));
     case 'stack:resource':
       return update(state, event.stack, (s) => {
         const failed = event.status.endsWith('_FAILED');
@@ -256,6 +267,7 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
       return { ...state, approvals: [] };
     // `plan` does not use the dashboard.
     case 'stack:planned':
+    case 'destroy:planned':
     case 'plan:done':
       return state;
   }

@@ -74,7 +74,10 @@ function glyph(state: DashboardState, s: StackView, now: number): Segment {
     case 'updated':
       return seg('✓', 'green');
     case 'unchanged':
+    case 'absent':
       return seg('=', 'gray');
+    case 'deleted':
+      return seg('✓', 'green');
     case 'failed':
       return seg('✗', 'red', true);
     case 'unknown':
@@ -104,7 +107,7 @@ function stackRow(state: DashboardState, s: StackView, now: number, width: numbe
       ? 'red'
       : category === 'blocked' || category === 'skipped' || category === 'approval'
         ? 'yellow'
-        : category === 'waiting' || category === 'unchanged'
+        : category === 'waiting' || category === 'unchanged' || category === 'absent'
           ? 'gray'
           : undefined;
   const wide = width - used >= PHASE + GAP.length + BAR + GAP.length + ELAPSED;

@@ -1,0 +1,109 @@
+import { parseTemplate } from '../../template/parse-template.js';
+import type { TemplateObject, TemplateValue } from '../../template/parse-template.js';
+import { resolveName } from '../../template/resolve-name.js';
+
+/** Deletion policies that leave something behind when the stack is deleted (CLOUDFORMATION.md §6). */
+export type KeepingPolicy = 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
+
+/** A resource of a deployed template that stack deletion does not simply delete. */
+export interface KeptResource {
+  logicalId: string;
+  resourceType: string;
+  /** Retain and RetainExceptOnCreate keep the resource; Snapshot deletes it after a final snapshot. */
+  policy: KeepingPolicy;
+  /**
+   * The name the template gives it (TableName, BucketName, ...), `${...}` where not known here:
+   * a resource kept under a fixed name blocks the next create of the same stage ("already exists").
+   */
+  fixedName: string | undefined;
+}
+
+export interface TemplateResources {
+  /** Resources the delete removes (Snapshot ones included). */
+  deleted: number;
+  kept: KeptResource[];
+}
+
+/**
+ * The property that names a resource, for the types whose name must be unique in the account or
+ * region: a kept one makes a later create under the same name fail.
+ */
+const NAME_PROPERTIES: Readonly<Record<string, string>> = {
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::Backup::BackupVault': 'BackupVaultName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
+  'AWS::RDS::DBCluster': 'DBClusterIdentifier',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::SSM::Parameter': 'Name',
+  'AWS::SecretsManager::Secret': 'Name',
+  'AWS::Kinesis::Stream': 'Name',
+  'AWS::KMS::Alias': 'AliasName',
+  'AWS::ECR::Repository': 'RepositoryName',
+  'AWS::Cognito::UserPoolDomain': 'Domain',
+  'AWS::OpenSearchService::Domain': 'DomainName',
+  'AWS::Elasticsearch::Domain': 'DomainName',
+  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
+  'AWS::DocDB::DBCluster': 'DBClusterIdentifier',
+  'AWS::Neptune::DBCluster': 'DBClusterIdentifier',
+};
+
+const KEEPING: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
+
+/**
+ * What deleting a stack deployed with this template leaves: from the deployed template
+ * (GetTemplate) and the parameters it was deployed with. An unreadable template says nothing kept.
+ */
+export function keptResources(input: {
+  templateBody: string;
+  stackName: string;
+  region: string | undefined;
+  parameters: ReadonlyMap<string, string>;
+}): TemplateResources {
+  let body: TemplateObject;
+  try {
+    // GetTemplate answers JSON or YAML; YAML reads both.
+    body = parseTemplate(input.templateBody, 'deployed.yaml').body;
+  } catch {
+    return { deleted: 0, kept: [] };
+  }
+  const resources = body.Resources;
+  if (!isObject(resources)) return { deleted: 0, kept: [] };
+  const kept: KeptResource[] = [];
+  let deleted = 0;
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (!isObject(resource)) continue;
+    const type = typeof resource.Type === 'string' ? resource.Type : '';
+    const policy = resource.DeletionPolicy;
+    // A Snapshot resource is deleted too (its snapshot stays), so it counts among the deleted.
+    if (typeof policy !== 'string' || policy === 'Snapshot' || !KEEPING.has(policy)) deleted += 1;
+    if (typeof policy !== 'string' || !KEEPING.has(policy)) continue;
+    const nameProperty = Object.hasOwn(NAME_PROPERTIES, type) ? NAME_PROPERTIES[type] : undefined;
+    const properties = isObject(resource.Properties) ? resource.Properties : {};
+    const nameValue =
+      nameProperty !== undefined && Object.hasOwn(properties, nameProperty) ? properties[nameProperty] : undefined;
+    kept.push({
+      logicalId,
+      resourceType: type,
+      policy: policy as KeepingPolicy,
+      fixedName:
+        nameValue === undefined || nameValue === null
+          ? undefined
+          : resolveName(nameValue, {
+              stackName: input.stackName,
+              ...(input.region === undefined ? {} : { region: input.region }),
+              parameters: input.parameters,
+            }).value,
+    });
+  }
+  return { deleted, kept };
+}
+
+function isObject(value: TemplateValue | undefined): value is TemplateObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
