@@ -69,6 +69,7 @@ export function fromSdkStack(stack: Stack): StackDescription {
     terminationProtection: stack.EnableTerminationProtection ?? false,
     creationTime: stack.CreationTime,
     lastUpdatedTime: stack.LastUpdatedTime,
+    ...(stack.ParentId ? { parentId: stack.ParentId } : {}),
   };
 }
 

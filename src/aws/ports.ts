@@ -29,6 +29,8 @@ export interface StackDescription {
   terminationProtection: boolean;
   creationTime: Date | undefined;
   lastUpdatedTime: Date | undefined;
+  /** The stack that owns this nested stack (DescribeStacks ParentId); absent for a root stack. */
+  parentId?: string;
 }
 
 export interface StackEvent {

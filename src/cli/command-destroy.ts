@@ -1,3 +1,8 @@
+import type { CloudFormationPort } from '../aws/ports.js';
+import type { DestroyPlan } from '../engine/destroy/destroy-plan.js';
+import { findOrphans } from '../engine/orphans/find-orphans.js';
+import { orphanProject, planOrphanDestroy } from '../engine/orphans/orphan-destroy.js';
+import { UsageError } from '../errors.js';
 import { apiRateOption, pick, pickAccount, positiveInteger, waitTimeoutOption } from './command-options.js';
 import { destroyRun } from '../engine/destroy/destroy-run.js';
 import type { EngineEvent, RetainedResource } from '../engine/events.js';
@@ -31,6 +36,7 @@ export interface DestroyOptions extends GlobalOptions {
   exclusively?: boolean;
   allowStateful?: string[];
   retain?: string[];
+  orphans?: boolean;
 }
 
 /**
@@ -44,9 +50,17 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const project = await loadProject({ cwd: ctx.cwd, command: 'destroy', ...pick(options, ctx.env) });
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
-  const selected = selectForDestroy(project.graph, stacks, { exclusively: options.exclusively === true });
-  const allowStateful = parseAllowStateful(options.allowStateful, project);
-  const retain = parseRetain(options.retain, project, selected);
+  const orphansOnly = options.orphans === true;
+  if (orphansOnly && (stacks.length > 0 || options.exclusively === true))
+    throw new UsageError(
+      `--orphans removes the stacks no longer in the config; it cannot be combined with ${stacks.length > 0 ? `stack names (${stacks.join(' ')})` : '--exclusively'}`,
+      { hint: 'run destroy --orphans alone, and destroy <stacks...> separately' },
+    );
+  let selected = orphansOnly
+    ? []
+    : selectForDestroy(project.graph, stacks, { exclusively: options.exclusively === true });
+  let allowStateful = orphansOnly ? new Set<string>() : parseAllowStateful(options.allowStateful, project);
+  let retain = orphansOnly ? new Map<string, ReadonlySet<string>>() : parseRetain(options.retain, project, selected);
   const json = options.output === 'json';
   const ci = options.ci === true;
   const { stage } = project.config;
@@ -59,6 +73,37 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
     headerShowsStage: options.output === 'text',
   });
   const { clock } = account;
+  /** What the runner runs: the config's stacks, or with --orphans a project of the orphans alone. */
+  let runProject = project;
+  let planner: ((cf: CloudFormationPort) => Promise<DestroyPlan>) | undefined;
+  if (orphansOnly) {
+    try {
+      const orphans = await findOrphans({
+        cf: account.ports.cloudFormation,
+        project: project.config.project,
+        stage,
+        configuredStackNames: project.config.stacks.map((s) => s.stackName),
+      });
+      runProject = orphanProject(project, orphans);
+      selected = orphans.map((o) => o.stackName);
+      allowStateful = parseAllowStateful(options.allowStateful, runProject, true);
+      retain = parseRetain(options.retain, runProject, selected);
+      const allowed = allowStateful;
+      planner = (cf) => planOrphanDestroy({ orphans, cf, region: project.config.region, allowStateful: allowed });
+    } catch (error) {
+      await account.close();
+      throw error;
+    }
+    if (selected.length === 0) {
+      await account.close();
+      if (json) ctx.stdout.write(`${JSON.stringify({ type: 'destroy:planned', stacks: [], warnings: [] })}\n`);
+      else
+        ctx.stdout.write(
+          `no orphaned stacks: none tagged stackpilot:project=${project.config.project} and stackpilot:stage=${stage} is missing from the config\n`,
+        );
+      return EXIT_OK;
+    }
+  }
   const history = await readDurations(durationsFile(project.config.configDir, stage, account.simulated));
   const stop = new AbortController();
   const cancel = new AbortController();
@@ -107,7 +152,8 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
   let confirmed = false;
   try {
     const result = await destroyRun({
-      project,
+      project: runProject,
+      ...(planner ? { planner } : {}),
       stacks: selected,
       ports: account.ports,
       clock,
@@ -128,7 +174,7 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
         }
         renderer = chooseRenderer({
           ctx,
-          project,
+          project: runProject,
           selected,
           clock,
           output: options.output,

@@ -2,13 +2,21 @@ import { UsageError } from '../errors.js';
 import type { Project } from '../graph/load-project.js';
 
 /** `--allow-stateful <id>`: checked against the project, so a typo cannot silently allow nothing. */
-export function parseAllowStateful(values: readonly string[] | undefined, project: Project): ReadonlySet<string> {
+export function parseAllowStateful(
+  values: readonly string[] | undefined,
+  project: Project,
+  /** With `--orphans` the project's stacks are the orphans, named by their CloudFormation names. */
+  orphans = false,
+): ReadonlySet<string> {
   const ids = project.config.stacks.map((s) => s.id);
   for (const value of values ?? []) {
     if (!ids.includes(value))
-      throw new UsageError(`--allow-stateful ${value}: no stack "${value}" in this project`, {
-        hint: `stacks are: ${ids.join(', ')}`,
-      });
+      throw new UsageError(
+        `--allow-stateful ${value}: no ${orphans ? 'orphaned stack' : 'stack'} "${value}" in this ${orphans ? 'stage' : 'project'}`,
+        {
+          hint: ids.length > 0 ? `${orphans ? 'orphans' : 'stacks'} are: ${ids.join(', ')}` : undefined,
+        },
+      );
   }
   return new Set(values ?? []);
 }

@@ -329,6 +329,10 @@ Examples:
       '--exclusively',
       'only the named stacks, without the stacks that depend on them (refused while one is deployed)',
     )
+    .option(
+      '--orphans',
+      'delete the stacks tagged with this project and stage that the config no longer has (not with stack names)',
+    )
     .addHelpText(
       'after',
       `
@@ -342,12 +346,17 @@ stacks whose exports a stack outside the selection imports. Then one confirmatio
 type the stage name; without one, --yes. A delete that fails (DELETE_FAILED, e.g. a bucket that
 is not empty) names the resource and the next step; --retain <LogicalId> keeps it on the retry.
 --wait-timeout bounds the wait for each delete.
+--orphans deletes, the same way, the stacks tagged stackpilot:project and stackpilot:stage of this
+project and stage that the config no longer has (status lists them); one holding a resource of a
+stateful type (tables, buckets, databases, file systems...) is refused unless named with
+--allow-stateful <stackName>.
 
 Examples:
   $ stackpilot destroy --dry-run
   $ stackpilot destroy --allow-stateful data
   $ stackpilot destroy app --stage pr-123 --yes --ci
-  $ stackpilot destroy data --allow-stateful data --retain Bucket`,
+  $ stackpilot destroy data --allow-stateful data --retain Bucket
+  $ stackpilot destroy --orphans --allow-stateful orders-dev-backup`,
     )
     .action(async (stacks: string[], _options: unknown, command: Command) => {
       setExit(

@@ -47,3 +47,28 @@ describe('findOrphans', () => {
     ]);
   });
 });
+
+describe('findOrphans and nested stacks', () => {
+  it('leaves out a nested stack: it carries its parent’s tags but goes with its parent', async () => {
+    const s = setup();
+    await deploy(s, 'orders-dev-app', BODY, { tags: tags('orders', 'dev') });
+    // The simulator has no nested stacks: what DescribeStacks says of one (ParentId) is added here.
+    const listStacks = async (): ReturnType<typeof s.cf.listStacks> =>
+      (await s.cf.listStacks()).flatMap((stack) => [
+        stack,
+        {
+          ...stack,
+          stackName: 'orders-dev-app-AlarmsStack-1AB2',
+          stackId: `${stack.stackId}-nested`,
+          parentId: stack.stackId,
+        },
+      ]);
+    const orphans = await findOrphans({
+      cf: { ...s.cf, listStacks },
+      project: 'orders',
+      stage: 'dev',
+      configuredStackNames: ['orders-dev-core'],
+    });
+    expect(orphans.map((o) => o.stackName)).toEqual(['orders-dev-app']);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AwsPorts } from '../../aws/ports.js';
+import type { AwsPorts, CloudFormationPort } from '../../aws/ports.js';
 import type { Clock } from '../../clock.js';
 import type { Project } from '../../graph/load-project.js';
 import type { EngineEvent, StackOutcome } from '../events.js';
@@ -39,6 +39,11 @@ export interface DestroyRunOptions {
   policy?: Partial<SchedulingPolicy>;
   durations?: Readonly<Record<string, StackDurations>>;
   polling?: FollowPolling;
+  /**
+   * Plans instead of `planDestroy` (`destroy --orphans`: stacks no longer in the config, whose
+   * `project` is `orphanProject`). Its reads go through the run's counted ports.
+   */
+  planner?: (cf: CloudFormationPort) => Promise<DestroyPlan>;
 }
 
 export interface DestroyRunResult {
@@ -90,12 +95,15 @@ export async function destroyRun(options: DestroyRunOptions): Promise<DestroyRun
   const importsCounter = { calls: 0 };
   const impatient = countingPorts(options.ports, importsCounter, (notice) => emit({ type: 'api:retry', ...notice }));
   const runCf = runner.runPorts.cloudFormation;
-  const plan = await planDestroy({
-    project,
-    selected: options.stacks,
-    cf: { ...runCf, listImports: (name) => impatient.cloudFormation.listImports(name) },
-    allowStateful: options.allowStateful ?? new Set(),
-  });
+  const planCf: CloudFormationPort = { ...runCf, listImports: (name) => impatient.cloudFormation.listImports(name) };
+  const plan = options.planner
+    ? await options.planner(planCf)
+    : await planDestroy({
+        project,
+        selected: options.stacks,
+        cf: planCf,
+        allowStateful: options.allowStateful ?? new Set(),
+      });
   emit(plannedEvent(plan));
   const askedAt = clock.now();
   const none = new Map<string, StackDestroyResult>();

@@ -9,6 +9,7 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'AWS::RDS::DBInstance',
   'AWS::RDS::DBCluster',
   'AWS::EFS::FileSystem',
+  'AWS::FSx::FileSystem',
   'AWS::KMS::Key',
   'AWS::Cognito::UserPool',
   'AWS::Logs::LogGroup',

@@ -45,6 +45,8 @@ function isOurs(stack: StackDescription, project: string, stage: string): boolea
   const tags = stack.tags;
   return (
     stack.status !== 'DELETE_COMPLETE' &&
+    // A nested stack carries its parent's tags (CloudFormation propagates them) but is its parent's to delete.
+    stack.parentId === undefined &&
     Object.hasOwn(tags, PROJECT_TAG) &&
     tags[PROJECT_TAG] === project &&
     Object.hasOwn(tags, STAGE_TAG) &&
