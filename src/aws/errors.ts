@@ -73,7 +73,8 @@ export class NoAnswerError extends AwsError {
       `the endpoint did not answer within ${formatDuration(deadlineMs)}: ${endpoint}`,
       undefined,
       cause,
-      'check that the endpoint is right (--endpoint-url, AWS_ENDPOINT_URL, the region) and reachable; a slow network can get longer deadlines through STACKPILOT_AWS_DEADLINES (see the README)',
+      'check that the endpoint is right (--endpoint-url, AWS_ENDPOINT_URL, the region) and reachable; ' +
+        'a slow network can get longer deadlines through STACKPILOT_AWS_DEADLINES (see the README)',
     );
     this.endpoint = endpoint;
   }

@@ -21,14 +21,19 @@ export function createApprover(options: ApproverOptions): Approver {
       if (options.interactive) return options.interactive(request);
       return {
         approved: false,
-        reason: `${request.reason}; a change set does not see drift, and there is no terminal to ask: bring the resources back to the template (or the template to the resources) and deploy again, or deploy without --check-drift`,
+        reason:
+          `${request.reason}; a change set does not see drift, and there is no terminal to ask: ` +
+          'bring the resources back to the template (or the template to the resources) and deploy again, ' +
+          'or deploy without --check-drift',
       };
     }
     if (options.yes) return { approved: true };
     if (options.interactive) return options.interactive(request);
     return {
       approved: false,
-      reason: `${request.reason}; approval is needed (${options.askedBy ?? `--require-approval ${options.level}`}) and there is no terminal to ask: pass --yes, or --require-approval never`,
+      reason:
+        `${request.reason}; approval is needed (${options.askedBy ?? `--require-approval ${options.level}`}) ` +
+        'and there is no terminal to ask: pass --yes, or --require-approval never',
     };
   };
 }

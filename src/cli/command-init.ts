@@ -147,7 +147,8 @@ async function fromTemplates(
     throw new UsageError(`no template matches ${pattern} in ${ctx.cwd}`, {
       hint:
         options.templates === undefined
-          ? 'name your templates: stackpilot init --templates "cfn/**/*.yaml", or read them from an account: stackpilot init --from-account --prefix <name-prefix>'
+          ? 'name your templates: stackpilot init --templates "cfn/**/*.yaml", ' +
+            'or read them from an account: stackpilot init --from-account --prefix <name-prefix>'
           : 'the glob is relative to the current folder; quote it so that the shell does not expand it',
     });
   if (found.length > MAX_TEMPLATES)

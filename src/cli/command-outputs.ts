@@ -62,10 +62,12 @@ export async function runOutputs(stacks: string[], options: OutputsOptions, ctx:
     else ctx.stdout.write(formatOutputsTable(results, ctx.colors.stdout));
 
     const c = ctx.colors.stderr;
+    const stageFlag = project.config.stage === 'dev' ? '' : ` --stage ${project.config.stage}`;
     for (const result of results.filter((r) => !r.deployed)) {
       failed = true;
       ctx.stderr.write(
-        `${c.red('error:')} ${result.stack}: ${result.stackName} ${notDeployedReason(result)}\n  ${c.cyan('→')} stackpilot deploy ${result.stack}${project.config.stage === 'dev' ? '' : ` --stage ${project.config.stage}`}\n`,
+        `${c.red('error:')} ${result.stack}: ${result.stackName} ${notDeployedReason(result)}\n` +
+          `  ${c.cyan('→')} stackpilot deploy ${result.stack}${stageFlag}\n`,
       );
     }
     if (fileReport !== undefined) {
@@ -73,7 +75,8 @@ export async function runOutputs(stacks: string[], options: OutputsOptions, ctx:
       else {
         failed = true;
         ctx.stderr.write(
-          `${c.red('error:')} did not write ${fileReport.file}: missing ${fileReport.missing.join(', ')}\n  ${c.cyan('→')} deploy those stacks, then run stackpilot outputs --write again\n`,
+          `${c.red('error:')} did not write ${fileReport.file}: missing ${fileReport.missing.join(', ')}\n` +
+            `  ${c.cyan('→')} deploy those stacks, then run stackpilot outputs --write again\n`,
         );
       }
     }

@@ -31,15 +31,18 @@ export async function runValidate(options: ValidateOptions, ctx: CliContext, sta
   ctx.stderr.write(formatNotes(project.notes ?? [], ctx.colors.stderr));
   if (options.strict && project.warnings.length > 0) {
     ctx.stderr.write(
-      `${ctx.colors.stderr.red('error:')} ${plural(project.warnings.length, 'warning')} with --strict: ${displayPath(config.configFile, ctx.cwd)} is not valid\n` +
+      `${ctx.colors.stderr.red('error:')} ${plural(project.warnings.length, 'warning')} with --strict: ` +
+        `${displayPath(config.configFile, ctx.cwd)} is not valid\n` +
         `  ${ctx.colors.stderr.dim('→ fix them, or silence a check by its code (see the README, "Template checks")')}\n`,
     );
     return EXIT_FAILURE;
   }
   const pairs = new Set(graph.edges.map((e) => `${e.stack}>${e.dependsOn}`)).size;
+  const warningsNote = project.warnings.length ? `, ${plural(project.warnings.length, 'warning')}` : '';
   ctx.stdout.write(
     [
-      `${c.green('✔')} ${displayPath(config.configFile, ctx.cwd)} is valid: ${plural(graph.nodes.length, 'stack')}, ${plural(pairs, 'dependency', 'dependencies')} (${plural(graph.edges.length, 'edge')}), no cycles${project.warnings.length ? `, ${plural(project.warnings.length, 'warning')}` : ''}`,
+      `${c.green('✔')} ${displayPath(config.configFile, ctx.cwd)} is valid: ${plural(graph.nodes.length, 'stack')}, ` +
+        `${plural(pairs, 'dependency', 'dependencies')} (${plural(graph.edges.length, 'edge')}), no cycles${warningsNote}`,
       `  project ${config.project}, stage ${config.stage}${config.region ? `, region ${config.region}` : ''}`,
       `  order:  ${orderings.order.join(' → ')}`,
       `  levels: ${orderings.levels.map((level) => `[${level.join(', ')}]`).join(' ')}`,

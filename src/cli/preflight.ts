@@ -84,7 +84,8 @@ async function explain(error: unknown, input: PreflightInput, region: string): P
   if (!(error instanceof AwsError)) return error instanceof Error ? error : new AccountError(String(error));
   const source = credentialSource(input);
   const files = sharedFiles(input.env);
-  const loginHint = `aws sso login --profile ${source.profile}, or aws configure${input.profile === undefined ? ', or pass --profile <name>' : ''}`;
+  const orProfileFlag = input.profile === undefined ? ', or pass --profile <name>' : '';
+  const loginHint = `aws sso login --profile ${source.profile}, or aws configure${orProfileFlag}`;
 
   if (error.awsCode === 'CredentialsProviderError') {
     const named = input.profile ?? (source.text.includes('AWS_PROFILE') ? source.profile : undefined);
@@ -103,7 +104,8 @@ async function explain(error: unknown, input: PreflightInput, region: string): P
     }
     if (/Could not load credentials from any providers/.test(error.serviceMessage)) {
       return new AccountError(
-        `no AWS credentials found (tried: ${source.text === 'profile "default"' ? 'environment variables AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profile "default"' : source.text} in ${files}, SSO, web identity, container and instance metadata)`,
+        `no AWS credentials found (tried: ${triedSources(source.text)} in ${files}, ` +
+          'SSO, web identity, container and instance metadata)',
         { hint: `run aws configure, pass --profile <name>, or aws sso login if the profile uses SSO`, cause: error },
       );
     }
@@ -183,4 +185,11 @@ function sharedFiles(env: NodeJS.ProcessEnv): string {
   const config = value('AWS_CONFIG_FILE', '~/.aws/config');
   const credentials = value('AWS_SHARED_CREDENTIALS_FILE', '~/.aws/credentials');
   return config === credentials ? config : `${config} and ${credentials}`;
+}
+
+/** With no profile named, the SDK tries the environment variables before the default profile. */
+function triedSources(sourceText: string): string {
+  return sourceText === 'profile "default"'
+    ? 'environment variables AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profile "default"'
+    : sourceText;
 }

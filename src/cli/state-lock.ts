@@ -130,11 +130,15 @@ export async function lockState(
 function lockedError(statePath: string, display: string, waitMs: number): StateLockedError {
   const holder = readHolder(statePath);
   const seconds = `${Math.round(waitMs / 100) / 10} s`;
+  const onHost = holder === undefined || holder.hostname === hostname() ? '' : ` on ${holder.hostname}`;
   const who = holder
-    ? `run ${holder.pid}${holder.hostname === hostname() ? '' : ` on ${holder.hostname}`} (\`${holder.command}\`, started ${holder.startedAt})`
+    ? `run ${holder.pid}${onHost} (\`${holder.command}\`, started ${holder.startedAt})`
     : 'another run';
   return new StateLockedError(`the simulated account ${display} is in use by ${who}; waited ${seconds}`, {
-    hint: `wait for that run to end and run again, or use another --simulate-state file; a run that was killed frees the lock by itself within ${LOCK_STALE_MS / 1000} s (STACKPILOT_SIMULATE_LOCK_WAIT sets how many seconds to wait)`,
+    hint:
+      'wait for that run to end and run again, or use another --simulate-state file; ' +
+      `a run that was killed frees the lock by itself within ${LOCK_STALE_MS / 1000} s ` +
+      '(STACKPILOT_SIMULATE_LOCK_WAIT sets how many seconds to wait)',
   });
 }
 

@@ -24,6 +24,8 @@ export const TEMPLATE_BODY_LIMIT = 51_200;
 /** Uploads at once: S3 takes thousands of PUTs a second per prefix; the link is the limit. */
 const UPLOAD_CONCURRENCY = 8;
 
+const OVER_S3_LIMIT = `over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} bytes (1 MB) for a template in S3`;
+
 /** What a stack deploys once packaged: its template text, and where CloudFormation reads it when too large to send. */
 export interface PackagedTemplate {
   body: string;
@@ -110,7 +112,7 @@ export async function packageStacks(options: {
         message: first
           ? `${first.logicalId}.${first.property} is a local path (${first.value}), and no artifacts bucket is configured`
           : tooLargeForS3(project, id)
-            ? `the template is ${tooLargeForS3(project, id)} bytes, over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} bytes (1 MB) for a template in S3`
+            ? `the template is ${tooLargeForS3(project, id)} bytes, ${OVER_S3_LIMIT}`
             : `the template is over ${TEMPLATE_BODY_LIMIT} bytes, so it must go through S3, and no artifacts bucket is configured`,
         hint: tooLargeForS3(project, id)
           ? 'split it into nested stacks (AWS::CloudFormation::Stack with a local TemplateURL) or into more stacks'
@@ -184,11 +186,12 @@ export async function packageStacks(options: {
       // Checked on the text as it will be sent, before anything of any stack is uploaded.
       const bytes = Buffer.byteLength(result.body);
       if (bytes > TEMPLATE_URL_LIMIT) {
+        const oncePackaged = result.body === template.body ? '' : ' once packaged';
         problems.push({
           stack: id,
           path: `stacks.${id}.template`,
           location: { file: stack.templateDisplay },
-          message: `the template is ${bytes.toLocaleString('en-US')} bytes${result.body === template.body ? '' : ' once packaged'}, over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} bytes (1 MB) for a template in S3`,
+          message: `the template is ${bytes.toLocaleString('en-US')} bytes${oncePackaged}, ${OVER_S3_LIMIT}`,
           hint: 'split it into nested stacks (AWS::CloudFormation::Stack with a local TemplateURL) or into more stacks',
         });
         continue;

@@ -80,10 +80,11 @@ async function checkLocalPaths(parsed: ParsedTemplate, templatePath: string, has
   }
   const first = found.refs[0];
   if (first && !hasBucket) {
+    const itAndMore = found.refs.length === 1 ? 'it' : `it and ${found.refs.length - 1} more`;
     problems.push(
       artifactProblem(
         first,
-        `is a local path, and no artifacts bucket is configured to package ${found.refs.length === 1 ? 'it' : `it and ${found.refs.length - 1} more`} into`,
+        `is a local path, and no artifacts bucket is configured to package ${itAndMore} into`,
         "add `artifacts: { bucket: '<an existing S3 bucket>' }` to the config (optionally per stage)",
       ),
     );
@@ -159,7 +160,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     const byFile = problemsByFile(problems, shownFile);
     throw new ValidationError(
       'INVALID_PROJECT',
-      `${[...byFile].map(([where, list], i) => `${list.length} ${i === 0 ? `${list.length === 1 ? 'problem' : 'problems'} in` : 'in'} ${where}`).join(', ')}:`,
+      `${[...byFile].map(([where, list], i) => problemCountIn(where, list.length, i === 0)).join(', ')}:`,
       [...byFile.values()].flat(),
     );
   };
@@ -266,4 +267,9 @@ function problemsByFile(problems: readonly Problem[], configFile: string): Map<s
   if (!config) return byFile;
   byFile.delete(configFile);
   return new Map([[configFile, config], ...byFile]);
+}
+
+/** `3 problems in a.yaml` for the first file of a list, `2 in b.yaml` for the next ones. */
+function problemCountIn(where: string, count: number, first: boolean): string {
+  return `${count} ${first ? `${count === 1 ? 'problem' : 'problems'} in` : 'in'} ${where}`;
 }

@@ -48,6 +48,8 @@ export function possibleCycleWarning(cycle: Cycle): Problem {
   return {
     stack: cycle.stacks[0] ?? '',
     message: lines.join('\n'),
-    hint: 'make the names exact (set the parameters they are built from in the config, as literals or output()), or, if the cycle is real, break it as the edges above suggest',
+    hint:
+      'make the names exact (set the parameters they are built from in the config, as literals or output()), ' +
+      'or, if the cycle is real, break it as the edges above suggest',
   };
 }

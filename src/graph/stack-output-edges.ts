@@ -75,7 +75,9 @@ export function stackOutputEdges(
         result.problems.push({
           stack: stack.id,
           location: read.location,
-          message: `${what} reads output "${outputName.value}" of stack ${candidate.id} ("${candidate.stackName}"), but ${template.file} has no such output`,
+          message:
+            `${what} reads output "${outputName.value}" of stack ${candidate.id} ("${candidate.stackName}"), ` +
+            `but ${template.file} has no such output`,
           hint:
             didYouMean(outputName.value, names) ??
             (names.length ? `its outputs are: ${names.join(', ')}` : 'that template declares no outputs'),
@@ -97,7 +99,9 @@ export function stackOutputEdges(
         stack: stack.id,
         dependsOn: candidate.id,
         via: 'stack-output',
-        detail: `${what}, output ${outputName.value} of ${candidate.id}${pattern ? ` (matched as a pattern${assumptions(regionFit, accountFit)})` : ''}`,
+        detail:
+          `${what}, output ${outputName.value} of ${candidate.id}` +
+          (pattern ? ` (matched as a pattern${assumptions(regionFit, accountFit)})` : ''),
         location: read.location,
         providedAt: output?.location,
         outputName: output?.name ?? outputName.value,

@@ -17,11 +17,13 @@ export function weakReferenceNotes(graph: StackGraph, inRun: readonly string[]):
     if (notes.has(key)) continue;
     const pattern = edge.pattern ? ' (a name matched as a pattern)' : '';
     const keeps = running.has(edge.stack)
-      ? `${edge.stack} is in this run too, but keeps the value it read at its last update unless it is itself updated after ${edge.dependsOn}`
+      ? `${edge.stack} is in this run too, but keeps the value it read at its last update ` +
+        `unless it is itself updated after ${edge.dependsOn}`
       : `${edge.stack} keeps the value it read at its last update`;
     notes.set(
       key,
-      `${edge.stack} reads ${edge.dependsOn}.${output} through Fn::GetStackOutput${pattern}; ${edge.dependsOn}'s outputs may change in this run; ${keeps}`,
+      `${edge.stack} reads ${edge.dependsOn}.${output} through Fn::GetStackOutput${pattern}; ` +
+        `${edge.dependsOn}'s outputs may change in this run; ${keeps}`,
     );
   }
   return [...notes.values()];

@@ -43,7 +43,10 @@ export interface ArtifactStat {
   property: string;
   /** The local path as written in the template. */
   path: string;
-  /** `zip`: a folder or file, zipped here when the store lacks it; `file`: a .zip/.jar uploaded as it is; `template`: a packaged nested template. */
+  /**
+   * `zip`: a folder or file, zipped here when the store lacks it; `file`: a .zip/.jar uploaded as it is;
+   * `template`: a packaged nested template.
+   */
   kind: 'zip' | 'file' | 'template';
   key: string;
   /**
@@ -165,7 +168,8 @@ class Packager {
       this.problems.push(
         artifactProblem(
           ref,
-          `holds ${result.unzippedBytes.toLocaleString('en-US')} bytes unzipped, over Lambda's limit of ${LAMBDA_UNZIPPED_LIMIT.toLocaleString('en-US')} (250 MB) for a function or a layer`,
+          `holds ${result.unzippedBytes.toLocaleString('en-US')} bytes unzipped, ` +
+            `over Lambda's limit of ${LAMBDA_UNZIPPED_LIMIT.toLocaleString('en-US')} (250 MB) for a function or a layer`,
           'move large dependencies into a layer, or use a container image',
         ),
       );
@@ -258,7 +262,8 @@ class Packager {
       this.problems.push(
         artifactProblem(
           ref,
-          `is ${bytes.length.toLocaleString('en-US')} bytes once packaged, over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} for a template in S3`,
+          `is ${bytes.length.toLocaleString('en-US')} bytes once packaged, ` +
+            `over CloudFormation's limit of ${TEMPLATE_URL_LIMIT.toLocaleString('en-US')} for a template in S3`,
           'split it into more nested stacks',
         ),
       );

@@ -149,13 +149,15 @@ export async function folderManifest(path: string, options: ZipOptions = {}): Pr
   if (options.maxUnzippedBytes !== undefined && unzippedBytes > options.maxUnzippedBytes) {
     throw new ZipInputError(
       'too-large',
-      `${path} holds ${unzippedBytes.toLocaleString('en-US')} bytes unzipped, over the limit of ${options.maxUnzippedBytes.toLocaleString('en-US')}`,
+      `${path} holds ${unzippedBytes.toLocaleString('en-US')} bytes unzipped, ` +
+        `over the limit of ${options.maxUnzippedBytes.toLocaleString('en-US')}`,
     );
   }
   if (found.length > MAX_ENTRIES) {
     throw new ZipInputError(
       'too-many-files',
-      `${path} holds ${found.length.toLocaleString('en-US')} files, more than a zip without ZIP64 can list (${MAX_ENTRIES.toLocaleString('en-US')})`,
+      `${path} holds ${found.length.toLocaleString('en-US')} files, ` +
+        `more than a zip without ZIP64 can list (${MAX_ENTRIES.toLocaleString('en-US')})`,
       'bundle the code (esbuild, a wheel) or zip it yourself and name the .zip file',
     );
   }

@@ -26,7 +26,8 @@ function nameError(value: string, field: string, arnAllowed: boolean): AwsError 
   const pattern = arnAllowed ? '[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*' : '[a-zA-Z][-a-zA-Z0-9]*';
   return validation(
     'CreateChangeSet',
-    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ` +
+      `Member must satisfy regular expression pattern: ${pattern}`,
   );
 }
 
@@ -41,7 +42,8 @@ function templateBodyOf(account: SimAccount, op: string, input: CreateChangeSetI
     if (Buffer.byteLength(input.templateBody, 'utf8') > MAX_BODY) {
       throw validation(
         op,
-        "1 validation error detected: Value '…' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200",
+        "1 validation error detected: Value '…' at 'templateBody' failed to satisfy constraint: " +
+          'Member must have length less than or equal to 51200',
       );
     }
     return input.templateBody;
@@ -114,10 +116,11 @@ export function createChangeSet(account: SimAccount, input: CreateChangeSetInput
         );
       // An identical retry with the same ClientToken is idempotent (§2.1).
       if (identical && same.clientToken === input.clientToken) return { changeSetId: same.id, stackId: same.stackId };
+      const mismatched = same.clientToken === input.clientToken ? 'Template' : 'ClientToken';
       throw new AwsError(
         op,
         'AlreadyExistsException',
-        `ChangeSet ${input.changeSetName} cannot be created due to a mismatch with existing attribute ${same.clientToken === input.clientToken ? 'Template' : 'ClientToken'}`,
+        `ChangeSet ${input.changeSetName} cannot be created due to a mismatch with existing attribute ${mismatched}`,
         400,
       );
     }

@@ -349,7 +349,9 @@ export function analyzeTemplate(parsed: ParsedTemplate, options: AnalyzeOptions 
 
 function patternWarning(what: string, name: ResolvedName, location: SourceLocation): Problem {
   return {
-    message: `${what} is only known as the pattern "${name.value}": ${name.unknowns.join(', ')} ${name.unknowns.length === 1 ? 'is' : 'are'} not known before deploy`,
+    message:
+      `${what} is only known as the pattern "${name.value}": ` +
+      `${name.unknowns.join(', ')} ${name.unknowns.length === 1 ? 'is' : 'are'} not known before deploy`,
     location,
     hint: 'stackpilot matches it as a pattern; set the parameter in the config to make it exact',
   };

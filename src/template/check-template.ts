@@ -100,7 +100,8 @@ export function checkTemplate(template: ParsedTemplate, options: CheckTemplateOp
     report(
       'SP0002',
       template.locate(template.positionOfEntry(body, 'Transform') ?? template.positionOf(body)),
-      `reference, type and property checks skipped: the template uses ${what}, which can add, rename or rewrite resources before CloudFormation reads them`,
+      `reference, type and property checks skipped: the template uses ${what}, ` +
+        'which can add, rename or rewrite resources before CloudFormation reads them',
     );
     return result;
   }
@@ -150,7 +151,8 @@ export function checkTemplate(template: ParsedTemplate, options: CheckTemplateOp
     report(
       via === 'Fn::Sub' ? 'SP1004' : 'SP1001',
       location,
-      `${via === 'Fn::Sub' ? `\${${name}} in Fn::Sub` : `Ref ${name}`} names nothing the template declares (no parameter, resource or pseudo parameter of that name)`,
+      `${via === 'Fn::Sub' ? `\${${name}} in Fn::Sub` : `Ref ${name}`} names nothing the template declares ` +
+        '(no parameter, resource or pseudo parameter of that name)',
       didYouMean(name, refCandidates) ?? 'declare it under Parameters or Resources, or fix the name',
       owner,
     );
@@ -165,10 +167,16 @@ export function checkTemplate(template: ParsedTemplate, options: CheckTemplateOp
   ): void => {
     if (!isResource(resource)) {
       const isParameter = Object.hasOwn(parameters, resource);
+      const dotted = attribute === undefined ? '' : `.${attribute}`;
+      const written =
+        via === 'Fn::Sub' ? `\${${resource}.${attribute ?? ''}} in Fn::Sub` : `Fn::GetAtt ${resource}${dotted}`;
+      const target = isParameter
+        ? 'a parameter; Fn::GetAtt takes a resource'
+        : 'a resource the template does not declare';
       report(
         via === 'Fn::Sub' ? 'SP1004' : 'SP1002',
         location,
-        `${via === 'Fn::Sub' ? `\${${resource}.${attribute ?? ''}} in Fn::Sub` : `Fn::GetAtt ${resource}${attribute === undefined ? '' : `.${attribute}`}`} names ${isParameter ? 'a parameter; Fn::GetAtt takes a resource' : 'a resource the template does not declare'}`,
+        `${written} names ${target}`,
         didYouMean(resource, resourceIds) ??
           (isParameter ? `use !Ref ${resource}` : 'declare the resource or fix the name'),
         owner,
@@ -293,7 +301,8 @@ export function checkTemplate(template: ParsedTemplate, options: CheckTemplateOp
       'SP1006',
       cycle.edges[0]?.location ?? template.locate(undefined),
       `circular dependency between resources: [${cycle.resources.join(', ')}]: ${path}`,
-      'CloudFormation refuses the template; break one of these references (for a security group, move the rule to its own AWS::EC2::SecurityGroupIngress resource)',
+      'CloudFormation refuses the template; break one of these references ' +
+        '(for a security group, move the rule to its own AWS::EC2::SecurityGroupIngress resource)',
     );
   }
 

@@ -138,7 +138,9 @@ export function expandForEach(
       const items = collectionItems(loop[1] ?? null);
       if (items === undefined) {
         warnings.push({
-          message: `${key}: its collection is not known before deploy, so the exports, imports and SSM parameters it generates are not read`,
+          message:
+            `${key}: its collection is not known before deploy, ` +
+            'so the exports, imports and SSM parameters it generates are not read',
           location,
           hint: 'use a literal list, or a Ref to a CommaDelimitedList parameter with a default or a value in the config',
         });

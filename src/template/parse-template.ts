@@ -105,7 +105,8 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
       for (const line of reindented.lines) {
         warnings.push({
           message:
-            'a quoted value or [...]/{...} list continues on this line at or left of its key: YAML 1.1 (CloudFormation) reads it, YAML 1.2 readers refuse it',
+            'a quoted value or [...]/{...} list continues on this line at or left of its key: ' +
+            'YAML 1.1 (CloudFormation) reads it, YAML 1.2 readers refuse it',
           location: { file, line },
           hint: 'indent the continuation lines more than the key',
         });

@@ -10,7 +10,9 @@ export function packagedText(event: Extract<EngineEvent, { type: 'stack:packaged
     event.uploaded > 0 ? `${event.uploaded} uploaded (${size(event.uploadedBytes)})` : '',
     event.reused > 0 ? `${event.reused} already in the bucket` : '',
   ].filter(Boolean);
-  return `packaged ${event.artifacts} ${event.artifacts === 1 ? 'artifact' : 'artifacts'}, ${event.files} files: ${parts.join(', ') || 'nothing to upload'}${event.templateByUrl ? '; template sent by URL (over 51,200 bytes)' : ''}`;
+  const uploads = parts.join(', ') || 'nothing to upload';
+  const byUrl = event.templateByUrl ? '; template sent by URL (over 51,200 bytes)' : '';
+  return `packaged ${event.artifacts} ${event.artifacts === 1 ? 'artifact' : 'artifacts'}, ${event.files} files: ${uploads}${byUrl}`;
 }
 
 function size(bytes: number): string {

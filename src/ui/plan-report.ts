@@ -54,7 +54,10 @@ export function ssmNote(p: StackPlan): string | undefined {
   const reads = p.ssmReads ?? [];
   if (reads.length === 0 || (p.status !== 'changes' && p.status !== 'unchanged')) return undefined;
   const names = reads.length > 3 ? `${reads.slice(0, 3).join(', ')} and ${reads.length - 3} more` : reads.join(', ');
-  return `reads SSM at deploy time (${names}): this preview used the values CloudFormation read when the change set was made; a deploy reads them again when it makes its own`;
+  return (
+    `reads SSM at deploy time (${names}): this preview used the values CloudFormation read when the change set was made; ` +
+    'a deploy reads them again when it makes its own'
+  );
 }
 
 /** The headline of a stack's section, without colour: `update, 1 to add, 2 to modify, 0 to remove`. */
@@ -65,7 +68,9 @@ export function stackHeadline(p: PlannedStack): string {
   if (p.status === 'failed' || p.status === 'skipped') return `${p.status}: ${p.reason ?? ''}`;
   const changes = allChanges(p);
   const n = (action: string): number => changes.filter((ch) => ch.action === action).length;
-  return `${p.changeSetType === 'CREATE' ? 'create' : 'update'}, ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${p.changes.length === 0 ? ' (outputs, tags or parameters only)' : ''}`;
+  const kind = p.changeSetType === 'CREATE' ? 'create' : 'update';
+  const onlyOther = p.changes.length === 0 ? ' (outputs, tags or parameters only)' : '';
+  return `${kind}, ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${onlyOther}`;
 }
 
 /** One row of a stack's table; nested stacks' rows follow their parent's with a larger depth. */
@@ -148,7 +153,8 @@ function stackSection(p: PlannedStack, c: Colors): string[] {
   if (p.pendingUpstream.length > 0) {
     lines.push(
       c.yellow(
-        `  depends on pending changes in ${p.pendingUpstream.join(', ')}: this preview uses today's values of their outputs, which may still change`,
+        `  depends on pending changes in ${p.pendingUpstream.join(', ')}: ` +
+          "this preview uses today's values of their outputs, which may still change",
       ),
     );
   }

@@ -33,10 +33,17 @@ export function formatPrediction(results: readonly StackPredictionResult[], spec
   );
   out.push(
     c.dim(
-      `Offline diff of the templates as written: parameter values, SSM values, upstream outputs and !Ref / !GetAtt results are not resolved and Conditions are not evaluated, so a resource whose expressions are unchanged can still change at deploy time; \`stackpilot plan\` shows the change sets CloudFormation would make. Resource spec from ${specSource}.`,
+      'Offline diff of the templates as written: parameter values, SSM values, upstream outputs ' +
+        'and !Ref / !GetAtt results are not resolved and Conditions are not evaluated, ' +
+        'so a resource whose expressions are unchanged can still change at deploy time; ' +
+        `\`stackpilot plan\` shows the change sets CloudFormation would make. Resource spec from ${specSource}.`,
     ),
   );
   return `${out.join('\n')}\n`;
+}
+
+function outputsChanged(count: number): string {
+  return count ? `, ${count} ${count === 1 ? 'output' : 'outputs'} changed` : '';
 }
 
 function stackSection(r: StackPredictionResult, c: Colors): string[] {
@@ -46,13 +53,14 @@ function stackSection(r: StackPredictionResult, c: Colors): string[] {
   const p = r.prediction;
   if (!p.deployed) {
     return [
-      `${title}: would be created (${p.resourceCount} ${p.resourceCount === 1 ? 'resource' : 'resources'})${r.status ? c.dim(` · deployed stack is ${r.status}`) : ''}`,
+      `${title}: would be created (${p.resourceCount} ${p.resourceCount === 1 ? 'resource' : 'resources'})` +
+        (r.status ? c.dim(` · deployed stack is ${r.status}`) : ''),
     ];
   }
   if (p.resources.length === 0 && p.outputs.length === 0) return [`${title}: ${c.dim('no changes')}`];
   const n = (action: string): number => p.resources.filter((ch) => ch.action === action).length;
   const lines = [
-    `${title}: ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${p.outputs.length ? `, ${p.outputs.length} ${p.outputs.length === 1 ? 'output' : 'outputs'} changed` : ''}`,
+    `${title}: ${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${outputsChanged(p.outputs.length)}`,
   ];
   if (p.resources.length > 0) {
     lines.push(

@@ -133,7 +133,8 @@ function renderDot(project: string, graph: StackGraph): string {
 
 function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): string {
   const lines = [
-    `${view.project} (stage ${view.stage}): ${graph.nodes.length} stacks, deployed in ${orderings.levels.length} ${orderings.levels.length === 1 ? 'step' : 'steps'}`,
+    `${view.project} (stage ${view.stage}): ${graph.nodes.length} stacks, ` +
+      `deployed in ${orderings.levels.length} ${orderings.levels.length === 1 ? 'step' : 'steps'}`,
   ];
   const width = Math.max(...graph.nodes.map((n) => n.id.length));
   const nameWidth = Math.max(...graph.nodes.map((n) => n.stackName.length));
@@ -142,9 +143,8 @@ function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): s
     lines.push(`  ${index + 1}. ${level.length > 1 ? 'in parallel:' : ''}`.trimEnd());
     for (const id of level) {
       const after = dependencies(graph, id);
-      lines.push(
-        `     ${id.padEnd(width)}  ${(names.get(id) ?? '').padEnd(nameWidth)}${after.length ? `  after ${after.join(', ')}` : ''}`.trimEnd(),
-      );
+      const afterText = after.length ? `  after ${after.join(', ')}` : '';
+      lines.push(`     ${id.padEnd(width)}  ${(names.get(id) ?? '').padEnd(nameWidth)}${afterText}`.trimEnd());
     }
   });
   if (graph.edges.length > 0) {

@@ -99,7 +99,9 @@ function driftLines(stacks: readonly StackStatusReport[], c: Colors): string[] {
     lines.push(
       `${mark} ${name}: drifted, ${count} ${count === 1 ? 'resource' : 'resources'}${drift.reason ? ` (${drift.reason})` : ''}`,
       ...describeDrift(drift.resources).map((l) => `    ${l}`),
-      `  → a change set does not see drift: bring the resources back to the template, or the template to the resources, before deploying ${s.stack}; deploy --check-drift asks before updating a drifted stateful stack`,
+      '  → a change set does not see drift: bring the resources back to the template, ' +
+        `or the template to the resources, before deploying ${s.stack}; ` +
+        'deploy --check-drift asks before updating a drifted stateful stack',
     );
   }
   return lines;
@@ -109,7 +111,8 @@ function orphanLines(orphans: readonly OrphanStack[], header: StatusHeader, c: C
   const widths = [0, 1].map((i) => Math.max(...orphans.map((o) => (i === 0 ? o.stackName.length : o.status.length))));
   return [
     c.yellow(
-      `! ${orphans.length} orphaned ${orphans.length === 1 ? 'stack' : 'stacks'}: tagged ${PROJECT_TAG}=${header.project} and ${STAGE_TAG}=${header.stage}, no longer in the config`,
+      `! ${orphans.length} orphaned ${orphans.length === 1 ? 'stack' : 'stacks'}: ` +
+        `tagged ${PROJECT_TAG}=${header.project} and ${STAGE_TAG}=${header.stage}, no longer in the config`,
     ),
     ...orphans.map((o) =>
       [
@@ -119,7 +122,8 @@ function orphanLines(orphans: readonly OrphanStack[], header: StatusHeader, c: C
         `protection ${o.terminationProtection ? 'on' : 'off'}`,
       ].join('  '),
     ),
-    `  → put them back in the config, or remove them: stackpilot destroy --orphans, or aws cloudformation delete-stack --stack-name <name>`,
+    '  → put them back in the config, or remove them: stackpilot destroy --orphans, ' +
+      'or aws cloudformation delete-stack --stack-name <name>',
   ];
 }
 

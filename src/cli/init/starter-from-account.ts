@@ -79,7 +79,8 @@ export function starterFromAccount(deployed: readonly DeployedStack[]): StarterF
           { kind: 'placeholder', why: `NoEcho parameter ${key}: CloudFormation does not return its value` },
         ]);
         warnings.push(
-          `${stack.id}: parameter ${key} is NoEcho: its value cannot be read, so the config has a placeholder for it; fill it in before deploying`,
+          `${stack.id}: parameter ${key} is NoEcho: its value cannot be read, ` +
+            'so the config has a placeholder for it; fill it in before deploying',
         );
         continue;
       }

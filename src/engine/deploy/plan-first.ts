@@ -19,14 +19,18 @@ export function planApprovalRequest(prepared: readonly PreparedStack[], deferred
   );
   const n = (action: string): number => changes.filter((c) => c.action === action).length;
   const stacks = prepared.map((p) => p.stack.id);
+  const flaggedNote = flagged.length > 0 ? ` (${flagged.length} removed or replaced)` : '';
   const later =
     deferred.length > 0
-      ? `; ${deferred.join(', ')} ${deferred.length === 1 ? 'gets its' : 'get their'} change set after the stacks it depends on, approved under --require-approval`
+      ? `; ${deferred.join(', ')} ${deferred.length === 1 ? 'gets its' : 'get their'} change set ` +
+        'after the stacks it depends on, approved under --require-approval'
       : '';
   return {
     stack: 'plan',
     stackName: `${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'}: ${stacks.join(', ')}`,
-    reason: `${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${flagged.length > 0 ? ` (${flagged.length} removed or replaced)` : ''}; approving executes these change sets in graph order${later}`,
+    reason:
+      `${n('Add')} to add, ${n('Modify')} to modify, ${n('Remove')} to remove${flaggedNote}; ` +
+      `approving executes these change sets in graph order${later}`,
     flagged,
     changes,
   };

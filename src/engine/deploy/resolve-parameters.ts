@@ -34,7 +34,8 @@ export async function resolveParameters(
       if (resolved === undefined) {
         throw new DeployError(
           'OUTPUT_MISSING',
-          `parameter ${key} of ${stack.id} needs output ${value.output.name} of stack ${value.output.stack}, which the deployed stack does not have`,
+          `parameter ${key} of ${stack.id} needs output ${value.output.name} of stack ${value.output.stack}, ` +
+            'which the deployed stack does not have',
           {
             hint:
               missingOutputHint?.(value.output.stack) ??

@@ -1,5 +1,5 @@
 import { AwsError } from '../../aws/errors.js';
-import type { CloudFormationPort, ResourceDrift } from '../../aws/ports.js';
+import type { CloudFormationPort, PropertyDifference, ResourceDrift } from '../../aws/ports.js';
 import type { Clock } from '../../clock.js';
 import { formatDuration } from '../../format-duration.js';
 import { pollUntil } from '../deploy/poll.js';
@@ -139,9 +139,12 @@ export function maskSecrets(
 export function describeDrift(resources: readonly ResourceDrift[]): string[] {
   return resources.flatMap((r) => [
     `${r.logicalId} (${r.resourceType}) ${r.driftStatus}`,
-    ...r.differences.map(
-      (d) =>
-        `  ${d.propertyPath}: ${d.differenceType === 'ADD' ? `added ${d.actualValue ?? ''}` : d.differenceType === 'REMOVE' ? `removed (template: ${d.expectedValue ?? ''})` : `template ${d.expectedValue ?? ''}, actual ${d.actualValue ?? ''}`}`,
-    ),
+    ...r.differences.map((d) => `  ${d.propertyPath}: ${differenceText(d)}`),
   ]);
+}
+
+function differenceText(d: PropertyDifference): string {
+  if (d.differenceType === 'ADD') return `added ${d.actualValue ?? ''}`;
+  if (d.differenceType === 'REMOVE') return `removed (template: ${d.expectedValue ?? ''})`;
+  return `template ${d.expectedValue ?? ''}, actual ${d.actualValue ?? ''}`;
 }

@@ -74,8 +74,13 @@ export function approvalNeeded(
   const parts: string[] = [];
   if (lost.length > 0)
     parts.push(
-      `${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ${lost.map((c) => (c.action !== 'Remove' && c.replacement === 'Conditional' ? `${c.logicalId} (may be replaced)` : c.logicalId)).join(', ')}`,
+      `${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ` +
+        lost.map(lostName).join(', '),
     );
   if (security.length > 0) parts.push(`IAM or security-group changes: ${security.map((c) => c.logicalId).join(', ')}`);
   return { flagged, reason: parts.join('; ') };
+}
+
+function lostName(c: ResourceChangeSummary): string {
+  return c.action !== 'Remove' && c.replacement === 'Conditional' ? `${c.logicalId} (may be replaced)` : c.logicalId;
 }

@@ -35,8 +35,12 @@ export async function exportsInUse(input: {
       (name) => name !== input.deployed.stackName,
     );
     if (importers.length === 0) continue;
+    const oneImporter = importers.length === 1;
     problems.push(
-      `export ${output.exportName} (output ${output.key}) would be ${removed ? 'removed' : 'changed'}, but ${importers.join(', ')} ${importers.length === 1 ? 'imports' : 'import'} it: first deploy ${importers.length === 1 ? 'that stack' : 'those stacks'} without the import (or have them read the value from an SSM parameter at run time), then this one`,
+      `export ${output.exportName} (output ${output.key}) would be ${removed ? 'removed' : 'changed'}, ` +
+        `but ${importers.join(', ')} ${oneImporter ? 'imports' : 'import'} it: ` +
+        `first deploy ${oneImporter ? 'that stack' : 'those stacks'} without the import ` +
+        '(or have them read the value from an SSM parameter at run time), then this one',
     );
   }
   return problems;

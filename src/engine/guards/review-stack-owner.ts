@@ -36,7 +36,9 @@ export async function reviewStackOwner(
     if (foreign.length === 0) return { ours: true };
     return {
       ours: false,
-      why: `its change ${foreign.length === 1 ? 'set' : 'sets'} ${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not stackpilot's (stackpilot names its change sets ${STACKPILOT_PREFIX}<run>)`,
+      why:
+        `its change ${foreign.length === 1 ? 'set' : 'sets'} ${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} ` +
+        `not stackpilot's (stackpilot names its change sets ${STACKPILOT_PREFIX}<run>)`,
     };
   }
   let nextToken: string | undefined;
@@ -52,8 +54,10 @@ export async function reviewStackOwner(
     nextToken = answer.nextToken;
     if (nextToken === undefined) break;
   }
+  const changeSetsNote =
+    unlisted === undefined ? 'it has no change set left' : `its change sets could not be listed (${unlisted})`;
   return {
     ours: false,
-    why: `${unlisted === undefined ? 'it has no change set left' : `its change sets could not be listed (${unlisted})`}, and its creation event carries no stackpilot client token`,
+    why: `${changeSetsNote}, and its creation event carries no stackpilot client token`,
   };
 }

@@ -74,7 +74,9 @@ export function checkStatefulChanges(input: {
       }
     } else if (input.unexplained?.has(change.logicalId) && !input.allowReplace.has(key)) {
       warnings.push(
-        `${what} changes, but neither the change set nor the template names a property that changes (a parameter or an SSM value behind it?): it may be replaced, losing its data (judged Conditional: the approval levels count it as a replacement)`,
+        `${what} changes, but neither the change set nor the template names a property that changes ` +
+          '(a parameter or an SSM value behind it?): it may be replaced, losing its data ' +
+          '(judged Conditional: the approval levels count it as a replacement)',
       );
     } else if (
       (change.replacement === 'True' || change.replacement === 'Conditional') &&
@@ -90,7 +92,8 @@ export function checkStatefulChanges(input: {
       const why =
         causes.length > 0 ? ` because ${causes.join(', ')} ${causes.length === 1 ? 'changes' : 'change'}` : '';
       blocked.push(
-        `${what} ${change.replacement === 'True' ? 'would be replaced' : 'may be replaced'}${why}, losing its data; to allow it: --allow-replace ${key}`,
+        `${what} ${change.replacement === 'True' ? 'would be replaced' : 'may be replaced'}${why}, ` +
+          `losing its data; to allow it: --allow-replace ${key}`,
       );
     }
   }

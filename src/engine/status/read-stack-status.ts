@@ -118,14 +118,16 @@ export async function readStackStatus(
       code: 'LEFTOVER_CHANGE_SETS',
       severity: 'warning',
       message: `${names.length} change ${names.length === 1 ? 'set' : 'sets'} not executed: ${names.join(', ')}`,
-      next: `review and execute, or delete: ${names.map((n) => `aws cloudformation delete-change-set --stack-name ${stack.stackName} --change-set-name ${n}`).join('; ')}`,
+      next: `review and execute, or delete: ${names.map((n) => deleteChangeSetCommand(stack.stackName, n)).join('; ')}`,
     });
   }
   if (deployed.terminationProtection !== stack.terminationProtection) {
     report.problems.push({
       code: 'TERMINATION_PROTECTION',
       severity: 'warning',
-      message: `termination protection is ${deployed.terminationProtection ? 'on' : 'off'}, the config wants it ${stack.terminationProtection ? 'on' : 'off'}`,
+      message:
+        `termination protection is ${onOff(deployed.terminationProtection)}, ` +
+        `the config wants it ${onOff(stack.terminationProtection)}`,
       next: `the next deploy of ${stack.id} turns it ${stack.terminationProtection ? 'on' : 'off'}`,
     });
   }
@@ -135,6 +137,14 @@ export async function readStackStatus(
 
   if (report.problems.some((p) => p.severity === 'blocking')) report.readiness = 'blocked';
   return report;
+}
+
+function deleteChangeSetCommand(stackName: string, changeSetName: string): string {
+  return `aws cloudformation delete-change-set --stack-name ${stackName} --change-set-name ${changeSetName}`;
+}
+
+function onOff(flag: boolean | undefined): 'on' | 'off' {
+  return flag ? 'on' : 'off';
 }
 
 /** The states deploy refuses or cannot finish (the same list and wording of next steps as deploy). */
@@ -150,7 +160,9 @@ async function statusProblem(
       code: 'FAILED_CREATE',
       severity: 'blocking',
       message: `${status}: its first create failed, and CloudFormation can only delete it`,
-      next: `stackpilot deploy ${stack.id} --replace-failed (deletes it and creates it again), or: aws cloudformation delete-stack --stack-name ${name}`,
+      next:
+        `stackpilot deploy ${stack.id} --replace-failed (deletes it and creates it again), ` +
+        `or: aws cloudformation delete-stack --stack-name ${name}`,
     };
   }
   if (status === 'UPDATE_ROLLBACK_FAILED') {
@@ -158,7 +170,10 @@ async function statusProblem(
       code: 'ROLLBACK_FAILED',
       severity: 'blocking',
       message: 'UPDATE_ROLLBACK_FAILED: a rollback could not finish, and the stack cannot be updated until it does',
-      next: `fix what blocked the rollback (see its events), then: aws cloudformation continue-update-rollback --stack-name ${name} (add --resources-to-skip LogicalId ... for resources that cannot be restored)`,
+      next:
+        `fix what blocked the rollback (see its events), then: ` +
+        `aws cloudformation continue-update-rollback --stack-name ${name} ` +
+        `(add --resources-to-skip LogicalId ... for resources that cannot be restored)`,
     };
   }
   if (status === 'DELETE_FAILED') {
@@ -166,7 +181,9 @@ async function statusProblem(
       code: 'DELETE_FAILED',
       severity: 'blocking',
       message: 'DELETE_FAILED: an earlier delete did not finish',
-      next: `finish the delete: aws cloudformation delete-stack --stack-name ${name} (with --retain-resources for resources that cannot be deleted)`,
+      next:
+        `finish the delete: aws cloudformation delete-stack --stack-name ${name} ` +
+        `(with --retain-resources for resources that cannot be deleted)`,
     };
   }
   if (status === 'REVIEW_IN_PROGRESS') {
@@ -183,7 +200,9 @@ async function statusProblem(
       code: 'FOREIGN_REVIEW_STACK',
       severity: 'blocking',
       message: `REVIEW_IN_PROGRESS, made by another tool: ${owner.why}`,
-      next: `review or execute that change set with the tool that made it, or, if nothing needs it: aws cloudformation delete-stack --stack-name ${name}`,
+      next:
+        'review or execute that change set with the tool that made it, ' +
+        `or, if nothing needs it: aws cloudformation delete-stack --stack-name ${name}`,
     };
   }
   if (isInProgress(status)) {

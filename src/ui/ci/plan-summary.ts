@@ -16,7 +16,10 @@ export function renderPlanSummary(
   done: Of<'plan:done'> | undefined,
   header: RunHeader,
 ): string {
-  const where = `${header.project} (stage ${header.stage}${header.stageNotInConfig === true ? ', not in the config' : ''}${header.region ? `, region ${header.region}` : ''}${header.account ? `, account ${header.account}` : ''})`;
+  const notInConfig = header.stageNotInConfig === true ? ', not in the config' : '';
+  const region = header.region ? `, region ${header.region}` : '';
+  const account = header.account ? `, account ${header.account}` : '';
+  const where = `${header.project} (stage ${header.stage}${notInConfig}${region}${account})`;
   const [glyph, verdict] =
     done === undefined
       ? ['⚠️', 'did not finish']
@@ -32,7 +35,8 @@ export function renderPlanSummary(
     out.push(`### ${markdownText(p.stack)} (${markdownText(p.stackName)}): ${markdownText(stackHeadline(p))}`, '');
     if (p.status === 'changes' && p.pendingUpstream.length > 0) {
       out.push(
-        `> depends on pending changes in ${markdownText(p.pendingUpstream.join(', '))}: this preview uses today's values of their outputs, which may still change`,
+        `> depends on pending changes in ${markdownText(p.pendingUpstream.join(', '))}: ` +
+          "this preview uses today's values of their outputs, which may still change",
         '',
       );
     }

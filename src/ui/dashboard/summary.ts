@@ -28,7 +28,8 @@ export function formatSummary(state: DashboardState, width: number, colors: Colo
         .map(([status, n]) => `${n} ${status}`)
     : [];
   const result = run
-    ? `${run.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(run.durationMs)}: ${counts.join(', ') || 'nothing to do'} ${c.dim(`(${run.apiCalls} API calls)`)}`
+    ? `${run.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(run.durationMs)}: ` +
+      `${counts.join(', ') || 'nothing to do'} ${c.dim(`(${run.apiCalls} API calls)`)}`
     : c.yellow('stopped before the run finished');
   const out: string[] = [
     `${h.command} ${where}`,
