@@ -77,7 +77,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       emit({
         type: 'run:interrupt',
         message:
-          'interrupted: no new stack will start and change sets not yet executed are deleted; stacks being deployed are left to CloudFormation (press Ctrl-C again to cancel updates in progress)',
+          'interrupted: no new stack will start and change sets not yet executed are deleted; ' +
+          'stacks being deployed are left to CloudFormation (press Ctrl-C again to cancel updates in progress)',
       });
       stop.abort(new Error('interrupted'));
     } else if (interrupts === 2) {

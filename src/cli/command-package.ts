@@ -54,17 +54,20 @@ export async function runPackage(stacks: string[], options: PackageOptions, ctx:
           const nestedFile = join(
             outDir,
             `${id}.nested`,
-            `${basename(nested.template, extname(nested.template))}-${nested.key.split('/').at(-1)?.slice(0, 12) ?? ''}${extname(nested.template)}`,
+            `${basename(nested.template, extname(nested.template))}-` +
+              `${nested.key.split('/').at(-1)?.slice(0, 12) ?? ''}${extname(nested.template)}`,
           );
           await writeFileAtomic(nestedFile, nested.body, { display: displayPath(nestedFile, ctx.cwd) });
         }
         ctx.stdout.write(
-          `${c.bold(id)}: ${packagedText({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats })} → ${displayPath(file, ctx.cwd)}\n`,
+          `${c.bold(id)}: ${packagedText({ type: 'stack:packaged', stack: id, stackName: stack.stackName, ...stats })}` +
+            ` → ${displayPath(file, ctx.cwd)}\n`,
         );
         for (const a of stackPackaging.artifacts) {
           ctx.stdout.write(
             c.dim(
-              `  ${a.logicalId}.${a.property}  ${a.path}  → s3://${project.config.artifacts?.bucket ?? ''}/${a.key}${a.uploaded ? '  (uploaded)' : '  (already there)'}\n`,
+              `  ${a.logicalId}.${a.property}  ${a.path}  → s3://${project.config.artifacts?.bucket ?? ''}/${a.key}` +
+                `${a.uploaded ? '  (uploaded)' : '  (already there)'}\n`,
             ),
           );
         }

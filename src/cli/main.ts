@@ -255,7 +255,8 @@ Examples:
     .addOption(
       new Option(
         '--require-approval <level>',
-        'which change sets need a yes: never, destructive (removals, replacements, IAM/security-group changes to existing stacks), any-change',
+        'which change sets need a yes: never, destructive ' +
+          '(removals, replacements, IAM/security-group changes to existing stacks), any-change',
       )
         .choices(APPROVAL_LEVELS)
         .default('destructive'),

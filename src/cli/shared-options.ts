@@ -48,7 +48,8 @@ const OPTIONS: Record<SharedOption, () => Option[]> = {
   account: () => [
     new Option(
       '--simulate [scenario]',
-      'use the built-in CloudFormation simulator instead of AWS, optionally with a scenario file (timings, failures, throttling, existing stacks)',
+      'use the built-in CloudFormation simulator instead of AWS, optionally with a scenario file ' +
+        '(timings, failures, throttling, existing stacks)',
     ),
     new Option(
       '--simulate-state <path>',
@@ -63,7 +64,8 @@ const OPTIONS: Record<SharedOption, () => Option[]> = {
   apiRate: () => [
     new Option(
       '--api-rate <per-second>',
-      `a ceiling on the AWS API calls per second of the whole run (${API_RATE_RANGE.min} to ${API_RATE_RANGE.max}); without it the budget starts at ${DEFAULT_START_RATE} and adapts to throttling`,
+      `a ceiling on the AWS API calls per second of the whole run (${API_RATE_RANGE.min} to ${API_RATE_RANGE.max}); ` +
+        `without it the budget starts at ${DEFAULT_START_RATE} and adapts to throttling`,
     ),
   ],
   concurrency: () => [

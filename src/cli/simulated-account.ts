@@ -135,7 +135,8 @@ async function openLocked(
     const lost = lock.lost();
     if (lost !== undefined) {
       throw new StateLockedError(
-        `the lock on the simulated account ${display} was taken over by another run while this one stalled; this run's changes since then are not saved`,
+        `the lock on the simulated account ${display} was taken over by another run while this one stalled; ` +
+          `this run's changes since then are not saved`,
         { cause: lost, hint: 'run one command at a time on a simulated account' },
       );
     }

@@ -228,7 +228,9 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
         stack: id,
         location: where(namePath),
         message: `stack name "${stackName}" is not accepted by CloudFormation`,
-        hint: `a stack name must match [A-Za-z][-A-Za-z0-9]* and be at most ${STACK_NAME_MAX} characters (this one has ${stackName.length})`,
+        hint:
+          `a stack name must match [A-Za-z][-A-Za-z0-9]* and be at most ${STACK_NAME_MAX} characters ` +
+          `(this one has ${stackName.length})`,
       });
     }
     (merged.dependsOn ?? []).forEach((dependency, index) => {

@@ -93,7 +93,9 @@ export function buildGraph(
             path: `stacks.${stack.id}.parameters.${name}`,
             stack: stack.id,
             location,
-            message: `parameter ${name} takes output "${outputName}" of stack "${upstream}", but ${upstreamTemplate.file} has no such output`,
+            message:
+              `parameter ${name} takes output "${outputName}" of stack "${upstream}", ` +
+              `but ${upstreamTemplate.file} has no such output`,
             hint:
               didYouMean(outputName, names) ??
               (names.length ? `its outputs are: ${names.join(', ')}` : 'that template declares no outputs'),
@@ -115,7 +117,9 @@ export function buildGraph(
             stack: stack.id,
             dependsOn: writer.stack,
             via: 'ssm',
-            detail: `parameter ${name} = ssm("${value.ssm}"), written by ${writer.by} of ${writer.stack}${pattern ? ' (matched as a pattern)' : ''}`,
+            detail:
+              `parameter ${name} = ssm("${value.ssm}"), written by ${writer.by} of ${writer.stack}` +
+              `${pattern ? ' (matched as a pattern)' : ''}`,
             location,
             providedAt: writer.location,
             ...(pattern ? { pattern: true as const } : {}),
@@ -141,7 +145,9 @@ export function buildGraph(
         warnings.push({
           stack: stack.id,
           location: imported.location,
-          message: `Fn::ImportValue "${exportName.value}" in ${imported.usedBy} matches no export of this project; it is assumed to exist outside it`,
+          message:
+            `Fn::ImportValue "${exportName.value}" in ${imported.usedBy} matches no export of this project; ` +
+            'it is assumed to exist outside it',
           hint: 'if another stack of this project should export it, check the export name for typos',
         });
         external.push({
@@ -167,7 +173,9 @@ export function buildGraph(
           stack: stack.id,
           dependsOn: provider.stack,
           via: 'import',
-          detail: `Fn::ImportValue "${provider.name.value}" in ${imported.usedBy}, exported by ${provider.by} of ${provider.stack}${pattern ? ' (matched as a pattern)' : ''}`,
+          detail:
+            `Fn::ImportValue "${provider.name.value}" in ${imported.usedBy}, exported by ${provider.by} of ${provider.stack}` +
+            `${pattern ? ' (matched as a pattern)' : ''}`,
           location: imported.location,
           providedAt: provider.location,
           ...(pattern ? { pattern: true as const } : {}),
@@ -209,7 +217,10 @@ export function buildGraph(
           stack: stack.id,
           dependsOn: writer.stack,
           via: 'ssm',
-          detail: `reads SSM parameter "${writer.name.value}" at deploy time (${how}), written by ${writer.by} of ${writer.stack}${namePattern ? ' (matched as a pattern)' : ''}${account !== undefined ? ` (if account ${account} in its ARN is this one)` : ''}`,
+          detail:
+            `reads SSM parameter "${writer.name.value}" at deploy time (${how}), written by ${writer.by} of ${writer.stack}` +
+            `${namePattern ? ' (matched as a pattern)' : ''}` +
+            `${account !== undefined ? ` (if account ${account} in its ARN is this one)` : ''}`,
           location: read.location,
           providedAt: writer.location,
           ...(pattern ? { pattern: true as const } : {}),
@@ -255,7 +266,9 @@ function reportDuplicates(providers: Provider[], what: string, problems: Problem
     problems.push({
       stack: provider.stack,
       location: provider.location,
-      message: `${what} "${provider.name.value}" is created by both ${first.stack} (${first.by}, ${formatLocation(first.location)}) and ${provider.stack} (${provider.by})`,
+      message:
+        `${what} "${provider.name.value}" is created by both ${first.stack} (${first.by}, ${formatLocation(first.location)}) ` +
+        `and ${provider.stack} (${provider.by})`,
       hint: `CloudFormation allows one ${what} of a name per region: rename one of them`,
     });
   }

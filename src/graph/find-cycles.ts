@@ -114,7 +114,8 @@ export function describeCycle(cycle: Cycle): string {
   lines.push('to break it, remove one link:');
   for (const edge of cycle.chain) lines.push(`  - ${edge.stack} → ${edge.dependsOn}: ${howToBreak(edge)}`);
   lines.push(
-    `  - or split a stack: move what ${cycle.chain.at(-1)?.dependsOn ?? ''} and ${cycle.chain.at(-1)?.stack ?? ''} both need into a new stack that both depend on`,
+    `  - or split a stack: move what ${cycle.chain.at(-1)?.dependsOn ?? ''} and ${cycle.chain.at(-1)?.stack ?? ''} ` +
+      'both need into a new stack that both depend on',
   );
   return lines.join('\n');
 }
@@ -130,12 +131,24 @@ function howToBreak(edge: Edge): string {
     case 'declared':
       return `drop "${edge.dependsOn}" from stacks.${edge.stack}.dependsOn if nothing really needs it`;
     case 'output':
-      return `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and let ${edge.stack}'s code read it by name at run time, instead of the output() parameter`;
+      return (
+        `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and let ${edge.stack}'s code read it by name at run time, ` +
+        'instead of the output() parameter'
+      );
     case 'import':
-      return `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and pass only the parameter's name to ${edge.stack} (e.g. an environment variable) so its code reads it at run time, instead of Fn::ImportValue`;
+      return (
+        `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and pass only the parameter's name to ${edge.stack} ` +
+        '(e.g. an environment variable) so its code reads it at run time, instead of Fn::ImportValue'
+      );
     case 'stack-output':
-      return `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and let ${edge.stack}'s code read it by name at run time, instead of Fn::GetStackOutput`;
+      return (
+        `have ${edge.dependsOn} write the value to an AWS::SSM::Parameter and let ${edge.stack}'s code read it by name at run time, ` +
+        'instead of Fn::GetStackOutput'
+      );
     case 'ssm':
-      return `read the parameter at run time in ${edge.stack}'s code (pass its name, not {{resolve:ssm:...}} or an SSM parameter type, which CloudFormation resolves at deploy time)`;
+      return (
+        `read the parameter at run time in ${edge.stack}'s code ` +
+        '(pass its name, not {{resolve:ssm:...}} or an SSM parameter type, which CloudFormation resolves at deploy time)'
+      );
   }
 }

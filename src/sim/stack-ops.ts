@@ -397,7 +397,10 @@ function startUpdate(account: SimAccount, stack: SimStack, cs: SimChangeSet, tok
  * resource (aws/aws-cdk#21776, 2022; the request ids are the simulator's own).
  */
 export function bucketNotEmptyReason(requestId: string): string {
-  return `The bucket you tried to delete is not empty (Service: Amazon S3; Status Code: 409; Error Code: BucketNotEmpty; Request ID: ${requestId}; S3 Extended Request ID: ${requestId}; Proxy: null)`;
+  return (
+    'The bucket you tried to delete is not empty (Service: Amazon S3; Status Code: 409; Error Code: BucketNotEmpty; ' +
+    `Request ID: ${requestId}; S3 Extended Request ID: ${requestId}; Proxy: null)`
+  );
 }
 
 /** A stuck delete (scenario `deleteHangs`) ends this long after it started: never, for any run. */

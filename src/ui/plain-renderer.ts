@@ -77,7 +77,10 @@ export function createEventFormatter(
         destroying = event.command === 'destroy';
         line(
           'run',
-          `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} (stage ${event.stage}${options.stageNotInConfig === true ? ', not in the config' : ''}${event.region ? `, region ${event.region}` : ''}${options.account ? `, account ${options.account}` : ''}): ${event.order.join(' → ')}`,
+          `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} ` +
+            `(stage ${event.stage}${options.stageNotInConfig === true ? ', not in the config' : ''}` +
+            `${event.region ? `, region ${event.region}` : ''}${options.account ? `, account ${options.account}` : ''}): ` +
+            `${event.order.join(' → ')}`,
         );
         if (options.notice !== undefined) line('run', options.notice, c.yellow);
         return;
@@ -93,7 +96,8 @@ export function createEventFormatter(
       case 'stack:settling':
         line(
           event.stack,
-          `waiting: ${event.stackName} is ${event.status} (another operation is running on it)${event.waitedSeconds > 0 ? `, ${formatDuration(event.waitedSeconds * 1000)} so far` : ''}`,
+          `waiting: ${event.stackName} is ${event.status} (another operation is running on it)` +
+            `${event.waitedSeconds > 0 ? `, ${formatDuration(event.waitedSeconds * 1000)} so far` : ''}`,
         );
         return;
       case 'stack:replacing-failed':
@@ -109,7 +113,8 @@ export function createEventFormatter(
           const count = (action: string): number => changes.filter((ch) => ch.action === action).length;
           line(
             event.stack,
-            `change set ready: ${count('Add')} to add, ${count('Modify')} to modify, ${count('Remove')} to remove${changes.length === 0 ? ' (outputs, tags or parameters only)' : ''}`,
+            `change set ready: ${count('Add')} to add, ${count('Modify')} to modify, ${count('Remove')} to remove` +
+              `${changes.length === 0 ? ' (outputs, tags or parameters only)' : ''}`,
           );
           for (const ch of changes) {
             const mark = ch.action === 'Add' ? c.green('+') : ch.action === 'Remove' ? c.red('-') : c.yellow('~');
@@ -135,7 +140,8 @@ export function createEventFormatter(
       case 'stack:deleting':
         line(
           event.stack,
-          `deleting ${event.stackName} (${event.total} ${event.total === 1 ? 'resource' : 'resources'}${event.retain.length > 0 ? `, keeping ${event.retain.join(', ')}` : ''})`,
+          `deleting ${event.stackName} (${event.total} ${event.total === 1 ? 'resource' : 'resources'}` +
+            `${event.retain.length > 0 ? `, keeping ${event.retain.join(', ')}` : ''})`,
         );
         return;
       case 'stack:resource': {
@@ -180,7 +186,8 @@ export function createEventFormatter(
         if (event.rootCause)
           line(
             event.stack,
-            `  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ${event.rootCause.status}: ${event.rootCause.reason}`,
+            `  root cause: ${event.rootCause.logicalId} (${event.rootCause.resourceType}) ` +
+              `${event.rootCause.status}: ${event.rootCause.reason}`,
             c.red,
           );
         for (const r of event.retained ?? [])
@@ -223,7 +230,8 @@ export function createEventFormatter(
       case 'plan:done':
         line(
           'run',
-          `plan ${event.detailedExitCode === 1 ? c.red('incomplete') : c.green('done')} in ${formatDuration(event.durationMs)}: ${summaryOf(event.summary)}${c.dim(` (detailed exit code ${event.detailedExitCode})`)}`,
+          `plan ${event.detailedExitCode === 1 ? c.red('incomplete') : c.green('done')} in ${formatDuration(event.durationMs)}: ` +
+            `${summaryOf(event.summary)}${c.dim(` (detailed exit code ${event.detailedExitCode})`)}`,
         );
         return;
       case 'run:done': {
@@ -232,7 +240,8 @@ export function createEventFormatter(
           .map(([status, n]) => `${n} ${status}`);
         line(
           'run',
-          `${event.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(event.durationMs)}: ${parts.join(', ') || 'nothing to do'}${c.dim(` (${event.apiCalls} API calls)`)}`,
+          `${event.exitCode === 0 ? c.green('done') : c.red('failed')} in ${formatDuration(event.durationMs)}: ` +
+            `${parts.join(', ') || 'nothing to do'}${c.dim(` (${event.apiCalls} API calls)`)}`,
         );
         return;
       }

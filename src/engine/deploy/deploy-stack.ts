@@ -133,7 +133,9 @@ export async function prepareStack(
           'FAILED_CREATE',
           `stack ${stack.stackName} is in ${existing.status}: its first create failed, and CloudFormation can only delete it`,
           {
-            hint: `rerun with --replace-failed to delete it and create it again, or delete it yourself: aws cloudformation delete-stack --stack-name ${stack.stackName}`,
+            hint:
+              'rerun with --replace-failed to delete it and create it again, or delete it yourself: ' +
+              `aws cloudformation delete-stack --stack-name ${stack.stackName}`,
           },
         );
       }
@@ -146,7 +148,10 @@ export async function prepareStack(
         'ROLLBACK_FAILED',
         `stack ${stack.stackName} is in UPDATE_ROLLBACK_FAILED: a rollback could not finish, and the stack cannot be updated until it does`,
         {
-          hint: `fix what blocked the rollback (see its events), then run: aws cloudformation continue-update-rollback --stack-name ${stack.stackName} (add --resources-to-skip LogicalId ... for resources that cannot be restored), and deploy again`,
+          hint:
+            'fix what blocked the rollback (see its events), then run: ' +
+            `aws cloudformation continue-update-rollback --stack-name ${stack.stackName} ` +
+            '(add --resources-to-skip LogicalId ... for resources that cannot be restored), and deploy again',
         },
       );
     }
@@ -155,7 +160,9 @@ export async function prepareStack(
         'DELETE_FAILED',
         `stack ${stack.stackName} is in DELETE_FAILED: an earlier delete did not finish`,
         {
-          hint: `finish the delete (aws cloudformation delete-stack --stack-name ${stack.stackName}, with --retain-resources for resources that cannot be deleted), then deploy again`,
+          hint:
+            `finish the delete (aws cloudformation delete-stack --stack-name ${stack.stackName}, ` +
+            'with --retain-resources for resources that cannot be deleted), then deploy again',
         },
       );
     }
@@ -165,9 +172,12 @@ export async function prepareStack(
       if (!owner.ours) {
         throw new DeployError(
           'FOREIGN_REVIEW_STACK',
-          `stack ${stack.stackName} is in REVIEW_IN_PROGRESS, made by another tool: ${owner.why}; stackpilot deletes only what its own runs left`,
+          `stack ${stack.stackName} is in REVIEW_IN_PROGRESS, made by another tool: ${owner.why}; ` +
+            'stackpilot deletes only what its own runs left',
           {
-            hint: `review or execute that change set with the tool that made it, or, if nothing needs it, remove the stack: aws cloudformation delete-stack --stack-name ${stack.stackName}`,
+            hint:
+              'review or execute that change set with the tool that made it, or, if nothing needs it, remove the stack: ' +
+              `aws cloudformation delete-stack --stack-name ${stack.stackName}`,
           },
         );
       }
@@ -490,7 +500,11 @@ export async function executeStack(prepared: PreparedStack, ctx: StackDeployCont
       stackStatus: final?.status,
       outputs: undefined,
       ...(rootCause ? { rootCause } : {}),
-      reason: `${stack.stackName} ended in ${final?.status ?? 'an unknown state'}${rootCause ? `: ${rootCause.logicalId} (${rootCause.resourceType}) ${rootCause.status}: ${rootCause.reason}` : ''}`,
+      reason:
+        `${stack.stackName} ended in ${final?.status ?? 'an unknown state'}` +
+        (rootCause
+          ? `: ${rootCause.logicalId} (${rootCause.resourceType}) ${rootCause.status}: ${rootCause.reason}`
+          : ''),
     };
   } catch (error) {
     if (executed && error instanceof AwsError) return unknownResult(stack, error);
@@ -513,7 +527,8 @@ function unknownResult(stack: ResolvedStack, error: AwsError): StackDeployResult
     reason:
       `its change set was executed, then its state could not be read: ${error.message}\n` +
       `→ check it with: aws cloudformation describe-stacks --stack-name ${stack.stackName}; ` +
-      `then run this deploy again (stackpilot deploy ${stack.id} with the same options): it waits for an operation still running and finds a finished one unchanged`,
+      `then run this deploy again (stackpilot deploy ${stack.id} with the same options): ` +
+      'it waits for an operation still running and finds a finished one unchanged',
   };
 }
 
@@ -586,7 +601,8 @@ async function settle(
   if (!settled) {
     throw new DeployError(
       'SETTLE_TIMEOUT',
-      `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${formatDuration(ctx.settleTimeoutMs)}: another operation is still running on it`,
+      `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${formatDuration(ctx.settleTimeoutMs)}: ` +
+        'another operation is still running on it',
       {
         hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout',
       },
@@ -673,7 +689,9 @@ async function checkDriftBeforeUpdate(
     ctx.emit({
       type: 'stack:warning',
       ...ref,
-      message: `--check-drift: drift of ${stack.stackName} is not known (${drift.status}${drift.reason ? `: ${drift.reason}` : ''}); deploying without the check`,
+      message:
+        `--check-drift: drift of ${stack.stackName} is not known ` +
+        `(${drift.status}${drift.reason ? `: ${drift.reason}` : ''}); deploying without the check`,
     });
     return undefined;
   }
@@ -707,7 +725,9 @@ async function applyTerminationProtection(
       type: 'stack:warning',
       stack: stack.id,
       stackName: stack.stackName,
-      message: `could not turn termination protection ${stack.terminationProtection ? 'on' : 'off'}: ${error instanceof Error ? error.message : String(error)}`,
+      message:
+        `could not turn termination protection ${stack.terminationProtection ? 'on' : 'off'}: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
     });
   }
 }
@@ -739,7 +759,9 @@ async function discardChangeSet(
     ctx.emit({
       type: 'stack:warning',
       ...ref,
-      message: `could not clean up change set ${pending.changeSetId}: ${error instanceof Error ? error.message : String(error)}; delete it with: aws cloudformation delete-change-set --change-set-name ${pending.changeSetId}`,
+      message:
+        `could not clean up change set ${pending.changeSetId}: ${error instanceof Error ? error.message : String(error)}; ` +
+        `delete it with: aws cloudformation delete-change-set --change-set-name ${pending.changeSetId}`,
     });
   }
 }

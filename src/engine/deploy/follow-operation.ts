@@ -50,7 +50,8 @@ const STATUS_CHECK_EVERY = 5;
  * Follows one stack operation to its end (CLOUDFORMATION.md §8): tails DescribeStackEvents
  * newest-first down to what it has already seen or to the operation's first event, and derives
  * completion from the stack's own terminal event, confirmed by one DescribeStacks (reads can be
- * stale; then DescribeStacks alone is repeated: the terminal event is the operation's last). Polls back off while nothing happens, so a slow stack costs few calls.
+ * stale; then DescribeStacks alone is repeated: the terminal event is the operation's last). Polls
+ * back off while nothing happens, so a slow stack costs few calls.
  */
 export async function followOperation(cf: CloudFormationPort, options: FollowOptions): Promise<FollowResult> {
   const polling = options.polling ?? { mode: 'adaptive' };

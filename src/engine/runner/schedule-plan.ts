@@ -48,7 +48,8 @@ export interface SchedulePlan {
   dependencies: (id: string) => string[];
   /**
    * Selected stacks whose data this one needs to make its change set: `output()` parameters,
-   * SSM values and `Fn::GetStackOutput` reads (`feedsChangeSet`). Imports are resolved by CloudFormation at execution (CLOUDFORMATION.md §2.1, §4),
+   * SSM values and `Fn::GetStackOutput` reads (`feedsChangeSet`). Imports are resolved by
+   * CloudFormation at execution (CLOUDFORMATION.md §2.1, §4),
    * and an export in use cannot change, so they do not hold the change set back.
    */
   inputsFrom: (id: string) => string[];

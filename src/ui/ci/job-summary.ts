@@ -30,7 +30,10 @@ export function markdownText(text: string): string {
  */
 export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunHeader): string {
   const stacks = [...run.stacks.values()];
-  const where = `${header.project} (stage ${header.stage}${header.stageNotInConfig === true ? ', not in the config' : ''}${header.region ? `, region ${header.region}` : ''}${header.account ? `, account ${header.account}` : ''})`;
+  const stageNote = header.stageNotInConfig === true ? ', not in the config' : '';
+  const regionNote = header.region ? `, region ${header.region}` : '';
+  const accountNote = header.account ? `, account ${header.account}` : '';
+  const where = `${header.project} (stage ${header.stage}${stageNote}${regionNote}${accountNote})`;
   const [glyph, verdict] =
     run.done === undefined
       ? ['⚠️', 'did not finish']
@@ -46,7 +49,8 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`);
   const facts = [
-    `${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'}${run.done ? ` in ${formatDuration(run.done.durationMs)}` : ''}: ${counts.join(', ') || 'none finished'}`,
+    `${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'}` +
+      `${run.done ? ` in ${formatDuration(run.done.durationMs)}` : ''}: ${counts.join(', ') || 'none finished'}`,
     ...(run.done ? [`${run.done.apiCalls} API calls`] : []),
     `concurrency ${header.concurrency}`,
     ...(header.simulated ? ['simulated (virtual time)'] : []),
@@ -119,5 +123,8 @@ function tableRow(stack: StackRecord): string {
       ? stack.changes
       : undefined;
   const cell = (n: number | undefined): string => (n === undefined ? '—' : String(n));
-  return `| ${markdownText(stack.id)} | ${result} | ${time} | ${cell(changed?.add)} | ${cell(changed?.modify)} | ${cell(changed?.remove)} |`;
+  return (
+    `| ${markdownText(stack.id)} | ${result} | ${time} | ` +
+    `${cell(changed?.add)} | ${cell(changed?.modify)} | ${cell(changed?.remove)} |`
+  );
 }

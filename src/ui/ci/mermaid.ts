@@ -15,8 +15,11 @@ export function ganttLabel(text: string): string {
     .replace(/[^\p{L}\p{N} _.()/+-]/gu, '_')
     .replace(/\s+/g, ' ')
     .trim();
-  const keyword =
-    /^(gantt|dateformat|axisformat|tickinterval|includes|excludes|todaymarker|inclusiveenddates|topaxis|weekday|weekend|title|section|click|href|call|acctitle|accdescr|accdescription)\b|^\d/i;
+  const keyword = new RegExp(
+    '^(gantt|dateformat|axisformat|tickinterval|includes|excludes|todaymarker|inclusiveenddates|topaxis|' +
+      'weekday|weekend|title|section|click|href|call|acctitle|accdescr|accdescription)\\b|^\\d',
+    'i',
+  );
   return plain === '' || keyword.test(plain) ? `stack ${plain}` : plain;
 }
 
@@ -44,7 +47,8 @@ export function renderGantt(run: RunRecord, graph: StackGraph, timeline: Timelin
         const tag = bar.outcome === 'failed' && bar === bars.at(-1) ? 'crit' : onPath.has(id) ? 'active' : 'done';
         task += 1;
         rows.push(
-          `    ${ganttLabel(bar.part === 'change-set' ? `${id} (change set)` : id)} :${tag}, t${task}, ${Math.round(bar.from)}, ${Math.round(bar.to)}`,
+          `    ${ganttLabel(bar.part === 'change-set' ? `${id} (change set)` : id)} :${tag}, ` +
+            `t${task}, ${Math.round(bar.from)}, ${Math.round(bar.to)}`,
         );
       }
       for (const mark of timeline.marks.filter((m) => m.stack === id)) {
