@@ -53,7 +53,8 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
   const orphansOnly = options.orphans === true;
   if (orphansOnly && (stacks.length > 0 || options.exclusively === true))
     throw new UsageError(
-      `--orphans removes the stacks no longer in the config; it cannot be combined with ${stacks.length > 0 ? `stack names (${stacks.join(' ')})` : '--exclusively'}`,
+      `--orphans removes the stacks no longer in the config; it cannot be combined with ` +
+        `${stacks.length > 0 ? `stack names (${stacks.join(' ')})` : '--exclusively'}`,
       { hint: 'run destroy --orphans alone, and destroy <stacks...> separately' },
     );
   let selected = orphansOnly
@@ -99,7 +100,8 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
       if (json) ctx.stdout.write(`${JSON.stringify({ type: 'destroy:planned', stacks: [], warnings: [] })}\n`);
       else
         ctx.stdout.write(
-          `no orphaned stacks: none tagged stackpilot:project=${project.config.project} and stackpilot:stage=${stage} is missing from the config\n`,
+          `no orphaned stacks: none tagged stackpilot:project=${project.config.project} ` +
+            `and stackpilot:stage=${stage} is missing from the config\n`,
         );
       return EXIT_OK;
     }
@@ -136,7 +138,8 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
       emit({
         type: 'run:interrupt',
         message:
-          'interrupted: no new stack will be deleted; deletes already sent go on in CloudFormation and are followed to their end (press Ctrl-C again to stop following them)',
+          'interrupted: no new stack will be deleted; deletes already sent go on in CloudFormation ' +
+          'and are followed to their end (press Ctrl-C again to stop following them)',
       });
       stop.abort(new Error('interrupted'));
     } else if (interrupts === 2) {

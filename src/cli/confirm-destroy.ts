@@ -23,7 +23,8 @@ export async function confirmDestroy(input: {
   if (input.yes) return true;
   if (!canAsk(ctx, input.ci))
     throw new UsageError(
-      `destroy deletes ${input.count} ${input.count === 1 ? 'stack' : 'stacks'} of stage ${input.stage} and there is no terminal to confirm it: nothing was deleted`,
+      `destroy deletes ${input.count} ${input.count === 1 ? 'stack' : 'stacks'} of ` +
+        `stage ${input.stage} and there is no terminal to confirm it: nothing was deleted`,
       { hint: 'pass --yes to confirm (after a look at the table above, or at `stackpilot destroy --dry-run`)' },
     );
   const rl = createInterface({ input: ctx.stdin, output: ctx.stderr, terminal: true });
@@ -32,7 +33,8 @@ export async function confirmDestroy(input: {
   rl.on('SIGINT', () => abort.abort());
   try {
     const answer = await rl.question(
-      `Delete ${input.count} ${input.count === 1 ? 'stack' : 'stacks'} of stage ${input.stage}? Type the stage name (${input.stage}) to confirm: `,
+      `Delete ${input.count} ${input.count === 1 ? 'stack' : 'stacks'} of ` +
+        `stage ${input.stage}? Type the stage name (${input.stage}) to confirm: `,
       { signal: abort.signal },
     );
     return answer.trim() === input.stage;

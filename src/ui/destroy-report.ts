@@ -79,7 +79,8 @@ export function retainedLines(
     out.push(
       c.yellow(
         `${fixed.map((r) => `${r.stack}.${r.logicalId}`).join(', ')} ${fixed.length === 1 ? 'has a fixed name' : 'have fixed names'}: ` +
-          `a later deploy of stage ${stage} will fail on ${fixed.length === 1 ? 'it' : 'them'} ("already exists") until ${fixed.length === 1 ? 'it is' : 'they are'} deleted or imported into the stack (IMPORT change set)`,
+          `a later deploy of stage ${stage} will fail on ${fixed.length === 1 ? 'it' : 'them'} ("already exists") ` +
+          `until ${fixed.length === 1 ? 'it is' : 'they are'} deleted or imported into the stack (IMPORT change set)`,
       ),
     );
   return out;

@@ -109,7 +109,8 @@ export async function planDestroy(input: DestroyPlanInput): Promise<DestroyPlan>
     const standing = dependentsOf(project.graph, id).filter((dep) => !selected.has(dep) && deployed.get(dep));
     if (standing.length > 0) {
       refusals.push(
-        `${standing.map((dep) => `${dep} (${byId.get(dep)?.stackName ?? dep})`).join(', ')} ${standing.length === 1 ? 'depends' : 'depend'} on it and ${standing.length === 1 ? 'is' : 'are'} still deployed: ` +
+        `${standing.map((dep) => `${dep} (${byId.get(dep)?.stackName ?? dep})`).join(', ')} ` +
+          `${standing.length === 1 ? 'depends' : 'depend'} on it and ${standing.length === 1 ? 'is' : 'are'} still deployed: ` +
           `destroy ${id} without --exclusively, or destroy ${standing.join(' ')} first`,
       );
     }
@@ -126,9 +127,12 @@ export async function planDestroy(input: DestroyPlanInput): Promise<DestroyPlan>
         if (!(error instanceof AwsError)) throw error;
         importsUnavailable = true;
         // One line: an emulator's 500 can come as an HTML page the SDK cannot parse.
-        const said = `${error.awsCode}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ''}: ${error.serviceMessage.split('\n')[0] ?? ''}`;
+        const said =
+          `${error.awsCode}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ''}: ` +
+          `${error.serviceMessage.split('\n')[0] ?? ''}`;
         warnings.push(
-          `could not check who imports ${output.exportName} (ListImports answered ${said}); going on: CloudFormation itself refuses to delete an export in use`,
+          `could not check who imports ${output.exportName} (ListImports answered ` +
+            `${said}); going on: CloudFormation itself refuses to delete an export in use`,
         );
         break;
       }
@@ -155,7 +159,9 @@ export async function planDestroy(input: DestroyPlanInput): Promise<DestroyPlan>
     }
     const behind = dependentsOf(project.graph, target.id).filter((dep) => refusedOrStaying.has(dep));
     if (behind.length === 0) continue;
-    target.stays = `it waits for ${behind.map((dep) => (refusedOrStaying.get(dep) === `${dep} is refused` ? `${dep}, which is refused` : `${dep}, which stays`)).join(' and ')}`;
+    const why = (dep: string): string =>
+      refusedOrStaying.get(dep) === `${dep} is refused` ? `${dep}, which is refused` : `${dep}, which stays`;
+    target.stays = `it waits for ${behind.map(why).join(' and ')}`;
     refusedOrStaying.set(target.id, `${target.id} stays`);
   }
   return { targets, warnings };

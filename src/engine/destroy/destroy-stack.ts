@@ -69,7 +69,9 @@ export async function destroyStack(target: DestroyTarget, ctx: StackDestroyConte
     if (!current || current.status === 'DELETE_COMPLETE') return { status: 'absent', stackStatus: undefined };
     if (current.terminationProtection) {
       // Turned on since the plan was read: still never lifted here.
-      const reason = `${target.stackName} has termination protection, which stackpilot never lifts: aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${target.stackName}`;
+      const reason =
+        `${target.stackName} has termination protection, which stackpilot never lifts: aws cloudformation ` +
+        `update-termination-protection --no-enable-termination-protection --stack-name ${target.stackName}`;
       ctx.emit({ type: 'stack:blocked', ...ref, reason });
       return { status: 'blocked', stackStatus: current.status, reason };
     }
@@ -94,7 +96,9 @@ export async function destroyStack(target: DestroyTarget, ctx: StackDestroyConte
       ctx.emit({
         type: 'stack:warning',
         ...ref,
-        message: `${failedIds.join(', ')} could not be deleted; keeping ${failedIds.length === 1 ? 'it' : 'them'} as --retain asks (RetainResources) and deleting the rest`,
+        message:
+          `${failedIds.join(', ')} could not be deleted; keeping ${failedIds.length === 1 ? 'it' : 'them'} ` +
+          `as --retain asks (RetainResources) and deleting the rest`,
       });
       attempt = await deleteOnce(target, attempt.stack, `${token}-retain`.slice(0, 128), [...ctx.retain], ctx);
     }
@@ -104,7 +108,9 @@ export async function destroyStack(target: DestroyTarget, ctx: StackDestroyConte
       ctx.emit({
         type: 'stack:warning',
         ...ref,
-        message: `kept ${r.logicalId} (${r.physicalId}) under a fixed name: a later deploy of this stage fails on it ("already exists") until it is deleted or imported`,
+        message:
+          `kept ${r.logicalId} (${r.physicalId}) under a fixed name: a later deploy of ` +
+          `this stage fails on it ("already exists") until it is deleted or imported`,
       });
     }
     return result;
@@ -222,8 +228,10 @@ function outcome(
       stackStatus: 'DELETE_IN_PROGRESS',
       reason:
         attempt.stopped === 'timeout'
-          ? `${name} was still DELETE_IN_PROGRESS after ${waited} (--wait-timeout): CloudFormation goes on with it, and may still finish or fail\n` +
-            `→ see what it waits for: aws cloudformation describe-stack-events --stack-name ${name}; then run destroy again: it waits for the delete still running`
+          ? `${name} was still DELETE_IN_PROGRESS after ${waited} (--wait-timeout): ` +
+            `CloudFormation goes on with it, and may still finish or fail\n` +
+            `→ see what it waits for: aws cloudformation describe-stack-events --stack-name ` +
+            `${name}; then run destroy again: it waits for the delete still running`
           : `${name} was DELETE_IN_PROGRESS when the run was stopped: CloudFormation goes on with it\n` +
             `→ run destroy again to see how it ended (it waits for a delete still running)`,
     };
@@ -242,8 +250,10 @@ function outcome(
   let next: string;
   if (final.status === 'DELETE_FAILED' && failed.length > 0) {
     next =
-      `→ fix what stops ${failed.length === 1 ? 'it' : 'them'} (e.g. empty the bucket) and run destroy again, or leave ${failed.length === 1 ? 'it' : 'them'} in place: ` +
-      `stackpilot destroy ${target.id} ${failed.map((id) => `--retain ${id}`).join(' ')} (RetainResources: CloudFormation skips ${failed.length === 1 ? 'it' : 'them'} and deletes the rest)`;
+      `→ fix what stops ${failed.length === 1 ? 'it' : 'them'} (e.g. empty the bucket) ` +
+      `and run destroy again, or leave ${failed.length === 1 ? 'it' : 'them'} in place: ` +
+      `stackpilot destroy ${target.id} ${failed.map((id) => `--retain ${id}`).join(' ')} ` +
+      `(RetainResources: CloudFormation skips ${failed.length === 1 ? 'it' : 'them'} and deletes the rest)`;
   } else if (final.statusReason?.includes('in use by')) {
     next = '→ delete or update the stacks that import it first (CloudFormation refuses to delete an export in use)';
   } else {
@@ -323,7 +333,8 @@ async function settle(
   if (!settled)
     throw new DeployError(
       'SETTLE_TIMEOUT',
-      `${target.stackName} stayed in ${latest?.status ?? current.status} for ${formatDuration(ctx.waitTimeoutMs)}: another operation is still running on it`,
+      `${target.stackName} stayed in ${latest?.status ?? current.status} for ` +
+        `${formatDuration(ctx.waitTimeoutMs)}: another operation is still running on it`,
       { hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout' },
     );
   return settled.value;

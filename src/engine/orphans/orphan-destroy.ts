@@ -102,7 +102,8 @@ export async function planOrphanDestroy(input: OrphanPlanInput): Promise<Destroy
         if (!(error instanceof AwsError)) throw error;
         importsUnavailable = true;
         warnings.push(
-          `could not check who imports ${output.exportName} (ListImports answered ${error.awsCode}); going on: CloudFormation itself refuses to delete an export in use`,
+          `could not check who imports ${output.exportName} (ListImports answered ` +
+            `${error.awsCode}); going on: CloudFormation itself refuses to delete an export in use`,
         );
       }
     }
@@ -111,8 +112,10 @@ export async function planOrphanDestroy(input: OrphanPlanInput): Promise<Destroy
       const exports = `${names.length === 1 ? 'export' : 'exports'} ${names.join(', ')}`;
       refusals.push(
         orphanNames.has(importer)
-          ? `${importer}, an orphan too, imports its ${exports}: run destroy --orphans again once ${importer} is gone (CloudFormation refuses to delete an export in use)`
-          : `${importer}, which this destroy does not delete, imports its ${exports}: delete ${importer} or update it to stop importing first (CloudFormation refuses to delete an export in use)`,
+          ? `${importer}, an orphan too, imports its ${exports}: run destroy --orphans again ` +
+              `once ${importer} is gone (CloudFormation refuses to delete an export in use)`
+          : `${importer}, which this destroy does not delete, imports its ${exports}: delete ${importer} ` +
+              `or update it to stop importing first (CloudFormation refuses to delete an export in use)`,
       );
     }
     if (refusals.length > 0) target.refusal = refusals.join('; ');
