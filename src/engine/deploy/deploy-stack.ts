@@ -12,6 +12,7 @@ import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
 import { DEFAULT_DRIFT_TIMEOUT_MS, describeDrift, detectDrift, secretsToHide } from '../drift/detect-drift.js';
 import { resolveParameters } from './resolve-parameters.js';
+import { awaitOtherOperation } from '../await-other-operation.js';
 import type { MissingOutputHint, OutputsLookup } from './resolve-parameters.js';
 import { isSameDeployment, resolvesSsmAtDeploy } from './same-deployment.js';
 import { isFailedCreation, isInProgress, isSuccess, isUpdatable } from '../stack-status.js';
@@ -567,41 +568,17 @@ async function settle(
   current: StackDescription | undefined,
 ): Promise<StackDescription | undefined> {
   if (!current || !isInProgress(current.status) || current.status === 'REVIEW_IN_PROGRESS') return current;
-  const start = ctx.clock.now();
-  ctx.emit({
-    type: 'stack:settling',
-    stack: stack.id,
-    stackName: stack.stackName,
-    status: current.status,
-    waitedSeconds: 0,
+  const waited = await awaitOtherOperation({ stack: stack.id, stackName: stack.stackName }, current, {
+    cf: ctx.ports.cloudFormation,
+    clock: ctx.clock,
+    emit: ctx.emit,
+    signal: ctx.stopSignal,
+    timeoutMs: ctx.settleTimeoutMs,
   });
-  let latest: StackDescription | undefined = current;
-  const settled = await pollUntil(
-    async () => {
-      latest = await ctx.ports.cloudFormation.describeStack(current.stackId);
-      if (!latest || !isInProgress(latest.status)) return { value: latest };
-      ctx.emit({
-        type: 'stack:settling',
-        stack: stack.id,
-        stackName: stack.stackName,
-        status: latest.status,
-        waitedSeconds: Math.round((ctx.clock.now() - start) / 1000),
-      });
-      return undefined;
-    },
-    {
-      clock: ctx.clock,
-      signal: ctx.stopSignal,
-      initialDelayMs: 2_000,
-      maxDelayMs: 15_000,
-      timeoutMs: ctx.settleTimeoutMs,
-      delayFirst: true,
-    },
-  );
-  if (!settled) {
+  if (!waited.settled) {
     throw new DeployError(
       'SETTLE_TIMEOUT',
-      `stack ${stack.stackName} stayed in ${latest?.status ?? current.status} for ${formatDuration(ctx.settleTimeoutMs)}: ` +
+      `stack ${stack.stackName} stayed in ${waited.lastStatus} for ${formatDuration(ctx.settleTimeoutMs)}: ` +
         'another operation is still running on it',
       {
         hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout',
@@ -609,7 +586,7 @@ async function settle(
     );
   }
   // A stack deleted by ARN answers DELETE_COMPLETE: that is the same as absent for a name lookup.
-  return settled.value?.status === 'DELETE_COMPLETE' ? undefined : settled.value;
+  return waited.stack?.status === 'DELETE_COMPLETE' ? undefined : waited.stack;
 }
 
 async function deleteAndWait(stackId: string, ctx: StackDeployContext): Promise<void> {

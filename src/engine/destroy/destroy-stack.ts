@@ -6,8 +6,8 @@ import { DeployError } from '../deploy-errors.js';
 import type { EngineEvent, RetainedResource, RootCause } from '../events.js';
 import { findRootCause, followOperation, isRootEvent } from '../deploy/follow-operation.js';
 import type { FollowPolling } from '../deploy/follow-operation.js';
-import { pollUntil } from '../deploy/poll.js';
 import { isInProgress } from '../stack-status.js';
+import { awaitOtherOperation } from '../await-other-operation.js';
 import type { DestroyTarget } from './destroy-plan.js';
 
 export interface StackDestroyContext {
@@ -306,36 +306,18 @@ async function settle(
   current: StackDescription,
   ctx: StackDestroyContext,
 ): Promise<StackDescription | undefined> {
-  const start = ctx.clock.now();
-  let latest: StackDescription | undefined = current;
-  ctx.emit({
-    type: 'stack:settling',
-    stack: target.id,
-    stackName: target.stackName,
-    status: current.status,
-    waitedSeconds: 0,
+  const waited = await awaitOtherOperation({ stack: target.id, stackName: target.stackName }, current, {
+    cf: ctx.ports.cloudFormation,
+    clock: ctx.clock,
+    emit: ctx.emit,
+    timeoutMs: ctx.waitTimeoutMs,
   });
-  const settled = await pollUntil(
-    async () => {
-      latest = await ctx.ports.cloudFormation.describeStack(current.stackId);
-      if (!latest || !isInProgress(latest.status)) return { value: latest };
-      ctx.emit({
-        type: 'stack:settling',
-        stack: target.id,
-        stackName: target.stackName,
-        status: latest.status,
-        waitedSeconds: Math.round((ctx.clock.now() - start) / 1000),
-      });
-      return undefined;
-    },
-    { clock: ctx.clock, initialDelayMs: 2_000, maxDelayMs: 15_000, timeoutMs: ctx.waitTimeoutMs, delayFirst: true },
-  );
-  if (!settled)
+  if (!waited.settled)
     throw new DeployError(
       'SETTLE_TIMEOUT',
-      `${target.stackName} stayed in ${latest?.status ?? current.status} for ` +
+      `${target.stackName} stayed in ${waited.lastStatus} for ` +
         `${formatDuration(ctx.waitTimeoutMs)}: another operation is still running on it`,
       { hint: 'wait for it to finish (see the stack in the CloudFormation console), or raise --wait-timeout' },
     );
-  return settled.value;
+  return waited.stack;
 }
