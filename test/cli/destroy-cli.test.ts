@@ -183,7 +183,15 @@ describe('stackpilot destroy --simulate: failures', () => {
       'scenario.json': JSON.stringify({ stacks: { web: { nonEmptyBuckets: ['Logs'] } } }),
     });
     expect((await runCli(['deploy', '--simulate=scenario.json', '--ci'], { cwd: dir })).code).toBe(0);
-    const failed = await runCli(['destroy', '--simulate=scenario.json', '--ci', '--yes'], { cwd: dir });
+    // web is not marked stateful, but its bucket has no DeletionPolicy: refused on what is deployed.
+    const refused = await runCli(['destroy', '--simulate=scenario.json', '--ci', '--yes'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      'web holds data that no DeletionPolicy keeps: Logs (AWS::S3::Bucket); allow it with --allow-stateful web',
+    );
+    const failed = await runCli(['destroy', '--simulate=scenario.json', '--ci', '--yes', '--allow-stateful', 'web'], {
+      cwd: dir,
+    });
     expect(failed.code).toBe(1);
     const lines = parse(failed.stdout);
     expect(find(lines, 'web', /^failed in /).text).toMatch(
@@ -192,9 +200,10 @@ describe('stackpilot destroy --simulate: failures', () => {
     expect(failed.stdout).toContain(
       'stackpilot destroy web --retain Logs (RetainResources: CloudFormation skips it and deletes the rest)',
     );
-    const retried = await runCli(['destroy', '--simulate=scenario.json', '--ci', '--yes', '--retain', 'Logs'], {
-      cwd: dir,
-    });
+    const retried = await runCli(
+      ['destroy', '--simulate=scenario.json', '--ci', '--yes', '--allow-stateful', 'web', '--retain', 'Logs'],
+      { cwd: dir },
+    );
     expect(retried.code).toBe(0);
     const again = parse(retried.stdout);
     expect(find(again, 'web', /^deleting demo-dev-web/).text).toContain('keeping Logs');

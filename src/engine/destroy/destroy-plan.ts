@@ -3,8 +3,9 @@ import type { EngineEvent } from '../events.js';
 import { AwsError } from '../../aws/errors.js';
 import type { Project } from '../../graph/load-project.js';
 import { dependentsOf } from '../../graph/types.js';
+import { STATEFUL_TYPES } from '../guards/stateful-guard.js';
 import { keptResources } from './kept-resources.js';
-import type { KeptResource } from './kept-resources.js';
+import type { KeptResource, LostResource } from './kept-resources.js';
 
 /** One stack of a destroy, as planned before anything is deleted. */
 export interface DestroyTarget {
@@ -99,12 +100,25 @@ export async function planDestroy(input: DestroyPlanInput): Promise<DestroyPlan>
           (project.config.region ? ` --region ${project.config.region}` : ''),
       );
     }
-    if (stack.stateful && stack.allowDestroy !== true && !input.allowStateful.has(id)) {
+    const allowed = stack.allowDestroy === true || input.allowStateful.has(id);
+    if (stack.stateful && !allowed) {
       const kept = target.kept.filter((k) => k.policy !== 'Snapshot').map((k) => k.logicalId);
       refusals.push(
         `${id} is stateful (its data goes with it${kept.length > 0 ? `; DeletionPolicy keeps ${kept.join(', ')}` : ''}): ` +
           `allow it with --allow-stateful ${id}, or allowDestroy: true for this stack in the config`,
       );
+    } else if (!allowed) {
+      // The config's `stateful` is one signal; what is deployed is the other. A stack nobody marked
+      // can still hold a table or a bucket no DeletionPolicy keeps, and deleting it deletes the data.
+      const lost = resources.readable ? resources.lost : await liveDataResources(cf, live.stackId);
+      if (lost.length > 0) {
+        refusals.push(
+          `${id} holds data that no DeletionPolicy keeps: ${lost.map((r) => `${r.logicalId} (${r.resourceType})`).join(', ')}` +
+            `${resources.readable ? '' : ' (its deployed template could not be read, so every resource of a data type counts)'}; ` +
+            `allow it with --allow-stateful ${id}, or allowDestroy: true for this stack in the config, ` +
+            `or give those resources DeletionPolicy: Retain or Snapshot and deploy before destroying`,
+        );
+      }
     }
     const standing = dependentsOf(project.graph, id).filter((dep) => !selected.has(dep) && deployed.get(dep));
     if (standing.length > 0) {
@@ -189,4 +203,12 @@ export function plannedEvent(plan: DestroyPlan): Extract<EngineEvent, { type: 'd
     }),
     warnings: [...plan.warnings],
   };
+}
+
+/** The deployed resources of a data type, when the template cannot say which policies keep them. */
+async function liveDataResources(cf: CloudFormationPort, stackId: string): Promise<LostResource[]> {
+  const resources = await cf.listStackResources(stackId);
+  return resources
+    .filter((r) => STATEFUL_TYPES.has(r.resourceType))
+    .map((r) => ({ logicalId: r.logicalId, resourceType: r.resourceType }));
 }

@@ -1,6 +1,7 @@
 import { parseTemplate } from '../../template/parse-template.js';
 import type { TemplateObject, TemplateValue } from '../../template/parse-template.js';
 import { resolveName } from '../../template/resolve-name.js';
+import { STATEFUL_TYPES } from '../guards/stateful-guard.js';
 
 /** Deletion policies that leave something behind when the stack is deleted (CLOUDFORMATION.md §6). */
 export type KeepingPolicy = 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
@@ -18,10 +19,20 @@ export interface KeptResource {
   fixedName: string | undefined;
 }
 
+/** A resource of a type that holds data (STATEFUL_TYPES) that no DeletionPolicy keeps: its data goes with the stack. */
+export interface LostResource {
+  logicalId: string;
+  resourceType: string;
+}
+
 export interface TemplateResources {
+  /** False when the deployed template could not be read: then nothing here can be trusted to be complete. */
+  readable: boolean;
   /** Resources the delete removes (Snapshot ones included). */
   deleted: number;
   kept: KeptResource[];
+  /** Resources holding data that the delete removes with their data (no Retain, RetainExceptOnCreate or Snapshot). */
+  lost: LostResource[];
 }
 
 /**
@@ -57,7 +68,8 @@ const KEEPING: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate', 
 
 /**
  * What deleting a stack deployed with this template leaves: from the deployed template
- * (GetTemplate) and the parameters it was deployed with. An unreadable template says nothing kept.
+ * (GetTemplate) and the parameters it was deployed with. An unreadable template says nothing kept and
+ * `readable: false`, so a caller guarding data looks elsewhere (ListStackResources) instead of reading it as "no data".
  */
 export function keptResources(input: {
   templateBody: string;
@@ -70,11 +82,12 @@ export function keptResources(input: {
     // GetTemplate answers JSON or YAML; YAML reads both.
     body = parseTemplate(input.templateBody, 'deployed.yaml').body;
   } catch {
-    return { deleted: 0, kept: [] };
+    return { readable: false, deleted: 0, kept: [], lost: [] };
   }
   const resources = body.Resources;
-  if (!isObject(resources)) return { deleted: 0, kept: [] };
+  if (!isObject(resources)) return { readable: false, deleted: 0, kept: [], lost: [] };
   const kept: KeptResource[] = [];
+  const lost: LostResource[] = [];
   let deleted = 0;
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource)) continue;
@@ -82,7 +95,10 @@ export function keptResources(input: {
     const policy = resource.DeletionPolicy;
     // A Snapshot resource is deleted too (its snapshot stays), so it counts among the deleted.
     if (typeof policy !== 'string' || policy === 'Snapshot' || !KEEPING.has(policy)) deleted += 1;
-    if (typeof policy !== 'string' || !KEEPING.has(policy)) continue;
+    if (typeof policy !== 'string' || !KEEPING.has(policy)) {
+      if (STATEFUL_TYPES.has(type)) lost.push({ logicalId, resourceType: type });
+      continue;
+    }
     const nameProperty = Object.hasOwn(NAME_PROPERTIES, type) ? NAME_PROPERTIES[type] : undefined;
     const properties = isObject(resource.Properties) ? resource.Properties : {};
     const nameValue =
@@ -101,7 +117,7 @@ export function keptResources(input: {
             }).value,
     });
   }
-  return { deleted, kept };
+  return { readable: true, deleted, kept, lost };
 }
 
 function isObject(value: TemplateValue | undefined): value is TemplateObject {

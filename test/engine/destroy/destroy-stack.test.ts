@@ -1,6 +1,7 @@
 /** The per-stack destroy operation and its planning, on the simulator (issue 13 item 1). */
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../../src/aws/errors.js';
+import { planDestroy } from '../../../src/engine/destroy/destroy-plan.js';
 import { deployedExample, deployedProject, destroyEach, planFor, statuses } from './support.js';
 
 describe('planning a destroy (reads only)', () => {
@@ -28,6 +29,48 @@ describe('planning a destroy (reads only)', () => {
 
     const allowed = await planFor(world, [], { allowStateful: ['data'] });
     expect(allowed.targets.every((t) => t.refusal === undefined)).toBe(true);
+  });
+
+  it('refuses a stack not marked stateful that holds data no DeletionPolicy keeps (a second signal), unless allowed', async () => {
+    const world = await deployedProject(LOGS);
+    const plan = await planFor(world);
+    expect(plan.targets[0]?.refusal).toBe(
+      'web holds data that no DeletionPolicy keeps: Logs (AWS::S3::Bucket), Key (AWS::KMS::Key); ' +
+        'allow it with --allow-stateful web, or allowDestroy: true for this stack in the config, ' +
+        'or give those resources DeletionPolicy: Retain or Snapshot and deploy before destroying',
+    );
+    const run = await destroyEach(world, plan);
+    expect(statuses(run.results)).toEqual({ web: 'blocked' });
+    expect(world.sim.inspect.stack('demo-dev-web')?.status).toBe('CREATE_COMPLETE');
+    expect((await planFor(world, [], { allowStateful: ['web'] })).targets[0]?.refusal).toBeUndefined();
+  });
+
+  it('a queue-only stack is not refused; data kept by DeletionPolicy is not refused either', async () => {
+    const world = await deployedProject({
+      'stacks.config.json': JSON.stringify({
+        project: 'demo',
+        region: 'us-east-1',
+        stacks: { web: { template: 'web.yaml' } },
+      }),
+      'web.yaml':
+        'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Logs:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n',
+    });
+    expect((await planFor(world)).targets[0]?.refusal).toBeUndefined();
+  });
+
+  it('when the deployed template cannot be read, every deployed resource of a data type counts (ListStackResources)', async () => {
+    const world = await deployedProject(LOGS);
+    const cf = world.ports.cloudFormation;
+    const plan = await planDestroy({
+      project: world.project,
+      selected: ['web'],
+      cf: { ...cf, getTemplate: () => Promise.resolve('{ not a template') },
+      allowStateful: new Set(),
+    });
+    expect(plan.targets[0]?.refusal).toContain(
+      'web holds data that no DeletionPolicy keeps: Logs (AWS::S3::Bucket), Key (AWS::KMS::Key) ' +
+        '(its deployed template could not be read, so every resource of a data type counts)',
+    );
   });
 
   it('runs the other way: `data` brings its dependents; --exclusively is refused while one is deployed', async () => {
@@ -152,7 +195,7 @@ describe('deleting one stack', () => {
 
   it('reports DELETE_FAILED with the root cause and the --retain next step; the retry with --retain completes', async () => {
     const world = await deployedProject(LOGS, { stacks: { web: { nonEmptyBuckets: ['Logs'] } } });
-    const first = await destroyEach(world, await planFor(world));
+    const first = await destroyEach(world, await planFor(world, [], { allowStateful: ['web'] }));
     const failed = first.results.get('web');
     expect(failed?.status).toBe('failed');
     expect(failed?.stackStatus).toBe('DELETE_FAILED');
@@ -170,7 +213,9 @@ describe('deleting one stack', () => {
     ]);
     expect(world.sim.inspect.stack('demo-dev-web')?.status).toBe('DELETE_FAILED');
 
-    const retry = await destroyEach(world, await planFor(world), { retain: { web: ['Logs'] } });
+    const retry = await destroyEach(world, await planFor(world, [], { allowStateful: ['web'] }), {
+      retain: { web: ['Logs'] },
+    });
     expect(statuses(retry.results)).toEqual({ web: 'deleted' });
     expect(retry.results.get('web')?.retained).toEqual([
       {
@@ -186,7 +231,9 @@ describe('deleting one stack', () => {
 
   it('keeps a bucket named with --retain in the same run: the delete fails on it, then is retried with RetainResources', async () => {
     const world = await deployedProject(LOGS, { stacks: { web: { nonEmptyBuckets: ['Logs'] } } });
-    const run = await destroyEach(world, await planFor(world), { retain: { web: ['Logs'] } });
+    const run = await destroyEach(world, await planFor(world, [], { allowStateful: ['web'] }), {
+      retain: { web: ['Logs'] },
+    });
     expect(statuses(run.results)).toEqual({ web: 'deleted' });
     expect(run.events.filter((e) => e.type === 'stack:deleting').map((e) => e.retain)).toEqual([[], ['Logs']]);
     expect(world.sim.inspect.stack('demo-dev-web')).toBeUndefined();
@@ -195,7 +242,9 @@ describe('deleting one stack', () => {
   it('gives up on a stuck delete at the wait timeout, saying what to do (CloudFormation goes on)', async () => {
     const world = await deployedProject(LOGS, { stacks: { web: { deleteHangs: true } } });
     const started = world.clock.now();
-    const run = await destroyEach(world, await planFor(world), { waitTimeoutMs: 5 * 60_000 });
+    const run = await destroyEach(world, await planFor(world, [], { allowStateful: ['web'] }), {
+      waitTimeoutMs: 5 * 60_000,
+    });
     const result = run.results.get('web');
     expect(result?.status).toBe('failed');
     expect(result?.stackStatus).toBe('DELETE_IN_PROGRESS');
