@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -33,7 +33,7 @@ const TOOL_TIMEOUT_MS = 5 * 60_000;
 const TOOLS = ['stackpilot', 'cdk', 'aws-loop'] as const;
 type Tool = (typeof TOOLS)[number];
 
-interface AssemblyStack {
+export interface AssemblyStack {
   id: string;
   stackName: string;
   templateFile: string;
@@ -96,8 +96,8 @@ async function ensureCdkCli(): Promise<string> {
   return cli;
 }
 
-async function readAssembly(): Promise<AssemblyStack[]> {
-  const manifest = JSON.parse(await readFile(join(ASSEMBLY_DIR, 'manifest.json'), 'utf8')) as {
+export async function readAssembly(dir = ASSEMBLY_DIR): Promise<AssemblyStack[]> {
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
     artifacts: Record<
       string,
       { type: string; properties?: { stackName?: string; templateFile?: string }; dependencies?: string[] }
@@ -115,7 +115,7 @@ async function readAssembly(): Promise<AssemblyStack[]> {
 }
 
 /** Dependency order, stable in manifest order: the order a deploy script would hard-code. */
-function dependencyOrder(stacks: readonly AssemblyStack[]): AssemblyStack[] {
+export function dependencyOrder(stacks: readonly AssemblyStack[]): AssemblyStack[] {
   const done = new Set<string>();
   const order: AssemblyStack[] = [];
   while (order.length < stacks.length) {
@@ -128,7 +128,7 @@ function dependencyOrder(stacks: readonly AssemblyStack[]): AssemblyStack[] {
 }
 
 /** The same stacks, names, templates and edges as stackpilot config (plain JSON, no `output()` needed). */
-function stackpilotConfig(stacks: readonly AssemblyStack[]): string {
+export function stackpilotConfig(stacks: readonly AssemblyStack[]): string {
   const entries = Object.fromEntries(
     stacks.map((s) => [
       s.id,
@@ -360,4 +360,4 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+if (process.argv[1] && resolvePath(process.argv[1]).endsWith('cdk-side-by-side.ts')) await main();
