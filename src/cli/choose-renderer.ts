@@ -3,7 +3,6 @@ import type { StackDurations } from '../engine/index.js';
 import type { Project } from '../graph/load-project.js';
 import { createCiRenderer } from '../ui/ci/ci-renderer.js';
 import { createGithubRenderer } from '../ui/ci/github-renderer.js';
-import { createInkRenderer } from '../ui/dashboard/ink-renderer.js';
 import { createJsonRenderer } from '../ui/plain-renderer.js';
 import type { Renderer, RunHeader } from '../ui/renderer.js';
 import type { CliContext } from './context.js';
@@ -25,7 +24,7 @@ export function wantsDashboard(ctx: CliContext, ciFlag: boolean, output: 'text' 
  * no `--ci`) → the Ink dashboard; GitHub Actions → grouped lines, annotations and a job summary;
  * anything else → plain timestamped lines.
  */
-export function chooseRenderer(input: {
+export async function chooseRenderer(input: {
   ctx: CliContext;
   project: Project;
   selected: readonly string[];
@@ -37,7 +36,7 @@ export function chooseRenderer(input: {
   onInterrupt: () => void;
   /** `--debug`: plain lines show API retries too. */
   debug?: boolean;
-}): ChosenRenderer {
+}): Promise<ChosenRenderer> {
   const { ctx, clock } = input;
   const write = (text: string): void => {
     ctx.stdout.write(text);
@@ -54,6 +53,9 @@ export function chooseRenderer(input: {
       if (!selected.has(e.stack) || !selected.has(e.dependsOn)) continue;
       edges[e.stack] = [...new Set([...(edges[e.stack] ?? []), e.dependsOn])];
     }
+    // Loaded here, not at start-up: Ink, React and their dependencies take ~0.4 s of CPU to load,
+    // a third of an unchanged 8-stack rerun, and only the dashboard uses them.
+    const { createInkRenderer } = await import('../ui/dashboard/ink-renderer.js');
     const ink = createInkRenderer({
       header: input.header,
       edges,

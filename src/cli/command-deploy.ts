@@ -89,7 +89,7 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       cancel.abort(new Error('cancelled'));
     }
   };
-  const renderer = chooseRenderer({
+  const renderer = await chooseRenderer({
     ctx,
     project,
     selected,

@@ -175,7 +175,7 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
           confirmed = await confirmDestroy({ ctx, yes: options.yes === true, ci, stage, count });
           if (!confirmed) return false;
         }
-        renderer = chooseRenderer({
+        renderer = await chooseRenderer({
           ctx,
           project: runProject,
           selected,

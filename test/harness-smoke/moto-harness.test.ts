@@ -12,6 +12,12 @@
  *    stored parameters keep their first values, so a later change set that goes back to those
  *    values is created as FAILED "didn't contain changes"; parameters removed from the template
  *    stay listed in DescribeStacks.
+ *  - (d) with two stacks that each have a change set called `same`, DescribeChangeSet and
+ *    ExecuteChangeSet by name with StackName A act on B's (the last one created), DeleteChangeSet on
+ *    the first one created whatever the StackName, ListChangeSets lists both stacks' change sets, and
+ *    deleting a name the stack does not have fails with HTTP 500 (UnboundLocalError).
+ *  - (e) GetTemplateSummary of a stack (or template) without AWSTemplateFormatVersion answers HTTP
+ *    500 (KeyError), which the AWS CLI's `cloudformation deploy` calls on every update.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,8 +28,11 @@ import {
   CloudFormationClient,
   CreateChangeSetCommand,
   DescribeChangeSetCommand,
+  DeleteChangeSetCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  GetTemplateSummaryCommand,
+  ListChangeSetsCommand,
   ListExportsCommand,
   type Parameter,
   type Stack,
@@ -232,6 +241,48 @@ describe('patched moto: change sets', () => {
     } finally {
       await rm(home, { recursive: true, force: true });
     }
+  });
+
+  it('a change-set name is looked up in the stack given, as on AWS (patch d: CDK names every one the same)', async () => {
+    const template = (topic: string): string =>
+      JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: topic } } } });
+    const twins = ['harness-twin-a', 'harness-twin-b'];
+    for (const StackName of twins) {
+      await cf.send(
+        new CreateChangeSetCommand({
+          StackName,
+          ChangeSetName: 'same',
+          ChangeSetType: 'CREATE',
+          TemplateBody: template(StackName),
+        }),
+      );
+    }
+    const [a, b] = twins as [string, string];
+    const describedA = await cf.send(new DescribeChangeSetCommand({ StackName: a, ChangeSetName: 'same' }));
+    expect(describedA.StackName).toBe(a);
+
+    await cf.send(new ExecuteChangeSetCommand({ StackName: a, ChangeSetName: 'same' }));
+    expect((await describeStack(a)).StackStatus).toBe('CREATE_COMPLETE');
+    expect((await describeStack(b)).StackStatus).toBe('REVIEW_IN_PROGRESS');
+
+    const listed = await cf.send(new ListChangeSetsCommand({ StackName: b }));
+    expect((listed.Summaries ?? []).map((s) => s.StackName)).toEqual([b]);
+
+    await cf.send(new DeleteChangeSetCommand({ StackName: a, ChangeSetName: 'same' }));
+    const describedB = await cf.send(new DescribeChangeSetCommand({ StackName: b, ChangeSetName: 'same' }));
+    expect(describedB.StackName).toBe(b);
+    await expect(cf.send(new DescribeChangeSetCommand({ StackName: a, ChangeSetName: 'same' }))).rejects.toThrow();
+    // AWS: deleting a change set the (existing) stack does not have succeeds (CDK relies on it).
+    await cf.send(new DeleteChangeSetCommand({ StackName: a, ChangeSetName: 'never-made' }));
+  });
+
+  it('GetTemplateSummary reads a template without AWSTemplateFormatVersion (patch e: CDK templates have none)', async () => {
+    const summary = await cf.send(new GetTemplateSummaryCommand({ StackName: 'harness-twin-a' }));
+    expect(summary.ResourceTypes).toEqual(['AWS::SNS::Topic']);
+    const yaml =
+      'Parameters:\n  Name:\n    Type: String\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Ref Name\n';
+    const fromBody = await cf.send(new GetTemplateSummaryCommand({ TemplateBody: yaml }));
+    expect(fromBody.Parameters?.map((p) => p.ParameterKey)).toEqual(['Name']);
   });
 
   it('resetMoto empties stacks, exports and resources', async () => {

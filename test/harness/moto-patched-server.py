@@ -1,15 +1,18 @@
-"""Run moto's server (moto 5.2.1) with ONE patch for CloudFormation change sets.
+"""Run moto's server (moto 5.2.1) with three patches for CloudFormation.
 
 Usage: python3 moto-patched-server.py HOST PORT
 
 Started by test/harness/moto.ts. Everything except the patched
-CloudFormationBackend.execute_change_set is moto's own code: the server itself
-is moto.server.main(), unchanged.
+CloudFormationBackend.execute_change_set, the change-set lookups by name
+(scoped to the StackName given) and GetTemplateSummary of a template without
+AWSTemplateFormatVersion is moto's own code: the server itself is
+moto.server.main(), unchanged.
 
 Exit codes: 2 = moto cannot be imported, 3 = wrong moto version (the patch is
 written against moto 5.2.1 internals), anything else comes from moto/werkzeug.
 """
 
+import json
 import logging
 import sys
 
@@ -21,6 +24,9 @@ try:
     import moto.server
     from moto.cloudformation.exceptions import ValidationError
     from moto.cloudformation.models import CloudFormationBackend
+    import moto.cloudformation.responses as cloudformation_responses
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import ActionResult, EmptyResult
 except ImportError as error:
     sys.stderr.write(
         f"moto-patched-server: cannot import moto ({error}). "
@@ -142,6 +148,123 @@ CloudFormationBackend.execute_change_set = _patched_execute_change_set
 # --------------------------------------------------------------------------- end of patch
 
 
+# ---------------------------------------------------------------------------
+# THE SECOND PATCH: change-set names are scoped to their stack.
+# moto: DescribeChangeSet, ExecuteChangeSet and DeleteChangeSet ignore
+# StackName and look a change-set NAME up across every stack of the region
+# (describe/execute take the last match, delete the first), and
+# ListChangeSets lists every stack's change sets. A tool that gives every
+# stack's change set the same name (the CDK CLI: `cdk-deploy-change-set`)
+# then describes, executes or deletes another stack's change set when it
+# deploys stacks in parallel.
+# AWS: a change-set name is unique within its stack only; with StackName the
+# name is looked up in that stack; DeleteChangeSet of a name the (existing)
+# stack does not have succeeds; ListChangeSets lists that stack's change sets.
+# Fix: in the request layer, when StackName names a live stack and
+# ChangeSetName is a name (not an ARN), replace the name with the ARN of that
+# stack's change set, then let moto's own backend methods do the rest. An
+# unknown stack, an ARN, or a request without StackName keeps moto's own
+# behaviour (and its errors).
+# ---------------------------------------------------------------------------
+
+_NOT_IN_STACK = object()
+
+
+def _live_stack_id(backend, stack_name):
+    for stack in backend.stacks.values():
+        if stack.name == stack_name or stack.stack_id == stack_name:
+            return stack.stack_id
+    return None
+
+
+def _scoped_change_set_name(response):
+    """The ARN to look up, moto's own argument, or _NOT_IN_STACK."""
+    backend = response.cloudformation_backend
+    name = response._get_param("ChangeSetName")
+    stack_id = _live_stack_id(backend, response._get_param("StackName"))
+    if stack_id is None or name in backend.change_sets:
+        return name
+    found = _NOT_IN_STACK
+    for change_set_id, change_set in backend.change_sets.items():
+        if change_set.change_set_name == name and change_set.stack_id == stack_id:
+            found = change_set_id
+    return found
+
+
+def _scoped_describe_change_set(self):
+    name = _scoped_change_set_name(self)
+    if name is _NOT_IN_STACK:
+        raise ValidationError(self._get_param("ChangeSetName"))
+    return ActionResult(self.cloudformation_backend.describe_change_set(change_set_name=name))
+
+
+def _scoped_execute_change_set(self):
+    name = _scoped_change_set_name(self)
+    if name is _NOT_IN_STACK:
+        raise ValidationError(self._get_param("ChangeSetName"))
+    self.cloudformation_backend.execute_change_set(
+        stack_name=self._get_param("StackName"), change_set_name=name
+    )
+    return EmptyResult()
+
+
+def _scoped_delete_change_set(self):
+    name = _scoped_change_set_name(self)
+    if name is not _NOT_IN_STACK:
+        self.cloudformation_backend.delete_change_set(change_set_name=name)
+    return EmptyResult()
+
+
+def _scoped_list_change_sets(self):
+    stack_id = _live_stack_id(self.cloudformation_backend, self._get_param("StackName"))
+    change_sets = self.cloudformation_backend.list_change_sets()
+    if stack_id is not None:
+        change_sets = [cs for cs in change_sets if cs.stack_id == stack_id]
+    return ActionResult({"Summaries": change_sets})
+
+
+CloudFormationResponse.describe_change_set = _scoped_describe_change_set
+CloudFormationResponse.execute_change_set = _scoped_execute_change_set
+CloudFormationResponse.delete_change_set = _scoped_delete_change_set
+CloudFormationResponse.list_change_sets = _scoped_list_change_sets
+# --------------------------------------------------------------------------- end of second patch
+
+
+# ---------------------------------------------------------------------------
+# THE THIRD PATCH: GetTemplateSummary of a template without
+# AWSTemplateFormatVersion.
+# moto: get_template_summary_response_from_template reads
+# template["AWSTemplateFormatVersion"] and answers HTTP 500 (KeyError) when
+# the template has none, as templates synthesized by aws-cdk-lib do not. The
+# AWS CLI's `cloudformation deploy` calls GetTemplateSummary on every update.
+# AWS: the section is optional.
+# Fix: a template without it is summarized as if it declared the only
+# version there is, 2010-09-09.
+# ---------------------------------------------------------------------------
+
+_original_template_summary = cloudformation_responses.get_template_summary_response_from_template
+
+
+def _template_summary_any_version(template_body):
+    try:
+        return _original_template_summary(template_body)
+    except KeyError as error:
+        if error.args != ("AWSTemplateFormatVersion",):
+            raise
+    # Parsed as moto parses it (the original registered its tag constructor for !Ref & co.).
+    yaml = cloudformation_responses.yaml
+    try:
+        template = yaml.load(template_body, Loader=yaml.Loader)
+    except yaml.YAMLError:
+        template = json.loads(template_body)
+    template["AWSTemplateFormatVersion"] = "2010-09-09"
+    return _original_template_summary(json.dumps(template, default=str))
+
+
+cloudformation_responses.get_template_summary_response_from_template = _template_summary_any_version
+# --------------------------------------------------------------------------- end of third patch
+
+
 def main(argv):
     if len(argv) != 2:
         sys.stderr.write("usage: moto-patched-server.py HOST PORT\n")
@@ -151,8 +274,8 @@ def main(argv):
     # keep warnings and errors (tracebacks of 500s) only.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     sys.stderr.write(
-        f"moto-patched-server: moto {moto.__version__} (execute_change_set patched) "
-        f"on http://{host}:{port}\n"
+        f"moto-patched-server: moto {moto.__version__} (execute_change_set patched, "
+        f"change-set names scoped to their stack) on http://{host}:{port}\n"
     )
     sys.stderr.flush()
     # moto's own server entry point: builds DomainDispatcherApplication and
