@@ -62,6 +62,7 @@ export function chooseRenderer(input: {
       stdin: ctx.stdin,
       stderr: ctx.stderr,
       now: () => clock.now(),
+      realNow: Date.now,
       onInterrupt: input.onInterrupt,
       colors: ctx.colors.stdout,
     });

@@ -23,6 +23,11 @@ export interface InkRendererOptions {
   /** The clock rows and elapsed times are drawn by (the simulator's in `--simulate`). @default Date.now */
   now?: () => number;
   /**
+   * Real time, when `now` is not (the simulator's clock): spinners turn and an approval wait is
+   * counted by it, since a person's time is real. @default now
+   */
+  realNow?: () => number;
+  /**
    * Ctrl-C pressed. Raw mode turns it into input rather than SIGINT, so the CLI gets it here and
    * treats it like SIGINT. @default raises SIGINT on this process
    */
@@ -57,7 +62,7 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
       edges: options.edges,
       ...(options.durations ? { durations: options.durations } : {}),
     }),
-    { now, ...size() },
+    { now, realNow: options.realNow ?? now, ...size() },
   );
   const prompt = createApprovalPrompt(store);
   const colors = options.colors ?? colorsFor(stdout);

@@ -64,7 +64,7 @@ export function layoutFrame(snapshot: DashboardSnapshot): Frame {
     width,
     header: headerLine(snapshot, width),
     headerNotes,
-    table: layoutTable(state, now, width, Math.max(1, room())),
+    table: layoutTable(state, now, width, Math.max(1, room()), snapshot.realNow ?? now),
     failures,
     approval,
     notices,

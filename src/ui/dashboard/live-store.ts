@@ -5,6 +5,8 @@ import { reduceDashboard } from './store.js';
 export interface DashboardSnapshot {
   state: DashboardState;
   now: number;
+  /** Real time at the snapshot (differs from `now` on the simulator's clock). @default now */
+  realNow?: number;
   columns: number;
   rows: number;
 }
@@ -26,6 +28,8 @@ export interface LiveStore {
 
 export interface LiveStoreOptions {
   now: () => number;
+  /** Real time, for what a person takes (approval waits): the simulator's clock does not measure it. @default now */
+  realNow?: () => number;
   columns: number;
   rows: number;
 }
@@ -33,14 +37,15 @@ export interface LiveStoreOptions {
 export function createLiveStore(initial: DashboardState, options: LiveStoreOptions): LiveStore {
   let state = initial;
   let size = { columns: options.columns, rows: options.rows };
-  let snapshot: DashboardSnapshot = { state, now: options.now(), ...size };
+  const realNow = options.realNow ?? options.now;
+  let snapshot: DashboardSnapshot = { state, now: options.now(), realNow: realNow(), ...size };
   const listeners = new Set<() => void>();
   return {
     dispatch: (event) => {
-      state = reduceDashboard(state, { event, at: options.now() });
+      state = reduceDashboard(state, { event, at: options.now(), realAt: realNow() });
     },
     publish: () => {
-      snapshot = { state, now: options.now(), ...size };
+      snapshot = { state, now: options.now(), realNow: realNow(), ...size };
       for (const listener of [...listeners]) listener();
     },
     resize: (columns, rows) => {
