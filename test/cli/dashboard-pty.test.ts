@@ -3,7 +3,7 @@
  * on the simulator, with one failing stack and an approval answered by typing `y`.
  */
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,11 +16,14 @@ const CSI = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g');
 const CHARSET = new RegExp(`${ESC}[()][A-Z0-9]`, 'g');
 const strip = (text: string): string => text.replace(CSI, '').replace(CHARSET, '');
 
-/** Runs `args` in a pty; types each answer once its prompt text has appeared on the screen. */
+/**
+ * Runs `args` in a pty; types each answer once its prompt text has appeared on the screen (and
+ * `afterMs` more real ms went by: a person reading).
+ */
 function inTerminal(
   cwd: string,
   args: string[],
-  answers: { when: string; type: string }[],
+  answers: { when: string; type: string; afterMs?: number }[],
 ): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
     const { CI: _ci, GITHUB_ACTIONS: _gha, FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
@@ -37,7 +40,7 @@ function inTerminal(
       const next = pending[0];
       if (next && strip(raw).includes(next.when)) {
         pending.shift();
-        child.stdin.write(next.type);
+        setTimeout(() => child.stdin.write(next.type), next.afterMs ?? 0);
       }
     };
     child.stdout.on('data', onData);
@@ -83,5 +86,29 @@ describe('the dashboard in a terminal', () => {
     expect(summary).toContain('root cause');
     expect(summary).toContain('app: GetOrderFunction (AWS::Lambda::Function) UPDATE_FAILED');
     expect(summary).toContain('boom: handler rejected');
+  });
+
+  it("leaves a person's approval wait out of the recorded durations (issue 17: it counted, at 50× speed)", async () => {
+    const watched = await copyExample();
+    expect((await runCli(['deploy', '--simulate', '--ci'], { cwd: watched })).code).toBe(0);
+    const backup = join(watched, 'templates', 'backup.yaml');
+    await writeFile(backup, (await readFile(backup, 'utf8')).replace(/^ {2}BackupSelection:/m, '  RemovedSelection:'));
+    // The same account, history and change, deployed once with --yes and no one watching.
+    const unattended = await copyExample();
+    await cp(watched, unattended, { recursive: true });
+    await writeFile(join(watched, 'paced.json'), JSON.stringify({ timeScale: 0.005 }));
+
+    const { code, screen } = await inTerminal(
+      watched,
+      ['deploy', '--simulate=paced.json'],
+      [{ when: 'y approve · n reject', type: 'y', afterMs: 1500 }],
+    );
+    expect(code).toBe(0);
+    expect(screen).toMatch(/\? backup +awaiting approval +[01]s/);
+    expect((await runCli(['deploy', '--simulate', '--ci', '--yes'], { cwd: unattended })).code).toBe(0);
+    const durations = (dir: string): Promise<string> =>
+      readFile(join(dir, '.stackpilot', 'durations-dev.simulated.json'), 'utf8');
+    // 1.5 real seconds were 300 simulated ones at this pace: none of them is backup's work.
+    expect(await durations(watched)).toBe(await durations(unattended));
   });
 });
