@@ -90,14 +90,14 @@ function headerLine({ state, now }: DashboardSnapshot, width: number): Line {
   return [seg(left, undefined, true), seg(' '.repeat(width - textWidth(left) - elapsed.length)), seg(elapsed)];
 }
 
-function footerLine({ state, now }: DashboardSnapshot, width: number): Line {
+function footerLine({ state, now, timeLeftMs: smoothed }: DashboardSnapshot, width: number): Line {
   const counts = countByCategory(state).map(([category, n]) => `${n} ${categoryWords(category)}`);
   if (state.approveAll) counts.push('approving all remaining');
   const left = counts.join(' · ');
   let right = '';
   if (state.run) right = `${state.run.exitCode === 0 ? 'done' : 'failed'} in ${formatDuration(state.run.durationMs)}`;
   else {
-    const estimate = timeLeftMs(state, now);
+    const estimate = smoothed ?? timeLeftMs(state, now);
     if (estimate !== undefined) right = `about ${formatElapsed(estimate)} left`;
   }
   if (right === '') return [seg(truncate(left, width))];

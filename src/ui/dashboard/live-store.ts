@@ -1,5 +1,8 @@
 import type { DashboardEvent, DashboardState } from './store.js';
+import { timeLeftMs } from './selectors.js';
 import { reduceDashboard } from './store.js';
+import { smoothTimeLeft } from './time-left.js';
+import type { ShownEstimate } from './time-left.js';
 
 /** What the components draw: the state, the clock reading it is drawn at, and the terminal size. */
 export interface DashboardSnapshot {
@@ -7,6 +10,8 @@ export interface DashboardSnapshot {
   now: number;
   /** Real time at the snapshot (differs from `now` on the simulator's clock). @default now */
   realNow?: number;
+  /** The footer's time left, smoothed from one snapshot to the next. @default timeLeftMs(state, now) */
+  timeLeftMs?: number;
   columns: number;
   rows: number;
 }
@@ -38,14 +43,21 @@ export function createLiveStore(initial: DashboardState, options: LiveStoreOptio
   let state = initial;
   let size = { columns: options.columns, rows: options.rows };
   const realNow = options.realNow ?? options.now;
-  let snapshot: DashboardSnapshot = { state, now: options.now(), realNow: realNow(), ...size };
+  let shown: ShownEstimate | undefined;
+  const take = (): DashboardSnapshot => {
+    const now = options.now();
+    const left = smoothTimeLeft(shown, timeLeftMs(state, now), now);
+    shown = left === undefined ? undefined : { at: now, ms: left };
+    return { state, now, realNow: realNow(), ...size, ...(left === undefined ? {} : { timeLeftMs: left }) };
+  };
+  let snapshot = take();
   const listeners = new Set<() => void>();
   return {
     dispatch: (event) => {
       state = reduceDashboard(state, { event, at: options.now(), realAt: realNow() });
     },
     publish: () => {
-      snapshot = { state, now: options.now(), realNow: realNow(), ...size };
+      snapshot = take();
       for (const listener of [...listeners]) listener();
     },
     resize: (columns, rows) => {
