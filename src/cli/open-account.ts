@@ -1,11 +1,7 @@
-import {
-  AdaptiveRateLimiter,
-  createAwsSession,
-  DEADLINES_ENV,
-  parseDeadlines,
-  sdkKnownRegions,
-  sdkProfileNames,
-} from '../aws/index.js';
+// The SDK (src/aws/create-aws-ports.ts, sdk-internals.ts) is imported when AWS is used, not at
+// start: it takes a good part of a second to load, and a simulated run never needs it.
+import { AdaptiveRateLimiter } from '../aws/adaptive-rate-limiter.js';
+import { DEADLINES_ENV, parseDeadlines } from '../aws/deadlines.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
@@ -72,6 +68,10 @@ export async function openAccount(
     return { ports: sim.ports, clock: sim.clock, simulated: true, close: () => sim.close(), ...noted };
   }
   checkEndpointUrls(options.endpointUrl, ctx.env);
+  const [{ createAwsSession }, { sdkKnownRegions, sdkProfileNames }] = await Promise.all([
+    import('../aws/create-aws-ports.js'),
+    import('../aws/sdk-internals.js'),
+  ]);
   const region = project.config.region;
   const { ports, identity } = createAwsSession(
     {

@@ -45,6 +45,8 @@ export interface InkRenderer extends Renderer {
   approver: Approver | undefined;
   /** Refuses the approval requests waiting and all later ones: call it on SIGINT. */
   cancelApprovals: (reason: string) => void;
+  /** Shows the account id in the header: the dashboard is drawn before the account is open. */
+  setAccount: (account: string) => void;
 }
 
 /**
@@ -106,6 +108,10 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
     },
     approver: stdin.isTTY ? prompt.approver : undefined,
     cancelApprovals: (reason) => prompt.cancel(reason),
+    setAccount: (account) => {
+      store.dispatch({ type: 'header:account', account });
+      store.publish();
+    },
     close: () => {
       closed ??= (async () => {
         clearInterval(timer);
@@ -116,7 +122,10 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
         const exited = instance.waitUntilExit();
         instance.unmount();
         await exited;
-        stdout.write(formatSummary(store.getState(), size().columns, colors));
+        // Drawn before the account opened and closed on an error there: nothing ran to sum up,
+        // and the error is what follows.
+        if (store.getState().runStartedAt !== undefined)
+          stdout.write(formatSummary(store.getState(), size().columns, colors));
       })();
       return closed;
     },

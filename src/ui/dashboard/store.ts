@@ -106,7 +106,10 @@ export type PromptEvent =
   /** Answered without the user (interrupt, close): the queue is dropped. */
   | { type: 'approval:cancelled' };
 
-export type DashboardEvent = EngineEvent | PromptEvent;
+/** What the renderer learns after it is drawn: the account id, once the account is open. */
+export type HeaderEvent = { type: 'header:account'; account: string };
+
+export type DashboardEvent = EngineEvent | PromptEvent | HeaderEvent;
 
 /** An event and when the renderer received it (ms since the epoch, from the renderer's clock). */
 export interface Stamped {
@@ -263,6 +266,8 @@ export function reduceDashboard(state: DashboardState, { event, at, realAt = at 
           apiCalls: event.apiCalls,
         },
       };
+    case 'header:account':
+      return { ...state, header: { ...state.header, account: event.account } };
     case 'approval:requested':
       return {
         ...update(state, event.request.stack, (s) => ({ ...s, asked: s.asked ?? { at, realAt } })),
