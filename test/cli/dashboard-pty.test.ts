@@ -24,13 +24,14 @@ function inTerminal(
   cwd: string,
   args: string[],
   answers: { when: string; type: string; afterMs?: number }[],
+  extraEnv: Record<string, string> = {},
 ): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
     const { CI: _ci, GITHUB_ACTIONS: _gha, FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
     const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd,
-      env: { ...env, TERM: 'xterm', COLUMNS: '80', LINES: '24' },
+      env: { ...env, TERM: 'xterm', COLUMNS: '80', LINES: '24', ...extraEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let raw = '';
@@ -110,5 +111,41 @@ describe('the dashboard in a terminal', () => {
       readFile(join(dir, '.stackpilot', 'durations-dev.simulated.json'), 'utf8');
     // 1.5 real seconds were 300 simulated ones at this pace: none of them is backup's work.
     expect(await durations(watched)).toBe(await durations(unattended));
+  });
+
+  it('draws the header and every stack at once, before the SDK and the account load (issue 17)', async () => {
+    const dir = await copyExample();
+    // A profile that does not exist: the account cannot open, after the SDK has loaded to look.
+    const { code, screen } = await inTerminal(dir, ['deploy'], [], {
+      AWS_PROFILE: 'stackpilot-test-missing',
+      AWS_CONFIG_FILE: join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+    });
+    expect(code).toBe(1);
+    const frame = screen.slice(0, screen.indexOf('error: '));
+    expect(frame).toContain('deploy orders · stage dev · us-east-1 · concurrency 8');
+    // Every stack, core-infra (which needs nothing) included: it used to be left out until run:start.
+    for (const id of ['core-infra', 'data', 'app', 'backup']) expect(frame).toMatch(new RegExp(`· ${id} +queued`));
+    expect(frame).toContain('4 waiting');
+    expect(screen).toContain('error: AWS profile "stackpilot-test-missing" is not in');
+    // Nothing ran: no summary table, only the error.
+    expect(screen).not.toContain('stopped before the run finished');
+  });
+
+  it('drops the Ctrl-C advice from what stays once the run is over (issue 17)', async () => {
+    const dir = await copyExample();
+    await writeFile(join(dir, 'paced.json'), JSON.stringify({ timeScale: 0.005 }));
+    const { code, screen } = await inTerminal(
+      dir,
+      ['deploy', '--simulate=paced.json'],
+      [{ when: 'executing', type: '\x03' }],
+    );
+    expect(code).toBe(1);
+    // Live, the advice was there to follow.
+    // (Lines wrap at 80 columns.)
+    expect(screen).toMatch(/\(press\s+Ctrl-C\s+again\s+to\s+cancel\s+updates\s+in\s+progress\)/);
+    const summary = screen.slice(screen.lastIndexOf('deploy orders · stage dev · us-east-1 · simulated'));
+    expect(summary).toMatch(/interrupted: no new stack will start .* left\s+to\s+CloudFormation/s);
+    expect(summary).not.toMatch(/press\s+Ctrl-C/);
   });
 });

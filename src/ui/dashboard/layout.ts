@@ -1,5 +1,6 @@
 import { formatDuration } from '../../format-duration.js';
 import type { DashboardSnapshot } from './live-store.js';
+import { withoutKeyAdvice } from './key-advice.js';
 import { approvalLines, failureLines } from './panel-layout.js';
 import { categoryWords, countByCategory, runElapsedMs, timeLeftMs } from './selectors.js';
 import { layoutTable } from './table-layout.js';
@@ -39,7 +40,7 @@ export function layoutFrame(snapshot: DashboardSnapshot): Frame {
   const height = Math.max(FIXED_LINES + MIN_TABLE, snapshot.rows - 1);
   const inner = width - PANEL_CHROME;
   const notices = state.notices.slice(-2).flatMap((n) =>
-    wrap(n, width)
+    wrap(state.run ? withoutKeyAdvice(n) : n, width)
       .slice(0, 3)
       .map((t) => plain(t, 'yellow')),
   );
