@@ -270,12 +270,12 @@ export function reduceDashboard(state: DashboardState, { event, at, realAt = at 
       return { ...state, header: { ...state.header, account: event.account } };
     case 'approval:requested':
       return {
-        ...update(state, event.request.stack, (s) => ({ ...s, asked: s.asked ?? { at, realAt } })),
+        ...updateKnown(state, event.request.stack, (s) => ({ ...s, asked: s.asked ?? { at, realAt } })),
         approvals: [...state.approvals.filter((r) => r.stack !== event.request.stack), event.request],
       };
     case 'approval:answered':
       return {
-        ...update(state, event.stack, (s) => answered(s, at)),
+        ...updateKnown(state, event.stack, (s) => answered(s, at)),
         approvals: state.approvals.filter((r) => r.stack !== event.stack),
       };
     case 'approval:approved-all':
@@ -350,6 +350,11 @@ function update(state: DashboardState, id: string, change: (s: StackView) => Sta
     order: current ? state.order : [...state.order, id],
     stacks: { ...state.stacks, [id]: change(current ?? newStack(id)) },
   };
+}
+
+/** `update` for a stack the dashboard lists; anything else (`--plan-first` asks as `plan`) is no row. */
+function updateKnown(state: DashboardState, id: string, change: (s: StackView) => StackView): DashboardState {
+  return Object.hasOwn(state.stacks, id) ? update(state, id, change) : state;
 }
 
 function notice(state: DashboardState, message: string): DashboardState {

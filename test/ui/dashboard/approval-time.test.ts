@@ -47,4 +47,12 @@ describe('an approval wait on the simulator', () => {
     expect(stackElapsedMs(state.stacks.backup ?? expect.unreachable(), at(50))).toBe(17_000);
     expect(backupRow(state, 50, 20)).toMatch(/executing 0\/3 .* 17s/);
   });
+
+  it('adds no row for the --plan-first question, which is asked for no one stack', () => {
+    const before = play(BACKUP_ASKS, initial(DURATIONS));
+    const request = { ...BACKUP_APPROVAL, stack: 'plan', stackName: '2 stacks: backup, app' };
+    const state = reduceDashboard(before, { event: { type: 'approval:requested', request }, at: at(7) });
+    expect(state.order).toEqual(before.order);
+    expect(Object.keys(state.stacks)).toEqual(Object.keys(before.stacks));
+  });
 });
