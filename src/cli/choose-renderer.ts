@@ -65,7 +65,8 @@ export function chooseRenderer(input: {
       stdout: ctx.stdout,
       stdin: ctx.stdin,
       stderr: ctx.stderr,
-      now: () => clock.now(),
+      // Between the steps of a paced simulated clock, elapsed times move on smoothly.
+      now: () => (clock.displayNow ? clock.displayNow() : clock.now()),
       realNow: Date.now,
       onInterrupt: input.onInterrupt,
       colors: ctx.colors.stdout,

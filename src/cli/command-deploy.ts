@@ -70,7 +70,11 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
   };
   // The account's clock once it is open; nothing is timed on the renderer's clock before that.
   let clock: Clock = systemClock;
-  const runClock: Clock = { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) };
+  const runClock: Clock = {
+    now: () => clock.now(),
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    displayNow: () => (clock.displayNow ? clock.displayNow() : clock.now()),
+  };
   const stop = new AbortController();
   const cancel = new AbortController();
   let interrupts = 0;

@@ -10,6 +10,7 @@ export const DEFAULT_VIRTUAL_START = Date.UTC(2025, 0, 1);
 export interface VirtualClock extends Clock {
   /** Sleepers not yet woken. */
   pendingTimers(): number;
+  displayNow(): number;
 }
 
 export interface VirtualClockOptions {
@@ -61,6 +62,8 @@ export function createVirtualClock(
   // Pacing: when the process went idle with a timer ahead, and the real timer that wakes the pump.
   let idleSince: number | undefined;
   let paceTimer: NodeJS.Timeout | undefined;
+  // The last displayNow(): a display never goes back, even when a sleeper due sooner comes in.
+  let shown = start;
 
   /** Real ms still to wait before time may jump to `at`; 0 when unpaced or due. */
   const paceLeft = (at: number): number => {
@@ -110,6 +113,15 @@ export function createVirtualClock(
 
   return {
     now: () => time,
+    displayNow: () => {
+      const next = heap[0];
+      const moving =
+        pace > 0 && idleSince !== undefined && next !== undefined
+          ? Math.min(next.at, time + (performance.now() - idleSince) / pace)
+          : time;
+      shown = Math.max(shown, moving);
+      return shown;
+    },
     pendingTimers: () => live,
     sleep(ms, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason as Error);

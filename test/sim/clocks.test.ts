@@ -139,6 +139,23 @@ describe('createScaledClock', () => {
     expect(paced).toEqual(await wakeTimes(createVirtualClock(0)));
   });
 
+  it('moves its display reading smoothly towards the next step while now() steps', async () => {
+    const clock = createScaledClock(0.05, 0); // 1000 simulated ms: 50 ms real
+    const slept = clock.sleep(1000);
+    const readings: number[] = [];
+    const sampler = setInterval(() => readings.push(clock.displayNow()), 5);
+    await slept;
+    clearInterval(sampler);
+    expect(readings.some((t) => t > 0 && t < 1000)).toBe(true);
+    expect(readings).toEqual([...readings].sort((a, b) => a - b));
+    expect(readings.every((t) => t <= 1000)).toBe(true);
+    expect(clock.displayNow()).toBe(1000);
+    // The unpaced clock has no steps to smooth.
+    const virtual = createVirtualClock(0);
+    await virtual.sleep(500);
+    expect(virtual.displayNow()).toBe(virtual.now());
+  });
+
   it('honours abort signals and refuses a non-positive scale', async () => {
     const clock = createScaledClock(0.001);
     const controller = new AbortController();
