@@ -128,6 +128,9 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
       apiRate,
       watched,
       headerShowsStage: options.output === 'text',
+      ...(renderer === undefined
+        ? {}
+        : { warn: (message, hint) => emit({ type: 'run:warning', message: hint ? `${message} → ${hint}` : message }) }),
     });
     clock = account.clock;
     const ports = account.ports;

@@ -25,6 +25,11 @@ export interface AccountOptions {
   watched: boolean;
   /** The command's run header marks a stage the config does not name; else a note goes to stderr. */
   headerShowsStage?: boolean;
+  /**
+   * Where preflight warnings go: the dashboard, when it is already drawn (a line written under it
+   * would tear the frame). @default written to stderr
+   */
+  warn?: (message: string, hint: string | undefined) => void;
 }
 
 export interface Account {
@@ -93,7 +98,7 @@ export async function openAccount(
       options.endpointUrl ??
       STS_ENDPOINT_VARIABLES.map((name) => ctx.env[name]).find((value) => value !== undefined && value !== ''),
     env: ctx.env,
-    warn: (message, hint) => ctx.stderr.write(formatWarnings([{ message, hint }], ctx.colors.stderr)),
+    warn: options.warn ?? ((message, hint) => ctx.stderr.write(formatWarnings([{ message, hint }], ctx.colors.stderr))),
     knownRegions: sdkKnownRegions(),
     profileNames: sdkProfileNames,
   });

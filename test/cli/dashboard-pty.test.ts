@@ -148,4 +148,21 @@ describe('the dashboard in a terminal', () => {
     expect(summary).toMatch(/interrupted: no new stack will start .* left\s+to\s+CloudFormation/s);
     expect(summary).not.toMatch(/press\s+Ctrl-C/);
   });
+
+  it('shows a preflight warning under the early dashboard and keeps it when the account then fails', async () => {
+    const dir = await copyExample();
+    const config = join(dir, 'stacks.config.ts');
+    await writeFile(config, (await readFile(config, 'utf8')).replace("region: 'us-east-1'", "region: 'us-east-7'"));
+    // Nothing listens on port 9: the account check fails after the region warning.
+    const { code, screen } = await inTerminal(dir, ['deploy', '--endpoint-url', 'http://127.0.0.1:9'], [], {
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_CONFIG_FILE: join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+    });
+    expect(code).toBe(1);
+    const after = screen.slice(screen.lastIndexOf('4 waiting') + '4 waiting'.length);
+    expect(after).toMatch(/^warning: region "us-east-7" is not one the AWS SDK knows/);
+    expect(after).toContain('error: cannot reach http://127.0.0.1:9');
+  });
 });

@@ -123,9 +123,10 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
         instance.unmount();
         await exited;
         // Drawn before the account opened and closed on an error there: nothing ran to sum up,
-        // and the error is what follows.
-        if (store.getState().runStartedAt !== undefined)
-          stdout.write(formatSummary(store.getState(), size().columns, colors));
+        // and the error is what follows; warnings given meanwhile (preflight's) stay.
+        const state = store.getState();
+        if (state.runStartedAt !== undefined) stdout.write(formatSummary(state, size().columns, colors));
+        else for (const notice of state.notices) stdout.write(`${colors.yellow(`warning: ${notice}`)}\n`);
       })();
       return closed;
     },
