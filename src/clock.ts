@@ -9,6 +9,12 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * A reading for people watching (the dashboard's elapsed times): a paced virtual clock moves
+   * smoothly towards its next step here, while `now()` steps. Never behind an earlier reading.
+   * @default now()
+   */
+  displayNow?(): number;
 }
 
 export const systemClock: Clock = {

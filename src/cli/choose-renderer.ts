@@ -11,6 +11,8 @@ export interface ChosenRenderer extends Renderer {
   /** Refuses approvals still waiting for an answer (Ctrl-C): only the dashboard asks. */
   cancelApprovals: (reason: string) => void;
   kind: 'json' | 'dashboard' | 'github' | 'ci';
+  /** The account id, known once the account is open: the dashboard is drawn before that. */
+  setAccount?: (account: string) => void;
 }
 
 /** A person at a terminal: stdin and stdout are TTYs, and neither `CI` nor `--ci` says otherwise. */
@@ -48,7 +50,9 @@ export async function chooseRenderer(input: {
   }
   if (wantsDashboard(ctx, input.ci, input.output)) {
     const selected = new Set(input.selected);
-    const edges: Record<string, string[]> = {};
+    // Every stack a key, dependencies or not: the dashboard lists the keys until `run:start`
+    // (issue 17: a first frame drawn before it left out core-infra, which needs nothing).
+    const edges: Record<string, string[]> = Object.fromEntries(input.selected.map((id) => [id, []]));
     for (const e of input.project.graph.edges) {
       if (!selected.has(e.stack) || !selected.has(e.dependsOn)) continue;
       edges[e.stack] = [...new Set([...(edges[e.stack] ?? []), e.dependsOn])];
@@ -63,7 +67,9 @@ export async function chooseRenderer(input: {
       stdout: ctx.stdout,
       stdin: ctx.stdin,
       stderr: ctx.stderr,
-      now: () => clock.now(),
+      // Between the steps of a paced simulated clock, elapsed times move on smoothly.
+      now: () => (clock.displayNow ? clock.displayNow() : clock.now()),
+      realNow: Date.now,
       onInterrupt: input.onInterrupt,
       colors: ctx.colors.stdout,
     });
@@ -72,6 +78,7 @@ export async function chooseRenderer(input: {
       close: () => ink.close(),
       approver: ink.approver,
       cancelApprovals: ink.cancelApprovals,
+      setAccount: ink.setAccount,
       kind: 'dashboard',
     };
   }

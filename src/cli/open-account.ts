@@ -1,11 +1,7 @@
-import {
-  AdaptiveRateLimiter,
-  createAwsSession,
-  DEADLINES_ENV,
-  parseDeadlines,
-  sdkKnownRegions,
-  sdkProfileNames,
-} from '../aws/index.js';
+// The SDK (src/aws/create-aws-ports.ts, sdk-internals.ts) is imported when AWS is used, not at
+// start: it takes a good part of a second to load, and a simulated run never needs it.
+import { AdaptiveRateLimiter } from '../aws/adaptive-rate-limiter.js';
+import { DEADLINES_ENV, parseDeadlines } from '../aws/deadlines.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
@@ -29,6 +25,11 @@ export interface AccountOptions {
   watched: boolean;
   /** The command's run header marks a stage the config does not name; else a note goes to stderr. */
   headerShowsStage?: boolean;
+  /**
+   * Where preflight warnings go: the dashboard, when it is already drawn (a line written under it
+   * would tear the frame). @default written to stderr
+   */
+  warn?: (message: string, hint: string | undefined) => void;
 }
 
 export interface Account {
@@ -72,6 +73,10 @@ export async function openAccount(
     return { ports: sim.ports, clock: sim.clock, simulated: true, close: () => sim.close(), ...noted };
   }
   checkEndpointUrls(options.endpointUrl, ctx.env);
+  const [{ createAwsSession }, { sdkKnownRegions, sdkProfileNames }] = await Promise.all([
+    import('../aws/create-aws-ports.js'),
+    import('../aws/sdk-internals.js'),
+  ]);
   const region = project.config.region;
   const { ports, identity } = createAwsSession(
     {
@@ -93,7 +98,7 @@ export async function openAccount(
       options.endpointUrl ??
       STS_ENDPOINT_VARIABLES.map((name) => ctx.env[name]).find((value) => value !== undefined && value !== ''),
     env: ctx.env,
-    warn: (message, hint) => ctx.stderr.write(formatWarnings([{ message, hint }], ctx.colors.stderr)),
+    warn: options.warn ?? ((message, hint) => ctx.stderr.write(formatWarnings([{ message, hint }], ctx.colors.stderr))),
     knownRegions: sdkKnownRegions(),
     profileNames: sdkProfileNames,
   });

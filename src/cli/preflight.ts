@@ -1,5 +1,6 @@
-import { AwsError, NETWORK_ERROR, NoAnswerError } from '../aws/index.js';
-import type { IdentityPort } from '../aws/index.js';
+// Not the aws/ index: that loads the SDK, which a simulated run never needs (issue 17: first frame).
+import { AwsError, NETWORK_ERROR, NoAnswerError } from '../aws/errors.js';
+import type { IdentityPort } from '../aws/ports.js';
 import { didYouMean } from '../config/resolve-config.js';
 import { AccountError } from '../errors.js';
 import { unknownRegionWarning } from './region-check.js';

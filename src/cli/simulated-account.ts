@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { AdaptiveRateLimiter, resilientPorts } from '../aws/index.js';
+// Not the aws/ index: that loads the SDK, which a simulated run never needs.
+import { AdaptiveRateLimiter } from '../aws/adaptive-rate-limiter.js';
+import { resilientPorts } from '../aws/resilient-ports.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import { displayPath } from '../config/resolve-config.js';

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { InternalError } from '../errors.js';
 import { ioInFlight } from '../io-in-flight.js';
@@ -11,6 +10,7 @@ export const DEFAULT_VIRTUAL_START = Date.UTC(2025, 0, 1);
 export interface VirtualClock extends Clock {
   /** Sleepers not yet woken. */
   pendingTimers(): number;
+  displayNow(): number;
 }
 
 export interface VirtualClockOptions {
@@ -21,6 +21,14 @@ export interface VirtualClockOptions {
    * @default 100
    */
   ioGraceMs?: number;
+  /**
+   * Real ms waited per virtual ms before time jumps to the next timer (0.02: 50 simulated seconds
+   * per real second), so that a person can follow the run. Only the jumps are paced: virtual time
+   * still moves by timers alone, so the work the process does (CPU, file I/O) never shows up as
+   * simulated time, and a paced run records the same times as an unpaced one.
+   * @default 0 (no real waiting)
+   */
+  pace?: number;
 }
 
 interface Timer {
@@ -42,17 +50,36 @@ export function createVirtualClock(
   options: VirtualClockOptions = {},
 ): VirtualClock {
   const ioGraceMs = options.ioGraceMs ?? 100;
+  const pace = options.pace ?? 0;
+  if (!(pace >= 0) || !Number.isFinite(pace))
+    throw new InternalError(`createVirtualClock: pace must be 0 or more, got ${pace}`);
   const heap: Timer[] = [];
   let time = start;
   let seq = 0;
   let live = 0;
   let scheduled = false;
   let ioWaitSince: number | undefined;
+  // Pacing: when the process went idle with a timer ahead, and the real timer that wakes the pump.
+  let idleSince: number | undefined;
+  let paceTimer: NodeJS.Timeout | undefined;
+  // The last displayNow(): a display never goes back, even when a sleeper due sooner comes in.
+  let shown = start;
+
+  /** Real ms still to wait before time may jump to `at`; 0 when unpaced or due. */
+  const paceLeft = (at: number): number => {
+    if (pace === 0 || at <= time) return 0;
+    idleSince ??= performance.now();
+    return Math.max(0, idleSince + (at - time) * pace - performance.now());
+  };
 
   const pump = (): void => {
     scheduled = false;
     dropCancelled(heap);
-    if (heap.length === 0) return;
+    if (heap.length === 0) {
+      clearTimeout(paceTimer);
+      idleSince = undefined;
+      return;
+    }
     if (ioPending() || ioInFlight() > 0) {
       const since = (ioWaitSince ??= performance.now());
       if (performance.now() - since < ioGraceMs) {
@@ -61,6 +88,16 @@ export function createVirtualClock(
       }
     }
     ioWaitSince = undefined;
+    const next = heap[0];
+    const wait = next === undefined ? 0 : paceLeft(next.at);
+    if (wait > 0) {
+      // Woken by this real timer, or sooner by a new sleeper (schedule), which may be due earlier.
+      clearTimeout(paceTimer);
+      paceTimer = setTimeout(schedule, Math.ceil(wait));
+      return;
+    }
+    clearTimeout(paceTimer);
+    idleSince = undefined;
     const timer = popMin(heap);
     if (timer === undefined) return;
     live -= 1;
@@ -76,6 +113,15 @@ export function createVirtualClock(
 
   return {
     now: () => time,
+    displayNow: () => {
+      const next = heap[0];
+      const moving =
+        pace > 0 && idleSince !== undefined && next !== undefined
+          ? Math.min(next.at, time + (performance.now() - idleSince) / pace)
+          : time;
+      shown = Math.max(shown, moving);
+      return shown;
+    },
     pendingTimers: () => live,
     sleep(ms, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason as Error);
@@ -106,25 +152,17 @@ export function createVirtualClock(
 }
 
 /**
- * Real time, sped up: `sleep(ms)` waits `ms × timeScale` real ms, and `now()` advances by one
- * simulated second per `timeScale` real seconds (0.05: a 2-minute stack create shows in 6 s).
+ * Virtual time played at a pace a person can follow: each jump to the next timer waits
+ * `gap × timeScale` real ms (0.05: a 2-minute stack create shows in 6 s). Time is still moved by
+ * timers only: were it real time divided by the scale, every real millisecond of work (loading the
+ * SDK, writing the state file) would become 1/timeScale simulated ones, stacks that did nothing
+ * would show minutes, and those inflated times would be recorded in the durations file.
  */
-export function createScaledClock(timeScale: number, start: number = Date.now()): Clock {
+export function createScaledClock(timeScale: number, start: number = Date.now()): VirtualClock {
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
     throw new InternalError(`createScaledClock: timeScale must be a positive number, got ${timeScale}`);
   }
-  const realStart = performance.now();
-  const now = (): number => start + (performance.now() - realStart) / timeScale;
-  return {
-    now,
-    // Node timers may fire a little early against performance.now(): sleep on until the
-    // simulated time has really advanced by `ms`, so that sleep and now() never disagree.
-    sleep: async (ms, signal) => {
-      const until = now() + ms;
-      for (let left = ms; left > 0; left = until - now())
-        await systemClock.sleep(Math.max(1, left * timeScale), signal);
-    },
-  };
+  return createVirtualClock(start, { pace: timeScale });
 }
 
 /**

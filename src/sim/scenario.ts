@@ -274,7 +274,7 @@ export function resolveScenario(
   };
 }
 
-/** The clock a scenario asks for: scaled real time when `timeScale` > 0, else pure virtual time. */
+/** The clock a scenario asks for: virtual time paced for a watcher when `timeScale` > 0, else unpaced. */
 export function clockForScenario(scenario: Pick<ScenarioFile, 'timeScale'> | undefined, start?: number): Clock {
   const scale = scenario?.timeScale ?? 0;
   return scale > 0 ? createScaledClock(scale, start) : createVirtualClock(start);

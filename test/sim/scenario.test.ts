@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../../src/errors.js';
@@ -163,10 +164,15 @@ describe('scenario files', () => {
     ]);
   });
 
-  it('picks a clock: scaled for a positive timeScale, virtual otherwise', () => {
-    expect('pendingTimers' in clockForScenario(undefined, 0)).toBe(true);
-    expect('pendingTimers' in clockForScenario({ timeScale: 0 }, 0)).toBe(true);
-    expect('pendingTimers' in clockForScenario({ timeScale: 0.05 }, 0)).toBe(false);
+  it('picks a clock: paced for a positive timeScale, virtual otherwise; both read virtual time only', async () => {
+    for (const timeScale of [undefined, 0, 0.05]) {
+      const clock = clockForScenario(timeScale === undefined ? undefined : { timeScale }, 0);
+      const realStart = performance.now();
+      await clock.sleep(400);
+      expect(clock.now()).toBe(400);
+      // 400 simulated ms at 0.05 wait 20 real ms; a lower bound only (timers may fire 1 ms early).
+      if (timeScale) expect(performance.now() - realStart).toBeGreaterThanOrEqual(15);
+    }
   });
 });
 

@@ -23,6 +23,11 @@ export interface InkRendererOptions {
   /** The clock rows and elapsed times are drawn by (the simulator's in `--simulate`). @default Date.now */
   now?: () => number;
   /**
+   * Real time, when `now` is not (the simulator's clock): spinners turn and an approval wait is
+   * counted by it, since a person's time is real. @default now
+   */
+  realNow?: () => number;
+  /**
    * Ctrl-C pressed. Raw mode turns it into input rather than SIGINT, so the CLI gets it here and
    * treats it like SIGINT. @default raises SIGINT on this process
    */
@@ -40,6 +45,8 @@ export interface InkRenderer extends Renderer {
   approver: Approver | undefined;
   /** Refuses the approval requests waiting and all later ones: call it on SIGINT. */
   cancelApprovals: (reason: string) => void;
+  /** Shows the account id in the header: the dashboard is drawn before the account is open. */
+  setAccount: (account: string) => void;
 }
 
 /**
@@ -57,7 +64,7 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
       edges: options.edges,
       ...(options.durations ? { durations: options.durations } : {}),
     }),
-    { now, ...size() },
+    { now, realNow: options.realNow ?? now, ...size() },
   );
   const prompt = createApprovalPrompt(store);
   const colors = options.colors ?? colorsFor(stdout);
@@ -101,6 +108,10 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
     },
     approver: stdin.isTTY ? prompt.approver : undefined,
     cancelApprovals: (reason) => prompt.cancel(reason),
+    setAccount: (account) => {
+      store.dispatch({ type: 'header:account', account });
+      store.publish();
+    },
     close: () => {
       closed ??= (async () => {
         clearInterval(timer);
@@ -111,7 +122,11 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
         const exited = instance.waitUntilExit();
         instance.unmount();
         await exited;
-        stdout.write(formatSummary(store.getState(), size().columns, colors));
+        // Drawn before the account opened and closed on an error there: nothing ran to sum up,
+        // and the error is what follows; warnings given meanwhile (preflight's) stay.
+        const state = store.getState();
+        if (state.runStartedAt !== undefined) stdout.write(formatSummary(state, size().columns, colors));
+        else for (const notice of state.notices) stdout.write(`${colors.yellow(`warning: ${notice}`)}\n`);
       })();
       return closed;
     },

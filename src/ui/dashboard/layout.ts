@@ -1,5 +1,6 @@
 import { formatDuration } from '../../format-duration.js';
 import type { DashboardSnapshot } from './live-store.js';
+import { withoutKeyAdvice } from './key-advice.js';
 import { approvalLines, failureLines } from './panel-layout.js';
 import { categoryWords, countByCategory, runElapsedMs, timeLeftMs } from './selectors.js';
 import { layoutTable } from './table-layout.js';
@@ -39,7 +40,7 @@ export function layoutFrame(snapshot: DashboardSnapshot): Frame {
   const height = Math.max(FIXED_LINES + MIN_TABLE, snapshot.rows - 1);
   const inner = width - PANEL_CHROME;
   const notices = state.notices.slice(-2).flatMap((n) =>
-    wrap(n, width)
+    wrap(state.run ? withoutKeyAdvice(n) : n, width)
       .slice(0, 3)
       .map((t) => plain(t, 'yellow')),
   );
@@ -64,7 +65,7 @@ export function layoutFrame(snapshot: DashboardSnapshot): Frame {
     width,
     header: headerLine(snapshot, width),
     headerNotes,
-    table: layoutTable(state, now, width, Math.max(1, room())),
+    table: layoutTable(state, now, width, Math.max(1, room()), snapshot.realNow ?? now),
     failures,
     approval,
     notices,
@@ -90,14 +91,14 @@ function headerLine({ state, now }: DashboardSnapshot, width: number): Line {
   return [seg(left, undefined, true), seg(' '.repeat(width - textWidth(left) - elapsed.length)), seg(elapsed)];
 }
 
-function footerLine({ state, now }: DashboardSnapshot, width: number): Line {
+function footerLine({ state, now, timeLeftMs: smoothed }: DashboardSnapshot, width: number): Line {
   const counts = countByCategory(state).map(([category, n]) => `${n} ${categoryWords(category)}`);
   if (state.approveAll) counts.push('approving all remaining');
   const left = counts.join(' · ');
   let right = '';
   if (state.run) right = `${state.run.exitCode === 0 ? 'done' : 'failed'} in ${formatDuration(state.run.durationMs)}`;
   else {
-    const estimate = timeLeftMs(state, now);
+    const estimate = smoothed ?? timeLeftMs(state, now);
     if (estimate !== undefined) right = `about ${formatElapsed(estimate)} left`;
   }
   if (right === '') return [seg(truncate(left, width))];

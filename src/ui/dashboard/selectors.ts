@@ -110,15 +110,24 @@ export function phaseText(state: DashboardState, s: StackView): string {
 }
 
 /**
- * How long the stack has been worked on (its change set, then its execution, not the wait between,
- * as `stack:done.durationMs` counts it), or took; undefined before it starts.
+ * How long the stack has been worked on (its change set, then its execution, not the wait between
+ * nor the wait for an approval, as `stack:done.durationMs` counts it), or took; undefined before
+ * it starts.
  */
 export function stackElapsedMs(s: StackView, now: number): number | undefined {
   if (s.startedAt === undefined) return undefined;
   if (s.state === 'done') return s.durationMs;
-  if (s.state === 'parked') return (s.parkedAt ?? now) - s.startedAt;
-  if (s.executingAt !== undefined) return (s.parkedAt ?? s.executingAt) - s.startedAt + (now - s.executingAt);
-  return now - s.startedAt;
+  const waited = s.approvalWaitMs ?? 0;
+  if (s.state === 'parked') return (s.parkedAt ?? now) - s.startedAt - waited;
+  const until = s.asked?.at ?? now;
+  if (s.executingAt !== undefined)
+    return (s.parkedAt ?? s.executingAt) - s.startedAt - waited + (until - s.executingAt);
+  return until - s.startedAt - waited;
+}
+
+/** How long a person has had the stack's approval question, in real time; undefined when not asked. */
+export function approvalWaitRealMs(s: StackView, realNow: number): number | undefined {
+  return s.asked === undefined || s.state === 'done' ? undefined : Math.max(0, realNow - s.asked.realAt);
 }
 
 export function runElapsedMs(state: DashboardState, now: number): number {

@@ -59,6 +59,13 @@ export interface StackView {
   outcome: StackOutcome | undefined;
   /** Active time, from `stack:done`. */
   durationMs: number | undefined;
+  /**
+   * The approval question on screen for it: when it was asked, on the run's clock and in real time.
+   * A person's time is real time: the row shows the real wait, and its work clock stops meanwhile.
+   */
+  asked?: { at: number; realAt: number };
+  /** Run-clock time spent awaiting approval before it parked: not its work (as `stack:done` counts). */
+  approvalWaitMs?: number;
   /** Why it failed, was skipped or blocked. */
   reason: string | undefined;
   rootCause: RootCause | undefined;
@@ -99,12 +106,17 @@ export type PromptEvent =
   /** Answered without the user (interrupt, close): the queue is dropped. */
   | { type: 'approval:cancelled' };
 
-export type DashboardEvent = EngineEvent | PromptEvent;
+/** What the renderer learns after it is drawn: the account id, once the account is open. */
+export type HeaderEvent = { type: 'header:account'; account: string };
+
+export type DashboardEvent = EngineEvent | PromptEvent | HeaderEvent;
 
 /** An event and when the renderer received it (ms since the epoch, from the renderer's clock). */
 export interface Stamped {
   event: DashboardEvent;
   at: number;
+  /** The same instant in real time (differs from `at` on the simulator's clock). @default at */
+  realAt?: number;
 }
 
 export interface DashboardInit {
@@ -134,7 +146,7 @@ export function initialDashboardState(init: DashboardInit): DashboardState {
   };
 }
 
-export function reduceDashboard(state: DashboardState, { event, at }: Stamped): DashboardState {
+export function reduceDashboard(state: DashboardState, { event, at, realAt = at }: Stamped): DashboardState {
   switch (event.type) {
     case 'run:start': {
       const stacks = Object.fromEntries(event.order.map((id) => [id, state.stacks[id] ?? newStack(id)]));
@@ -219,7 +231,7 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
     case 'stack:done':
       return {
         ...update(state, event.stack, (s) => ({
-          ...s,
+          ...answered(s, at),
           state: 'done',
           outcome: event.status,
           durationMs: event.durationMs,
@@ -254,23 +266,46 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
           apiCalls: event.apiCalls,
         },
       };
+    case 'header:account':
+      return { ...state, header: { ...state.header, account: event.account } };
     case 'approval:requested':
       return {
-        ...state,
+        ...updateKnown(state, event.request.stack, (s) => ({ ...s, asked: s.asked ?? { at, realAt } })),
         approvals: [...state.approvals.filter((r) => r.stack !== event.request.stack), event.request],
       };
     case 'approval:answered':
-      return { ...state, approvals: state.approvals.filter((r) => r.stack !== event.stack) };
+      return {
+        ...updateKnown(state, event.stack, (s) => answered(s, at)),
+        approvals: state.approvals.filter((r) => r.stack !== event.stack),
+      };
     case 'approval:approved-all':
-      return { ...state, approvals: [], approveAll: true };
+      return { ...answerAll(state, at), approvals: [], approveAll: true };
     case 'approval:cancelled':
-      return { ...state, approvals: [] };
+      return { ...answerAll(state, at), approvals: [] };
     // `plan` does not use the dashboard.
     case 'stack:planned':
     case 'destroy:planned':
     case 'plan:done':
       return state;
   }
+}
+
+/** The question is answered: its wait joins the time that is not the stack's work. */
+function answered(s: StackView, at: number): StackView {
+  if (s.asked === undefined) return s;
+  const { asked, ...rest } = s;
+  // Asked again while parked (a stale change set): parked time is not counted as work anyway.
+  if (s.state === 'parked') return rest;
+  return { ...rest, approvalWaitMs: (s.approvalWaitMs ?? 0) + Math.max(0, at - asked.at) };
+}
+
+function answerAll(state: DashboardState, at: number): DashboardState {
+  const stacks = { ...state.stacks };
+  for (const request of state.approvals) {
+    const s = stacks[request.stack];
+    if (s) stacks[request.stack] = answered(s, at);
+  }
+  return { ...state, stacks };
 }
 
 /** A change set's resources that completed, counted once each however many events repeat them. */
@@ -315,6 +350,11 @@ function update(state: DashboardState, id: string, change: (s: StackView) => Sta
     order: current ? state.order : [...state.order, id],
     stacks: { ...state.stacks, [id]: change(current ?? newStack(id)) },
   };
+}
+
+/** `update` for a stack the dashboard lists; anything else (`--plan-first` asks as `plan`) is no row. */
+function updateKnown(state: DashboardState, id: string, change: (s: StackView) => StackView): DashboardState {
+  return Object.hasOwn(state.stacks, id) ? update(state, id, change) : state;
 }
 
 function notice(state: DashboardState, message: string): DashboardState {

@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { StackOutcome } from '../../engine/events.js';
 import { formatDuration } from '../../format-duration.js';
 import type { Colors } from '../colors.js';
+import { withoutKeyAdvice } from './key-advice.js';
 import { phaseText } from './selectors.js';
 import type { DashboardState, StackView } from './store.js';
 import { wrap } from './text.js';
@@ -85,7 +86,7 @@ export function formatSummary(state: DashboardState, width: number, colors: Colo
   }
   if (state.notices.length > 0) {
     out.push('');
-    for (const n of state.notices) out.push(...wrap(n, width));
+    for (const n of state.notices) out.push(...wrap(withoutKeyAdvice(n), width));
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,4 +1,12 @@
-import { CATEGORY_ORDER, categoryOf, categoryWords, isActive, phaseText, stackElapsedMs } from './selectors.js';
+import {
+  approvalWaitRealMs,
+  CATEGORY_ORDER,
+  categoryOf,
+  categoryWords,
+  isActive,
+  phaseText,
+  stackElapsedMs,
+} from './selectors.js';
 import type { StackCategory } from './selectors.js';
 import type { DashboardState, StackView } from './store.js';
 import { fit, formatElapsed, oneLine, padStart, progressBar, spinnerFrame, truncate } from './text.js';
@@ -14,9 +22,17 @@ const GAP = '  ';
 /**
  * The stack table within `height` lines: one row per stack in dependency order, finished
  * unchanged stacks folded into one line, and when that is still too long, the stacks that need
- * eyes (failed, asking, running) kept and the rest counted on a last line.
+ * eyes (failed, asking, running) kept and the rest counted on a last line. `now` is the run's clock
+ * (simulated in `--simulate`); `realNow` is real time, for spinners and a person's approval wait.
  */
-export function layoutTable(state: DashboardState, now: number, width: number, height: number): Line[] {
+export function layoutTable(
+  state: DashboardState,
+  now: number,
+  width: number,
+  height: number,
+  realNow: number = now,
+): Line[] {
+  const clocks = { now, realNow };
   const stacks = state.order.map((id) => state.stacks[id]).filter((s): s is StackView => s !== undefined);
   const unchanged = stacks.filter((s) => s.state === 'done' && s.outcome === 'unchanged');
   const folded = unchanged.length >= 2;
@@ -30,13 +46,13 @@ export function layoutTable(state: DashboardState, now: number, width: number, h
     ]);
   }
   const room = Math.max(1, height - lines.length);
-  if (rows.length <= room) return [...lines, ...rows.map((s) => stackRow(state, s, now, width, idWidth))];
+  if (rows.length <= room) return [...lines, ...rows.map((s) => stackRow(state, s, clocks, width, idWidth))];
 
   const keep = new Set([...rows].sort((a, b) => rank(state, a) - rank(state, b)).slice(0, Math.max(0, room - 1)));
   const hidden = rows.filter((s) => !keep.has(s));
   return [
     ...lines,
-    ...rows.filter((s) => keep.has(s)).map((s) => stackRow(state, s, now, width, idWidth)),
+    ...rows.filter((s) => keep.has(s)).map((s) => stackRow(state, s, clocks, width, idWidth)),
     [seg(truncate(`  ${moreLine(state, hidden)}`, width), 'gray')],
   ];
 }
@@ -97,8 +113,15 @@ function hasDetails(state: DashboardState, s: StackView): boolean {
   return s.startedAt !== undefined;
 }
 
-function stackRow(state: DashboardState, s: StackView, now: number, width: number, idWidth: number): Line {
-  const head = [glyph(state, s, now), seg(' '), seg(fit(s.id, idWidth), undefined, true), seg(GAP)];
+function stackRow(
+  state: DashboardState,
+  s: StackView,
+  { now, realNow }: { now: number; realNow: number },
+  width: number,
+  idWidth: number,
+): Line {
+  // The spinner turns in real time: simulated time stands still while a person is asked.
+  const head = [glyph(state, s, realNow), seg(' '), seg(fit(s.id, idWidth), undefined, true), seg(GAP)];
   const used = 2 + idWidth + GAP.length;
   const phase = phaseText(state, s);
   const category = categoryOf(state, s);
@@ -114,7 +137,9 @@ function stackRow(state: DashboardState, s: StackView, now: number, width: numbe
   if (!hasDetails(state, s) || !wide) return [...head, seg(truncate(phase, width - used), tone)];
 
   const bar = s.total ? progressBar(s.completed.length, s.total, BAR) : ' '.repeat(BAR);
-  const elapsed = stackElapsedMs(s, now);
+  // Awaiting approval: the person's wait, in real time (the stack's work clock is stopped).
+  const asking = category === 'approval' ? approvalWaitRealMs(s, realNow) : undefined;
+  const elapsed = asking ?? stackElapsedMs(s, now);
   const latestRoom = width - used - PHASE - BAR - ELAPSED - 3 * GAP.length;
   const latest = s.rootCause
     ? `${s.rootCause.logicalId} ${s.rootCause.status}`
@@ -125,7 +150,10 @@ function stackRow(state: DashboardState, s: StackView, now: number, width: numbe
     seg(GAP),
     seg(bar, category === 'failed' ? 'red' : 'cyan'),
     seg(GAP),
-    seg(padStart(elapsed === undefined ? '' : formatElapsed(elapsed), ELAPSED)),
+    seg(
+      padStart(elapsed === undefined ? '' : formatElapsed(elapsed), ELAPSED),
+      asking === undefined ? undefined : 'yellow',
+    ),
     seg(GAP),
     seg(truncate(oneLine(latest), latestRoom), s.latestFailed || s.rootCause ? 'red' : 'gray'),
   ];
