@@ -80,7 +80,8 @@ export function createEventFormatter(
           `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} ` +
             `(stage ${event.stage}${options.stageNotInConfig === true ? ', not in the config' : ''}` +
             `${event.region ? `, region ${event.region}` : ''}${options.account ? `, account ${options.account}` : ''}): ` +
-            `${event.order.join(' → ')}`,
+            // "order": an arrow here is a sequence, not a graph edge (which points to what a stack needs).
+            `${event.order.length > 1 ? 'order ' : ''}${event.order.join(' → ')}`,
         );
         if (options.notice !== undefined) line('run', options.notice, c.yellow);
         return;
