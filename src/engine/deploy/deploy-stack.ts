@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { ResolvedStack } from '../../config/resolve-config.js';
 import type { TemplateInfo } from '../../template/analyze-template.js';
 import { approvalNeeded } from '../guards/approvals.js';
+import { replacementCausesByResource } from '../guards/replacement-causes.js';
 import type { ApprovalLevel, Approver } from '../guards/approvals.js';
 import { AbortError, DeployError } from '../deploy-errors.js';
 import type { DeployOutcome, EngineEvent, ResourceChangeSummary, RootCause } from '../events.js';
@@ -372,10 +373,11 @@ export async function prepareStack(
       }
     }
 
-    const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes, type);
+    const replacedBecause = replacementCausesByResource(judged.changes);
+    const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes, type, replacedBecause);
     if (needed) {
       const askedAt = ctx.clock.now();
-      const answer = await ctx.approve({ ...ref, ...needed, changes });
+      const answer = await ctx.approve({ ...ref, ...needed, changes, replacedBecause });
       ctx.noteApprovalWait?.(ctx.clock.now() - askedAt);
       if (!answer.approved) {
         ctx.emit({ type: 'stack:blocked', ...ref, reason: answer.reason ?? 'not approved' });
