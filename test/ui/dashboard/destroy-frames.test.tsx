@@ -107,7 +107,12 @@ describe('dashboard frames during a destroy', () => {
         [
           44,
           {
-            ...done('data', 'deleted', 3_000),
+            type: 'stack:done',
+            ...ref('data'),
+            status: 'deleted',
+            stackStatus: 'DELETE_COMPLETE',
+            durationMs: 3_000,
+            apiCalls: 10,
             retained: [
               { logicalId: 'Bucket', resourceType: 'AWS::S3::Bucket', physicalId: 'b', fixedName: true },
               { logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', physicalId: 't', fixedName: true },
