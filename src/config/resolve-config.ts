@@ -398,9 +398,12 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))
-    ? `did you mean "${best}"?`
-    : undefined;
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return `did you mean "${best}"?`;
+  // A longer word for a short name (`databse` for `data`): too many edits apart, but plainly meant.
+  const lower = word.toLowerCase();
+  const prefixes = candidates.filter((c) => c.length >= 3 && lower.startsWith(c.toLowerCase()));
+  const longest = prefixes.sort((a, b) => b.length - a.length)[0];
+  return longest === undefined ? undefined : `did you mean "${longest}"?`;
 }
 
 function fillNamePattern(pattern: string, values: Record<string, string>): string {
