@@ -238,7 +238,6 @@ describe('the GitHub Actions renderer: annotations', () => {
       '00:00:02  db   warning: termination protection is off, 100% sure',
       '00:00:04  db   change set ready: 0 to add, 0 to modify, 1 to remove',
       '00:00:04  db     - R1 AWS::SNS::Topic',
-      '00:00:05  db   blocked: approval needed: 1 to remove (pass --yes)',
       '00:00:06  db   blocked in 1s (3 API calls): approval needed: 1 to remove (pass --yes)',
       '::endgroup::',
       '::warning title=db::termination protection is off, 100%25 sure',
