@@ -9,6 +9,7 @@ import type { ApprovalLevel, Approver } from '../guards/approvals.js';
 import { AbortError, DeployError } from '../deploy-errors.js';
 import type { DeployOutcome, EngineEvent, ResourceChangeSummary, RootCause } from '../events.js';
 import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
+import { failedCreateCause } from './failed-create-cause.js';
 import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
 import { DEFAULT_DRIFT_TIMEOUT_MS, describeDrift, detectDrift, secretsToHide } from '../drift/detect-drift.js';
@@ -131,9 +132,12 @@ export async function prepareStack(
     let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
     if (existing && isFailedCreation(existing.status)) {
       if (!ctx.replaceFailed) {
+        const cause = await failedCreateCause(cf, existing);
         throw new DeployError(
           'FAILED_CREATE',
-          `stack ${stack.stackName} is in ${existing.status}: its first create failed, and CloudFormation can only delete it`,
+          `stack ${stack.stackName} is in ${existing.status}: its first create failed` +
+            (cause ? ` (${cause.logicalId} (${cause.resourceType}) ${cause.status}: ${cause.reason})` : '') +
+            ', and CloudFormation can only delete it',
           {
             hint:
               'rerun with --replace-failed to delete it and create it again, or delete it yourself: ' +
