@@ -17,12 +17,12 @@ describe("the README's example run", () => {
     const real = Object.fromEntries(eventsOf(run.log, 'stack:executing').map((r) => [r.event.stack, r.event.total]));
     expect(Object.keys(real).sort()).toEqual(['app', 'backup', 'core-infra', 'data']);
 
-    const summary = Object.fromEntries(
-      [...readme.matchAll(/^ {2}([a-z-]+) +created +\S+ +\+(\d+)$/gm)].map((m) => [m[1], Number(m[2])]),
+    const summary: Record<string, number> = Object.fromEntries(
+      [...readme.matchAll(/^ {2}([a-z-]+) +created +\S+ +\+(\d+)$/gm)].map((m) => [m[1] ?? '', Number(m[2])]),
     );
-    const ciLines = Object.fromEntries(
+    const ciLines: Record<string, number> = Object.fromEntries(
       [...readme.matchAll(/^\d\d:\d\d:\d\d {2}([a-z-]+) +executing stackpilot-\S+ \((\d+) changes\)$/gm)].map((m) => [
-        m[1],
+        m[1] ?? '',
         Number(m[2]),
       ]),
     );
