@@ -199,6 +199,6 @@ describe('stackpilot destroy --simulate: failures', () => {
     const again = parse(retried.stdout);
     expect(find(again, 'web', /^deleting demo-dev-web/).text).toContain('keeping Logs');
     find(again, 'web', /^deleted in /);
-    expect(retried.stdout).toMatch(/web\.Logs\s+AWS::S3::Bucket\s+demo-dev-web-Logs-\w+/);
+    expect(retried.stdout).toMatch(/web\.Logs\s+AWS::S3::Bucket\s+demo-dev-web-logs-[a-z0-9]{12}\n/);
   });
 });

@@ -177,7 +177,7 @@ describe('deleting one stack', () => {
       {
         logicalId: 'Logs',
         resourceType: 'AWS::S3::Bucket',
-        physicalId: expect.stringMatching(/^demo-dev-web-Logs-/) as unknown,
+        physicalId: expect.stringMatching(/^demo-dev-web-logs-[a-z0-9]{12}$/) as unknown,
         fixedName: false,
       },
     ]);
