@@ -213,7 +213,9 @@ export async function runDestroy(stacks: string[], options: DestroyOptions, ctx:
     removeHandler();
     await renderer?.close();
     if (renderer && !json && retained.length > 0)
-      ctx.stdout.write(`${retainedLines(retained, stage, ctx.colors.stdout).join('\n')}\n`);
+      ctx.stdout.write(
+        `\n${retainedLines(retained, stage, ctx.colors.stdout, ctx.stdout.isTTY ? ctx.stdout.columns : undefined).join('\n')}\n`,
+      );
     await account.close();
   }
 }

@@ -164,7 +164,9 @@ async function fromTemplates(
       project,
       stage: stage ?? 'dev',
       ...(region === undefined ? {} : { region }),
-      header: [`Written by stackpilot init from ${templates.length} templates (${pattern}).`],
+      header: [
+        `Written by stackpilot init from ${templates.length} ${templates.length === 1 ? 'template' : 'templates'} (${pattern}).`,
+      ],
       stacks: starterFromTemplates(templates),
     },
     files: new Map(),

@@ -105,7 +105,16 @@ export function isSsmRef(value: unknown): value is SsmRef {
 export function resolveConfig(value: unknown, file: string, source: string, options: ResolveOptions): ResolveResult {
   const where = (path: readonly PropertyKey[]): SourceLocation =>
     locateInSource(source, displayPath(file, options.cwd), path);
-  const parsed = configSchema.safeParse(escapeProtoKeys(value));
+  const escaped = escapeProtoKeys(value);
+  let parsed = configSchema.safeParse(escaped);
+  const problems: Problem[] = [];
+  if (!parsed.success && parsed.error.issues.every((issue) => issue.path.length === 1 && issue.path[0] === 'project')) {
+    // A bad project name is one problem among others: the rules below still run (with a stand-in
+    // name), so that every problem is reported at once. The problems keep the config from being used.
+    problems.push(...parsed.error.issues.map((issue) => schemaProblem(issue, where)));
+    const retried = configSchema.safeParse({ ...(escaped as object), project: 'project' });
+    if (retried.success) parsed = retried;
+  }
   if (!parsed.success) {
     return {
       config: undefined,
@@ -115,7 +124,6 @@ export function resolveConfig(value: unknown, file: string, source: string, opti
     };
   }
   const raw: StackpilotConfig = restoreProtoKeys(parsed.data);
-  const problems: Problem[] = [];
   const configDir = dirname(file);
 
   if (options.isFunction && raw.stage !== undefined && options.stage === undefined && raw.stage !== options.envStage) {
@@ -398,9 +406,12 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))
-    ? `did you mean "${best}"?`
-    : undefined;
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return `did you mean "${best}"?`;
+  // A longer word for a short name (`databse` for `data`): too many edits apart, but plainly meant.
+  const lower = word.toLowerCase();
+  const prefixes = candidates.filter((c) => c.length >= 3 && lower.startsWith(c.toLowerCase()));
+  const longest = prefixes.sort((a, b) => b.length - a.length)[0];
+  return longest === undefined ? undefined : `did you mean "${longest}"?`;
 }
 
 function fillNamePattern(pattern: string, values: Record<string, string>): string {

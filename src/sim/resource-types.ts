@@ -21,6 +21,25 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::SSM::Parameter': 'Name',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::Backup::BackupVault': 'BackupVaultName',
+  'AWS::Kinesis::Stream': 'Name',
+  'AWS::Events::Rule': 'Name',
+  'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  'AWS::ECR::Repository': 'RepositoryName',
+  'AWS::SecretsManager::Secret': 'Name',
+};
+
+/**
+ * The longest name the service takes, for the names CloudFormation makes up
+ * (`<stack>-<LogicalId>-<SUFFIX>`, shortened to fit); unlisted types are not short-limited.
+ */
+const NAME_LIMIT: Readonly<Record<string, number>> = {
+  'AWS::S3::Bucket': 63,
+  'AWS::IAM::Role': 64,
+  'AWS::Lambda::Function': 64,
+  'AWS::SQS::Queue': 80,
+  'AWS::StepFunctions::StateMachine': 80,
+  'AWS::Events::Rule': 64,
+  'AWS::Kinesis::Stream': 128,
 };
 
 /** EC2-style ids: `vpc-0a1b2c...`. */
@@ -72,7 +91,25 @@ export function physicalIdFor(input: {
   const prefix = ID_PREFIX[input.type];
   if (prefix !== undefined) return `${prefix}${shortHash(seed, 17, 'hex')}`;
   if (input.type === 'AWS::SSM::Parameter') return `CFN-${input.logicalId}-${shortHash(seed, 12)}`;
-  return `${input.stackName.slice(0, 40)}-${input.logicalId.slice(0, 40)}-${shortHash(seed, 12)}`;
+  // API Gateway ids are 10 lowercase characters (`a1b2c3d4e5`), the host name of the API's URL.
+  if (input.type === 'AWS::ApiGateway::RestApi' || input.type === 'AWS::ApiGatewayV2::Api')
+    return shortHash(seed, 10).toLowerCase();
+  const name = generatedName(input.stackName, input.logicalId, shortHash(seed, 12), NAME_LIMIT[input.type] ?? 255);
+  // Bucket names are lowercase only: CloudFormation lowercases the name it makes up.
+  return input.type === 'AWS::S3::Bucket' ? name.toLowerCase() : name;
+}
+
+/**
+ * CloudFormation's made-up name, `<stack>-<LogicalId>-<SUFFIX>`: when it would be longer than the
+ * service takes, the stack name and the logical id are shortened, never the suffix that makes it unique.
+ */
+function generatedName(stackName: string, logicalId: string, suffix: string, limit: number): string {
+  const full = `${stackName}-${logicalId}-${suffix}`;
+  if (full.length <= limit) return full;
+  const room = limit - suffix.length - 2;
+  // Each part gets half the room, and what the other does not need.
+  const stack = stackName.slice(0, Math.max(room - logicalId.length, Math.floor(room / 2)));
+  return `${stack}-${logicalId.slice(0, room - stack.length)}-${suffix}`;
 }
 
 function service(type: string): string {
@@ -114,7 +151,11 @@ export function refValue(type: string, physicalId: string, region: string, accou
   }
 }
 
-/** What `Fn::GetAtt` of the resource gives: an ARN for `Arn` / `*Arn`, the id for `*Id`, else a stable stand-in. */
+/**
+ * What `Fn::GetAtt` of the resource gives: its name for the name attribute (`Topic.TopicName`),
+ * its ARN for `Arn` and `<Kind>Arn` (`TopicArn`), its id for `*Id`, the service's forms for a few
+ * others (a queue's URL, a bucket's domain names), else a stable stand-in.
+ */
 export function attributeValue(
   type: string,
   physicalId: string,
@@ -122,6 +163,20 @@ export function attributeValue(
   region: string,
   account: string,
 ): string {
+  const kind = type.split('::')[2] ?? '';
+  const suffix = partitionOf(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  if (attribute === `${kind}Name` || attribute === NAME_PROPERTY[type]) return physicalId;
+  if (attribute === `${kind}Arn`) return arnOf(type, physicalId, region, account);
+  if (attribute === `${kind}Id`) return physicalId;
+  if (type === 'AWS::SQS::Queue' && attribute === 'QueueUrl') return refValue(type, physicalId, region, account);
+  if (type === 'AWS::S3::Bucket') {
+    if (attribute === 'DomainName') return `${physicalId}.s3.${suffix}`;
+    if (attribute === 'RegionalDomainName') return `${physicalId}.s3.${region}.${suffix}`;
+    if (attribute === 'DualStackDomainName') return `${physicalId}.s3.dualstack.${region}.${suffix}`;
+    if (attribute === 'WebsiteURL') return `http://${physicalId}.s3-website-${region}.${suffix}`;
+  }
+  if (type === 'AWS::Logs::LogGroup' && attribute === 'Arn')
+    return `arn:${partitionOf(region)}:logs:${region}:${account}:log-group:${physicalId}:*`;
   if (attribute === 'Arn') return arnOf(type, physicalId, region, account);
   if (attribute.endsWith('Arn'))
     return `${arnOf(type, physicalId, region, account)}/${attribute.slice(0, -3).toLowerCase()}`;

@@ -14,6 +14,10 @@ export interface ResolvedName {
 export interface ResolveContext {
   stackName?: string;
   region?: string;
+  /** Known only for a deployed stack (its ARN holds it); a name using it is unknown before deploy. */
+  accountId?: string;
+  /** @default derived from the region */
+  partition?: string;
   /** Parameter values known before deploy: configured literals, else template defaults. */
   parameters: ReadonlyMap<string, string>;
   /** The template's `Mappings`, for `Fn::FindInMap`. */
@@ -199,7 +203,10 @@ function pseudoParameter(name: string, context: ResolveContext): string | undefi
       return context.stackName;
     case 'AWS::Region':
       return region;
+    case 'AWS::AccountId':
+      return context.accountId;
     case 'AWS::Partition':
+      if (context.partition !== undefined) return context.partition;
       if (region === undefined) return undefined;
       return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
     case 'AWS::URLSuffix':

@@ -1,5 +1,6 @@
 import type { EngineEvent, RetainedResource } from '../engine/events.js';
 import type { Colors } from './colors.js';
+import { wrap } from './dashboard/text.js';
 
 type Planned = Extract<EngineEvent, { type: 'destroy:planned' }>;
 
@@ -66,6 +67,8 @@ export function retainedLines(
   retained: readonly (RetainedResource & { stack: string })[],
   stage: string,
   c: Colors,
+  /** The terminal's width, to wrap the closing sentence at words; none: one line (a pipe, a log). */
+  columns?: number,
 ): string[] {
   if (retained.length === 0) return [];
   const out = [
@@ -75,13 +78,14 @@ export function retainedLines(
     ),
   ];
   const fixed = retained.filter((r) => r.fixedName);
-  if (fixed.length > 0)
-    out.push(
-      c.yellow(
-        `${fixed.map((r) => `${r.stack}.${r.logicalId}`).join(', ')} ${fixed.length === 1 ? 'has a fixed name' : 'have fixed names'}: ` +
-          `a later deploy of stage ${stage} will fail on ${fixed.length === 1 ? 'it' : 'them'} ("already exists") ` +
-          `until ${fixed.length === 1 ? 'it is' : 'they are'} deleted or imported into the stack (IMPORT change set)`,
-      ),
-    );
+  if (fixed.length > 0) {
+    const sentence =
+      `${fixed.map((r) => `${r.stack}.${r.logicalId}`).join(', ')} ${fixed.length === 1 ? 'has a fixed name' : 'have fixed names'}: ` +
+      `a later deploy of stage ${stage} will fail on ${fixed.length === 1 ? 'it' : 'them'} ("already exists") ` +
+      `until ${fixed.length === 1 ? 'it is' : 'they are'} deleted or imported into the stack (IMPORT change set)`;
+    // Wrapped here, not by the terminal: a terminal breaks words in half.
+    const lines = columns !== undefined && columns >= 20 ? wrap(sentence, columns) : [sentence];
+    out.push(...lines.map((line) => c.yellow(line)));
+  }
   return out;
 }

@@ -12,7 +12,8 @@ export function packagedText(event: Extract<EngineEvent, { type: 'stack:packaged
   ].filter(Boolean);
   const uploads = parts.join(', ') || 'nothing to upload';
   const byUrl = event.templateByUrl ? '; template sent by URL (over 51,200 bytes)' : '';
-  return `packaged ${event.artifacts} ${event.artifacts === 1 ? 'artifact' : 'artifacts'}, ${event.files} files: ${uploads}${byUrl}`;
+  const files = `${event.files} ${event.files === 1 ? 'file' : 'files'}`;
+  return `packaged ${event.artifacts} ${event.artifacts === 1 ? 'artifact' : 'artifacts'}, ${files}: ${uploads}${byUrl}`;
 }
 
 function size(bytes: number): string {

@@ -42,6 +42,7 @@ export function createEventFormatter(
   let width = 0;
   let dryRun = false;
   let destroying = false;
+  const blockedReasons = new Map<string, string>();
   let out: string[] = [];
   // `paint` colours each physical line on its own, so a colour never runs into the next prefix.
   const line = (stack: string, text: string, paint: (text: string) => string = (t) => t): void => {
@@ -80,7 +81,8 @@ export function createEventFormatter(
           `${event.command} ${event.stacks.length} ${event.stacks.length === 1 ? 'stack' : 'stacks'} of ${event.project} ` +
             `(stage ${event.stage}${options.stageNotInConfig === true ? ', not in the config' : ''}` +
             `${event.region ? `, region ${event.region}` : ''}${options.account ? `, account ${options.account}` : ''}): ` +
-            `${event.order.join(' → ')}`,
+            // "order": an arrow here is a sequence, not a graph edge (which points to what a stack needs).
+            `${event.order.length > 1 ? 'order ' : ''}${event.order.join(' → ')}`,
         );
         if (options.notice !== undefined) line('run', options.notice, c.yellow);
         return;
@@ -129,7 +131,8 @@ export function createEventFormatter(
         }
         return;
       case 'stack:blocked':
-        line(event.stack, `blocked: ${event.reason}`, c.yellow);
+        // Said once, by the stack:done line that always follows (in a log, grep finds it there).
+        blockedReasons.set(event.stack, event.reason);
         return;
       case 'stack:executing':
         line(
@@ -177,7 +180,7 @@ export function createEventFormatter(
           event.status === 'skipped' ||
           event.status === 'blocked' ||
           event.status === 'unknown'
-            ? `: ${event.reason ?? ''}`
+            ? `: ${event.reason ?? blockedReasons.get(event.stack) ?? ''}`
             : '';
         line(
           event.stack,

@@ -38,7 +38,8 @@ export function planCaveats(stacks: readonly PlannedStack[]): string[] {
   if (stacks.some((p) => allChanges(p).some((ch) => ch.replacement === 'Conditional'))) {
     out.push('"Conditional": CloudFormation decides only while deploying whether the resource is replaced.');
   }
-  if (stacks.some((p) => p.pendingUpstream.length > 0)) {
+  // Only stacks with changes carry the mark (stackLines): the footnote explains a mark, so it needs one.
+  if (stacks.some((p) => p.status === 'changes' && p.pendingUpstream.length > 0)) {
     out.push(
       'Stacks marked "depends on pending changes" were previewed with the values their upstream stacks have today.',
     );

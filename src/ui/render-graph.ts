@@ -89,12 +89,15 @@ interface Pair {
   pattern: boolean;
 }
 
-/** One arrow per pair of stacks, labelled with every way the pair is tied. */
+/**
+ * One arrow per pair of stacks, labelled with every way the pair is tied. An arrow points from a
+ * stack to the stack it needs, as `graph --help`, the text format and the README say.
+ */
 function pairs(graph: StackGraph): Pair[] {
   const byPair = new Map<string, Pair>();
   for (const edge of graph.edges) {
-    const key = `${edge.dependsOn}\u0000${edge.stack}`;
-    const pair = byPair.get(key) ?? { from: edge.dependsOn, to: edge.stack, vias: [], pattern: true };
+    const key = `${edge.stack}\u0000${edge.dependsOn}`;
+    const pair = byPair.get(key) ?? { from: edge.stack, to: edge.dependsOn, vias: [], pattern: true };
     if (!pair.vias.includes(edge.via)) pair.vias.push(edge.via);
     pair.pattern &&= edge.pattern === true;
     byPair.set(key, pair);
@@ -102,6 +105,8 @@ function pairs(graph: StackGraph): Pair[] {
   return [...byPair.values()];
 }
 
+// Said in every drawing: an arrow is read either way, and both conventions are common.
+const DIRECTION_LEGEND = 'an arrow points from a stack to a stack it needs (that one deploys first)';
 const PATTERN_LEGEND =
   'dashed: the edge rests on a name matched as a pattern (not known before deploy); it may not exist';
 
@@ -109,7 +114,7 @@ const PATTERN_LEGEND =
 const nodeId = (id: string): string => `s_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
 
 function renderMermaid(graph: StackGraph): string {
-  const lines = ['flowchart LR'];
+  const lines = ['flowchart LR', `  %% ${DIRECTION_LEGEND}`];
   const all = pairs(graph);
   if (all.some((p) => p.pattern)) lines.push(`  %% ${PATTERN_LEGEND}`);
   for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)}["${node.id}"]`);
@@ -119,7 +124,7 @@ function renderMermaid(graph: StackGraph): string {
 }
 
 function renderDot(project: string, graph: StackGraph): string {
-  const lines = [`digraph "${project}" {`, '  rankdir=LR;', '  node [shape=box];'];
+  const lines = [`digraph "${project}" {`, `  // ${DIRECTION_LEGEND}`, '  rankdir=LR;', '  node [shape=box];'];
   const all = pairs(graph);
   if (all.some((p) => p.pattern)) lines.push(`  // ${PATTERN_LEGEND}`);
   for (const node of graph.nodes) lines.push(`  ${nodeId(node.id)} [label="${node.id}"];`);
@@ -133,19 +138,22 @@ function renderDot(project: string, graph: StackGraph): string {
 
 function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): string {
   const lines = [
-    `${view.project} (stage ${view.stage}): ${graph.nodes.length} stacks, ` +
-      `deployed in ${orderings.levels.length} ${orderings.levels.length === 1 ? 'step' : 'steps'}`,
+    `${view.project} (stage ${view.stage}): ${count(graph.nodes.length, 'stack')}, ` +
+      `deployed in ${count(orderings.levels.length, 'step')}` +
+      `${orderings.levels.some((l) => l.length > 1) ? ' (the stacks of one step in parallel)' : ''}`,
   ];
   const width = Math.max(...graph.nodes.map((n) => n.id.length));
   const nameWidth = Math.max(...graph.nodes.map((n) => n.stackName.length));
   const names = new Map(graph.nodes.map((n) => [n.id, n.stackName]));
+  const stepWidth = `${orderings.levels.length}.`.length;
   orderings.levels.forEach((level, index) => {
-    lines.push(`  ${index + 1}. ${level.length > 1 ? 'in parallel:' : ''}`.trimEnd());
-    for (const id of level) {
+    level.forEach((id, position) => {
+      // The step number starts its first stack's line; the others of the step line up beneath.
+      const step = (position === 0 ? `${index + 1}.` : '').padEnd(stepWidth);
       const after = dependencies(graph, id);
       const afterText = after.length ? `  after ${after.join(', ')}` : '';
-      lines.push(`     ${id.padEnd(width)}  ${(names.get(id) ?? '').padEnd(nameWidth)}${afterText}`.trimEnd());
-    }
+      lines.push(`  ${step} ${id.padEnd(width)}  ${(names.get(id) ?? '').padEnd(nameWidth)}${afterText}`.trimEnd());
+    });
   });
   if (graph.edges.length > 0) {
     lines.push('', 'edges (stack needs dependency, and why):');
@@ -164,9 +172,13 @@ function renderText(view: GraphView, graph: StackGraph, orderings: Orderings): s
     for (const input of graph.external) lines.push(`  ${externalLine(input)}`);
   }
   if (orderings.criticalPath.length > 0) {
-    lines.push('', `critical path: ${orderings.criticalPath.join(' → ')}`);
+    lines.push('', `critical path, in deploy order: ${orderings.criticalPath.join(' → ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }
 
 function edgeLine(edge: Edge): string {

@@ -65,9 +65,11 @@ describe('stackpilot CLI: the example system', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('flowchart LR');
-    expect(lines).toContain('  s_data -->|import| s_backup');
-    expect(lines).toContain('  s_data -->|output, import| s_app');
-    expect(lines).toContain('  s_core_infra -->|declared| s_data');
+    // As graph --help says: an arrow points from a stack to the stack it needs.
+    expect(lines[1]).toBe('  %% an arrow points from a stack to a stack it needs (that one deploys first)');
+    expect(lines).toContain('  s_backup -->|import| s_data');
+    expect(lines).toContain('  s_app -->|output, import| s_data');
+    expect(lines).toContain('  s_data -->|declared| s_core_infra');
     expect(lines.some((l) => l.includes('s_app') && l.includes('s_backup'))).toBe(false);
   });
 
@@ -87,10 +89,20 @@ describe('stackpilot CLI: the example system', () => {
   it('prints dot and text formats', async () => {
     const dot = await runCli(['graph', '--format', 'dot']);
     expect(dot.stdout).toContain('digraph "orders" {');
-    expect(dot.stdout).toContain('s_data -> s_backup [label="import"];');
+    expect(dot.stdout).toContain('s_backup -> s_data [label="import"];');
+    expect(dot.stdout).toContain('  // an arrow points from a stack to a stack it needs (that one deploys first)');
     const text = await runCli(['graph']);
-    expect(text.stdout).toContain('orders (stage dev): 4 stacks, deployed in 3 steps');
-    expect(text.stdout).toContain('critical path: core-infra → data → app');
+    // A step's number on its first stack's line, not on a line of its own.
+    expect(text.stdout).toContain(
+      [
+        'orders (stage dev): 4 stacks, deployed in 3 steps (the stacks of one step in parallel)',
+        '  1. core-infra  orders-dev-core-infra',
+        '  2. data        orders-dev-data        after core-infra',
+        '  3. app         orders-dev-app         after data, core-infra',
+        '     backup      orders-dev-backup      after data',
+      ].join('\n'),
+    );
+    expect(text.stdout).toContain('critical path, in deploy order: core-infra → data → app');
   });
 
   it('names stacks and picks the region per stage', async () => {

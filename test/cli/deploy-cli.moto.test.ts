@@ -21,7 +21,7 @@ describe('stackpilot deploy against moto', () => {
     expect(first.code).toBe(0);
     const lines = first.stdout.trim().split('\n');
     expect(lines[0]).toMatch(
-      /^\d\d:\d\d:\d\d {2}run {9}deploy 4 stacks of orders \(stage dev, region us-east-1, account 123456789012\): core-infra → data → app → backup$/,
+      /^\d\d:\d\d:\d\d {2}run {9}deploy 4 stacks of orders \(stage dev, region us-east-1, account 123456789012\): order core-infra → data → app → backup$/,
     );
     for (const stack of ['core-infra', 'data', 'app', 'backup']) {
       expect(lines.some((l) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d  ${stack} +created in `).test(l))).toBe(true);

@@ -114,6 +114,15 @@ describe('stackpilot init --templates', () => {
     expect(validate.code).toBe(0);
     expect(typeCheck(dir).status).toBe(0);
   });
+
+  it('says "from 1 template" in the config header for one template', async () => {
+    const dir = await testdir({ 'cfn/topic.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n' });
+    const r = await runCli(['init', '--templates', 'cfn/*.yaml', '--project', 'shop'], { cwd: dir });
+    expect(r.stdout).toContain('wrote stacks.config.ts (1 stack)\n');
+    expect(await readFile(join(dir, 'stacks.config.ts'), 'utf8')).toContain(
+      'Written by stackpilot init from 1 template (cfn/*.yaml).',
+    );
+  });
 });
 
 describe('stackpilot init refuses', () => {

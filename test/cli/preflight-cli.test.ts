@@ -185,7 +185,7 @@ describe('a stage the config does not name', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')[0]).toMatch(
-      /run +deploy 4 stacks of orders \(stage pr-42, not in the config, region us-east-1\): core-infra → data → app → backup$/,
+      /run +deploy 4 stacks of orders \(stage pr-42, not in the config, region us-east-1\): order core-infra → data → app → backup$/,
     );
   });
 

@@ -111,6 +111,20 @@ export default defineConfig({
       ]);
     });
 
+    it('suggests a short id the unknown name starts with: "databse" for data', async () => {
+      const dir = await projectDir();
+      const source =
+        "export default {\n  project: 'orders',\n  stacks: {\n    data: { template: 'templates/data.yaml' },\n    app: { template: 'templates/app.yaml', dependsOn: ['databse'] },\n  },\n};\n";
+      const value = {
+        project: 'orders',
+        stacks: {
+          data: { template: 'templates/data.yaml' },
+          app: { template: 'templates/app.yaml', dependsOn: ['databse'] },
+        },
+      };
+      expect(resolveIn(dir, value, source).problems.map((p) => p.hint)).toEqual(['did you mean "data"?']);
+    });
+
     it('lists the stacks when no id is close', async () => {
       const dir = await projectDir();
       const source =

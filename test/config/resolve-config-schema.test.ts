@@ -405,6 +405,27 @@ export default defineConfig({
       );
     });
 
+    it('a bad project name, and every other problem with it: bad stack ids, unknown dependsOn', async () => {
+      const dir = await projectDir();
+      const value = {
+        project: 'my shop!',
+        stacks: {
+          'bad id': { template: 'templates/core.yaml' },
+          app: { template: 'templates/app.yaml', dependsOn: ['core'] },
+        },
+      };
+      const source = `export default ${JSON.stringify(value)};\n`;
+
+      const { problems } = resolveIn(dir, value, source);
+
+      expect(problems.map((p) => p.path)).toEqual(
+        expect.arrayContaining(['project', 'stacks.bad id', 'stacks.app.dependsOn[0]']),
+      );
+      expect(problems[0]?.message).toBe(
+        'must start with a letter and hold only letters, digits and hyphens (it becomes part of stack names)',
+      );
+    });
+
     it('a config that is not an object at all', async () => {
       const dir = await projectDir();
 

@@ -32,7 +32,13 @@ describe('the state the stack is found in (DESIGN step 2)', () => {
     expect(done.reason).toContain('ROLLBACK_COMPLETE');
     expect(done.reason).toContain('--replace-failed');
     expect(done.reason).toContain(`aws cloudformation delete-stack --stack-name ${NAME}`);
-    expect(methods(w).slice(before)).toEqual(['describeStack']);
+    // Why the create failed, from the stack's events, next to the advice.
+    expect(done.reason).toContain(
+      'its first create failed (Table (AWS::DynamoDB::Table) CREATE_FAILED: Resource handler returned message: ' +
+        '"Table already exists: orders")',
+    );
+    // Reads only: the stack, then its events (a page at a time).
+    expect(new Set(methods(w).slice(before))).toEqual(new Set(['describeStack', 'describeStackEvents']));
   });
 
   it('with replaceFailed deletes the ROLLBACK_COMPLETE stack, waits for it, and creates it again (§1.3, §8)', async () => {

@@ -105,6 +105,31 @@ describe('the outputs file (DESIGN step 7)', () => {
     });
   });
 
+  it("reads a skipped stack's outputs from the account: it was not deployed in this run, but it is deployed", async () => {
+    const w = world();
+    w.fake.seedStack({
+      stackName: stackNameOf('web'),
+      status: 'UPDATE_COMPLETE',
+      templateBody: WEB,
+      outputs: { BucketName: 'deployed-bucket' },
+    });
+    const { project, dir } = await makeProject(
+      // web has changes to make (else it is unchanged at once, never skipped).
+      { base: { template: API }, web: { template: WEB.replace('orders-site', 'orders-site-2'), dependsOn: ['base'] } },
+      { outputs: { file: 'outputs.json', format: 'json', values: { BUCKET: { stack: 'web', name: 'BucketName' } } } },
+    );
+    w.fake.failNextExecution(stackNameOf('base'), 'Api', 'Resource handler returned message: "quota exceeded"');
+
+    const { result, events } = await deploy(project, w);
+
+    expect(doneOf(events, 'web').status).toBe('skipped');
+    expect(result.exitCode).toBe(1);
+    expect(ofType(events, 'run:outputs-file')).toEqual([
+      { type: 'run:outputs-file', file: 'outputs.json', written: true, missing: [] },
+    ]);
+    expect(JSON.parse(await readFile(join(dir, 'outputs.json'), 'utf8'))).toEqual({ BUCKET: 'deployed-bucket' });
+  });
+
   it('writes nothing when a value is missing, and the event says which (§3.2 create failure: no outputs)', async () => {
     const w = world();
     const { project, dir } = await makeProject(

@@ -69,12 +69,12 @@ describe('graph output: pattern edges, stack-output edges, external inputs', () 
 
   it('draws pattern edges dashed in mermaid and dot, with a legend line', () => {
     const mermaid = renderGraph(view, 'mermaid').split('\n');
-    expect(mermaid).toContain('  s_data -->|stack-output| s_app');
-    expect(mermaid).toContain('  s_app -.->|import| s_web');
-    expect(mermaid[1]).toMatch(/^ {2}%% dashed: the edge rests on a name matched as a pattern/);
+    expect(mermaid).toContain('  s_app -->|stack-output| s_data');
+    expect(mermaid).toContain('  s_web -.->|import| s_app');
+    expect(mermaid[2]).toMatch(/^ {2}%% dashed: the edge rests on a name matched as a pattern/);
     const dot = renderGraph(view, 'dot').split('\n');
-    expect(dot).toContain('  s_data -> s_app [label="stack-output"];');
-    expect(dot).toContain('  s_app -> s_web [label="import", style=dashed];');
+    expect(dot).toContain('  s_app -> s_data [label="stack-output"];');
+    expect(dot).toContain('  s_web -> s_app [label="import", style=dashed];');
     expect(dot.some((l) => l.startsWith('  // dashed: the edge rests on a name matched as a pattern'))).toBe(true);
   });
 
@@ -94,12 +94,20 @@ describe('graph output: pattern edges, stack-output edges, external inputs', () 
   it('keeps a certain edge solid when the same pair also has a pattern edge', () => {
     const both: StackGraph = { ...graph, edges: [...graph.edges, edge('web', 'app', 'declared')] };
     const mermaid = renderGraph({ ...view, graph: both, orderings: computeOrderings(both) }, 'mermaid');
-    expect(mermaid).toContain('  s_app -->|import, declared| s_web');
+    expect(mermaid).toContain('  s_web -->|import, declared| s_app');
   });
 
   it('keeps only the selected stacks’ external inputs and set-aside edges', () => {
     const json = JSON.parse(renderGraph({ ...view, selected: ['data', 'web'] }, 'json')) as Record<string, unknown>;
     expect(json.external).toEqual([]);
     expect(json.setAside).toHaveLength(1);
+  });
+
+  it('says "1 stack" and "1 step" for a selection of one, with its step number on its line', () => {
+    const text = renderGraph({ ...view, selected: ['data'] }, 'text');
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      'demo (stage dev): 1 stack, deployed in 1 step',
+      '  1. data  demo-dev-data',
+    ]);
   });
 });

@@ -112,7 +112,7 @@ describe('deployRun on the simulator', () => {
     const first = await run(project, sim, clock);
     expect(first.result.exitCode).toBe(0);
     expect(outcomes(first.result)).toEqual({ network: 'created', data: 'created', app: 'created' });
-    expect(first.result.results.get('app')?.outputs?.Bucket).toMatch(/^demo-dev-data-Bucket-/);
+    expect(first.result.results.get('app')?.outputs?.Bucket).toMatch(/^demo-dev-data-bucket-[a-z0-9]{12}$/);
 
     // CloudFormation started each stack's create only after the one before it finished.
     const ops = sim.stats().operations;

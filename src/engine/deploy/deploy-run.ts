@@ -383,7 +383,11 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   if (outputsFile) {
     const file = displayPath(outputsFile.file, project.config.configDir);
     try {
-      const written = await writeOutputsFile(outputsFile, outputsOf, file);
+      // A stack this run skipped, blocked or failed to update still has its deployed outputs: the
+      // file says what is live (a failed first create has none, and the value stays missing).
+      const liveOutputsOf = async (id: string): Promise<Record<string, string> | undefined> =>
+        results.get(id)?.outputs ?? readDeployed(id);
+      const written = await writeOutputsFile(outputsFile, liveOutputsOf, file);
       emit({ type: 'run:outputs-file', file, written: written.written, missing: written.missing });
     } catch (error) {
       // The stacks are deployed (or not, as the summary says): the run still ends with its summary,

@@ -4,10 +4,12 @@ import type { Clock } from '../../clock.js';
 import type { ResolvedStack } from '../../config/resolve-config.js';
 import type { TemplateInfo } from '../../template/analyze-template.js';
 import { approvalNeeded } from '../guards/approvals.js';
+import { replacementCausesByResource } from '../guards/replacement-causes.js';
 import type { ApprovalLevel, Approver } from '../guards/approvals.js';
 import { AbortError, DeployError } from '../deploy-errors.js';
 import type { DeployOutcome, EngineEvent, ResourceChangeSummary, RootCause } from '../events.js';
 import { findRootCause, followOperation, isRootEvent } from './follow-operation.js';
+import { failedCreateCause } from './failed-create-cause.js';
 import type { FollowPolling } from './follow-operation.js';
 import { pollUntil } from './poll.js';
 import { DEFAULT_DRIFT_TIMEOUT_MS, describeDrift, detectDrift, secretsToHide } from '../drift/detect-drift.js';
@@ -130,9 +132,12 @@ export async function prepareStack(
     let existing = await settle(stack, ctx, await cf.describeStack(stack.stackName));
     if (existing && isFailedCreation(existing.status)) {
       if (!ctx.replaceFailed) {
+        const cause = await failedCreateCause(cf, existing);
         throw new DeployError(
           'FAILED_CREATE',
-          `stack ${stack.stackName} is in ${existing.status}: its first create failed, and CloudFormation can only delete it`,
+          `stack ${stack.stackName} is in ${existing.status}: its first create failed` +
+            (cause ? ` (${cause.logicalId} (${cause.resourceType}) ${cause.status}: ${cause.reason})` : '') +
+            ', and CloudFormation can only delete it',
           {
             hint:
               'rerun with --replace-failed to delete it and create it again, or delete it yourself: ' +
@@ -372,10 +377,11 @@ export async function prepareStack(
       }
     }
 
-    const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes, type);
+    const replacedBecause = replacementCausesByResource(judged.changes);
+    const needed = approvalNeeded(ctx.requireApproval ?? 'destructive', changes, type, replacedBecause);
     if (needed) {
       const askedAt = ctx.clock.now();
-      const answer = await ctx.approve({ ...ref, ...needed, changes });
+      const answer = await ctx.approve({ ...ref, ...needed, changes, replacedBecause });
       ctx.noteApprovalWait?.(ctx.clock.now() - askedAt);
       if (!answer.approved) {
         ctx.emit({ type: 'stack:blocked', ...ref, reason: answer.reason ?? 'not approved' });

@@ -1,6 +1,7 @@
 import { AwsError } from '../../aws/errors.js';
 import type { CloudFormationPort, ResourceChange } from '../../aws/ports.js';
 import type { ApprovalRequest } from '../guards/approvals.js';
+import { replacementCausesByResource } from '../guards/replacement-causes.js';
 import type { PreparedStack } from './deploy-stack.js';
 import type { ResourceChangeSummary } from '../events.js';
 
@@ -33,6 +34,11 @@ export function planApprovalRequest(prepared: readonly PreparedStack[], deferred
       `approving executes these change sets in graph order${later}`,
     flagged,
     changes,
+    replacedBecause: new Map(
+      prepared.flatMap((p) => [...replacementCausesByResource(p.resourceChanges, (id) => `${p.stack.id}.${id}`)]),
+    ),
+    // Stacks left for later are asked about one by one: "all remaining" means something then.
+    onlyQuestion: deferred.length === 0,
   };
 }
 

@@ -88,6 +88,7 @@ export async function planDestroy(input: DestroyPlanInput): Promise<DestroyPlan>
       stackName: live.stackName,
       region: project.config.region,
       parameters: new Map(live.parameters.map((p) => [p.key, p.value])),
+      stackId: live.stackId,
     });
     target.deletes = resources.deleted;
     target.kept = resources.kept;

@@ -102,18 +102,9 @@ export async function destroyStack(target: DestroyTarget, ctx: StackDestroyConte
       });
       attempt = await deleteOnce(target, attempt.stack, `${token}-retain`.slice(0, 128), [...ctx.retain], ctx);
     }
-    const result = outcome(target, attempt, resources, keeps, ctx);
-    for (const r of result.retained ?? []) {
-      if (!r.fixedName) continue;
-      ctx.emit({
-        type: 'stack:warning',
-        ...ref,
-        message:
-          `kept ${r.logicalId} (${r.physicalId}) under a fixed name: a later deploy of ` +
-          `this stage fails on it ("already exists") until it is deleted or imported`,
-      });
-    }
-    return result;
+    // No warning per kept fixed name: stack:done lists them (`retained`, `fixedName`), and the run's
+    // closing report says once what they mean for the next deploy.
+    return outcome(target, attempt, resources, keeps, ctx);
   } catch (error) {
     if (error instanceof AwsError || error instanceof DeployError)
       return {

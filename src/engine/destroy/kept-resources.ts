@@ -76,7 +76,11 @@ export function keptResources(input: {
   stackName: string;
   region: string | undefined;
   parameters: ReadonlyMap<string, string>;
+  /** The deployed stack's ARN: its account, region and partition resolve the names that use them. */
+  stackId?: string;
 }): TemplateResources {
+  const arn = input.stackId === undefined ? {} : fromStackArn(input.stackId);
+  const region = arn.region ?? input.region;
   let body: TemplateObject;
   try {
     // GetTemplate answers JSON or YAML; YAML reads both.
@@ -112,12 +116,21 @@ export function keptResources(input: {
           ? undefined
           : resolveName(nameValue, {
               stackName: input.stackName,
-              ...(input.region === undefined ? {} : { region: input.region }),
+              ...(region === undefined ? {} : { region }),
+              ...(arn.accountId === undefined ? {} : { accountId: arn.accountId }),
+              ...(arn.partition === undefined ? {} : { partition: arn.partition }),
               parameters: input.parameters,
             }).value,
     });
   }
   return { readable: true, deleted, kept, lost };
+}
+
+/** `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>`; nothing from anything else. */
+function fromStackArn(stackId: string): { partition?: string; region?: string; accountId?: string } {
+  const [scheme, partition, service, region, accountId] = stackId.split(':');
+  if (scheme !== 'arn' || service !== 'cloudformation' || !partition || !region || !accountId) return {};
+  return { partition, region, accountId };
 }
 
 function isObject(value: TemplateValue | undefined): value is TemplateObject {

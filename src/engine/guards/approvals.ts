@@ -1,4 +1,5 @@
 import type { ResourceChangeSummary } from '../events.js';
+import { becauseText } from './replacement-causes.js';
 
 /** When a person must say yes before a change set is executed (`--require-approval`). */
 export type ApprovalLevel = 'never' | 'destructive' | 'any-change';
@@ -18,6 +19,13 @@ export interface ApprovalRequest {
    * does not answer it, only a person at the prompt. @default 'changes'
    */
   kind?: 'changes' | 'drift';
+  /**
+   * Logical id (as in `changes`) → the properties the change set says force its replacement
+   * (`KeySchema`), shown beside the change: "replace" alone does not say what to undo.
+   */
+  replacedBecause?: ReadonlyMap<string, readonly string[]>;
+  /** The run asks nothing after this (`--plan-first` with every stack in the plan): no "all remaining". */
+  onlyQuestion?: boolean;
 }
 
 export interface ApprovalAnswer {
@@ -53,6 +61,7 @@ export function approvalNeeded(
   level: ApprovalLevel,
   changes: readonly ResourceChangeSummary[],
   changeSetType: 'CREATE' | 'UPDATE' = 'UPDATE',
+  replacedBecause: ReadonlyMap<string, readonly string[]> = new Map(),
 ): { flagged: ResourceChangeSummary[]; reason: string } | undefined {
   if (level === 'never') return undefined;
   if (level === 'any-change') {
@@ -75,12 +84,15 @@ export function approvalNeeded(
   if (lost.length > 0)
     parts.push(
       `${lost.length} ${lost.length === 1 ? 'resource is' : 'resources are'} removed or replaced: ` +
-        lost.map(lostName).join(', '),
+        lost.map((c) => lostName(c, replacedBecause.get(c.logicalId))).join(', '),
     );
   if (security.length > 0) parts.push(`IAM or security-group changes: ${security.map((c) => c.logicalId).join(', ')}`);
   return { flagged, reason: parts.join('; ') };
 }
 
-function lostName(c: ResourceChangeSummary): string {
-  return c.action !== 'Remove' && c.replacement === 'Conditional' ? `${c.logicalId} (may be replaced)` : c.logicalId;
+function lostName(c: ResourceChangeSummary, causes: readonly string[] | undefined): string {
+  const because = c.action !== 'Remove' && causes?.length ? becauseText(causes) : undefined;
+  if (c.action !== 'Remove' && c.replacement === 'Conditional')
+    return `${c.logicalId} (may be replaced${because ? ` ${because}` : ''})`;
+  return because ? `${c.logicalId} (replaced ${because})` : c.logicalId;
 }

@@ -1,5 +1,6 @@
 import type { ResourceChange } from '../../aws/ports.js';
 import type { TemplateObject } from '../../template/parse-template.js';
+import { becauseText, replacementCauses } from './replacement-causes.js';
 
 /** Resource types that hold data: losing one loses the data (issue 6, "Guards"). */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
@@ -82,15 +83,8 @@ export function checkStatefulChanges(input: {
       (change.replacement === 'True' || change.replacement === 'Conditional') &&
       !input.allowReplace.has(key)
     ) {
-      const causes = [
-        ...new Set(
-          change.details
-            .filter((d) => d.requiresRecreation === 'Always' || d.requiresRecreation === 'Conditionally')
-            .map((d) => d.name ?? d.attribute ?? ''),
-        ),
-      ].filter(Boolean);
-      const why =
-        causes.length > 0 ? ` because ${causes.join(', ')} ${causes.length === 1 ? 'changes' : 'change'}` : '';
+      const causes = replacementCauses(change);
+      const why = causes.length > 0 ? ` ${becauseText(causes)}` : '';
       blocked.push(
         `${what} ${change.replacement === 'True' ? 'would be replaced' : 'may be replaced'}${why}, ` +
           `losing its data; to allow it: --allow-replace ${key}`,

@@ -72,6 +72,7 @@ export async function planOrphanDestroy(input: OrphanPlanInput): Promise<Destroy
       stackName: live.stackName,
       region: input.region,
       parameters: new Map(live.parameters.map((p) => [p.key, p.value])),
+      stackId: live.stackId,
     });
     target.deletes = resources.deleted;
     target.kept = resources.kept;

@@ -94,6 +94,9 @@ export function renderJobSummary(run: RunRecord, graph: StackGraph, header: RunH
       renderRunFlowchart(run, header.project, header.stage, graph).trimEnd(),
       '```',
       '',
+      // The diagram's own legend is a Mermaid comment, which GitHub does not show.
+      'An arrow points from a stack to a stack it needs (that one deploys first).',
+      '',
     );
     out.push('### Timeline', '', '```mermaid', renderGantt(run, graph, timeline).trimEnd(), '```', '');
     // Colour names would be wrong in GitHub's dark theme: say which bars, not which colour.

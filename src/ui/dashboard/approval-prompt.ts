@@ -50,6 +50,7 @@ export function createApprovalPrompt(store: LiveStore): ApprovalPrompt {
           resolve({ approved: false, reason: REJECTED_AT_PROMPT });
           break;
         case 'a':
+          if (shown.onlyQuestion === true) return false;
           store.dispatch({ type: 'approval:approved-all' });
           answerAll({ approved: true });
           break;

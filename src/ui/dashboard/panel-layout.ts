@@ -40,9 +40,10 @@ export function approvalLines(state: DashboardState, width: number, maxChanges: 
     seg('y', 'green', true),
     seg(' approve · '),
     seg('n', 'red', true),
-    seg(' reject · '),
-    seg('a', 'yellow', true),
-    seg(truncate(' approve this and all remaining', width - 24)),
+    seg(' reject'),
+    ...(request.onlyQuestion === true
+      ? []
+      : [seg(' · '), seg('a', 'yellow', true), seg(truncate(' approve this and all remaining', width - 24))]),
   ]);
   return lines;
 }
@@ -56,7 +57,10 @@ function changeLines(request: ApprovalRequest, width: number, maxChanges: number
   const shown = changes.length <= maxChanges ? changes : changes.slice(0, Math.max(1, maxChanges - 1));
   const lines = shown.map((c): Line => {
     const mark = flagged(c);
-    const replace = c.replacement === 'True' ? 'replace' : c.replacement === 'Conditional' ? 'may replace' : '';
+    const causes = request.replacedBecause?.get(c.logicalId);
+    const replace =
+      (c.replacement === 'True' ? 'replace' : c.replacement === 'Conditional' ? 'may replace' : '') +
+      (c.action !== 'Remove' && causes?.length ? `: ${causes.join(', ')}` : '');
     const text = truncate(
       `${mark ? '!' : ' '} ${fit(c.action, 6)}  ${fit(c.logicalId, idWidth)}  ${fit(c.resourceType, typeWidth)}  ${replace}`.trimEnd(),
       width,

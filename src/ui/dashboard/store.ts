@@ -48,6 +48,8 @@ export interface StackView {
   changes: readonly ResourceChangeSummary[] | undefined;
   /** `stack:deleting`: the stack is being deleted (destroy), not a change set executed. */
   deleting?: boolean;
+  /** Destroy: how many of its resources the delete left in place (`stack:done.retained`). */
+  retained?: number;
   /** Changes being executed (`stack:executing.total`). */
   total: number | undefined;
   /** Logical ids of the change set that reached a `*_COMPLETE` status, each once. */
@@ -238,6 +240,7 @@ export function reduceDashboard(state: DashboardState, { event, at, realAt = at 
           finishedAt: at,
           reason: event.reason ?? s.reason,
           rootCause: event.rootCause,
+          ...(event.retained === undefined ? {} : { retained: event.retained.length }),
         })),
         approvals: state.approvals.filter((r) => r.stack !== event.stack),
       };

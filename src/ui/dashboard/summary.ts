@@ -95,8 +95,17 @@ function timeOf(s: StackView): string {
   return s.startedAt === undefined || s.durationMs === undefined ? '' : formatDuration(s.durationMs);
 }
 
-/** `+3 ~1 -1`: resources the change set added, modified and removed. */
+/**
+ * `+3 ~1 -1`: resources the change set added, modified and removed; for a delete (destroy),
+ * `-9, 2 kept`: resources deleted, and those its DeletionPolicy (or --retain) left in place.
+ */
 function changesOf(s: StackView): string {
+  if (s.deleting === true) {
+    const kept = s.retained ?? 0;
+    // Resources that reached DELETE_COMPLETE; kept ones end DELETE_SKIPPED and are not among them.
+    const deleted = s.completed.length;
+    return [deleted > 0 ? `-${deleted}` : '', kept > 0 ? `${kept} kept` : ''].filter(Boolean).join(', ');
+  }
   if (!s.changes || s.outcome === 'unchanged') return '';
   const count = (action: string): number => s.changes?.filter((ch) => ch.action === action).length ?? 0;
   return [

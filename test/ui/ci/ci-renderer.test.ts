@@ -31,7 +31,7 @@ describe('the CI renderer on the example system', () => {
     expect(lines).toEqual(EXAMPLE_LINES);
     // The recorded run starts at 2025-01-01T00:00:00Z virtual time, not at the wall clock.
     expect(lines[0]).toBe(
-      '00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): core-infra → data → app → backup',
+      '00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): order core-infra → data → app → backup',
     );
     expect(lines.at(-1)).toBe('00:06:18  run         done in 6m19s: 4 created (97 API calls)');
   });
@@ -180,7 +180,7 @@ describe('unknown stacks and API retries (issue 11)', () => {
 
   it('prints an unknown stack with its reason and the command to check it; retries only under --debug', async () => {
     expect(await lines(false)).toEqual([
-      '00:00:00  run   deploy 2 stacks of p (stage dev): data → app',
+      '00:00:00  run   deploy 2 stacks of p (stage dev): order data → app',
       '00:00:03  data  unknown in 1s (3 API calls): its change set was executed, then its state could not be read: DescribeStacks: NetworkError: connect ECONNREFUSED',
       '00:00:03  data    → check it with: aws cloudformation describe-stacks --stack-name p-data',
       '00:00:04  app   skipped in 1s (3 API calls): data unknown',

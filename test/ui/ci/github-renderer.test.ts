@@ -85,7 +85,7 @@ describe('the GitHub Actions renderer: groups', () => {
       expect(group.lines).toEqual(ci.filter((line) => stackOf(line) === stack));
     }
     expect(outside).toEqual([
-      '00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): core-infra → data → app → backup',
+      '00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): order core-infra → data → app → backup',
       '00:06:18  run         wrote outputs to .stackpilot/outputs.json',
       '00:06:18  run         done in 6m19s: 4 created (97 API calls)',
     ]);
@@ -113,7 +113,7 @@ describe('the GitHub Actions renderer: groups', () => {
     const { graph, events } = loadRun('example-run-data-fails.json');
     const lines = await github(graph, events);
     expect(lines.filter((line) => line.startsWith('::') || line.slice(10).startsWith('run '))).toEqual([
-      '00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): core-infra → data → app → backup',
+      '00:00:00  run         deploy 4 stacks of orders (stage dev, region us-east-1): order core-infra → data → app → backup',
       '::group::core-infra — created in 2m30s',
       '::endgroup::',
       '::group::data — failed in 1m08s',
@@ -156,7 +156,7 @@ describe('the GitHub Actions renderer: groups', () => {
       timed([ev.runStart(['a', 'b']), ev.start('a'), ev.start('b'), ev.done('b', 'created')]),
     );
     expect(lines).toEqual([
-      '00:00:00  run  deploy 2 stacks of p (stage dev): a → b',
+      '00:00:00  run  deploy 2 stacks of p (stage dev): order a → b',
       '::group::b — created in 1s',
       '00:00:02  b    deploying p-b',
       '00:00:03  b    created in 1s (3 API calls)',
@@ -238,7 +238,6 @@ describe('the GitHub Actions renderer: annotations', () => {
       '00:00:02  db   warning: termination protection is off, 100% sure',
       '00:00:04  db   change set ready: 0 to add, 0 to modify, 1 to remove',
       '00:00:04  db     - R1 AWS::SNS::Topic',
-      '00:00:05  db   blocked: approval needed: 1 to remove (pass --yes)',
       '00:00:06  db   blocked in 1s (3 API calls): approval needed: 1 to remove (pass --yes)',
       '::endgroup::',
       '::warning title=db::termination protection is off, 100%25 sure',
@@ -267,14 +266,15 @@ describe('the GitHub Actions renderer: the job summary', () => {
     '',
     '```mermaid',
     'flowchart LR',
+    '  %% an arrow points from a stack to a stack it needs (that one deploys first)',
     '  s_core_infra["core-infra"]',
     '  s_data["data"]',
     '  s_app["app"]',
     '  s_backup["backup"]',
-    '  s_core_infra -->|declared| s_data',
-    '  s_data -->|output, import| s_app',
-    '  s_core_infra -->|import| s_app',
-    '  s_data -->|import| s_backup',
+    '  s_data -->|declared| s_core_infra',
+    '  s_app -->|output, import| s_data',
+    '  s_app -->|import| s_core_infra',
+    '  s_backup -->|import| s_data',
     '  classDef created fill:#dafbe1,stroke:#1a7f37,color:#1f2328',
     '  class s_core_infra created',
     '  classDef failed fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
@@ -282,6 +282,8 @@ describe('the GitHub Actions renderer: the job summary', () => {
     '  classDef skipped fill:#f6f8fa,stroke:#8c959f,color:#656d76,stroke-dasharray:4 3',
     '  class s_app,s_backup skipped',
     '```',
+    '',
+    'An arrow points from a stack to a stack it needs (that one deploys first).',
     '',
     '### Timeline',
     '',

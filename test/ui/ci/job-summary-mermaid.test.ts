@@ -54,10 +54,10 @@ describe("the job summary's Mermaid, parsed by Mermaid", () => {
     expect(
       (await flowchartEdges(flowchart)).map((e) => `${label.get(e.start)} → ${label.get(e.end)} (${e.text})`),
     ).toEqual([
-      'core-infra → data (declared)',
-      'data → app (output, import)',
-      'core-infra → app (import)',
-      'data → backup (import)',
+      'data → core-infra (declared)',
+      'app → data (output, import)',
+      'app → core-infra (import)',
+      'backup → data (import)',
     ]);
 
     const tasks = await ganttTasks(gantt);

@@ -201,4 +201,35 @@ describe('approval prompt in the dashboard', () => {
     expect(await backup).toEqual({ approved: false, reason: 'interrupted' });
     expect(await prompt.approver(APP_APPROVAL)).toEqual({ approved: false, reason: 'interrupted' });
   });
+
+  it('names the property forcing a replacement, and offers no "all remaining" for the only question', async () => {
+    const { prompt, stdin, expectFrame, shows } = mount();
+    const plan = prompt.approver({
+      ...BACKUP_APPROVAL,
+      replacedBecause: new Map([['BackupVault', ['BackupVaultName']]]),
+      onlyQuestion: true,
+    });
+    await shows('approve backup');
+    await expectFrame(
+      lines(
+        ...HEAD,
+        '? backup      awaiting approval                    0s',
+        '',
+        '╭──────────────────────────────────────────────────────────────────────────────╮',
+        '│ approve backup (orders-dev-backup)?                                          │',
+        '│ 1 resource is removed or replaced: BackupVault; IAM or security-group        │',
+        '│ changes: BackupRole                                                          │',
+        '│ ! Modify  BackupVault  AWS::Backup::BackupVault  replace: BackupVaultName    │',
+        '│ ! Modify  BackupRole   AWS::IAM::Role                                        │',
+        '│   Modify  BackupPlan   AWS::Backup::BackupPlan                               │',
+        '│ y approve · n reject                                                         │',
+        '╰──────────────────────────────────────────────────────────────────────────────╯',
+        '1 running · 1 awaiting approval · 1 waiting · 1 created         about 1m30s left',
+      ),
+    );
+    expect(prompt.press('a')).toBe(false);
+    expect(await settled(plan)).toBe('pending');
+    stdin.write('y');
+    expect(await plan).toEqual({ approved: true });
+  });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/engine/events.js';
 import { Dashboard } from '../../../src/ui/dashboard/dashboard.js';
 import { initialDashboardState } from '../../../src/ui/dashboard/store.js';
+import { formatSummary } from '../../../src/ui/dashboard/summary.js';
 import { HEADER, lines, play, screen, snapshot } from './recorded.js';
 import type { Timed } from './recorded.js';
 
@@ -91,5 +92,44 @@ describe('dashboard frames during a destroy', () => {
     expect(frame).toContain('= core-infra  not deployed');
     expect(frame).toContain('! data        blocked: data is stateful');
     expect(frame).toContain('✓ app         deleted in 39s');
+  });
+
+  it("fills the result table's changes column with what each delete removed and kept", () => {
+    const state = play(
+      [
+        ...DESTROYING,
+        [35, resource('app', 'Role', 'DELETE_COMPLETE')],
+        [40, done('app', 'deleted', 39_000)],
+        [41, { type: 'stack:start', ...ref('data') }],
+        [41, { type: 'stack:deleting', ...ref('data'), total: 1, retain: [] }],
+        [42, resource('data', 'Bucket', 'DELETE_SKIPPED')],
+        [43, resource('data', 'TableNameParam', 'DELETE_COMPLETE')],
+        [
+          44,
+          {
+            type: 'stack:done',
+            ...ref('data'),
+            status: 'deleted',
+            stackStatus: 'DELETE_COMPLETE',
+            durationMs: 3_000,
+            apiCalls: 10,
+            retained: [
+              { logicalId: 'Bucket', resourceType: 'AWS::S3::Bucket', physicalId: 'b', fixedName: true },
+              { logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', physicalId: 't', fixedName: true },
+            ],
+          },
+        ],
+        [44, done('core-infra', 'absent', 0)],
+      ],
+      initialDashboardState({ header: { ...HEADER, command: 'destroy' }, edges: EDGES }),
+    );
+    const table = formatSummary(state, 80).split('\n').slice(3, 8);
+    expect(table).toEqual([
+      '  stack       result   time  changes',
+      '  backup      deleted  31s',
+      '  app         deleted  39s   -2',
+      '  data        deleted  3s    -1, 2 kept',
+      '  core-infra  absent',
+    ]);
   });
 });
