@@ -241,8 +241,9 @@ export function reduceDashboard(state: DashboardState, { event, at }: Stamped): 
     case 'run:interrupt':
     case 'run:warning':
       return notice(state, event.message);
-    // Counted in apiCalls; one row per retry would only flicker.
+    // Counted in apiCalls; one row per retry would only flicker. Where priorities came from is for --debug.
     case 'api:retry':
+    case 'run:durations':
       return state;
     case 'run:done':
       return {
