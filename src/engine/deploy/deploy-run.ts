@@ -164,7 +164,9 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     stopSignal,
     cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
-    ...(history[id]?.executeMs === undefined ? {} : { expectedExecuteMs: history[id].executeMs }),
+    // Polling is paced by durations this tool recorded only: the last operation CloudFormation's
+    // events show may have been a small update of a stack whose create takes much longer.
+    ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
     ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
     ...(missingOutputHint ? { missingOutputHint } : {}),
     ...(options.checkDrift ? { checkDrift: true } : {}),
