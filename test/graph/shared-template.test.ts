@@ -6,10 +6,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { loadProject } from '../../src/graph/load-project.js';
 import { testdir } from '../helpers/testdir.js';
+import type * as ParseTemplate from '../../src/template/parse-template.js';
 
 const reads = vi.hoisted(() => new Map<string, number>());
 vi.mock('../../src/template/parse-template.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/template/parse-template.js')>();
+  const actual = await importOriginal<typeof ParseTemplate>();
   const count = (file: string): void => {
     reads.set(file, (reads.get(file) ?? 0) + 1);
   };
