@@ -40,6 +40,12 @@ export interface LoadProjectOptions {
   command: string;
   /** How long the config may take to load; `CONFIG_DEADLINE_MS` by default. */
   configDeadlineMs?: number;
+  /**
+   * Check templates against the resource specification (SP2xxx), which costs most of a second
+   * on a machine that has not cached its index. `graph` shows structure and does without.
+   * @default true
+   */
+  specChecks?: boolean;
 }
 
 export interface Project {
@@ -194,7 +200,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       const nestedParsed: ParsedTemplate[] = [];
       const nested = await analyzeNestedTemplates(parsed, stack.templatePath, options.cwd, config.region, nestedParsed);
       toCheck.push({ stack, parsed }, ...nestedParsed.map((child) => ({ stack, parsed: child })));
-      if (!specLoading && [parsed, ...nestedParsed].some(templateNeedsSpec))
+      if (options.specChecks !== false && !specLoading && [parsed, ...nestedParsed].some(templateNeedsSpec))
         specLoading = loadResourceSpecInBackground();
       const info: TemplateInfo = mergeNestedTemplates(analyzed, nested);
       templates.set(stack.id, info);
