@@ -4,6 +4,7 @@
  * sees the old file or the new one, never an empty or half-written one, and a process killed
  * mid-write leaves the old file in place.
  */
+import { mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomicOriginal from 'write-file-atomic';
@@ -52,6 +53,22 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     );
   } catch (error) {
     throw new FileWriteError(`could not write ${display}: ${osReason(error)}`, file, {
+      cause: error,
+      hint: hintFor(error),
+    });
+  }
+}
+
+/**
+ * `writeFileAtomic` for callers that cannot await (a compile hook called synchronously): the same
+ * temp file and rename, with the folder created. Failures are a `FileWriteError`.
+ */
+export function writeFileAtomicSync(file: string, data: string, options: Pick<WriteFileOptions, 'mode'> = {}): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomicOriginal.sync(file, data, options.mode === undefined ? {} : { mode: options.mode });
+  } catch (error) {
+    throw new FileWriteError(`could not write ${file}: ${osReason(error)}`, file, {
       cause: error,
       hint: hintFor(error),
     });

@@ -149,6 +149,8 @@ export async function runDeploy(stacks: string[], options: DeployOptions, ctx: C
         emit,
         policy: { concurrency, failFast: options.failFast === true },
         durations: history,
+        // A fresh checkout has no durations file: CloudFormation's events stand in for it.
+        durationsFromEvents: {},
         approve: createApprover({ yes: options.yes === true, level: requireApproval, interactive: renderer.approver }),
         ...(options.planFirst
           ? {

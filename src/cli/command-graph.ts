@@ -14,7 +14,8 @@ export interface GraphOptions extends GlobalOptions {
 }
 
 export async function runGraph(stacks: string[], options: GraphOptions, ctx: CliContext): Promise<number> {
-  const project = await loadProject({ cwd: ctx.cwd, command: 'graph', ...pick(options, ctx.env) });
+  // Structure only: the resource-spec checks are validate's (and deploy's, plan's).
+  const project = await loadProject({ cwd: ctx.cwd, command: 'graph', specChecks: false, ...pick(options, ctx.env) });
   ctx.stderr.write(formatWarnings(project.warnings, ctx.colors.stderr));
   const selected = selectStacks(project.graph, stacks, {
     ...(options.exclusively ? { exclusively: true } : {}),

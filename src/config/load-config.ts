@@ -8,6 +8,7 @@ import type { SourceLocation } from '../errors.js';
 import type { ConfigEnv } from './types.js';
 import { parseJsonStrict } from './json-syntax.js';
 import { snapshotConfig } from './snapshot-config.js';
+import { compiledConfigCache } from './compiled-config-cache.js';
 
 /** How long a config may take to load (import, top-level await, the config function's promise). */
 export const CONFIG_DEADLINE_MS = 30_000;
@@ -142,12 +143,17 @@ function formatSeconds(ms: number): string {
 }
 
 async function importModule(file: string): Promise<unknown> {
-  const jiti = createJiti(import.meta.url, {
+  const options = {
     alias: { stackpilot: selfEntry() },
     moduleCache: false,
-    // Never write a compile cache into the user's project.
+    // Never write a compile cache into the user's project: ours is in the user's cache folder.
     fsCache: false,
     interopDefault: true,
+  };
+  const compiler = createJiti(import.meta.url, options);
+  const jiti = createJiti(import.meta.url, {
+    ...options,
+    transform: compiledConfigCache((o) => compiler.transform(o)),
   });
   try {
     // Not `{ default: true }`: jiti then falls back to the whole module when there is no default

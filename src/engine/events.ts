@@ -198,6 +198,21 @@ export type EngineEvent =
     }
   | { type: 'run:interrupt'; message: string }
   | { type: 'run:warning'; message: string }
+  /**
+   * No local durations file: each stack's last completed operation, read from CloudFormation's
+   * events for the run's priorities (`read`); `none` not deployed or nothing completed; `failed`
+   * could not be read (with why) and `unread` not within the deadline: those keep their priors.
+   */
+  | {
+      type: 'run:durations';
+      source: 'cloudformation-events';
+      read: string[];
+      none: string[];
+      failed: { stack: string; reason: string }[];
+      unread: string[];
+      apiCalls: number;
+      durationMs: number;
+    }
   /** `summary`: stacks per outcome; deploy lists its seven outcomes, destroy its own (deleted, absent, ...). */
   | {
       type: 'run:done';

@@ -13,7 +13,7 @@ import {
   checkStackParameters,
   placeholderWarnings,
 } from '../template/check-stack-parameters.js';
-import { readTemplate } from '../template/parse-template.js';
+import { readTemplate, readTemplateSync } from '../template/parse-template.js';
 import { checkTemplate, templateNeedsSpec } from '../template/check-template.js';
 import { loadResourceSpecInBackground } from '../spec/resource-spec.js';
 import type { ResourceSpec } from '../spec/resource-spec.js';
@@ -40,6 +40,12 @@ export interface LoadProjectOptions {
   command: string;
   /** How long the config may take to load; `CONFIG_DEADLINE_MS` by default. */
   configDeadlineMs?: number;
+  /**
+   * Check templates against the resource specification (SP2xxx), which costs most of a second
+   * on a machine that has not cached its index. `graph` shows structure and does without.
+   * @default true
+   */
+  specChecks?: boolean;
 }
 
 export interface Project {
@@ -177,11 +183,12 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const toCheck: { stack: (typeof config.stacks)[number]; parsed: ParsedTemplate }[] = [];
   // The spec loads in the background from the first template that needs it, while the others are read.
   let specLoading: Promise<ResourceSpec> | undefined;
-  // One template at a time: reading is fast, and it keeps file handles bounded.
-  for (const stack of config.stacks) {
-    if (problems.some((p) => p.path === `stacks.${stack.id}.template`)) continue;
+  const badPath = new Set(problems.flatMap((p) => (p.path?.startsWith('stacks.') ? [p.path] : [])));
+  const readable = config.stacks.filter((stack) => !badPath.has(`stacks.${stack.id}.template`));
+  const readStackTemplate = templateReads();
+  for (const stack of readable) {
     try {
-      const parsed = await readTemplate(stack.templatePath, stack.templateDisplay);
+      const parsed = readStackTemplate(stack);
       // output() values already known from stacks declared earlier make names exact here too
       // (later ones are resolved by the graph, which sees every template).
       const analyzed = analyzeTemplate(parsed, {
@@ -193,7 +200,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       const nestedParsed: ParsedTemplate[] = [];
       const nested = await analyzeNestedTemplates(parsed, stack.templatePath, options.cwd, config.region, nestedParsed);
       toCheck.push({ stack, parsed }, ...nestedParsed.map((child) => ({ stack, parsed: child })));
-      if (!specLoading && [parsed, ...nestedParsed].some(templateNeedsSpec))
+      if (options.specChecks !== false && !specLoading && [parsed, ...nestedParsed].some(templateNeedsSpec))
         specLoading = loadResourceSpecInBackground();
       const info: TemplateInfo = mergeNestedTemplates(analyzed, nested);
       templates.set(stack.id, info);
@@ -235,13 +242,22 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   // when some template has a resource type only the spec can judge, once per process, and
   // awaited last so that reading templates and building the graph overlap its loading.
   const spec = specLoading ? await specLoading : undefined;
+  // A template shared by many stacks is checked once per set of ignored checks, and reported per stack.
+  const checked = new Map<ParsedTemplate, Map<string, ReturnType<typeof checkTemplate>>>();
   for (const { stack, parsed } of toCheck) {
-    const found = checkTemplate(parsed, {
-      ...(spec ? { spec } : {}),
-      ignore: stack.ignoreChecks ?? [],
-      isPackagedLocally: (type, property, value) =>
-        isLocalPath(value) && PACKAGEABLE_PROPERTIES.some((p) => p.resourceType === type && p.property === property),
-    });
+    const ignore = stack.ignoreChecks ?? [];
+    const key = JSON.stringify(ignore);
+    const byIgnore = checked.get(parsed) ?? new Map<string, ReturnType<typeof checkTemplate>>();
+    checked.set(parsed, byIgnore);
+    const found =
+      byIgnore.get(key) ??
+      checkTemplate(parsed, {
+        ...(spec ? { spec } : {}),
+        ignore,
+        isPackagedLocally: (type, property, value) =>
+          isLocalPath(value) && PACKAGEABLE_PROPERTIES.some((p) => p.resourceType === type && p.property === property),
+      });
+    byIgnore.set(key, found);
     problems.push(...found.errors.map((p) => ({ ...p, stack: stack.id })));
     warnings.push(...found.warnings.map((p) => ({ ...p, stack: stack.id })));
     notes.push(...found.notes.map((p) => ({ ...p, stack: stack.id })));
@@ -249,6 +265,29 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
 
   if (problems.length > 0) return fail(problems);
   return { config, templates, graph: settled.graph, orderings: computeOrderings(settled.graph), warnings, notes };
+}
+
+/**
+ * The stacks' templates, each file read and parsed once however many stacks share it. A parse
+ * error is the same for every stack that uses the file, and is reported for each.
+ */
+function templateReads(): (stack: { templatePath: string; templateDisplay: string }) => ParsedTemplate {
+  const byFile = new Map<string, ParsedTemplate | TemplateError>();
+  return (stack) => {
+    const file = resolvePath(stack.templatePath);
+    let read = byFile.get(file);
+    if (read === undefined) {
+      try {
+        read = readTemplateSync(stack.templatePath, stack.templateDisplay);
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        read = error;
+      }
+      byFile.set(file, read);
+    }
+    if (read instanceof TemplateError) throw read;
+    return read;
+  };
 }
 
 /**

@@ -211,6 +211,10 @@ export function createEventFormatter(
             ),
           );
         return;
+      case 'run:durations':
+        // Where the priorities came from is for --debug: a failed read only means the priors are used.
+        if (options.debug === true) line('run', c.dim(durationsNote(event)));
+        return;
       case 'run:outputs-file':
         if (event.error !== undefined) line('run', event.error, c.red);
         else if (event.written) line('run', `wrote outputs to ${event.file}`);
@@ -270,4 +274,18 @@ function summaryOf(summary: Record<string, number>): string {
 /** `--output json`: the engine's events as NDJSON, one object per line. */
 export function createJsonRenderer(write: (text: string) => void): (event: EngineEvent) => void {
   return (event) => write(`${JSON.stringify(event)}\n`);
+}
+
+/** `run:durations` as one line: how many stacks CloudFormation's events gave a duration, and what the others use. */
+export function durationsNote(event: EngineEvent & { type: 'run:durations' }): string {
+  const parts = [
+    `priorities: no local durations; last operation of ${event.read.length} of ` +
+      `${event.read.length + event.none.length + event.failed.length + event.unread.length} stacks read from CloudFormation's events ` +
+      `(${event.apiCalls} calls, ${formatDuration(event.durationMs)})`,
+  ];
+  if (event.none.length > 0) parts.push(`none yet for ${event.none.join(', ')}`);
+  for (const f of event.failed) parts.push(`could not read ${f.stack}: ${f.reason}`);
+  if (event.unread.length > 0) parts.push(`not read in time: ${event.unread.join(', ')}`);
+  if (event.none.length + event.failed.length + event.unread.length > 0) parts.push('those use resource-type priors');
+  return parts.join('; ');
 }

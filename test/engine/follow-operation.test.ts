@@ -210,6 +210,95 @@ describe('followOperation (§3.1, §8)', () => {
   });
 });
 
+describe('followOperation polling on a first run (no recorded duration)', () => {
+  /** Events become visible when the clock reaches them: resources start together and complete over a spread of times. */
+  function timed(
+    clock: FakeClock,
+    timeline: StackEvent[],
+    endAt: number,
+  ): { port: CloudFormationPort; reads: () => number } {
+    let reads = 0;
+    const port = {
+      describeStackEvents: () => {
+        reads += 1;
+        const visible = timeline.filter((e) => e.timestamp.getTime() <= clock.now()).reverse();
+        return Promise.resolve({ events: visible, nextToken: undefined });
+      },
+      describeStack: () => {
+        reads += 1;
+        return Promise.resolve(description(clock.now() >= endAt ? 'CREATE_COMPLETE' : 'CREATE_IN_PROGRESS'));
+      },
+    } as Partial<CloudFormationPort> as CloudFormationPort;
+    return { port, reads: () => reads };
+  }
+
+  it.each([60, 90, 120, 150])(
+    'notices the end of a %i s create soon from the pace at which its resources complete',
+    async (seconds) => {
+      const clock = new FakeClock(T0);
+      const endAt = T0 + seconds * 1000;
+      // As the simulator and CloudFormation's parallel creates do: 13 resources start together
+      // and take 0.6-1.4 units each (fixed draws), the slowest ending just before the stack.
+      let state = 7919;
+      const draw = (): number => {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        return 0.6 + 0.8 * ((state >>> 8) / 16777216);
+      };
+      const weights = Array.from({ length: 13 }, draw);
+      const slowest = Math.max(...weights);
+      const timeline = [event(STACK, 'CREATE_IN_PROGRESS', { at: T0 + 1 })];
+      weights.forEach((w, i) =>
+        timeline.push(
+          event(`R${i}`, 'CREATE_COMPLETE', { at: T0 + Math.round((w / slowest) * (seconds * 1000 - 500)) }),
+        ),
+      );
+      timeline.push(event(STACK, 'CREATE_COMPLETE', { at: endAt }));
+      timeline.sort((x, y) => x.timestamp.getTime() - y.timestamp.getTime());
+      const { port, reads } = timed(clock, timeline, endAt);
+
+      const result = await followOperation(port, {
+        stackId: ARN,
+        stackName: STACK,
+        clientRequestToken: 'tok',
+        operationStart: T0,
+        clock,
+        totalChanges: 13,
+        onEvent: () => undefined,
+      });
+
+      expect(result.stack?.status).toBe('CREATE_COMPLETE');
+      // Estimated from the time since the start, the end was noticed 1.5-5.2 s late (a slot held that long).
+      expect(clock.now() - endAt).toBeLessThanOrEqual(2_500);
+      expect(reads()).toBeLessThanOrEqual(20);
+    },
+  );
+
+  it('backs off again when progress stalls behind one slow resource (a database among quick ones)', async () => {
+    const clock = new FakeClock(T0);
+    const endAt = T0 + 900_000;
+    const timeline = [event(STACK, 'CREATE_IN_PROGRESS', { at: T0 + 100 })];
+    for (let i = 0; i < 5; i += 1) timeline.push(event(`R${i}`, 'CREATE_COMPLETE', { at: T0 + 10_000 + 1_000 * i }));
+    timeline.push(
+      event('Database', 'CREATE_COMPLETE', { at: endAt - 500 }),
+      event(STACK, 'CREATE_COMPLETE', { at: endAt }),
+    );
+    const { port, reads } = timed(clock, timeline, endAt);
+
+    await followOperation(port, {
+      stackId: ARN,
+      stackName: STACK,
+      clientRequestToken: 'tok',
+      operationStart: T0,
+      clock,
+      totalChanges: 6,
+      onEvent: () => undefined,
+    });
+
+    // Paced by the five quick resources, it would poll every second. Fifteen minutes at the 15 s ceiling is 60 polls (and a DescribeStacks every fifth); at 1 s it would be 900.
+    expect(reads()).toBeLessThanOrEqual(90);
+  });
+});
+
 describe('findRootCause (§3.2, §8)', () => {
   it('skips the "cancelled" cascade even when it comes first (§3.2 create failure, §8)', () => {
     const events = [

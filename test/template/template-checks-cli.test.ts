@@ -78,6 +78,17 @@ describe('template checks on the command line', () => {
     expect(existsSync(join(dir, '.stackpilot', 'simulator-state.json'))).toBe(false);
   });
 
+  it('graph shows structure without the resource spec: no index built, no SP2xxx; validate still finds it', async () => {
+    const dir = await project(UNKNOWN_PROPERTY);
+    const cache = join(dir, 'cache');
+    const graph = await runCli(['graph'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+    expect(graph.code).toBe(0);
+    expect(graph.stderr).not.toContain('[SP2003]');
+    expect(readdirSync(join(cache, 'stackpilot')).filter((f) => f.endsWith('.bin'))).toEqual([]);
+    const validate = await runCli(['validate'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+    expect(validate.stderr).toContain('[SP2003]');
+  });
+
   it('the first run loads the spec in a worker and fills the cache; the next reads it, with the same findings', async () => {
     const dir = await project(UNKNOWN_PROPERTY);
     const cache = join(dir, 'cache');

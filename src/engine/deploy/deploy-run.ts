@@ -21,6 +21,10 @@ import type { Packaging } from '../package-stacks.js';
 import type { ResourceChange } from '../../aws/ports.js';
 import { approvalNeeded } from '../guards/approvals.js';
 import type { SchedulingPolicy, StackDurations } from '../runner/schedule-plan.js';
+import { durationsFromEvents } from '../runner/durations-from-events.js';
+import { countingPorts } from '../runner/counting-ports.js';
+import { prioritizedPorts } from '../../aws/call-priority.js';
+import { LOWEST_RANK } from '../runner/call-rank.js';
 
 export interface DeployRunOptions {
   project: Project;
@@ -47,6 +51,12 @@ export interface DeployRunOptions {
   policy?: Partial<SchedulingPolicy>;
   /** Durations recorded by earlier runs, for priorities. */
   durations?: Readonly<Record<string, StackDurations>>;
+  /**
+   * No local durations (a fresh CI checkout): read each stack's last completed operation from
+   * CloudFormation's events for the priorities, bounded by `deadlineMs`. Used only when
+   * `durations` is empty.
+   */
+  durationsFromEvents?: { deadlineMs?: number };
   /** How operations are followed; adaptive by default. */
   polling?: FollowPolling;
   /**
@@ -92,6 +102,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   const stopSignal = options.stopSignal ?? new AbortController().signal;
   const cancelSignal = options.cancelSignal ?? new AbortController().signal;
   const settleTimeoutMs = options.settleTimeoutMs ?? 30 * 60_000;
+  const fromEvents = await readEventDurations(options);
+  const history = fromEvents?.durations ?? options.durations ?? {};
   const runner = graphRunner({
     project,
     stacks: options.stacks,
@@ -102,7 +114,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     stopSignal,
     cancelSignal,
     policy: options.policy ?? {},
-    durations: options.durations ?? {},
+    durations: history,
     patienceMs: settleTimeoutMs,
   });
   const { plan } = runner;
@@ -152,6 +164,8 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     stopSignal,
     cancelSignal,
     ...(options.polling ? { polling: options.polling } : {}),
+    // Polling is paced by durations this tool recorded only: the last operation CloudFormation's
+    // events show may have been a small update of a stack whose create takes much longer.
     ...(options.durations?.[id]?.executeMs === undefined ? {} : { expectedExecuteMs: options.durations[id].executeMs }),
     ...(options.packaging?.of(id) ? { packaged: () => options.packaging?.of(id)?.ready } : {}),
     ...(missingOutputHint ? { missingOutputHint } : {}),
@@ -356,6 +370,7 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
     concurrency: policy.concurrency,
     dryRun: false,
   });
+  if (fromEvents) emit(fromEvents.event);
   // Fn::GetStackOutput is resolved only when the reader is updated: say which readers may go stale.
   for (const message of weakReferenceNotes(project.graph, plan.order)) emit({ type: 'run:warning', message });
   for (const id of plan.order) {
@@ -415,8 +430,40 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   for (const result of results.values()) summary[result.status] += 1;
   const exitCode =
     summary.failed + summary.skipped + summary.blocked + summary.unknown > 0 || outputsFileFailed ? 1 : 0;
-  emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls });
+  const allCalls = apiCalls + (fromEvents?.event.apiCalls ?? 0);
+  emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: allCalls });
   return { exitCode, results, durations };
+}
+
+/** `durationsFromEvents`, when asked for and no durations were recorded locally; its calls are the budget's last. */
+async function readEventDurations(
+  options: DeployRunOptions,
+): Promise<{ durations: Record<string, StackDurations>; event: EngineEvent & { type: 'run:durations' } } | undefined> {
+  if (!options.durationsFromEvents || Object.keys(options.durations ?? {}).length > 0) return undefined;
+  const started = options.clock.now();
+  const counter = { calls: 0 };
+  const ports = prioritizedPorts(countingPorts(options.ports, counter), () => LOWEST_RANK);
+  const selected = new Set(options.stacks);
+  const stacks = options.project.config.stacks.filter((s) => selected.has(s.id));
+  const read = await durationsFromEvents(ports.cloudFormation, stacks, {
+    clock: options.clock,
+    ...(options.durationsFromEvents.deadlineMs === undefined
+      ? {}
+      : { deadlineMs: options.durationsFromEvents.deadlineMs }),
+  });
+  return {
+    durations: read.durations,
+    event: {
+      type: 'run:durations',
+      source: 'cloudformation-events',
+      read: Object.keys(read.durations),
+      none: read.none,
+      failed: read.failed,
+      unread: read.unread,
+      apiCalls: counter.calls,
+      durationMs: options.clock.now() - started,
+    },
+  };
 }
 
 async function publishOutputs(

@@ -66,6 +66,9 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
   let rootDone = false;
 
   const completed = new Set<string>();
+  /** When each completion happened (event time), and when (our clock) the latest new one was seen. */
+  const completedAt: number[] = [];
+  let progressSeenAt = options.clock.now();
   /**
    * Adaptive polling: wait about half the time the operation still needs, so a slow stack costs
    * few calls and its end is noticed soon. What it still needs comes from the record of an
@@ -74,14 +77,22 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
    */
   const nextDelay = (): number => {
     for (const e of events)
-      if (!isRootEvent(e, options.stackName) && e.status.endsWith('_COMPLETE')) completed.add(e.logicalId);
+      if (!isRootEvent(e, options.stackName) && e.status.endsWith('_COMPLETE') && !completed.has(e.logicalId)) {
+        completed.add(e.logicalId);
+        completedAt.push(e.timestamp.getTime());
+        progressSeenAt = options.clock.now();
+      }
     const total = options.totalChanges ?? 0;
     if (rootDone || (total > 0 && completed.size >= total)) return minDelay;
     const elapsed = options.clock.now() - options.operationStart;
     let remaining: number | undefined;
     if (options.expectedMs !== undefined) remaining = options.expectedMs - elapsed;
+    else if (total > 0 && completed.size >= 2)
+      remaining = paceRemaining(completedAt, total) - (options.clock.now() - progressSeenAt);
     else if (total > 0 && completed.size > 0) remaining = (elapsed * (total - completed.size)) / completed.size;
-    if (remaining === undefined) return Math.min(maxDelay, delay * 2);
+    // Progress stalled past its own pace (one slow resource among quick ones): back off as with no progress.
+    if (remaining === undefined || (options.expectedMs === undefined && remaining <= 0))
+      return Math.min(maxDelay, delay * 2);
     return Math.max(minDelay, Math.min(maxDelay, remaining / 2));
   };
 
@@ -146,6 +157,17 @@ export async function followOperation(cf: CloudFormationPort, options: FollowOpt
       return { stack: undefined, events };
     }
   }
+}
+
+/**
+ * What an operation still needs at the pace its resources have been completing: CloudFormation
+ * starts independent resources together and they complete over a spread of times, so the time
+ * between the first and the latest completion, not the time since the start, predicts the rest.
+ */
+export function paceRemaining(completedAt: readonly number[], total: number): number {
+  const first = Math.min(...completedAt);
+  const latest = Math.max(...completedAt);
+  return ((latest - first) / (completedAt.length - 1)) * (total - completedAt.length);
 }
 
 export function isRootEvent(event: StackEvent, stackName: string): boolean {

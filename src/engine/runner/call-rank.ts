@@ -19,3 +19,6 @@ const TIER_WIDTH = 1e9;
 export function callRank(tier: CallTier, remainingPathSeconds: number): number {
   return TIERS[tier] * TIER_WIDTH + Math.min(TIER_WIDTH - 1, Math.max(0, remainingPathSeconds));
 }
+
+/** Below every tier: reads that only help (durations from CloudFormation's events before a run). */
+export const LOWEST_RANK = -1;

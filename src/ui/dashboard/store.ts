@@ -256,8 +256,9 @@ export function reduceDashboard(state: DashboardState, { event, at, realAt = at 
     case 'run:interrupt':
     case 'run:warning':
       return notice(state, event.message);
-    // Counted in apiCalls; one row per retry would only flicker.
+    // Counted in apiCalls; one row per retry would only flicker. Where priorities came from is for --debug.
     case 'api:retry':
+    case 'run:durations':
       return state;
     case 'run:done':
       return {

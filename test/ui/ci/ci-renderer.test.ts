@@ -178,6 +178,35 @@ describe('unknown stacks and API retries (issue 11)', () => {
     return out.lines();
   }
 
+  it("says under --debug where the priorities came from when there was no durations file (CloudFormation's events)", async () => {
+    const read = (debug: boolean): Promise<string[]> => {
+      const out = output();
+      const clock = replayClock();
+      const events = timed([
+        ev.runStart(['data', 'app']),
+        {
+          type: 'run:durations',
+          source: 'cloudformation-events',
+          read: ['data'],
+          none: [],
+          failed: [{ stack: 'app', reason: 'DescribeStackEvents: AccessDenied: not authorized' }],
+          unread: [],
+          apiCalls: 2,
+          durationMs: 300,
+        },
+      ]);
+      return replay(createCiRenderer({ write: out.write, colors: noColor, now: clock.now, debug }), clock, events).then(
+        () => out.lines(),
+      );
+    };
+    expect((await read(false)).filter((l) => l.includes('priorities'))).toEqual([]);
+    // A failed read only means the priors are used: a debug line, not a warning.
+    expect((await read(true)).filter((l) => l.includes('priorities'))).toEqual([
+      "00:00:01  run   priorities: no local durations; last operation of 1 of 2 stacks read from CloudFormation's events " +
+        '(2 calls, 300ms); could not read app: DescribeStackEvents: AccessDenied: not authorized; those use resource-type priors',
+    ]);
+  });
+
   it('prints an unknown stack with its reason and the command to check it; retries only under --debug', async () => {
     expect(await lines(false)).toEqual([
       '00:00:00  run   deploy 2 stacks of p (stage dev): order data → app',
