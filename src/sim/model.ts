@@ -159,6 +159,10 @@ export interface StackScript {
   nonEmptyBuckets?: string[];
   /** DeleteStack starts and never ends (DELETE_IN_PROGRESS for a year): a stuck delete. */
   deleteHangs?: boolean;
+  /** An ExecuteStackRefactor involving this stack fails with this reason and rolls back: nothing moves. */
+  refactorFail?: { reason: string };
+  /** The stack has a stack policy: a stack refactor involving it is refused. */
+  stackPolicy?: boolean;
 }
 
 /** One finished-or-running stack operation, for the benchmark's detection delay. */
