@@ -254,6 +254,7 @@ export class SimRefactors {
     const after = new Map<string, SimTemplate>();
     for (const s of input.stacks) {
       const read = this.account.template(s.templateBody);
+      if (!read.ok && read.message === EMPTY_TEMPLATE) return refused(emptyStack(s.stackName, read.message));
       if (!read.ok) return refused(`Template format error in stack ${s.stackName}: ${read.message}`);
       after.set(s.stackName, read.template);
       const stack = this.account.findLive(s.stackName);
@@ -280,8 +281,7 @@ export class SimRefactors {
             `Stack ${name}: its ${section} may not be changed or added during a stack refactor; update the stack first`,
           );
       }
-      if (template.resources.length === 0)
-        return refused(`Stack ${name} would have no resources: CloudFormation does not support empty stacks`);
+      if (template.resources.length === 0) return refused(emptyStack(name, undefined));
     }
     const sourceOf = new Map<string, { stackName: string; def: SimResourceDef; deployed: DeployedResource }>();
     for (const [name, { stack, template }] of before) {
@@ -432,6 +432,14 @@ export class SimRefactors {
           });
     }
   }
+}
+
+/** What CloudFormation answers for a template without resources (the simulator's template reader says the same). */
+const EMPTY_TEMPLATE = 'At least one Resources member must be defined.';
+
+function emptyStack(stackName: string, formatError: string | undefined): string {
+  const why = formatError === undefined ? '' : ` (Template format error: ${formatError})`;
+  return `Stack ${stackName} would have no resources: CloudFormation does not support empty stacks${why}`;
 }
 
 function emptyDeployment(templateBody: string): Deployment {
