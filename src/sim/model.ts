@@ -176,3 +176,37 @@ export interface OperationRecord {
   finishedAt: number;
   finalStatus: string;
 }
+
+export interface SimRefactorMove {
+  from: { stackName: string; logicalId: string };
+  to: { stackName: string; logicalId: string };
+  type: string;
+  physicalId: string;
+  detection: 'AUTO' | 'MANUAL';
+}
+
+export interface SimRefactorStack {
+  stackName: string;
+  templateBody: string;
+  /** Undefined for a stack the refactor creates. */
+  stackId: string | undefined;
+  /** The stack's generation when the refactor was made: an operation since makes it OBSOLETE. */
+  generation: number;
+  /** Made by the execution (EnableStackCreation). */
+  created: boolean;
+}
+
+/** One stack refactor (src/sim/stack-refactor.ts). */
+export interface SimRefactor {
+  id: string;
+  description: string | undefined;
+  createdAt: number;
+  readyAt: number;
+  /** Set once validation ends (at `readyAt`): the reason it failed, or none. */
+  failure: string | undefined;
+  stacks: SimRefactorStack[];
+  moves: SimRefactorMove[];
+  execution:
+    | { startedAt: number; endsAt: number; failure: string | undefined; rolledBackAt: number; applied: boolean }
+    | undefined;
+}

@@ -14,7 +14,7 @@ import { ownValue } from '../config/own-keys.js';
 import type { SimAccount } from './account.js';
 import { isBusy, isUpdatableStatus, validation } from './account.js';
 import { planDeployment } from './deployment.js';
-import type { DeployedResource, Deployment, SimStack } from './model.js';
+import type { DeployedResource, Deployment, SimRefactor, SimRefactorMove, SimStack } from './model.js';
 import type { SimResourceDef, SimTemplate } from './template-model.js';
 import { referencesIn } from './template-model.js';
 
@@ -33,47 +33,17 @@ const MAX_STACKS = 5;
 /** Pseudo parameters whose value differs from one stack to another. */
 const STACK_PSEUDO = ['AWS::StackName', 'AWS::StackId'];
 
-interface Move {
-  from: StackRefactorLocation;
-  to: StackRefactorLocation;
-  type: string;
-  physicalId: string;
-  detection: 'AUTO' | 'MANUAL';
-}
-
-interface RefactorStack {
-  stackName: string;
-  templateBody: string;
-  /** Undefined for a stack the refactor creates. */
-  stackId: string | undefined;
-  /** The stack's generation when the refactor was made: an operation since makes it OBSOLETE. */
-  generation: number;
-  /** Made by the execution (EnableStackCreation). */
-  created: boolean;
-}
-
-interface SimRefactor {
-  id: string;
-  description: string | undefined;
-  createdAt: number;
-  readyAt: number;
-  /** Set once validation ends (at `readyAt`): the reason it failed, or none. */
-  failure: string | undefined;
-  stacks: RefactorStack[];
-  moves: Move[];
-  execution:
-    | { startedAt: number; endsAt: number; failure: string | undefined; rolledBackAt: number; applied: boolean }
-    | undefined;
-}
-
 function refused(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
+/** The operations on the account's refactors (`SimAccount.refactors`: plain data, saved with the state). */
 export class SimRefactors {
-  private readonly refactors = new Map<string, SimRefactor>();
+  private readonly refactors: Map<string, SimRefactor>;
 
-  constructor(private readonly account: SimAccount) {}
+  constructor(private readonly account: SimAccount) {
+    this.refactors = account.refactors;
+  }
 
   /** Applies executions the clock has passed: their resources move, or (failed) stay where they were. */
   advance(): void {
@@ -248,7 +218,9 @@ export class SimRefactors {
 
   // ---- validation -----------------------------------------------------------------------
 
-  private validate(input: CreateStackRefactorInput): { ok: true; moves: Move[] } | { ok: false; reason: string } {
+  private validate(
+    input: CreateStackRefactorInput,
+  ): { ok: true; moves: SimRefactorMove[] } | { ok: false; reason: string } {
     /** Before: the deployed template of each existing stack; after: the template given. */
     const before = new Map<string, { stack: SimStack; template: SimTemplate }>();
     const after = new Map<string, SimTemplate>();
@@ -341,7 +313,7 @@ export class SimRefactors {
     for (const src of sourceOf.keys())
       if (!targets.has(src))
         return refused(`Resource ${display(src)} would be deleted: a stack refactor cannot delete resources`);
-    const moves: Move[] = [];
+    const moves: SimRefactorMove[] = [];
     for (const [dst, { source, detection }] of origin) {
       const from = sourceOf.get(source);
       const to = destinations.get(dst);

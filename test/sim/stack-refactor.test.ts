@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateStackRefactorInput } from '../../src/aws/ports.js';
 import { VALIDATE_MS } from '../../src/sim/stack-refactor.js';
+import { stateTime } from '../../src/sim/index.js';
 import { deploy, setup, template } from './support.js';
 import type { Sim } from './support.js';
 
@@ -311,6 +312,28 @@ describe('simulator stack refactoring', () => {
         clientToken: 't',
       }),
     ).rejects.toMatchObject({ awsCode: 'ValidationError' });
+  });
+
+  it('survives a save and a load mid-execution (--simulate-state): it ends after the reload and the move is made', async () => {
+    const first = setup();
+    await deploy(first, 'mono', MONO);
+    const before = await physicalIds(first, 'mono');
+    const { id } = await created(first, refactor({ mono: MONO_AFTER, data: DATA }));
+    await first.cf.executeStackRefactor(id);
+    const state = JSON.parse(JSON.stringify(first.sim.exportState())) as { time: number };
+
+    const second = setup({ state, start: stateTime(state) });
+    expect((await second.cf.describeStackRefactor(id)).executionStatus).toBe('EXECUTE_IN_PROGRESS');
+    await expect(second.cf.executeStackRefactor(id)).rejects.toMatchObject({
+      serviceMessage: `Stack refactor ${id} cannot be executed: its ExecutionStatus is EXECUTE_IN_PROGRESS`,
+    });
+    for (;;) {
+      const d = await second.cf.describeStackRefactor(id);
+      if (d.executionStatus === 'EXECUTE_COMPLETE') break;
+      await second.wait(1000);
+    }
+    expect(await physicalIds(second, 'data')).toEqual({ Table: before.Table });
+    expect((await second.cf.describeStack('mono'))?.status).toBe('UPDATE_COMPLETE');
   });
 
   it('answers an unknown refactor id with a ValidationError', async () => {
