@@ -5,6 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/create-aws-ports.js';
 import { RateLimiter } from '../../src/aws/rate-limiter.js';
+import type { RetryNotice } from '../../src/aws/call-observer.js';
+import { systemClock } from '../../src/clock.js';
+import { patientReads } from '../../src/engine/runner/patient-reads.js';
 import type { StubReply, StubRequest, StubServer } from './stub-server.js';
 import { emptyReply, errorReply, resultReply, startStub } from './stub-server.js';
 import { useTestCredentials } from '../harness/test-credentials.js';
@@ -24,11 +27,13 @@ afterEach(async () => {
 async function portsFor(reply: (request: StubRequest, index: number) => StubReply) {
   stub = await startStub(reply);
   const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
+  const ports = createAwsPorts(
+    { region: 'us-east-1', endpoint: stub.endpoint },
+    { limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } },
+  );
   return {
-    cf: createAwsPorts(
-      { region: 'us-east-1', endpoint: stub.endpoint },
-      { limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } },
-    ).cloudFormation,
+    ports,
+    cf: ports.cloudFormation,
     requests: stub.requests,
   };
 }
@@ -197,5 +202,38 @@ describe('stack refactoring on the wire', () => {
       ['r1', 'CREATE_FAILED', 'bad', 'UNAVAILABLE', []],
       ['r2', 'CREATE_IN_PROGRESS', 'bad', 'UNAVAILABLE', []],
     ]);
+  });
+
+  it('patient reads wait out throttling of the refactor reads (named in retry notices), not of ExecuteStackRefactor', async () => {
+    const throttled = errorReply('Throttling', 'Rate exceeded');
+    const { ports, requests } = await portsFor((request, index) =>
+      index < 3
+        ? throttled
+        : resultReply(
+            request.action,
+            `<StackRefactorId>${REFACTOR_ID}</StackRefactorId><Status>CREATE_COMPLETE</Status>`,
+          ),
+    );
+    const notices: RetryNotice[] = [];
+    const patient = patientReads(ports, {
+      clock: systemClock,
+      patienceMs: 60_000,
+      random: () => 0,
+      onRetry: (n) => notices.push(n),
+    }).cloudFormation;
+    await expect(patient.describeStackRefactor(REFACTOR_ID)).resolves.toMatchObject({ status: 'CREATE_COMPLETE' });
+    expect(requests).toHaveLength(4);
+    expect(notices.map((n) => n.operation)).toContain('DescribeStackRefactor');
+
+    await stub?.close();
+    const again = await portsFor(() => throttled);
+    const executing = patientReads(again.ports, {
+      clock: systemClock,
+      patienceMs: 60_000,
+      random: () => 0,
+    }).cloudFormation;
+    await expect(executing.executeStackRefactor(REFACTOR_ID)).rejects.toMatchObject({ awsCode: 'Throttling' });
+    // The port's own 2 attempts, no patient rounds on top: executing twice is not harmless.
+    expect(again.requests).toHaveLength(2);
   });
 });

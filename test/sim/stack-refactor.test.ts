@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateStackRefactorInput } from '../../src/aws/ports.js';
 import { VALIDATE_MS } from '../../src/sim/stack-refactor.js';
-import { stateTime } from '../../src/sim/index.js';
+import { parseScenario, stateTime } from '../../src/sim/index.js';
+import { ValidationError } from '../../src/errors.js';
 import { deploy, setup, template } from './support.js';
 import type { Sim } from './support.js';
 
@@ -342,5 +343,17 @@ describe('simulator stack refactoring', () => {
       awsCode: 'ValidationError',
       serviceMessage: 'Stack refactor nope does not exist',
     });
+  });
+});
+
+describe('scenario options for stack refactoring', () => {
+  it('accepts refactorFail and stackPolicy, and refuses an empty reason', () => {
+    const text = JSON.stringify({ stacks: { data: { refactorFail: { reason: 'locked' }, stackPolicy: true } } });
+    expect(parseScenario(text, 'sc.json').stacks?.data).toEqual({
+      refactorFail: { reason: 'locked' },
+      stackPolicy: true,
+    });
+    const bad = JSON.stringify({ stacks: { data: { refactorFail: { reason: '' } } } });
+    expect(() => parseScenario(bad, 'sc.json')).toThrow(ValidationError);
   });
 });
