@@ -68,6 +68,11 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   describeStackDriftDetectionStatus: 'DescribeStackDriftDetectionStatus',
   describeStackResourceDrifts: 'DescribeStackResourceDrifts',
   listStackSummaries: 'ListStacks',
+  createStackRefactor: 'CreateStackRefactor',
+  describeStackRefactor: 'DescribeStackRefactor',
+  listStackRefactorActions: 'ListStackRefactorActions',
+  executeStackRefactor: 'ExecuteStackRefactor',
+  listStackRefactors: 'ListStackRefactors',
   getParameter: 'GetParameter',
   putParameter: 'PutParameter',
 };

@@ -169,6 +169,59 @@ export interface StackSummary {
   parentId: string | undefined;
 }
 
+/** A resource in a stack, by stack name and logical id (a refactor's ResourceLocation). */
+export interface StackRefactorLocation {
+  stackName: string;
+  logicalId: string;
+}
+
+/** Where a resource is and where it goes (ResourceMapping): needed for a renamed logical id. */
+export interface StackRefactorMapping {
+  source: StackRefactorLocation;
+  destination: StackRefactorLocation;
+}
+
+/** CreateStackRefactor: every stack of the refactor (2 to 5) with the template it is to have after it. */
+export interface CreateStackRefactorInput {
+  description?: string;
+  /** Whether a destination stack that does not exist yet may be created by the refactor. */
+  enableStackCreation: boolean;
+  stacks: { stackName: string; templateBody: string }[];
+  resourceMappings: StackRefactorMapping[];
+}
+
+/** DescribeStackRefactor, and one entry of ListStackRefactors (which has no stack ids). */
+export interface StackRefactorDescription {
+  stackRefactorId: string;
+  description: string | undefined;
+  /** The stacks involved (DescribeStackRefactor only; empty from ListStackRefactors). */
+  stackIds: string[];
+  /** CREATE_IN_PROGRESS | CREATE_COMPLETE | CREATE_FAILED | DELETE_IN_PROGRESS | DELETE_COMPLETE | DELETE_FAILED. */
+  status: string;
+  statusReason: string | undefined;
+  /**
+   * UNAVAILABLE | AVAILABLE | OBSOLETE | EXECUTE_IN_PROGRESS | EXECUTE_COMPLETE | EXECUTE_FAILED |
+   * ROLLBACK_IN_PROGRESS | ROLLBACK_COMPLETE | ROLLBACK_FAILED.
+   */
+  executionStatus: string | undefined;
+  executionStatusReason: string | undefined;
+}
+
+/** One action of a refactor (ListStackRefactorActions): a stack created or a resource moved. */
+export interface StackRefactorAction {
+  /** MOVE | CREATE. */
+  action: string;
+  /** RESOURCE | STACK. */
+  entity: string;
+  physicalId: string | undefined;
+  description: string | undefined;
+  /** AUTO | MANUAL: whether CloudFormation found the move itself or a ResourceMapping said so. */
+  detection: string | undefined;
+  detectionReason: string | undefined;
+  /** For a resource: where it is and where it goes; for a created stack: undefined. */
+  mapping: StackRefactorMapping | undefined;
+}
+
 export interface CloudFormationPort {
   /** `undefined` when the stack does not exist (the service answers a ValidationError). */
   describeStack(stackName: string): Promise<StackDescription | undefined>;
@@ -209,6 +262,14 @@ export interface CloudFormationPort {
   describeStackResourceDrifts(stackName: string): Promise<ResourceDrift[]>;
   /** Every stack of the account and region (ListStacks, all pages), deleted and nested ones too. */
   listStackSummaries(): Promise<StackSummary[]>;
+  /** Starts validating a refactor (CreateStackRefactor); returns its id. */
+  createStackRefactor(input: CreateStackRefactorInput): Promise<string>;
+  describeStackRefactor(stackRefactorId: string): Promise<StackRefactorDescription>;
+  /** Every action of a refactor (ListStackRefactorActions, all pages). */
+  listStackRefactorActions(stackRefactorId: string): Promise<StackRefactorAction[]>;
+  executeStackRefactor(stackRefactorId: string): Promise<void>;
+  /** Every refactor of the account and region (ListStackRefactors, all pages): finds one an interrupted run left. */
+  listStackRefactors(): Promise<StackRefactorDescription[]>;
 }
 
 export interface SsmParameterValue {

@@ -1,18 +1,23 @@
 import {
   CancelUpdateStackCommand,
   CreateChangeSetCommand,
+  CreateStackRefactorCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   DescribeStackDriftDetectionStatusCommand,
+  DescribeStackRefactorCommand,
   DescribeStackResourceDriftsCommand,
   DescribeStacksCommand,
   DetectStackDriftCommand,
   ExecuteChangeSetCommand,
+  ExecuteStackRefactorCommand,
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListImportsCommand,
+  ListStackRefactorActionsCommand,
+  ListStackRefactorsCommand,
   ListStackResourcesCommand,
   ListStacksCommand,
   UpdateTerminationProtectionCommand,
@@ -22,6 +27,7 @@ import type {
   Change,
   CloudFormationClient,
   DescribeChangeSetCommandOutput,
+  ResourceMapping,
 } from '@aws-sdk/client-cloudformation';
 import { InternalError } from '../errors.js';
 import {
@@ -39,6 +45,9 @@ import type {
   ResourceChange,
   StackResourceSummary,
   ResourceDrift,
+  StackRefactorAction,
+  StackRefactorDescription,
+  StackRefactorMapping,
   StackDescription,
   StackSummary,
 } from './ports.js';
@@ -335,6 +344,115 @@ export function createSdkCloudFormation(client: CloudFormationClient): CloudForm
       }
       throw new InternalError(`ListStacks: more than ${MAX_CHANGE_SET_PAGES} pages`);
     },
+
+    async createStackRefactor(input) {
+      const output = await callAws('CreateStackRefactor', () =>
+        client.send(
+          new CreateStackRefactorCommand({
+            ...(input.description === undefined ? {} : { Description: input.description }),
+            EnableStackCreation: input.enableStackCreation,
+            StackDefinitions: input.stacks.map((s) => ({ StackName: s.stackName, TemplateBody: s.templateBody })),
+            ...(input.resourceMappings.length === 0
+              ? {}
+              : { ResourceMappings: input.resourceMappings.map(toSdkMapping) }),
+          }),
+        ),
+      );
+      return required(output.StackRefactorId, 'CreateStackRefactor', 'StackRefactorId');
+    },
+
+    async describeStackRefactor(stackRefactorId) {
+      const output = await callAws('DescribeStackRefactor', () =>
+        client.send(new DescribeStackRefactorCommand({ StackRefactorId: stackRefactorId })),
+      );
+      return { ...fromSdkRefactorSummary(output), stackIds: output.StackIds ?? [] };
+    },
+
+    async listStackRefactorActions(stackRefactorId) {
+      const actions: StackRefactorAction[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('ListStackRefactorActions', () =>
+          client.send(
+            new ListStackRefactorActionsCommand({
+              StackRefactorId: stackRefactorId,
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
+        );
+        for (const a of output.StackRefactorActions ?? []) {
+          actions.push({
+            action: a.Action ?? '',
+            entity: a.Entity ?? '',
+            physicalId: a.PhysicalResourceId === '' ? undefined : a.PhysicalResourceId,
+            description: a.Description,
+            detection: a.Detection,
+            detectionReason: a.DetectionReason,
+            mapping: fromSdkMapping(a.ResourceMapping),
+          });
+        }
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return actions;
+      }
+      throw new InternalError(`ListStackRefactorActions ${stackRefactorId}: more than ${MAX_CHANGE_SET_PAGES} pages`);
+    },
+
+    async executeStackRefactor(stackRefactorId) {
+      await callAws('ExecuteStackRefactor', () =>
+        client.send(new ExecuteStackRefactorCommand({ StackRefactorId: stackRefactorId })),
+      );
+    },
+
+    async listStackRefactors() {
+      const refactors: StackRefactorDescription[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_CHANGE_SET_PAGES; page += 1) {
+        const token = nextToken;
+        const output = await callAws('ListStackRefactors', () =>
+          client.send(new ListStackRefactorsCommand(token ? { NextToken: token } : {})),
+        );
+        for (const r of output.StackRefactorSummaries ?? [])
+          refactors.push({ ...fromSdkRefactorSummary(r), stackIds: [] });
+        nextToken = output.NextToken === '' ? undefined : output.NextToken;
+        if (nextToken === undefined) return refactors;
+      }
+      throw new InternalError(`ListStackRefactors: more than ${MAX_CHANGE_SET_PAGES} pages`);
+    },
+  };
+}
+
+function toSdkMapping(m: StackRefactorMapping): ResourceMapping {
+  return {
+    Source: { StackName: m.source.stackName, LogicalResourceId: m.source.logicalId },
+    Destination: { StackName: m.destination.stackName, LogicalResourceId: m.destination.logicalId },
+  };
+}
+
+function fromSdkMapping(m: ResourceMapping | undefined): StackRefactorMapping | undefined {
+  if (m?.Source === undefined || m.Destination === undefined) return undefined;
+  return {
+    source: { stackName: m.Source.StackName ?? '', logicalId: m.Source.LogicalResourceId ?? '' },
+    destination: { stackName: m.Destination.StackName ?? '', logicalId: m.Destination.LogicalResourceId ?? '' },
+  };
+}
+
+/** The fields DescribeStackRefactor and a ListStackRefactors summary share; an empty reason is none. */
+function fromSdkRefactorSummary(r: {
+  StackRefactorId?: string | undefined;
+  Description?: string | undefined;
+  Status?: string | undefined;
+  StatusReason?: string | undefined;
+  ExecutionStatus?: string | undefined;
+  ExecutionStatusReason?: string | undefined;
+}): Omit<StackRefactorDescription, 'stackIds'> {
+  return {
+    stackRefactorId: r.StackRefactorId ?? '',
+    description: r.Description,
+    status: r.Status ?? '',
+    statusReason: r.StatusReason === '' ? undefined : r.StatusReason,
+    executionStatus: r.ExecutionStatus,
+    executionStatusReason: r.ExecutionStatusReason === '' ? undefined : r.ExecutionStatusReason,
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   SimChangeSet,
   SimEvent,
   SimExport,
+  SimRefactor,
   SimSsmParameter,
   SimStack,
   StackScript,
@@ -71,6 +72,8 @@ export class SimAccount {
   /** Deleted change sets → their stack, so a second DeleteChangeSet still succeeds (§2.2). */
   readonly deletedChangeSets = new Map<string, { stackId: string; stackName: string }>();
   readonly exports = new Map<string, SimExport>();
+  /** Stack refactors by id (src/sim/stack-refactor.ts). */
+  readonly refactors = new Map<string, SimRefactor>();
   readonly ssm = new Map<string, SimSsmParameter>();
   /** Buckets and objects: the artifacts packaging uploads, the templates TemplateURL reads. */
   readonly s3 = new SimS3();

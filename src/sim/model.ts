@@ -159,6 +159,10 @@ export interface StackScript {
   nonEmptyBuckets?: string[];
   /** DeleteStack starts and never ends (DELETE_IN_PROGRESS for a year): a stuck delete. */
   deleteHangs?: boolean;
+  /** An ExecuteStackRefactor involving this stack fails with this reason and rolls back: nothing moves. */
+  refactorFail?: { reason: string };
+  /** The stack has a stack policy: a stack refactor involving it is refused. */
+  stackPolicy?: boolean;
 }
 
 /** One finished-or-running stack operation, for the benchmark's detection delay. */
@@ -171,4 +175,38 @@ export interface OperationRecord {
   /** When CloudFormation finished it (the stack's terminal event), virtual ms. */
   finishedAt: number;
   finalStatus: string;
+}
+
+export interface SimRefactorMove {
+  from: { stackName: string; logicalId: string };
+  to: { stackName: string; logicalId: string };
+  type: string;
+  physicalId: string;
+  detection: 'AUTO' | 'MANUAL';
+}
+
+export interface SimRefactorStack {
+  stackName: string;
+  templateBody: string;
+  /** Undefined for a stack the refactor creates. */
+  stackId: string | undefined;
+  /** The stack's generation when the refactor was made: an operation since makes it OBSOLETE. */
+  generation: number;
+  /** Made by the execution (EnableStackCreation). */
+  created: boolean;
+}
+
+/** One stack refactor (src/sim/stack-refactor.ts). */
+export interface SimRefactor {
+  id: string;
+  description: string | undefined;
+  createdAt: number;
+  readyAt: number;
+  /** Set once validation ends (at `readyAt`): the reason it failed, or none. */
+  failure: string | undefined;
+  stacks: SimRefactorStack[];
+  moves: SimRefactorMove[];
+  execution:
+    | { startedAt: number; endsAt: number; failure: string | undefined; rolledBackAt: number; applied: boolean }
+    | undefined;
 }

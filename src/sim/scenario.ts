@@ -28,6 +28,10 @@ const stackScript = z.strictObject({
   nonEmptyBuckets: z.array(z.string().min(1)).optional(),
   /** DeleteStack never finishes (a stuck delete). */
   deleteHangs: z.boolean().optional(),
+  /** A stack refactor involving the stack fails and rolls back (ROLLBACK_COMPLETE, nothing moved). */
+  refactorFail: z.strictObject({ reason: z.string().min(1) }).optional(),
+  /** The stack has a stack policy: a stack refactor involving it is refused. */
+  stackPolicy: z.boolean().optional(),
 });
 
 /** S3's rule for new buckets: 3-63 characters, lower case, digits, dots and hyphens. */

@@ -14,6 +14,7 @@ import type { Prng } from './random.js';
 import type { SimS3Call } from './s3.js';
 import type { SimCall } from './stats.js';
 import { cancelUpdateStack, deleteStack, executeChangeSet } from './stack-ops.js';
+import { SimRefactors } from './stack-refactor.js';
 
 export interface SimPortsOptions {
   /** Drift the scenario declares (none by default). */
@@ -39,6 +40,8 @@ const MUTATING = new Set([
   'updateTerminationProtection',
   'putParameter',
   'putObject',
+  'createStackRefactor',
+  'executeStackRefactor',
 ]);
 
 /** A guard against a caller that keeps following NextTokens: no change set has this many pages. */
@@ -80,9 +83,11 @@ function persisting<T extends object>(port: T, settle: (name: string) => Promise
 
 function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
   const drift = new SimDrift(account, options.drift ?? {});
+  const refactors = new SimRefactors(account);
   const enter = async (operation: string, stackRef: string | undefined): Promise<void> => {
     if (options.latencyMs > 0) await options.clock.sleep(options.latencyMs);
     account.advance();
+    refactors.advance();
     const throttled = options.throttleRate > 0 && options.throttleRandom.next() < options.throttleRate;
     options.log.push({
       at: account.now(),
@@ -194,6 +199,26 @@ function simPorts(account: SimAccount, options: SimPortsOptions): AwsPorts {
           status: s.status,
           parentId: undefined,
         }));
+      },
+      async createStackRefactor(input) {
+        await enter('CreateStackRefactor', undefined);
+        return refactors.create(input);
+      },
+      async describeStackRefactor(stackRefactorId) {
+        await enter('DescribeStackRefactor', undefined);
+        return refactors.describe(stackRefactorId);
+      },
+      async listStackRefactorActions(stackRefactorId) {
+        await enter('ListStackRefactorActions', undefined);
+        return refactors.actions(stackRefactorId);
+      },
+      async executeStackRefactor(stackRefactorId) {
+        await enter('ExecuteStackRefactor', undefined);
+        refactors.execute(stackRefactorId);
+      },
+      async listStackRefactors() {
+        await enter('ListStackRefactors', undefined);
+        return refactors.list();
       },
     },
     ssm: {

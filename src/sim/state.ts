@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { SimAccount } from './account.js';
-import type { Deployment, SimChangeSet, SimStack } from './model.js';
+import type { Deployment, SimChangeSet, SimRefactor, SimStack } from './model.js';
 import type { Parameter } from '../aws/ports.js';
 import { hashSecret } from './secret-hash.js';
 
@@ -148,6 +148,42 @@ const s3Object = z.object({
 });
 const bucket = z.object({ name: z.string().min(1), region: z.string().min(1), objects: z.array(s3Object) });
 
+const location = z.object({ stackName: z.string(), logicalId: z.string() });
+const refactor = z.object({
+  id: z.string(),
+  description: z.string().optional(),
+  createdAt: z.number(),
+  readyAt: z.number(),
+  failure: z.string().optional(),
+  stacks: z.array(
+    z.object({
+      stackName: z.string(),
+      templateBody: z.string(),
+      stackId: z.string().optional(),
+      generation: z.number().int(),
+      created: z.boolean(),
+    }),
+  ),
+  moves: z.array(
+    z.object({
+      from: location,
+      to: location,
+      type: z.string(),
+      physicalId: z.string(),
+      detection: z.enum(['AUTO', 'MANUAL']),
+    }),
+  ),
+  execution: z
+    .object({
+      startedAt: z.number(),
+      endsAt: z.number(),
+      failure: z.string().optional(),
+      rolledBackAt: z.number(),
+      applied: z.boolean(),
+    })
+    .optional(),
+});
+
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   time: z.number(),
@@ -157,6 +193,8 @@ export const stateSchema = z.object({
   exports: z.array(z.object({ name: z.string(), value: z.string(), stackId: z.string(), stackName: z.string() })),
   ssm: z.array(z.object({ name: z.string(), type: z.string(), value: z.string(), version: z.number().int() })),
   buckets: z.array(bucket).optional(),
+  /** Stack refactors not yet executed to their end (optional: older files have none). */
+  refactors: z.array(refactor).optional(),
 });
 
 export type SimState = z.infer<typeof stateSchema>;
@@ -216,6 +254,8 @@ export function exportStateText(account: SimAccount): string {
       region: b.region,
       objects: [...b.objects].map(([key, o]) => ({ key, ...o })),
     })),
+    // An execution saved before its end still ends (and moves its resources) after a reload.
+    refactors: [...account.refactors.values()].filter((r) => r.execution?.applied !== true),
   });
 }
 
@@ -274,5 +314,6 @@ export function importState(account: SimAccount, state: SimState): void {
     const objects = account.s3.buckets.get(b.name)?.objects;
     for (const { key, ...object } of b.objects) objects?.set(key, object);
   }
+  for (const r of state.refactors ?? []) account.refactors.set(r.id, r as SimRefactor);
   account.restoreIds(state.idState);
 }

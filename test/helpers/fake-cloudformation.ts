@@ -25,6 +25,8 @@ import type {
   Parameter,
   ResourceChange,
   ResourceDrift,
+  StackRefactorAction,
+  StackRefactorDescription,
   SsmParameterValue,
   SsmPort,
   StackDescription,
@@ -640,6 +642,35 @@ export class FakeCloudFormation implements CloudFormationPort, SsmPort {
   describeStackResourceDrifts(stackName: string): Promise<ResourceDrift[]> {
     this.log('describeStackResourceDrifts', stackName);
     return Promise.resolve([]);
+  }
+
+  /** This double has no stack refactoring (the simulator models it): every call is refused as unknown. */
+  createStackRefactor(): Promise<string> {
+    return this.noRefactor('CreateStackRefactor');
+  }
+
+  describeStackRefactor(): Promise<StackRefactorDescription> {
+    return this.noRefactor('DescribeStackRefactor');
+  }
+
+  listStackRefactorActions(): Promise<StackRefactorAction[]> {
+    return this.noRefactor('ListStackRefactorActions');
+  }
+
+  executeStackRefactor(): Promise<void> {
+    return this.noRefactor('ExecuteStackRefactor');
+  }
+
+  listStackRefactors(): Promise<StackRefactorDescription[]> {
+    this.log('listStackRefactors', undefined);
+    return Promise.resolve([]);
+  }
+
+  private noRefactor(operation: string): Promise<never> {
+    this.log(operation, undefined);
+    return Promise.reject(
+      new AwsError(operation, 'InvalidAction', `${operation} is not supported by this double`, 400),
+    );
   }
 
   // ---- SsmPort ---------------------------------------------------------------------------

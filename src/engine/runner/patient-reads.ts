@@ -33,6 +33,9 @@ const READS = new Set([
   'describeStackResourceDrifts',
   'listStackSummaries',
   'listStackResources',
+  'describeStackRefactor',
+  'listStackRefactorActions',
+  'listStackRefactors',
   'getParameter',
 ]);
 
