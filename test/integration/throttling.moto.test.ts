@@ -51,6 +51,9 @@ describe('deploy through a proxy that throttles 60 % of the requests', () => {
       'base.yaml': `${TOPIC}Outputs:\n  TopicName:\n    Value: !GetAtt Topic.TopicName\n`,
       'queue.yaml': 'Parameters:\n  TopicName:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n',
       'other.yaml': TOPIC,
+      // Recorded durations (with no execute time, which would pace polling): no first-run read of
+      // CloudFormation's events, whose calls, abandoned at their deadline, may give up unreported.
+      '.stackpilot/durations-dev.json': JSON.stringify({ base: { changeSetMs: 1000 } }),
     });
     proxy = await startThrottlingProxy({
       target: endpoint,
@@ -93,5 +96,29 @@ describe('deploy through a proxy that throttles 60 % of the requests', () => {
     expect(retries.every((r) => r.error === 'Throttling' || r.error === 'ThrottlingException')).toBe(true);
     // The poll refused ten times in a row went past the SDK's 8 attempts.
     expect(retries.some((r) => r.operation === 'DescribeStackEvents' && (r.attempt ?? 0) >= 8)).toBe(true);
+  }, 300_000);
+
+  it('with no durations file, the first-run read of CloudFormation events counts in apiCalls too', async () => {
+    const dir = await testdir({
+      'stacks.config.ts': CONFIG,
+      'base.yaml': `${TOPIC}Outputs:\n  TopicName:\n    Value: !GetAtt Topic.TopicName\n`,
+      'queue.yaml': 'Parameters:\n  TopicName:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n',
+      'other.yaml': TOPIC,
+    });
+    proxy = await startThrottlingProxy({ target: endpoint, rate: 0.6, seed: 7, maxInARow: 6 });
+    const env = { ...motoEnv(proxy.endpoint), GITHUB_ACTIONS: '' };
+    const run = await runCli(
+      ['deploy', '--endpoint-url', proxy.endpoint, '--yes', '--ci', '--output', 'json', '--api-rate', '50'],
+      { cwd: dir, env },
+    );
+    expect(run.code).toBe(0);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Event);
+    expect(events.some((e) => e.type === 'run:durations')).toBe(true);
+    // Before: the read's attempts were counted when its calls settled, so those in flight at its
+    // deadline were missing (65 counted, 89 sent).
+    expect(events.at(-1)?.apiCalls).toBe(proxy.requests());
   }, 300_000);
 });

@@ -22,7 +22,7 @@ import type { ResourceChange } from '../../aws/ports.js';
 import { approvalNeeded } from '../guards/approvals.js';
 import type { SchedulingPolicy, StackDurations } from '../runner/schedule-plan.js';
 import { durationsFromEvents } from '../runner/durations-from-events.js';
-import { countingPorts } from '../runner/counting-ports.js';
+import { observedPorts } from '../../aws/call-observer.js';
 import { prioritizedPorts } from '../../aws/call-priority.js';
 import { LOWEST_RANK } from '../runner/call-rank.js';
 
@@ -430,19 +430,38 @@ export async function deployRun(options: DeployRunOptions): Promise<DeployRunRes
   for (const result of results.values()) summary[result.status] += 1;
   const exitCode =
     summary.failed + summary.skipped + summary.blocked + summary.unknown > 0 || outputsFileFailed ? 1 : 0;
-  const allCalls = apiCalls + (fromEvents?.event.apiCalls ?? 0);
+  // Read now, not when run:durations was said: a read still in flight at its deadline goes on
+  // sending attempts (its answer ignored), and every request that left counts.
+  const allCalls = apiCalls + (fromEvents?.counter.calls ?? 0);
   emit({ type: 'run:done', exitCode, durationMs: clock.now() - runStart, summary, apiCalls: allCalls });
   return { exitCode, results, durations };
 }
 
 /** `durationsFromEvents`, when asked for and no durations were recorded locally; its calls are the budget's last. */
-async function readEventDurations(
-  options: DeployRunOptions,
-): Promise<{ durations: Record<string, StackDurations>; event: EngineEvent & { type: 'run:durations' } } | undefined> {
+async function readEventDurations(options: DeployRunOptions): Promise<
+  | {
+      durations: Record<string, StackDurations>;
+      event: EngineEvent & { type: 'run:durations' };
+      counter: { calls: number };
+    }
+  | undefined
+> {
   if (!options.durationsFromEvents || Object.keys(options.durations ?? {}).length > 0) return undefined;
   const started = options.clock.now();
   const counter = { calls: 0 };
-  const ports = prioritizedPorts(countingPorts(options.ports, counter), () => LOWEST_RANK);
+  // Attempts are counted as they are sent, not when the call settles: calls in flight at the
+  // deadline are left to finish on their own. Their retries are said like any other call's.
+  const counted = observedPorts(options.ports, {
+    attempt: () => {
+      counter.calls += 1;
+    },
+    // Ports without a retry layer (the simulator, test fakes) report no attempts: one request each.
+    settled: (attempts) => {
+      if (attempts === 0) counter.calls += 1;
+    },
+    retry: (notice) => options.emit({ type: 'api:retry', ...notice }),
+  });
+  const ports = prioritizedPorts(counted, () => LOWEST_RANK);
   const selected = new Set(options.stacks);
   const stacks = options.project.config.stacks.filter((s) => selected.has(s.id));
   const read = await durationsFromEvents(ports.cloudFormation, stacks, {
@@ -463,6 +482,7 @@ async function readEventDurations(
       apiCalls: counter.calls,
       durationMs: options.clock.now() - started,
     },
+    counter,
   };
 }
 
