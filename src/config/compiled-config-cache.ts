@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,7 @@ import { writeFileAtomicSync } from '../write-file-atomic.js';
 export function compiledConfigCache(
   compile: (options: TransformOptions) => string,
   folder = defaultFolder(),
+  limit = CACHE_LIMIT,
 ): (options: TransformOptions) => TransformResult {
   return (options) => {
     const { source, ...rest } = options;
@@ -36,12 +37,32 @@ export function compiledConfigCache(
     if (!code.includes('__JITI_ERROR__')) {
       try {
         writeFileAtomicSync(file, code, { mode: 0o600 });
+        pruneOldest(folder, limit);
       } catch {
         // A read-only home or a full disk: the next run compiles again, nothing worse.
       }
     }
     return { code };
   };
+}
+
+/**
+ * Every edit of a config leaves a file behind (its hash changes), so the folder is kept to the
+ * newest `limit` files. Pruned only after a compile, which is rare; a read never lists the folder.
+ */
+const CACHE_LIMIT = 100;
+
+function pruneOldest(folder: string, limit: number): void {
+  const names = readdirSync(folder).filter((name) => name.endsWith('.js'));
+  if (names.length <= limit) return;
+  const byAge = names
+    .map((name) => ({
+      file: join(folder, name),
+      mtimeMs: statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+    }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  // Another process may prune at the same time: a file already gone is fine.
+  for (const { file } of byAge.slice(limit)) rmSync(file, { force: true });
 }
 
 function defaultFolder(): string {

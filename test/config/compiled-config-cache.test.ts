@@ -2,7 +2,7 @@
  * Scale (issue 14): a config is compiled once and kept, by a hash of its source, in the user's
  * cache folder (never the project), so later `graph` and `validate` runs skip Babel.
  */
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TransformOptions } from 'jiti';
@@ -38,6 +38,22 @@ describe('the compiled config cache', () => {
     expect(files).toHaveLength(2);
     // A config may hold literal values: the files are the user's alone.
     expect((await stat(join(folder, files[0] ?? ''))).mode & 0o077).toBe(0);
+  });
+
+  it('keeps the folder to the newest files: every config edit leaves one, so the oldest go', async () => {
+    const folder = join(await testdir(), 'cache');
+    const cache = compiledConfigCache((o) => `/* js */ ${o.source}`, folder, 3);
+    for (const n of [1, 2, 3]) cache(options(`export default ${n}`));
+    // Ages one second apart, oldest first, whatever the file system's timestamp resolution.
+    const files = await readdir(folder);
+    const ages = await Promise.all(files.map(async (f) => ({ f, m: (await stat(join(folder, f))).mtimeMs })));
+    ages.sort((a, b) => a.m - b.m);
+    const oldest = ages[0]?.f ?? '';
+    await utimes(join(folder, oldest), new Date(1_000_000), new Date(1_000_000));
+    cache(options('export default 4'));
+    const left = await readdir(folder);
+    expect(left).toHaveLength(3);
+    expect(left).not.toContain(oldest);
   });
 
   it('is what loadConfigFile uses: the second load of an unchanged config compiles nothing, and the project gets no file', async () => {
